@@ -1,0 +1,14 @@
+# Install rules: headers, the brine::brine target and a relocatable brineConfig.cmake.
+include(CMakePackageConfigHelpers)
+set(BRINE_CMAKE_DIR ${CMAKE_INSTALL_DATADIR}/cmake/brine)
+install(TARGETS brine EXPORT brineTargets)
+install(DIRECTORY include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT brineTargets NAMESPACE brine:: DESTINATION ${BRINE_CMAKE_DIR})
+configure_package_config_file(cmake/brineConfig.cmake.in ${CMAKE_CURRENT_BINARY_DIR}/brineConfig.cmake
+                              INSTALL_DESTINATION ${BRINE_CMAKE_DIR})
+write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/brineConfigVersion.cmake
+                                 COMPATIBILITY SameMinorVersion ARCH_INDEPENDENT)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/brineConfig.cmake
+              ${CMAKE_CURRENT_BINARY_DIR}/brineConfigVersion.cmake
+        DESTINATION ${BRINE_CMAKE_DIR})
+install(FILES LICENSE DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/brine)

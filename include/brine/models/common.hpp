@@ -1,0 +1,79 @@
+// Shared Eigen types and input checks used by every brine model.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <type_traits>
+
+#include "brine/error.hpp"
+
+namespace brine {
+
+/// Parameter matrices are stored row-major: the file layout is row-major, so every array
+/// serializes in one bulk copy.
+using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+/// Node indices and feature indices of trees.
+using IndexVector = Eigen::Matrix<std::int32_t, Eigen::Dynamic, 1>;
+/// A batch of samples, one row each (any Eigen dense expression converts to it).
+using MatrixRef = Eigen::Ref<const Eigen::MatrixXd>;
+/// One sample: a row of a matrix (of either storage order) or a transposed vector, without a copy.
+using RowRef = Eigen::Ref<const Eigen::RowVectorXd, 0, Eigen::InnerStride<>>;
+
+namespace detail {
+
+inline void check_columns(Eigen::Index got, Eigen::Index expected, const char* model) {
+    if (got != expected) {
+        throw Error(Errc::shape_mismatch, std::string(model) + " expects " +
+                                              std::to_string(expected) + " feature columns, got " +
+                                              std::to_string(got));
+    }
+}
+
+[[noreturn]] inline void invalid_model(const char* model, const std::string& what) {
+    throw Error(Errc::invalid_model, std::string(model) + ": " + what);
+}
+
+/// Index of the first non-finite entry, or -1.
+template <class Derived>
+Eigen::Index first_non_finite(const Eigen::DenseBase<Derived>& a) {
+    for (Eigen::Index i = 0; i < a.size(); ++i) {
+        if (!std::isfinite(static_cast<double>(a.derived().coeff(i)))) return i;
+    }
+    return -1;
+}
+
+template <class Derived>
+void require_finite(const Eigen::DenseBase<Derived>& a, const char* model, const char* field) {
+    const Eigen::Index i = first_non_finite(a);
+    if (i >= 0) {
+        invalid_model(model, std::string(field) + "[" + std::to_string(i) +
+                                 "] is not finite (NaN or infinity)");
+    }
+}
+
+/// Bit-exact equality of two dense arrays: same shape and same bytes (so -0.0 != 0.0 and a NaN
+/// equals the same NaN). Used by the models' operator==, which round-trip tests rely on.
+template <class A, class B>
+bool same_bits(const Eigen::DenseBase<A>& a, const Eigen::DenseBase<B>& b) {
+    if (a.rows() != b.rows() || a.cols() != b.cols()) return false;
+    using Scalar = typename A::Scalar;
+    static_assert(std::is_same_v<Scalar, typename B::Scalar>, "same scalar type required");
+    for (Eigen::Index i = 0; i < a.rows(); ++i) {
+        for (Eigen::Index j = 0; j < a.cols(); ++j) {
+            const Scalar x = a.derived().coeff(i, j);
+            const Scalar y = b.derived().coeff(i, j);
+            if (std::memcmp(&x, &y, sizeof(Scalar)) != 0) return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace detail
+}  // namespace brine
