@@ -1,0 +1,61 @@
+// The contract between brine's serializers and its archives: array views, limits, archive traits.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <type_traits>
+
+#include "brine/error.hpp"
+
+namespace brine {
+
+/// Bounds on what one load may read and allocate. Every length found in a file is checked against
+/// these and against the bytes that remain before anything is allocated. The defaults admit any
+/// model brine itself writes up to 4 GiB while keeping a hostile file from asking for more.
+struct Limits {
+    std::uint64_t max_file_bytes = std::uint64_t{1} << 32;   ///< whole file or buffer (4 GiB)
+    std::uint64_t max_elements = std::uint64_t{1} << 29;     ///< entries in one array (2^29)
+    std::uint64_t max_nodes = std::uint64_t{1} << 26;        ///< nodes of one tree
+    std::uint64_t max_string_length = std::uint64_t{1} << 20;///< bytes in one string (1 MiB)
+    std::uint32_t max_nesting = 64;                          ///< JSON nesting depth
+};
+
+namespace detail {
+
+/// A contiguous array saved or loaded as one unit: the binary archive writes its bytes in one
+/// copy (little-endian), the JSON archive writes a JSON array. T is `double` or `std::int32_t`
+/// (const-qualified when saving).
+///
+/// The archives' common interface, beyond cereal's (name-value pairs, arithmetic values,
+/// std::string, size tags, class versions):
+///  - output: `ar(ArrayView<const T>)`.
+///  - input:  `ar(ArrayView<T>)` fills exactly `size` entries (a JSON array of any other length
+///            is Errc::malformed);
+///            `ar.limits()` returns the Limits in force;
+///            `ar.check_array(count, sizeof(T), "data")`, called before allocating `count`
+///            entries that the next field named "data" (JSON) or the next bytes (binary) will
+///            fill: throws Errc::limit_exceeded when count > max_elements, and Errc::truncated
+///            (binary: fewer bytes left) or Errc::malformed (JSON: no such array, or another
+///            length) when the data cannot be there;
+///            `ar.fail(Errc, detail)` throws brine::Error with the archive's current position
+///            (byte offset or JSON path) appended to `detail`.
+template <class T>
+struct ArrayView {
+    T* data;
+    std::size_t size;
+};
+
+template <class T>
+ArrayView<T> make_array(T* data, std::size_t size) noexcept {
+    return ArrayView<T>{data, size};
+}
+
+/// Checked a * b for sizes read from files.
+inline bool mul_overflows(std::uint64_t a, std::uint64_t b, std::uint64_t& out) noexcept {
+    return __builtin_mul_overflow(a, b, &out);
+}
+
+}  // namespace detail
+}  // namespace brine
