@@ -22,7 +22,21 @@ struct Limits {
     std::uint32_t max_nesting = 64;                          ///< JSON nesting depth
 };
 
+class BinaryOutputArchive;
+class BinaryInputArchive;
+class JsonOutputArchive;
+class JsonInputArchive;
+
 namespace detail {
+
+/// True for brine's own archives, the only ones brine's serializers are defined for (cereal's
+/// stock archives neither bound lengths nor know ArrayView).
+template <class A>
+inline constexpr bool is_brine_output_archive_v =
+    std::is_same_v<A, BinaryOutputArchive> || std::is_same_v<A, JsonOutputArchive>;
+template <class A>
+inline constexpr bool is_brine_input_archive_v =
+    std::is_same_v<A, BinaryInputArchive> || std::is_same_v<A, JsonInputArchive>;
 
 /// A contiguous array saved or loaded as one unit: the binary archive writes its bytes in one
 /// copy (little-endian), the JSON archive writes a JSON array. T is `double` or `std::int32_t`

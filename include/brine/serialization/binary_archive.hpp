@@ -1,0 +1,249 @@
+// brine's binary archives: fixed-width little-endian values, one bulk copy per array, and a
+// bounded reader that checks every length against the bytes that remain before allocating.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cereal/cereal.hpp>
+
+#include <cstring>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "brine/serialization/archive.hpp"
+
+namespace brine {
+namespace detail {
+
+inline constexpr bool host_is_little_endian = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
+
+/// Copies n values of T from src to dst, converting between host order and little-endian.
+template <class T>
+void copy_le(void* dst, const void* src, std::size_t n) noexcept {
+    if constexpr (host_is_little_endian || sizeof(T) == 1) {
+        std::memcpy(dst, src, n * sizeof(T));
+    } else {
+        auto* d = static_cast<unsigned char*>(dst);
+        const auto* s = static_cast<const unsigned char*>(src);
+        for (std::size_t i = 0; i < n; ++i, d += sizeof(T), s += sizeof(T)) {
+            for (std::size_t b = 0; b < sizeof(T); ++b) d[b] = s[sizeof(T) - 1 - b];
+        }
+    }
+}
+
+template <class T>
+inline constexpr bool is_wire_scalar_v =
+    std::is_arithmetic_v<T> && !std::is_same_v<T, long double> && !std::is_same_v<T, char>;
+
+}  // namespace detail
+
+/// Writes brine's binary encoding into a std::string. Names of name-value pairs are not written:
+/// the field order is the layout. Integers and floats are fixed-width little-endian, sizes are
+/// u64, strings are a u64 byte count then the bytes, arrays are their elements back to back.
+class BinaryOutputArchive : public cereal::OutputArchive<BinaryOutputArchive, cereal::AllowEmptyClassElision> {
+public:
+    explicit BinaryOutputArchive(std::string& out)
+        : cereal::OutputArchive<BinaryOutputArchive, cereal::AllowEmptyClassElision>(this), out_(out) {}
+
+    template <class T>
+    void write_scalar(T v) {
+        static_assert(detail::is_wire_scalar_v<T>, "fixed-width arithmetic types only");
+        char bytes[sizeof(T)];
+        detail::copy_le<T>(bytes, &v, 1);
+        out_.append(bytes, sizeof(T));
+    }
+
+    template <class T>
+    void write_array(const T* data, std::size_t n) {
+        const std::size_t at = out_.size();
+        out_.resize(at + n * sizeof(T));
+        detail::copy_le<T>(&out_[at], data, n);
+    }
+
+    void write_bytes(const char* data, std::size_t n) { out_.append(data, n); }
+
+    std::size_t size() const noexcept { return out_.size(); }
+
+private:
+    std::string& out_;
+};
+
+/// Reads brine's binary encoding from a byte range it does not own. Every read is bounds-checked
+/// and every length is compared with the bytes left and with the Limits before anything is
+/// allocated; failures are brine::Error with the field name and byte offset.
+class BinaryInputArchive : public cereal::InputArchive<BinaryInputArchive, cereal::AllowEmptyClassElision> {
+public:
+    /// `base_offset` is the position of `bytes` inside the file, so messages give file offsets.
+    BinaryInputArchive(std::string_view bytes, const Limits& limits, std::uint64_t base_offset = 0)
+        : cereal::InputArchive<BinaryInputArchive, cereal::AllowEmptyClassElision>(this),
+          bytes_(bytes), limits_(limits), base_(base_offset) {}
+
+    const Limits& limits() const noexcept { return limits_; }
+    std::uint64_t offset() const noexcept { return base_ + pos_; }
+    std::size_t remaining() const noexcept { return bytes_.size() - pos_; }
+
+    template <class T>
+    T read_scalar() {
+        static_assert(detail::is_wire_scalar_v<T>, "fixed-width arithmetic types only");
+        need(sizeof(T));
+        T v;
+        detail::copy_le<T>(&v, bytes_.data() + pos_, 1);
+        pos_ += sizeof(T);
+        return v;
+    }
+
+    template <class T>
+    void read_array(T* data, std::size_t n) {
+        check_array(n, sizeof(T), nullptr);
+        detail::copy_le<T>(data, bytes_.data() + pos_, n);
+        pos_ += n * sizeof(T);
+    }
+
+    std::string_view read_bytes(std::size_t n) {
+        need(n);
+        std::string_view s = bytes_.substr(pos_, n);
+        pos_ += n;
+        return s;
+    }
+
+    /// Throws unless `count` elements of `elem_size` bytes are within the limits and still in the
+    /// input. Call before allocating storage for them.
+    void check_array(std::uint64_t count, std::size_t elem_size, const char* /*name*/) {
+        if (count > limits_.max_elements) {
+            fail(Errc::limit_exceeded, std::to_string(count) + " elements for '" + path() +
+                                           "' exceed the limit of " +
+                                           std::to_string(limits_.max_elements));
+        }
+        std::uint64_t bytes = 0;
+        if (detail::mul_overflows(count, elem_size, bytes)) {
+            fail(Errc::malformed, "size of '" + path() + "' overflows");
+        }
+        need(bytes);
+    }
+
+    /// Size of a container whose every element takes at least one byte.
+    std::uint64_t read_size(std::uint64_t min_bytes_per_element = 1) {
+        const std::uint64_t n = read_scalar<std::uint64_t>();
+        if (n > limits_.max_elements) {
+            fail(Errc::limit_exceeded, "container '" + path() + "' claims " + std::to_string(n) +
+                                           " elements, limit " + std::to_string(limits_.max_elements));
+        }
+        if (min_bytes_per_element > 0 && n > remaining() / min_bytes_per_element) {
+            fail(Errc::truncated, "container '" + path() + "' claims " + std::to_string(n) +
+                                      " elements but only " + std::to_string(remaining()) +
+                                      " bytes are left");
+        }
+        return n;
+    }
+
+    [[noreturn]] void fail(Errc code, const std::string& detail) const {
+        throw Error(code, detail + " at byte " + std::to_string(offset()));
+    }
+
+    void push_name(const char* name) { names_.push_back(name); }
+    void pop_name() { names_.pop_back(); }
+
+    /// Dotted names of the fields being read, e.g. "coef.data".
+    std::string path() const {
+        std::string p;
+        for (const char* n : names_) {
+            if (!p.empty()) p += '.';
+            p += n;
+        }
+        return p.empty() ? std::string("value") : p;
+    }
+
+private:
+    void need(std::uint64_t n) const {
+        if (n > remaining()) {
+            throw Error(Errc::truncated, "needed " + std::to_string(n) + " bytes for '" + path() +
+                                             "' at byte " + std::to_string(offset()) + ", " +
+                                             std::to_string(remaining()) + " left");
+        }
+    }
+
+    std::string_view bytes_;
+    const Limits& limits_;
+    std::uint64_t base_;
+    std::size_t pos_ = 0;
+    std::vector<const char*> names_;
+};
+
+// ---- cereal hooks: how each kind of value maps onto the binary encoding -------------------
+
+template <class T, std::enable_if_t<detail::is_wire_scalar_v<T>, int> = 0>
+void CEREAL_SAVE_FUNCTION_NAME(BinaryOutputArchive& ar, const T& v) {
+    ar.write_scalar(v);
+}
+
+template <class T, std::enable_if_t<detail::is_wire_scalar_v<T>, int> = 0>
+void CEREAL_LOAD_FUNCTION_NAME(BinaryInputArchive& ar, T& v) {
+    if constexpr (std::is_same_v<T, bool>) {
+        const auto b = ar.read_scalar<std::uint8_t>();
+        if (b > 1) ar.fail(Errc::malformed, "boolean '" + ar.path() + "' is " + std::to_string(b) + ", not 0 or 1");
+        v = b != 0;
+    } else {
+        v = ar.read_scalar<T>();
+    }
+}
+
+template <class T>
+void CEREAL_SAVE_FUNCTION_NAME(BinaryOutputArchive& ar, const cereal::NameValuePair<T>& nvp) {
+    ar(nvp.value);
+}
+
+template <class T>
+void CEREAL_LOAD_FUNCTION_NAME(BinaryInputArchive& ar, cereal::NameValuePair<T>& nvp) {
+    ar.push_name(nvp.name);
+    ar(nvp.value);
+    ar.pop_name();
+}
+
+template <class T>
+void CEREAL_SAVE_FUNCTION_NAME(BinaryOutputArchive& ar, const cereal::SizeTag<T>& tag) {
+    ar.write_scalar(static_cast<std::uint64_t>(tag.size));
+}
+
+template <class T>
+void CEREAL_LOAD_FUNCTION_NAME(BinaryInputArchive& ar, cereal::SizeTag<T>& tag) {
+    const std::uint64_t n = ar.read_size();
+    using Size = std::remove_reference_t<T>;
+    if (n > static_cast<std::uint64_t>(std::numeric_limits<Size>::max())) {
+        ar.fail(Errc::malformed, "size of '" + ar.path() + "' out of range");
+    }
+    tag.size = static_cast<Size>(n);
+}
+
+inline void CEREAL_SAVE_FUNCTION_NAME(BinaryOutputArchive& ar, const std::string& s) {
+    ar.write_scalar(static_cast<std::uint64_t>(s.size()));
+    ar.write_bytes(s.data(), s.size());
+}
+
+inline void CEREAL_LOAD_FUNCTION_NAME(BinaryInputArchive& ar, std::string& s) {
+    const auto n = ar.read_scalar<std::uint64_t>();
+    if (n > ar.limits().max_string_length) {
+        ar.fail(Errc::limit_exceeded, "string '" + ar.path() + "' of " + std::to_string(n) +
+                                          " bytes exceeds the limit of " +
+                                          std::to_string(ar.limits().max_string_length));
+    }
+    const std::string_view bytes = ar.read_bytes(static_cast<std::size_t>(n));
+    s.assign(bytes.data(), bytes.size());
+}
+
+template <class T>
+void CEREAL_SAVE_FUNCTION_NAME(BinaryOutputArchive& ar, const detail::ArrayView<T>& a) {
+    ar.write_array(a.data, a.size);
+}
+
+template <class T>
+void CEREAL_LOAD_FUNCTION_NAME(BinaryInputArchive& ar, detail::ArrayView<T>& a) {
+    ar.read_array(a.data, a.size);
+}
+
+}  // namespace brine
+
+CEREAL_REGISTER_ARCHIVE(brine::BinaryOutputArchive)
+CEREAL_REGISTER_ARCHIVE(brine::BinaryInputArchive)
+CEREAL_SETUP_ARCHIVE_TRAITS(brine::BinaryInputArchive, brine::BinaryOutputArchive)

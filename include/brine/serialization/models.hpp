@@ -1,0 +1,225 @@
+// How every brine model maps onto an archive: named fields, a schema version per model kind,
+// and checks on every count before storage for it is allocated.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cereal/cereal.hpp>
+
+#include <string>
+
+#include "brine/models/any_model.hpp"
+#include "brine/serialization/archive.hpp"
+#include "brine/serialization/eigen.hpp"
+
+namespace brine {
+
+/// Current schema version of each model kind's payload. A kind's schema version changes when its
+/// fields change; readers keep loading every older version (see docs/compatibility.md).
+template <class Model>
+struct schema_version;
+template <> struct schema_version<LinearRegression> { static constexpr std::uint32_t value = 1; };
+template <> struct schema_version<LogisticRegression> { static constexpr std::uint32_t value = 1; };
+template <> struct schema_version<DecisionTree> { static constexpr std::uint32_t value = 1; };
+template <> struct schema_version<StandardScaler> { static constexpr std::uint32_t value = 1; };
+template <> struct schema_version<MinMaxScaler> { static constexpr std::uint32_t value = 1; };
+template <> struct schema_version<Pipeline> { static constexpr std::uint32_t value = 1; };
+template <class Model>
+inline constexpr std::uint32_t schema_version_v = schema_version<Model>::value;
+
+/// Current schema version of a kind known at run time.
+inline std::uint32_t current_schema_version(ModelKind kind) {
+    switch (kind) {
+        case ModelKind::linear_regression: return schema_version_v<LinearRegression>;
+        case ModelKind::logistic_regression: return schema_version_v<LogisticRegression>;
+        case ModelKind::decision_tree: return schema_version_v<DecisionTree>;
+        case ModelKind::standard_scaler: return schema_version_v<StandardScaler>;
+        case ModelKind::min_max_scaler: return schema_version_v<MinMaxScaler>;
+        case ModelKind::pipeline: return schema_version_v<Pipeline>;
+    }
+    return 0;
+}
+
+/// The kind with the given stable name, if any.
+inline bool kind_from_name(std::string_view name, ModelKind& out) noexcept {
+    for (auto k : {ModelKind::linear_regression, ModelKind::logistic_regression, ModelKind::decision_tree,
+                   ModelKind::standard_scaler, ModelKind::min_max_scaler, ModelKind::pipeline}) {
+        if (kind_name(k) == name) {
+            out = k;
+            return true;
+        }
+    }
+    return false;
+}
+
+namespace detail {
+
+inline std::string unsupported_schema_message(ModelKind kind, std::uint32_t found) {
+    return std::string(kind_name(kind)) + " schema version " + std::to_string(found) +
+           ", this build of brine reads versions 1 to " + std::to_string(current_schema_version(kind));
+}
+
+/// Every model object starts with its schema version: written as the current one, checked on load.
+template <class Model, class Archive>
+std::uint32_t schema_field(Archive& ar) {
+    std::uint32_t v = schema_version_v<Model>;
+    ar(cereal::make_nvp("schema_version", v));
+    if constexpr (is_brine_input_archive_v<Archive>) {
+        if (v == 0 || v > schema_version_v<Model>) {
+            ar.fail(Errc::unsupported_version, unsupported_schema_message(model_kind_v<Model>, v));
+        }
+    }
+    return v;
+}
+
+/// One element of a closed variant, written as {"kind": <name>, "model": {...}}.
+template <class Variant>
+struct KindSlot {
+    Variant* value;
+
+    template <class Archive>
+    void save(Archive& ar) const {
+        std::string kind = std::visit(
+            [](const auto& m) { return std::string(kind_name(model_kind_v<std::decay_t<decltype(m)>>)); },
+            *value);
+        ar(cereal::make_nvp("kind", kind));
+        std::visit([&](const auto& m) { ar(cereal::make_nvp("model", m)); }, *value);
+    }
+
+    template <class Archive>
+    void load(Archive& ar) {
+        std::string kind;
+        ar(cereal::make_nvp("kind", kind));
+        ModelKind k{};
+        if (!kind_from_name(kind, k)) {
+            ar.fail(Errc::unsupported_version,
+                    "unknown model kind '" + kind + "' (written by a newer brine?)");
+        }
+        if (!try_load<0>(ar, k)) {
+            ar.fail(Errc::malformed, "a " + kind + " cannot stand here");
+        }
+    }
+
+private:
+    template <std::size_t I, class Archive>
+    bool try_load(Archive& ar, ModelKind k) {
+        if constexpr (I == std::variant_size_v<Variant>) {
+            return false;
+        } else {
+            using Alt = std::variant_alternative_t<I, Variant>;
+            if (model_kind_v<Alt> != k) return try_load<I + 1>(ar, k);
+            Alt m;
+            ar(cereal::make_nvp("model", m));
+            *value = std::move(m);
+            return true;
+        }
+    }
+};
+
+/// A pipeline's steps: a sized list of KindSlots. Elements are appended one at a time, so a
+/// hostile count costs nothing before the elements themselves are present.
+struct StepList {
+    std::vector<Transform>* steps;
+
+    template <class Archive>
+    void save(Archive& ar) const {
+        ar(cereal::make_size_tag(static_cast<std::uint64_t>(steps->size())));
+        for (auto& s : *steps) ar(KindSlot<Transform>{&s});
+    }
+
+    template <class Archive>
+    void load(Archive& ar) {
+        std::uint64_t n = 0;
+        ar(cereal::make_size_tag(n));
+        steps->clear();
+        for (std::uint64_t i = 0; i < n; ++i) {
+            Transform t;
+            ar(KindSlot<Transform>{&t});
+            steps->push_back(std::move(t));
+        }
+    }
+};
+
+}  // namespace detail
+
+template <class Archive>
+void serialize(Archive& ar, LinearRegression& m) {
+    detail::schema_field<LinearRegression>(ar);
+    ar(cereal::make_nvp("coef", m.coef), cereal::make_nvp("intercept", m.intercept));
+}
+
+template <class Archive>
+void serialize(Archive& ar, LogisticRegression& m) {
+    detail::schema_field<LogisticRegression>(ar);
+    ar(cereal::make_nvp("classes", m.classes), cereal::make_nvp("coef", m.coef),
+       cereal::make_nvp("intercept", m.intercept));
+}
+
+template <class Archive>
+void serialize(Archive& ar, StandardScaler& m) {
+    detail::schema_field<StandardScaler>(ar);
+    ar(cereal::make_nvp("mean", m.mean), cereal::make_nvp("scale", m.scale));
+}
+
+template <class Archive>
+void serialize(Archive& ar, MinMaxScaler& m) {
+    detail::schema_field<MinMaxScaler>(ar);
+    ar(cereal::make_nvp("scale", m.scale), cereal::make_nvp("min", m.min));
+}
+
+template <class Archive>
+void save(Archive& ar, const DecisionTree& t) {
+    detail::schema_field<DecisionTree>(ar);
+    std::string task = t.is_classifier() ? "classification" : "regression";
+    const auto n_nodes = static_cast<std::uint64_t>(t.n_nodes());
+    ar(cereal::make_nvp("task", task), cereal::make_nvp("n_features", t.n_features_in),
+       cereal::make_nvp("n_nodes", n_nodes), cereal::make_nvp("classes", t.classes),
+       cereal::make_nvp("children_left", t.children_left),
+       cereal::make_nvp("children_right", t.children_right), cereal::make_nvp("feature", t.feature),
+       cereal::make_nvp("threshold", t.threshold), cereal::make_nvp("value", t.value));
+}
+
+template <class Archive>
+void load(Archive& ar, DecisionTree& t) {
+    detail::schema_field<DecisionTree>(ar);
+    std::string task;
+    std::uint64_t n_nodes = 0;
+    ar(cereal::make_nvp("task", task));
+    if (task == "classification") {
+        t.task = DecisionTree::Task::classification;
+    } else if (task == "regression") {
+        t.task = DecisionTree::Task::regression;
+    } else {
+        ar.fail(Errc::malformed, "tree task '" + task + "', expected 'classification' or 'regression'");
+    }
+    ar(cereal::make_nvp("n_features", t.n_features_in), cereal::make_nvp("n_nodes", n_nodes));
+    if (n_nodes > ar.limits().max_nodes) {
+        ar.fail(Errc::limit_exceeded, "tree of " + std::to_string(n_nodes) +
+                                          " nodes exceeds the limit of " +
+                                          std::to_string(ar.limits().max_nodes));
+    }
+    ar(cereal::make_nvp("classes", t.classes), cereal::make_nvp("children_left", t.children_left));
+    if (static_cast<std::uint64_t>(t.children_left.size()) != n_nodes) {
+        ar.fail(Errc::malformed, "children_left has " + std::to_string(t.children_left.size()) +
+                                     " entries for n_nodes " + std::to_string(n_nodes));
+    }
+    ar(cereal::make_nvp("children_right", t.children_right), cereal::make_nvp("feature", t.feature),
+       cereal::make_nvp("threshold", t.threshold), cereal::make_nvp("value", t.value));
+}
+
+template <class Archive>
+void save(Archive& ar, const Pipeline& p) {
+    detail::schema_field<Pipeline>(ar);
+    auto& steps = const_cast<std::vector<Transform>&>(p.steps);  // StepList::save does not modify
+    auto& est = const_cast<Estimator&>(p.estimator);
+    ar(cereal::make_nvp("steps", detail::StepList{&steps}),
+       cereal::make_nvp("estimator", detail::KindSlot<Estimator>{&est}));
+}
+
+template <class Archive>
+void load(Archive& ar, Pipeline& p) {
+    detail::schema_field<Pipeline>(ar);
+    ar(cereal::make_nvp("steps", detail::StepList{&p.steps}),
+       cereal::make_nvp("estimator", detail::KindSlot<Estimator>{&p.estimator}));
+}
+
+}  // namespace brine
