@@ -2,7 +2,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <cstdint>
 #include <string_view>
+#include <type_traits>
+#include <variant>
 
 #include "brine/models/pipeline.hpp"
 
@@ -50,20 +53,25 @@ public:
     using Variant = std::variant<LinearRegression, LogisticRegression, DecisionTree, StandardScaler,
                                  MinMaxScaler, Pipeline>;
 
+    /// Holds a default-constructed (empty, invalid) LinearRegression.
     AnyModel() = default;
     template <class Model, class = std::enable_if_t<std::is_constructible_v<Variant, Model&&> &&
                                                     !std::is_same_v<std::decay_t<Model>, AnyModel>>>
     AnyModel(Model&& m) : model_(std::forward<Model>(m)) {}  // NOLINT: implicit by design
 
+    /// The kind of the model held.
     ModelKind kind() const {
         return std::visit([](const auto& m) { return model_kind_v<std::decay_t<decltype(m)>>; }, model_);
     }
+    /// Number of input features of the model held.
     Eigen::Index n_features() const {
         return std::visit([](const auto& m) { return m.n_features(); }, model_);
     }
+    /// Validates the model held (Errc::invalid_model, as that model's validate()).
     void validate() const {
         std::visit([](const auto& m) { m.validate(); }, model_);
     }
+    /// True for a LogisticRegression, a classification tree or a pipeline ending in either.
     bool is_classifier() const {
         return std::visit(
             [](const auto& m) {
@@ -86,6 +94,23 @@ public:
                                     std::string(kind_name(model_kind_v<M>)) + ", use transform");
                 } else {
                     return m.predict(X);
+                }
+            },
+            model_);
+    }
+
+    /// Prediction for one sample of an estimator or pipeline, without heap allocation in steady
+    /// state; a lone scaler has none (Errc::invalid_argument).
+    double predict_one(const RowRef& x) const {
+        return std::visit(
+            [&](const auto& m) -> double {
+                using M = std::decay_t<decltype(m)>;
+                if constexpr (std::is_same_v<M, StandardScaler> || std::is_same_v<M, MinMaxScaler>) {
+                    throw Error(Errc::invalid_argument,
+                                std::string("predict needs an estimator; this model is a ") +
+                                    std::string(kind_name(model_kind_v<M>)) + ", use transform");
+                } else {
+                    return m.predict_one(x);
                 }
             },
             model_);

@@ -40,7 +40,7 @@ inline void check_columns(Eigen::Index got, Eigen::Index expected, const char* m
     throw Error(Errc::invalid_model, std::string(model) + ": " + what);
 }
 
-/// Index of the first non-finite entry, or -1.
+/// Linear index (in storage order) of the first non-finite entry, or -1.
 template <class Derived>
 Eigen::Index first_non_finite(const Eigen::DenseBase<Derived>& a) {
     for (Eigen::Index i = 0; i < a.size(); ++i) {
@@ -49,13 +49,44 @@ Eigen::Index first_non_finite(const Eigen::DenseBase<Derived>& a) {
     return -1;
 }
 
+/// Throws Errc::invalid_model naming the first NaN or infinite entry of `field`, as
+/// "field[i]" for a vector and "field[row, col]" for a matrix.
 template <class Derived>
 void require_finite(const Eigen::DenseBase<Derived>& a, const char* model, const char* field) {
     const Eigen::Index i = first_non_finite(a);
-    if (i >= 0) {
-        invalid_model(model, std::string(field) + "[" + std::to_string(i) +
-                                 "] is not finite (NaN or infinity)");
+    if (i < 0) return;
+    std::string where;
+    if (a.rows() == 1 || a.cols() == 1) {
+        where = std::to_string(i);
+    } else {
+        // coeff(i) walks storage order, so turn the linear index back into (row, col).
+        const bool row_major = (Derived::Flags & Eigen::RowMajorBit) != 0;
+        const Eigen::Index inner = row_major ? a.cols() : a.rows();
+        const Eigen::Index r = row_major ? i / inner : i % inner;
+        const Eigen::Index c = row_major ? i % inner : i / inner;
+        where = std::to_string(r) + ", " + std::to_string(c);
     }
+    invalid_model(model, std::string(field) + "[" + where + "] is not finite (NaN or infinity)");
+}
+
+/// Index of the largest of s[0 .. n), numpy.argmax's rule: the first maximum wins, and a NaN counts
+/// as larger than every number (so the first NaN wins). Each s[k] is read once, so `s` may be a
+/// functor-like object that computes scores lazily. Batch and single-row paths of every classifier
+/// use this one function, so ties and NaN always resolve the same way. Requires n >= 1.
+template <class Scores>
+Eigen::Index argmax(const Scores& s, Eigen::Index n) {
+    Eigen::Index best = 0;
+    double best_v = static_cast<double>(s[0]);
+    if (std::isnan(best_v)) return 0;
+    for (Eigen::Index k = 1; k < n; ++k) {
+        const double v = static_cast<double>(s[k]);
+        if (std::isnan(v)) return k;
+        if (v > best_v) {
+            best_v = v;
+            best = k;
+        }
+    }
+    return best;
 }
 
 /// Bit-exact equality of two dense arrays: same shape and same bytes (so -0.0 != 0.0 and a NaN

@@ -13,6 +13,22 @@ namespace brine {
 /// `x[feature[i]] <= threshold[i]` and to `children_right[i]` otherwise. Node 0 is the root.
 /// `value` has one row per node: class probabilities (classifier, one column per class in the
 /// order of `classes`) or the predicted value (regressor, one column).
+///
+/// NaN inputs: `NaN <= threshold` is false, so a NaN feature value always goes right, as in
+/// scikit-learn up to 1.2 (before trees learned a direction for missing values). Infinite inputs
+/// compare as numbers. Every walk of a validated tree ends at a leaf within depth() steps, whatever
+/// the input.
+///
+/// ```
+/// // root: x[0] <= 0.5 ? leaf 1 (value 10) : leaf 2 (value 20)
+/// brine::DecisionTree t;
+/// t.n_features_in = 1;
+/// t.children_left.resize(3);  t.children_left << 1, -1, -1;
+/// t.children_right.resize(3); t.children_right << 2, -1, -1;
+/// t.feature.resize(3);        t.feature << 0, -2, -2;
+/// t.threshold.resize(3);      t.threshold << 0.5, -2, -2;
+/// t.value.resize(3, 1);       t.value << 15, 10, 20;
+/// ```
 struct DecisionTree {
     enum class Task : std::uint8_t { classification = 0, regression = 1 };
     static constexpr std::int32_t leaf = -1;  ///< child index of a leaf (scikit-learn's TREE_LEAF)
@@ -114,6 +130,10 @@ struct DecisionTree {
                 if (is_classifier()) check_probabilities(i);
                 continue;
             }
+            if (l == r) {
+                detail::invalid_model(name, at + " has node " + std::to_string(l) +
+                                                " as both children");
+            }
             for (std::int32_t c : {l, r}) {
                 if (c <= i || c >= n) {
                     detail::invalid_model(name, at + " has child " + std::to_string(c) +
@@ -127,7 +147,6 @@ struct DecisionTree {
                 }
                 seen = 1;
             }
-            if (l == r) detail::invalid_model(name, at + " has the same node as both children");
             if (feature(i) < 0 || feature(i) >= n_features_in) {
                 detail::invalid_model(name, at + " splits on feature " + std::to_string(feature(i)) +
                                                 ", expected 0 <= feature < " +
@@ -143,7 +162,8 @@ struct DecisionTree {
         }
     }
 
-    /// Index of the leaf that sample x reaches. No checks: x must have n_features entries.
+    /// Index of the leaf that sample x reaches, reading x[feature * stride]. No checks: the tree
+    /// must be valid and x must have n_features entries.
     Eigen::Index leaf_of(const double* x, Eigen::Index stride = 1) const noexcept {
         const std::int32_t* left = children_left.data();
         const std::int32_t* right = children_right.data();
@@ -156,32 +176,48 @@ struct DecisionTree {
         return node;
     }
 
-    /// Predicted value (regressor) or class label (classifier) for every row of X.
-    Eigen::VectorXd predict(const MatrixRef& X) const {
+    /// Index of the leaf each row of X reaches (scikit-learn's `apply`).
+    /// Throws Errc::shape_mismatch unless X has n_features columns.
+    IndexVector apply(const MatrixRef& X) const {
         detail::check_columns(X.cols(), n_features(), "DecisionTree");
+        IndexVector leaves(X.rows());
+        leaves_of(X, leaves.data());
+        return leaves;
+    }
+
+    /// Index of the leaf that one sample reaches. Throws Errc::shape_mismatch.
+    Eigen::Index apply_one(const RowRef& x) const {
+        detail::check_columns(x.size(), n_features(), "DecisionTree");
+        return leaf_of(x.data(), x.innerStride());
+    }
+
+    /// Predicted value (regressor) or class label (classifier) for every row of X.
+    /// Throws Errc::shape_mismatch unless X has n_features columns.
+    Eigen::VectorXd predict(const MatrixRef& X) const {
+        const IndexVector leaves = apply(X);
         Eigen::VectorXd y(X.rows());
-        const Eigen::Index stride = X.outerStride();
-        for (Eigen::Index i = 0; i < X.rows(); ++i) y(i) = output_of(leaf_of(X.data() + i, stride));
+        for (Eigen::Index i = 0; i < X.rows(); ++i) y(i) = output_of(leaves(i));
         return y;
     }
 
-    /// Class probabilities (classifier only), one column per class.
+    /// Class probabilities (classifier only; else Errc::invalid_argument), one column per class.
+    /// Throws Errc::shape_mismatch unless X has n_features columns.
     Eigen::MatrixXd predict_proba(const MatrixRef& X) const {
         require_classifier();
-        detail::check_columns(X.cols(), n_features(), "DecisionTree");
+        const IndexVector leaves = apply(X);
         Eigen::MatrixXd p(X.rows(), value.cols());
-        const Eigen::Index stride = X.outerStride();
-        for (Eigen::Index i = 0; i < X.rows(); ++i) p.row(i) = value.row(leaf_of(X.data() + i, stride));
+        for (Eigen::Index i = 0; i < X.rows(); ++i) p.row(i) = value.row(leaves(i));
         return p;
     }
 
-    /// Prediction for one sample, without heap allocation.
+    /// Prediction for one sample, without heap allocation. Throws Errc::shape_mismatch.
     double predict_one(const RowRef& x) const {
         detail::check_columns(x.size(), n_features(), "DecisionTree");
         return output_of(leaf_of(x.data(), x.innerStride()));
     }
 
-    /// Class probabilities of one sample into out[0 .. n_classes).
+    /// Class probabilities of one sample into out[0 .. n_classes), without heap allocation.
+    /// Throws Errc::invalid_argument for a regressor, Errc::shape_mismatch.
     void predict_proba_one(const RowRef& x, double* out) const {
         require_classifier();
         detail::check_columns(x.size(), n_features(), "DecisionTree");
@@ -202,9 +238,36 @@ struct DecisionTree {
 private:
     double output_of(Eigen::Index node) const {
         if (!is_classifier()) return value(node, 0);
-        Eigen::Index best = 0;
-        value.row(node).maxCoeff(&best);  // first maximum wins, as scikit-learn's argmax
-        return classes(best);
+        // value is row-major, so a node's class probabilities are contiguous.
+        return classes(detail::argmax(value.data() + node * value.cols(), value.cols()));
+    }
+
+    /// Walks a block of rows together, one level per pass. X is column-major, so the rows of a
+    /// block that sit at the same node read neighbouring addresses of one column, instead of each
+    /// walk striding across the whole matrix; a pass costs one compare per row of the block.
+    void leaves_of(const MatrixRef& X, std::int32_t* out) const {
+        constexpr Eigen::Index block = 64;
+        const std::int32_t* left = children_left.data();
+        const std::int32_t* right = children_right.data();
+        const std::int32_t* feat = feature.data();
+        const double* thr = threshold.data();
+        const Eigen::Index stride = X.outerStride();
+        for (Eigen::Index start = 0; start < X.rows(); start += block) {
+            const Eigen::Index m = std::min(block, X.rows() - start);
+            const double* x0 = X.data() + start;
+            std::int32_t* node = out + start;
+            std::fill(node, node + m, 0);
+            for (bool moved = true; moved;) {
+                moved = false;
+                for (Eigen::Index k = 0; k < m; ++k) {
+                    const std::int32_t n = node[k];
+                    if (left[n] == leaf) continue;
+                    // Same comparison as leaf_of: NaN goes right.
+                    node[k] = x0[k + feat[n] * stride] <= thr[n] ? left[n] : right[n];
+                    moved = true;
+                }
+            }
+        }
     }
 
     void require_classifier() const {

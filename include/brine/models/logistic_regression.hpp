@@ -9,8 +9,22 @@
 namespace brine {
 
 /// Logistic regression with the sorted class labels it was trained on, laid out as scikit-learn's
-/// LogisticRegression: two classes give one row of `coef` (the score of `classes[1]`), K >= 3
-/// classes give K rows (multinomial, softmax over the K scores).
+/// LogisticRegression: two classes give one row of `coef` (the score of `classes[1]`; probability
+/// by the sigmoid), K >= 3 classes give K rows (multinomial, softmax over the K scores).
+///
+/// scikit-learn semantics: a binary model predicts `classes[1]` iff its score is > 0; a multinomial
+/// model predicts the class of the first largest score. (A binary scikit-learn model fitted with
+/// `multi_class="multinomial"` computes softmax([-z, z]) = sigmoid(2z): import it with `coef` and
+/// `intercept` doubled.)
+///
+/// Non-finite inputs: scores are computed in IEEE arithmetic. A NaN score gives NaN probabilities;
+/// its label is `classes[0]` for a binary model (as `NaN > 0` is false) and, for a multinomial
+/// model, the class of the first NaN score (numpy.argmax's rule). Infinite scores are the limits:
+/// sigmoid(+-inf) = 1 or 0, and softmax shares the probability evenly among the classes whose score
+/// equals the largest one when that is infinite. Probabilities are never NaN for non-NaN scores.
+///
+/// The batch functions use a matrix product and predict_one / predict_proba_one a dot product per
+/// row, so their probabilities agree to rounding, not always bit for bit.
 struct LogisticRegression {
     RowMatrix coef;            ///< 1 x n_features (binary) or n_classes x n_features
     Eigen::VectorXd intercept; ///< one per row of coef
@@ -57,6 +71,7 @@ struct LogisticRegression {
     }
 
     /// Raw scores, one column per row of coef (scikit-learn's decision_function).
+    /// Throws Errc::shape_mismatch unless X has n_features columns.
     Eigen::MatrixXd decision_function(const MatrixRef& X) const {
         detail::check_columns(X.cols(), n_features(), "LogisticRegression");
         Eigen::MatrixXd s = X * coef.transpose();
@@ -64,23 +79,17 @@ struct LogisticRegression {
         return s;
     }
 
-    /// Class probabilities, one column per class in the order of `classes`.
+    /// Class probabilities, one column per class in the order of `classes`; each row sums to 1.
+    /// Throws Errc::shape_mismatch unless X has n_features columns.
     Eigen::MatrixXd predict_proba(const MatrixRef& X) const {
-        Eigen::MatrixXd s = decision_function(X);
+        const Eigen::MatrixXd s = decision_function(X);
         Eigen::MatrixXd p(X.rows(), n_classes());
-        for (Eigen::Index i = 0; i < X.rows(); ++i) {
-            if (is_binary()) {
-                const double q = sigmoid(s(i, 0));
-                p(i, 0) = 1.0 - q;
-                p(i, 1) = q;
-            } else {
-                softmax(s.row(i), p.row(i));
-            }
-        }
+        for (Eigen::Index i = 0; i < X.rows(); ++i) scores_to_proba(s.row(i), p.row(i));
         return p;
     }
 
     /// Predicted class labels for every row of X.
+    /// Throws Errc::shape_mismatch unless X has n_features columns.
     Eigen::VectorXd predict(const MatrixRef& X) const {
         const Eigen::MatrixXd s = decision_function(X);
         Eigen::VectorXd y(X.rows());
@@ -89,38 +98,19 @@ struct LogisticRegression {
     }
 
     /// Predicted label of one sample, without heap allocation.
+    /// Throws Errc::shape_mismatch unless x has n_features entries.
     double predict_one(const RowRef& x) const {
         detail::check_columns(x.size(), n_features(), "LogisticRegression");
-        if (is_binary()) return x.dot(coef.row(0)) + intercept(0) > 0.0 ? classes(1) : classes(0);
-        Eigen::Index best = 0;
-        double best_score = -std::numeric_limits<double>::infinity();
-        for (Eigen::Index k = 0; k < coef.rows(); ++k) {
-            const double score = x.dot(coef.row(k)) + intercept(k);
-            if (score > best_score) {
-                best_score = score;
-                best = k;
-            }
-        }
-        return classes(best);
+        return label_of(RowScores{this, &x});
     }
 
     /// Class probabilities of one sample into out[0 .. n_classes), without heap allocation.
+    /// Throws Errc::shape_mismatch unless x has n_features entries.
     void predict_proba_one(const RowRef& x, double* out) const {
         detail::check_columns(x.size(), n_features(), "LogisticRegression");
-        if (is_binary()) {
-            const double q = sigmoid(x.dot(coef.row(0)) + intercept(0));
-            out[0] = 1.0 - q;
-            out[1] = q;
-            return;
-        }
-        double top = -std::numeric_limits<double>::infinity();
-        for (Eigen::Index k = 0; k < coef.rows(); ++k) {
-            out[k] = x.dot(coef.row(k)) + intercept(k);
-            top = std::max(top, out[k]);
-        }
-        double sum = 0.0;
-        for (Eigen::Index k = 0; k < coef.rows(); ++k) sum += (out[k] = std::exp(out[k] - top));
-        for (Eigen::Index k = 0; k < coef.rows(); ++k) out[k] /= sum;
+        const RowScores s{this, &x};
+        for (Eigen::Index k = 0; k < coef.rows(); ++k) out[k] = s[k];
+        scores_to_proba(out, out);  // in place: each entry is read before it is overwritten
     }
 
     friend bool operator==(const LogisticRegression& a, const LogisticRegression& b) {
@@ -129,7 +119,7 @@ struct LogisticRegression {
     }
     friend bool operator!=(const LogisticRegression& a, const LogisticRegression& b) { return !(a == b); }
 
-    /// 1 / (1 + exp(-z)), computed without overflow for large |z|.
+    /// 1 / (1 + exp(-z)), computed without overflow for large |z|; sigmoid(+-inf) = 1 or 0.
     static double sigmoid(double z) noexcept {
         if (z >= 0) return 1.0 / (1.0 + std::exp(-z));
         const double e = std::exp(z);
@@ -137,20 +127,46 @@ struct LogisticRegression {
     }
 
 private:
-    template <class In, class Out>
-    static void softmax(const In& s, Out&& p) {
-        const double top = s.maxCoeff();
-        double sum = 0.0;
-        for (Eigen::Index k = 0; k < s.size(); ++k) sum += (p(k) = std::exp(s(k) - top));
-        p /= sum;
+    /// The scores of one sample, computed on demand (score k = x . coef[k] + intercept[k]).
+    struct RowScores {
+        const LogisticRegression* m;
+        const RowRef* x;
+        double operator[](Eigen::Index k) const { return x->dot(m->coef.row(k)) + m->intercept(k); }
+    };
+
+    template <class Scores>
+    double label_of(const Scores& s) const {
+        if (is_binary()) return s[0] > 0.0 ? classes(1) : classes(0);
+        return classes(detail::argmax(s, coef.rows()));
     }
 
-    template <class Row>
-    double label_of(const Row& s) const {
-        if (is_binary()) return s(0) > 0.0 ? classes(1) : classes(0);
-        Eigen::Index best = 0;
-        s.maxCoeff(&best);  // first maximum wins, as numpy.argmax
-        return classes(best);
+    /// Scores (coef.rows() of them) to probabilities (n_classes of them); `p` may alias `s`.
+    template <class In, class Out>
+    void scores_to_proba(const In& s, Out&& p) const {
+        if (is_binary()) {
+            // scikit-learn's binary predict_proba: [1 - sigmoid(z), sigmoid(z)].
+            const double q = sigmoid(s[0]);
+            p[0] = 1.0 - q;
+            p[1] = q;
+            return;
+        }
+        const Eigen::Index n = coef.rows();
+        const double top = s[detail::argmax(s, n)];  // NaN if any score is NaN
+        if (std::isnan(top)) {
+            for (Eigen::Index k = 0; k < n; ++k) p[k] = std::numeric_limits<double>::quiet_NaN();
+            return;
+        }
+        if (std::isinf(top)) {
+            // exp(s - top) would be inf - inf = NaN; the limit puts all mass on the top scores.
+            Eigen::Index ties = 0;
+            for (Eigen::Index k = 0; k < n; ++k) ties += s[k] == top ? 1 : 0;
+            for (Eigen::Index k = 0; k < n; ++k) p[k] = s[k] == top ? 1.0 / static_cast<double>(ties) : 0.0;
+            return;
+        }
+        // Subtracting the largest score keeps every exp() in (0, 1]: no overflow for huge scores.
+        double sum = 0.0;
+        for (Eigen::Index k = 0; k < n; ++k) sum += (p[k] = std::exp(s[k] - top));
+        for (Eigen::Index k = 0; k < n; ++k) p[k] /= sum;
     }
 };
 

@@ -57,7 +57,15 @@ struct Pipeline {
         check_width(width, std::visit([](const auto& e) { return e.n_features(); }, estimator), "estimator");
     }
 
-    /// Runs the transforms only.
+    /// Number of classes of a classifying estimator (the width of predict_proba), else 0.
+    Eigen::Index n_classes() const noexcept {
+        if (const auto* l = std::get_if<LogisticRegression>(&estimator)) return l->n_classes();
+        if (const auto* t = std::get_if<DecisionTree>(&estimator)) return t->is_classifier() ? t->n_classes() : 0;
+        return 0;
+    }
+
+    /// Runs the transforms only (a copy of X when there are none).
+    /// Throws Errc::shape_mismatch unless X has n_features columns.
     Eigen::MatrixXd transform(const MatrixRef& X) const {
         detail::check_columns(X.cols(), n_features(), "Pipeline");
         Eigen::MatrixXd Z = X;
@@ -66,6 +74,7 @@ struct Pipeline {
     }
 
     /// Predictions (values or class labels) for every row of X.
+    /// Throws Errc::shape_mismatch unless X has n_features columns.
     Eigen::VectorXd predict(const MatrixRef& X) const {
         if (steps.empty()) return std::visit([&](const auto& e) { return e.predict(X); }, estimator);
         const Eigen::MatrixXd Z = transform(X);
@@ -73,44 +82,42 @@ struct Pipeline {
     }
 
     /// Class probabilities; the estimator must be a classifier (else Errc::invalid_argument).
+    /// Throws Errc::shape_mismatch unless X has n_features columns.
     Eigen::MatrixXd predict_proba(const MatrixRef& X) const {
+        require_classifier_estimator();
+        if (steps.empty()) return std::visit([&](const auto& e) { return proba_of(e, X); }, estimator);
         const Eigen::MatrixXd Z = transform(X);
-        return std::visit(
-            [&](const auto& e) -> Eigen::MatrixXd {
-                using E = std::decay_t<decltype(e)>;
-                if constexpr (std::is_same_v<E, LinearRegression>) {
-                    throw Error(Errc::invalid_argument,
-                                "predict_proba needs a classifier; this Pipeline ends in LinearRegression");
-                } else {
-                    return e.predict_proba(Z);
-                }
-            },
-            estimator);
+        return std::visit([&](const auto& e) { return proba_of(e, Z); }, estimator);
     }
 
-    /// Prediction for one sample. Uses a per-thread scratch row that grows once, so steady-state
-    /// calls do not allocate.
+    /// Prediction for one sample. Intermediate values live in a stack buffer, or for more than
+    /// `stack_width` features in a per-thread buffer that grows once, so steady-state calls do
+    /// not allocate. Throws Errc::shape_mismatch unless x has n_features entries.
     double predict_one(const RowRef& x) const {
         detail::check_columns(x.size(), n_features(), "Pipeline");
         if (steps.empty()) return std::visit([&](const auto& e) { return e.predict_one(x); }, estimator);
-        double* buf = scratch(x.size());
-        const RowRef first = x;
-        bool in_buf = false;
-        for (const auto& s : steps) {
-            std::visit(
-                [&](const auto& t) {
-                    if (in_buf) {
-                        t.transform_one(Eigen::Map<const Eigen::RowVectorXd>(buf, x.size()), buf);
-                    } else {
-                        t.transform_one(first, buf);
-                    }
-                },
-                s);
-            in_buf = true;
-        }
-        const Eigen::Map<const Eigen::RowVectorXd> z(buf, x.size());
+        double local[stack_width];
+        const Eigen::Map<const Eigen::RowVectorXd> z = run_steps(x, local);
         return std::visit([&](const auto& e) { return e.predict_one(z); }, estimator);
     }
+
+    /// Class probabilities of one sample into out[0 .. n_classes()), without heap allocation in
+    /// steady state (see predict_one). Throws Errc::invalid_argument unless the estimator is a
+    /// classifier, Errc::shape_mismatch unless x has n_features entries.
+    void predict_proba_one(const RowRef& x, double* out) const {
+        require_classifier_estimator();
+        detail::check_columns(x.size(), n_features(), "Pipeline");
+        if (steps.empty()) {
+            std::visit([&](const auto& e) { proba_one_of(e, x, out); }, estimator);
+            return;
+        }
+        double local[stack_width];
+        const Eigen::Map<const Eigen::RowVectorXd> z = run_steps(x, local);
+        std::visit([&](const auto& e) { proba_one_of(e, z, out); }, estimator);
+    }
+
+    /// Widths up to this many features run predict_one without touching the heap at all.
+    static constexpr Eigen::Index stack_width = 256;
 
     friend bool operator==(const Pipeline& a, const Pipeline& b) {
         return a.steps == b.steps && a.estimator == b.estimator;
@@ -144,6 +151,55 @@ private:
         thread_local std::vector<double> buf;
         if (buf.size() < static_cast<std::size_t>(n)) buf.resize(static_cast<std::size_t>(n));
         return buf.data();
+    }
+
+    /// Runs the transforms on one sample; returns a view of the result, which lives in `local`
+    /// (stack_width entries) or in the per-thread scratch buffer. Every step preserves the width
+    /// (validate() checks the widths chain; each transform_one checks its input again).
+    Eigen::Map<const Eigen::RowVectorXd> run_steps(const RowRef& x, double* local) const {
+        const Eigen::Index w = x.size();
+        double* buf = w <= stack_width ? local : scratch(w);
+        bool first = true;
+        for (const auto& s : steps) {
+            std::visit(
+                [&](const auto& t) {
+                    if (first) {
+                        t.transform_one(x, buf);
+                    } else {  // in place: transform_one reads entry j before writing it
+                        t.transform_one(Eigen::Map<const Eigen::RowVectorXd>(buf, w), buf);
+                    }
+                },
+                s);
+            first = false;
+        }
+        return Eigen::Map<const Eigen::RowVectorXd>(buf, w);
+    }
+
+    void require_classifier_estimator() const {
+        if (std::holds_alternative<LinearRegression>(estimator)) {
+            throw Error(Errc::invalid_argument,
+                        "predict_proba needs a classifier; this Pipeline ends in LinearRegression");
+        }
+    }
+
+    template <class E>
+    static Eigen::MatrixXd proba_of(const E& e, const MatrixRef& X) {
+        if constexpr (std::is_same_v<E, LinearRegression>) {
+            throw Error(Errc::invalid_argument,
+                        "predict_proba needs a classifier; this Pipeline ends in LinearRegression");
+        } else {
+            return e.predict_proba(X);
+        }
+    }
+
+    template <class E>
+    static void proba_one_of(const E& e, const RowRef& x, double* out) {
+        if constexpr (std::is_same_v<E, LinearRegression>) {
+            throw Error(Errc::invalid_argument,
+                        "predict_proba needs a classifier; this Pipeline ends in LinearRegression");
+        } else {
+            e.predict_proba_one(x, out);
+        }
     }
 };
 
