@@ -5,9 +5,9 @@ include(FetchContent)
 
 # SYSTEM keeps a fetched cereal's headers out of our -Werror warnings (its base64.hpp and json.hpp
 # warn under -Wsign-conversion); the keyword needs CMake 3.25.
-set(_brine_fetch_system "")
+set(BRINE_FETCHCONTENT_SYSTEM "")
 if(CMAKE_VERSION VERSION_GREATER_EQUAL 3.25)
-  set(_brine_fetch_system SYSTEM)
+  set(BRINE_FETCHCONTENT_SYSTEM SYSTEM)
 endif()
 
 # Only consulted when cereal is fetched; a consumer who set them first keeps its own choice.
@@ -21,7 +21,7 @@ endif()
 FetchContent_Declare(cereal
   URL https://github.com/USCiLab/cereal/archive/refs/tags/v1.3.2.tar.gz
   URL_HASH SHA256=16a7ad9b31ba5880dac55d62b5d6f243c3ebc8d46a3514149e56b5e7ea81f85f
-  ${_brine_fetch_system}
+  ${BRINE_FETCHCONTENT_SYSTEM}
   FIND_PACKAGE_ARGS 1.3 CONFIG)
 FetchContent_Declare(Eigen3
   URL https://gitlab.com/libeigen/eigen/-/archive/3.4.0/eigen-3.4.0.tar.gz

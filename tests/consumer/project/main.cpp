@@ -32,7 +32,8 @@ int main() {
 
     // Scaler (x - (1, 2)) / (2, 4), then y = z0 + 2*z1 + 3.
     const brine::StandardScaler scaler(Eigen::Vector2d(1.0, 2.0), Eigen::Vector2d(2.0, 4.0));
-    const brine::Pipeline pipeline({scaler}, brine::LinearRegression(Eigen::Vector2d(1.0, 2.0), 3.0));
+    const brine::Pipeline pipeline({scaler},
+                                   brine::LinearRegression(Eigen::Vector2d(1.0, 2.0), 3.0));
     pipeline.validate();
     Eigen::MatrixXd Z(3, 2);
     Z << 3.0, 6.0,  // scaled (1, 1)     -> 6

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds the examples (Release), then in a temporary directory trains and
+# saves models with train_and_save and loads each saved file with load_and_predict, a separate
+# program, predicting the rows train_and_save wrote to rows.csv.
+#
+# Usage: bash scripts/demo.sh     (BRINE_DEMO_KEEP=1 keeps the temporary directory)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+bash scripts/setup-debian.sh
+echo "== Building the examples (preset release)"
+cmake --preset release >/dev/null
+if ! cmake --build --preset release --target train_and_save load_and_predict; then
+    echo "demo.sh: could not build the examples train_and_save and load_and_predict" >&2
+    exit 1
+fi
+bin="$root/build/release/examples"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/brine-demo.XXXXXX")
+if [[ ${BRINE_DEMO_KEEP:-0} == 1 ]]; then
+    echo "demo.sh: keeping $work"
+else
+    trap 'rm -rf "$work"' EXIT
+fi
+cd "$work"
+
+echo
+echo "== train_and_save (in $work)"
+"$bin/train_and_save"
+
+shopt -s nullglob
+models=(*.brine *.json)
+if [[ ${#models[@]} -eq 0 || ! -f rows.csv ]]; then
+    echo "demo.sh: train_and_save wrote no model files or no rows.csv" >&2
+    ls -l >&2
+    exit 1
+fi
+ls -l "${models[@]}" rows.csv
+
+for model in "${models[@]}"; do
+    echo
+    echo "== load_and_predict $model rows.csv"
+    "$bin/load_and_predict" "$model" rows.csv
+done
+echo
+echo "demo.sh: ${#models[@]} model files saved, loaded and used for predictions"
