@@ -1,0 +1,260 @@
+// The brine container: magic, format version, header, payload and checksum, in the binary
+// encoding; the same content as one JSON document. See docs/format.md for the byte layout.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cereal/cereal.hpp>
+
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <string>
+#include <string_view>
+
+#include "brine/detail/xxhash64.hpp"
+#include "brine/io/options.hpp"
+#include "brine/io/reference.hpp"
+#include "brine/serialization/binary_archive.hpp"
+#include "brine/serialization/metadata.hpp"
+#include "brine/serialization/models.hpp"
+#include "brine/version.hpp"
+
+namespace brine::detail {
+
+/// First bytes of every binary brine file. 0x89 is not ASCII (a text transfer that strips the
+/// high bit changes it) and "\r\n" catches newline translation, as in PNG's signature.
+inline constexpr char binary_magic[8] = {'\x89', 'B', 'R', 'I', 'N', 'E', '\r', '\n'};
+inline constexpr std::size_t binary_prefix_size = 20;  // magic, major, minor, header length
+inline constexpr std::size_t checksum_size = 8;
+
+/// What the header section holds; readable without touching the payload.
+struct Header {
+    ModelKind kind = ModelKind::linear_regression;
+    std::uint32_t schema_version = 0;
+    std::string library_version;
+    std::string created;
+    Metadata metadata;
+    Reference reference;
+
+    template <class Archive>
+    void save(Archive& ar) const {
+        std::string kind_text(kind_name(kind));
+        ar(cereal::make_nvp("kind", kind_text), cereal::make_nvp("schema_version", schema_version),
+           cereal::make_nvp("library_version", library_version), cereal::make_nvp("created", created),
+           cereal::make_nvp("metadata", metadata), cereal::make_nvp("reference", reference));
+    }
+
+    template <class Archive>
+    void load(Archive& ar) {
+        std::string kind_text;
+        ar(cereal::make_nvp("kind", kind_text));
+        if (!kind_from_name(kind_text, kind)) {
+            ar.fail(Errc::unsupported_version,
+                    "unknown model kind '" + kind_text + "' (written by a newer brine?)");
+        }
+        ar(cereal::make_nvp("schema_version", schema_version));
+        if (schema_version == 0 || schema_version > current_schema_version(kind)) {
+            ar.fail(Errc::unsupported_version, unsupported_schema_message(kind, schema_version));
+        }
+        ar(cereal::make_nvp("library_version", library_version), cereal::make_nvp("created", created),
+           cereal::make_nvp("metadata", metadata), cereal::make_nvp("reference", reference));
+    }
+};
+
+/// ISO 8601 UTC time of now, e.g. "2026-11-26T05:30:00Z".
+inline std::string now_iso8601() {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+#if defined(_WIN32)
+    gmtime_s(&tm, &t);
+#else
+    gmtime_r(&t, &tm);
+#endif
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+template <class Model>
+Header make_header(const Model& m, const SaveOptions& o) {
+    Header h;
+    h.kind = model_kind_v<Model>;
+    h.schema_version = schema_version_v<Model>;
+    h.library_version = library_version_string;
+    h.created = o.created.empty() ? now_iso8601() : o.created;
+    h.metadata = o.metadata;
+    h.reference = make_reference(m, o.reference_inputs, o.reference_tolerance);
+    return h;
+}
+
+inline void put_u64_at(std::string& s, std::size_t at, std::uint64_t v) {
+    copy_le<std::uint64_t>(&s[at], &v, 1);
+}
+
+inline std::uint64_t get_u64(std::string_view s, std::size_t at) {
+    std::uint64_t v;
+    copy_le<std::uint64_t>(&v, s.data() + at, 1);
+    return v;
+}
+
+inline std::uint16_t get_u16(std::string_view s, std::size_t at) {
+    std::uint16_t v;
+    copy_le<std::uint16_t>(&v, s.data() + at, 1);
+    return v;
+}
+
+/// Binary encoding without the trailing checksum; `encode_binary` appends it. The JSON encoding's
+/// checksum is the XXH64 of exactly these bytes, so both encodings of a model share a checksum.
+template <class Model>
+std::string encode_binary_body(const Model& m, const Header& h, std::uint16_t major = format_version_major,
+                               std::uint16_t minor = format_version_minor) {
+    std::string out;
+    out.reserve(256);
+    BinaryOutputArchive ar(out);
+    ar.write_bytes(binary_magic, sizeof binary_magic);
+    ar.write_scalar(major);
+    ar.write_scalar(minor);
+    const std::size_t header_len_at = out.size();
+    ar.write_scalar(std::uint64_t{0});
+    ar(h);
+    put_u64_at(out, header_len_at, out.size() - binary_prefix_size);
+    const std::size_t payload_len_at = out.size();
+    ar.write_scalar(std::uint64_t{0});
+    ar(m);
+    put_u64_at(out, payload_len_at, out.size() - payload_len_at - 8);
+    return out;
+}
+
+template <class Model>
+std::string encode_binary(const Model& m, const Header& h) {
+    std::string out = encode_binary_body(m, h);
+    BinaryOutputArchive ar(out);
+    ar.write_scalar(XxHash64::hash(out.data(), out.size()));
+    return out;
+}
+
+inline std::string hex64(std::uint64_t v) {
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+
+/// Where the sections of a binary file are, after the prefix and lengths have been checked.
+struct BinarySections {
+    std::uint16_t major = 0, minor = 0;
+    std::string_view header;
+    std::string_view payload;
+    std::uint64_t payload_offset = 0;
+    std::uint64_t checksum = 0;
+};
+
+[[noreturn]] inline void not_brine(std::string_view bytes) {
+    std::string seen;
+    for (std::size_t i = 0; i < bytes.size() && i < 8; ++i) {
+        char buf[4];
+        std::snprintf(buf, sizeof buf, "%02x", static_cast<unsigned char>(bytes[i]));
+        seen += (i ? " " : "") + std::string(buf);
+    }
+    std::string hint;
+    if (bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x80 && bytes[1] >= 2 && bytes[1] <= 5) {
+        hint = " (looks like a Python pickle)";
+    } else if (bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4)) {
+        hint = " (looks like a ZIP archive, e.g. joblib or .npz)";
+    } else if (bytes.substr(0, 6) == std::string_view("\x93NUMPY", 6)) {
+        hint = " (looks like a .npy file)";
+    }
+    throw Error(Errc::not_brine_file, "the data starts with " + (seen.empty() ? std::string("nothing") : seen) +
+                                          hint + ", expected the brine magic 89 42 52 49 4e 45 0d 0a or a JSON object");
+}
+
+inline void check_format_version(std::uint16_t major, std::uint16_t minor) {
+    if (major == 0 || major > format_version_major) {
+        throw Error(Errc::unsupported_version,
+                    "file format version " + std::to_string(major) + "." + std::to_string(minor) +
+                        ", this build of brine reads versions 1.0 to " +
+                        std::to_string(format_version_major) + "." + std::to_string(format_version_minor));
+    }
+}
+
+/// Splits a whole binary file into its sections. Checks, in order: magic, format version, section
+/// lengths against the size (truncated / trailing bytes), then the checksum.
+inline BinarySections split_binary(std::string_view bytes) {
+    const std::size_t n = bytes.size();
+    if (n < sizeof binary_magic) {
+        if (n > 0 && bytes == std::string_view(binary_magic, n)) {
+            throw Error(Errc::truncated, "file of " + std::to_string(n) + " bytes ends inside the magic");
+        }
+        if (n == 0) throw Error(Errc::truncated, "empty file: 0 bytes, a brine file has at least 36");
+        not_brine(bytes);
+    }
+    if (std::memcmp(bytes.data(), binary_magic, sizeof binary_magic) != 0) not_brine(bytes);
+    if (n < binary_prefix_size) {
+        throw Error(Errc::truncated, "needed " + std::to_string(binary_prefix_size) +
+                                         " bytes for the format version and header length, file has " +
+                                         std::to_string(n));
+    }
+    BinarySections s;
+    s.major = get_u16(bytes, 8);
+    s.minor = get_u16(bytes, 10);
+    check_format_version(s.major, s.minor);
+    const std::uint64_t header_len = get_u64(bytes, 12);
+    if (header_len > n - binary_prefix_size || n - binary_prefix_size - header_len < 8) {
+        throw Error(Errc::truncated, "needed " + std::to_string(header_len) +
+                                         " bytes for the header and 8 for the payload length at byte " +
+                                         std::to_string(binary_prefix_size) + ", " +
+                                         std::to_string(n - binary_prefix_size) + " left");
+    }
+    const std::size_t payload_len_at = binary_prefix_size + static_cast<std::size_t>(header_len);
+    const std::uint64_t payload_len = get_u64(bytes, payload_len_at);
+    const std::size_t payload_at = payload_len_at + 8;
+    const std::size_t left = n - payload_at;
+    if (payload_len > left || left - payload_len < checksum_size) {
+        throw Error(Errc::truncated, "needed " + std::to_string(payload_len) +
+                                         " bytes for the payload and 8 for the checksum at byte " +
+                                         std::to_string(payload_at) + ", " + std::to_string(left) + " left");
+    }
+    const std::size_t end = payload_at + static_cast<std::size_t>(payload_len) + checksum_size;
+    if (end != n) {
+        throw Error(Errc::malformed, std::to_string(n - end) + " trailing bytes after the checksum at byte " +
+                                         std::to_string(end));
+    }
+    s.header = bytes.substr(binary_prefix_size, static_cast<std::size_t>(header_len));
+    s.payload = bytes.substr(payload_at, static_cast<std::size_t>(payload_len));
+    s.payload_offset = payload_at;
+    s.checksum = get_u64(bytes, end - checksum_size);
+#if !defined(FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION)
+    // Fuzz builds skip this comparison only, so that mutated inputs reach the parsers.
+    const std::uint64_t computed = XxHash64::hash(bytes.data(), end - checksum_size);
+    if (computed != s.checksum) {
+        throw Error(Errc::checksum_mismatch, "stored XXH64 " + hex64(s.checksum) + ", computed " +
+                                                 hex64(computed) + " over bytes 0 to " +
+                                                 std::to_string(end - checksum_size) +
+                                                 ": the file is damaged");
+    }
+#endif
+    return s;
+}
+
+/// Decodes the header section (which must be consumed exactly).
+inline Header decode_binary_header(std::string_view header, const Limits& limits) {
+    BinaryInputArchive ar(header, limits, binary_prefix_size);
+    Header h;
+    ar(cereal::make_nvp("header", h));
+    if (ar.remaining() != 0) {
+        ar.fail(Errc::malformed, std::to_string(ar.remaining()) + " unread bytes at the end of the header");
+    }
+    return h;
+}
+
+template <class Model>
+Model decode_binary_payload(const BinarySections& s, const Limits& limits) {
+    BinaryInputArchive ar(s.payload, limits, s.payload_offset);
+    Model m;
+    ar(cereal::make_nvp("payload", m));
+    if (ar.remaining() != 0) {
+        ar.fail(Errc::malformed, std::to_string(ar.remaining()) + " unread bytes at the end of the payload");
+    }
+    return m;
+}
+
+}  // namespace brine::detail

@@ -1,0 +1,124 @@
+// The JSON encoding of the brine container: one document holding the same content as the binary
+// file, with a checksum that equals the binary file's.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cereal/cereal.hpp>
+
+#include <string>
+#include <string_view>
+
+#include "brine/io/container.hpp"
+#include "brine/serialization/json_archive.hpp"
+
+namespace brine::detail {
+
+struct FormatVersion {
+    std::uint16_t major = 0;
+    std::uint16_t minor = 0;
+
+    template <class Archive>
+    void serialize(Archive& ar) {
+        ar(cereal::make_nvp("major", major), cereal::make_nvp("minor", minor));
+    }
+};
+
+inline constexpr std::string_view checksum_prefix = "xxh64:";
+
+/// Writes the JSON document. Its "checksum" is the XXH64 of the binary encoding of the same
+/// header and payload (without its checksum), so it changes exactly when the content does, not
+/// with whitespace or field order.
+template <class Model>
+std::string encode_json(const Model& m, const Header& h) {
+    const std::string body = encode_binary_body(m, h);
+    std::string checksum = std::string(checksum_prefix) + hex64(XxHash64::hash(body.data(), body.size()));
+    std::string format = "brine";
+    FormatVersion version{format_version_major, format_version_minor};
+    std::string out;
+    {
+        JsonOutputArchive ar(out);
+        ar(cereal::make_nvp("format", format), cereal::make_nvp("format_version", version),
+           cereal::make_nvp("header", h), cereal::make_nvp("payload", m),
+           cereal::make_nvp("checksum", checksum));
+        ar.finish();
+    }
+    out += '\n';
+    return out;
+}
+
+/// A parsed JSON brine document: the container fields are read on construction, the payload on
+/// request (then the checksum is verified against the decoded content).
+class JsonDocument {
+public:
+    JsonDocument(std::string_view text, const Limits& limits) : ar_(text, limits) {
+        std::string format;
+        try {
+            ar_(cereal::make_nvp("format", format));
+        } catch (const Error& e) {
+            if (e.code() == Errc::limit_exceeded) throw;
+            throw Error(Errc::not_brine_file, "a JSON document without \"format\": \"brine\"");
+        }
+        if (format != "brine") {
+            throw Error(Errc::not_brine_file, "a JSON document with \"format\": \"" + format.substr(0, 64) +
+                                                  "\", expected \"brine\"");
+        }
+        ar_(cereal::make_nvp("format_version", version_));
+        check_format_version(version_.major, version_.minor);
+        // A newer minor version may add fields; an older reader skips them.
+        if (version_.major == format_version_major && version_.minor > format_version_minor) {
+            ar_.set_allow_unknown_fields(true);
+        }
+        ar_(cereal::make_nvp("header", header_));
+        std::string checksum;
+        ar_(cereal::make_nvp("checksum", checksum));
+        if (checksum.size() != checksum_prefix.size() + 16 ||
+            checksum.compare(0, checksum_prefix.size(), checksum_prefix) != 0 ||
+            !parse_hex(checksum.substr(checksum_prefix.size()), checksum_)) {
+            ar_.fail(Errc::malformed, "checksum \"" + checksum.substr(0, 64) +
+                                          "\" is not \"xxh64:\" followed by 16 hex digits");
+        }
+    }
+
+    const Header& header() const noexcept { return header_; }
+    std::uint16_t major() const noexcept { return version_.major; }
+    std::uint16_t minor() const noexcept { return version_.minor; }
+    std::uint64_t checksum() const noexcept { return checksum_; }
+
+    template <class Model>
+    Model payload() {
+        Model m;
+        ar_(cereal::make_nvp("payload", m));
+        ar_.finish();
+#if !defined(FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION)
+        const std::string body = encode_binary_body(m, header_, version_.major, version_.minor);
+        const std::uint64_t computed = XxHash64::hash(body.data(), body.size());
+        if (computed != checksum_) {
+            throw Error(Errc::checksum_mismatch, "stored xxh64:" + hex64(checksum_) + ", computed xxh64:" +
+                                                     hex64(computed) +
+                                                     " from the decoded header and payload: the document "
+                                                     "was changed or damaged");
+        }
+#endif
+        return m;
+    }
+
+private:
+    static bool parse_hex(const std::string& s, std::uint64_t& out) {
+        out = 0;
+        for (char c : s) {
+            int d;
+            if (c >= '0' && c <= '9') d = c - '0';
+            else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
+            else return false;
+            out = out << 4 | static_cast<std::uint64_t>(d);
+        }
+        return true;
+    }
+
+    JsonInputArchive ar_;
+    FormatVersion version_;
+    Header header_;
+    std::uint64_t checksum_ = 0;
+};
+
+}  // namespace brine::detail

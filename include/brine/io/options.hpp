@@ -1,0 +1,81 @@
+// Options and result types of brine's file API: Format, SaveOptions, LoadOptions, FileInfo.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <Eigen/Core>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "brine/metadata.hpp"
+#include "brine/models/any_model.hpp"
+#include "brine/serialization/archive.hpp"
+
+namespace brine {
+
+/// The two encodings of a brine file. Both hold the same content; a reader detects which one a
+/// file uses from its first bytes, never from its name.
+enum class Format { binary, json };
+
+constexpr const char* format_name(Format f) noexcept { return f == Format::json ? "json" : "binary"; }
+
+/// Reference predictions: input rows and the outputs the model gave for them when it was saved.
+/// Outputs are predict_proba for classifiers, predict (one column) for regressors and transform
+/// for scalers. On load they are computed again and must agree: bit for bit when the file was
+/// written by the same build (`build` equal), within `tolerance` (relative, with a floor of 1)
+/// otherwise.
+struct Reference {
+    RowMatrix inputs;       ///< n_rows x n_features
+    RowMatrix outputs;      ///< n_rows x n_outputs
+    double tolerance = 0;   ///< allowed |stored - computed| / max(1, |stored|) across builds
+    std::string build;      ///< the writing build: brine version, compiler, architecture
+
+    bool empty() const noexcept { return inputs.rows() == 0; }
+    friend bool operator==(const Reference& a, const Reference& b) {
+        return detail::same_bits(a.inputs, b.inputs) && detail::same_bits(a.outputs, b.outputs) &&
+               a.tolerance == b.tolerance && a.build == b.build;
+    }
+};
+
+/// How to save. Every field has a sensible default: `brine::save(model, "m.brine")` just works.
+struct SaveOptions {
+    /// Encoding; when unset, ".json" paths get JSON and every other path binary.
+    std::optional<Format> format;
+    /// Feature names, target name, class labels, free key/values, provenance.
+    Metadata metadata;
+    /// Rows whose outputs are stored as reference predictions (none when empty). Use a few
+    /// training rows, e.g. `X.topRows(5)`.
+    Eigen::MatrixXd reference_inputs;
+    /// Tolerance stored with the reference predictions for loads by a different build.
+    double reference_tolerance = 1e-9;
+    /// Creation time written in the header, ISO 8601 UTC; empty means now. Set it for
+    /// reproducible files.
+    std::string created;
+};
+
+/// How to load. The Limits (inherited) bound what a file may make brine read and allocate.
+struct LoadOptions : Limits {
+    /// Recompute the stored reference predictions and refuse a model that disagrees.
+    bool verify_reference = true;
+};
+
+/// What brine::inspect tells about a file without decoding the model's parameters.
+struct FileInfo {
+    Format format = Format::binary;
+    std::uint16_t format_major = 0;
+    std::uint16_t format_minor = 0;
+    ModelKind kind = ModelKind::linear_regression;
+    std::uint32_t schema_version = 0;
+    std::string library_version;  ///< brine version that wrote the file
+    std::string created;          ///< ISO 8601 UTC
+    Metadata metadata;
+    Reference reference;
+    std::uint64_t file_size = 0;
+    std::uint64_t checksum = 0;    ///< stored XXH64
+    /// Whether inspect verified the checksum. Binary inspect reads only the header, so it cannot;
+    /// JSON inspect parses the whole document and does.
+    bool checksum_verified = false;
+};
+
+}  // namespace brine
