@@ -87,7 +87,10 @@ struct DecisionTree {
         same_length(children_right.size(), "children_right");
         same_length(feature.size(), "feature");
         same_length(threshold.size(), "threshold");
-        same_length(value.rows(), "value rows");
+        if (value.rows() != n) {
+            detail::invalid_model(name, "value has " + std::to_string(value.rows()) + " rows for " +
+                                            std::to_string(n) + " nodes");
+        }
         if (n_features_in < 1) {
             detail::invalid_model(name, "n_features must be >= 1, is " + std::to_string(n_features_in));
         }
