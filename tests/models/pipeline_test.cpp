@@ -1,0 +1,239 @@
+// Tests of brine::Pipeline: the chain computed by hand, width checks, every entry point's errors.
+// SPDX-License-Identifier: MIT
+#include "brine/models/pipeline.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "brine_catch.hpp"
+
+namespace {
+
+constexpr std::int32_t L = brine::DecisionTree::leaf;
+
+brine::StandardScaler scaler() { return brine::StandardScaler(Eigen::Vector2d(1, -2), Eigen::Vector2d(2, 0.5)); }
+
+/// Binary: score = z0 - 2 z1 + 0.5 on the scaled features; labels -1 and 3.
+brine::LogisticRegression logistic() {
+    brine::RowMatrix coef(1, 2);
+    coef << 1.0, -2.0;
+    return brine::LogisticRegression(coef, Eigen::VectorXd::Constant(1, 0.5), Eigen::Vector2d(-1, 3));
+}
+
+/// Classifier stump on feature 1: z1 <= 0 ? (0.9, 0.1) : (0.2, 0.8); labels 0, 1.
+brine::DecisionTree stump(brine::DecisionTree::Task task) {
+    brine::DecisionTree t;
+    t.task = task;
+    t.n_features_in = 2;
+    t.children_left.resize(3);
+    t.children_left << 1, L, L;
+    t.children_right.resize(3);
+    t.children_right << 2, L, L;
+    t.feature.resize(3);
+    t.feature << 1, -2, -2;
+    t.threshold.resize(3);
+    t.threshold << 0.0, -2, -2;
+    if (task == brine::DecisionTree::Task::classification) {
+        t.value.resize(3, 2);
+        t.value << 0.5, 0.5, 0.9, 0.1, 0.2, 0.8;
+        t.classes = Eigen::Vector2d(0, 1);
+    } else {
+        t.value.resize(3, 1);
+        t.value << 0, -1, 1;
+    }
+    return t;
+}
+
+double logistic_fn(double z) { return 1.0 / (1.0 + std::exp(-z)); }
+
+}  // namespace
+
+TEST_CASE("Pipeline runs scaler then logistic regression", "[models][pipeline]") {
+    const brine::StandardScaler sc = scaler();
+    const brine::LogisticRegression lr = logistic();
+    brine::Pipeline pipe({sc}, lr);  // the quick-start form
+    pipe.validate();
+    CHECK(pipe.n_features() == 2);
+    CHECK(pipe.is_classifier());
+    CHECK(pipe.n_classes() == 2);
+    Eigen::MatrixXd X(2, 2);
+    X << 3, -1,  // scaled (1, 2): score 1 - 4 + 0.5 = -2.5
+        5, -2;   // scaled (2, 0): score 2.5
+    const Eigen::MatrixXd Z = pipe.transform(X);
+    CHECK(Z(0, 0) == 1.0);
+    CHECK(Z(0, 1) == 2.0);
+    CHECK(Z(1, 0) == 2.0);
+    CHECK(Z(1, 1) == 0.0);
+    const Eigen::VectorXd y = pipe.predict(X);
+    CHECK(y(0) == -1.0);
+    CHECK(y(1) == 3.0);
+    const Eigen::MatrixXd p = pipe.predict_proba(X);
+    CHECK_THAT(p(0, 1), WithinRel(logistic_fn(-2.5), 1e-14));
+    CHECK_THAT(p(1, 1), WithinRel(logistic_fn(2.5), 1e-14));
+    const brine::RowMatrix Xr = X;
+    double out[2];
+    for (Eigen::Index i = 0; i < 2; ++i) {
+        CHECK(pipe.predict_one(X.row(i)) == y(i));
+        CHECK(pipe.predict_one(Xr.row(i)) == y(i));
+        const Eigen::VectorXd v = X.row(i).transpose();
+        CHECK(pipe.predict_one(v.transpose()) == y(i));
+        pipe.predict_proba_one(X.row(i), out);
+        CHECK_THAT(out[0], WithinAbs(p(i, 0), 1e-15));
+        CHECK_THAT(out[1], WithinAbs(p(i, 1), 1e-15));
+        CHECK_THAT(out[0] + out[1], WithinAbs(1.0, 1e-15));
+    }
+    // The input row is left alone by the single-row path.
+    CHECK(X(0, 0) == 3.0);
+}
+
+TEST_CASE("Pipeline chains two transforms into a tree", "[models][pipeline]") {
+    // Standard: z = ((x0 - 1) / 2, (x1 + 2) / 0.5); then min-max: w = (z0, z1 * 1 - 1).
+    const brine::MinMaxScaler mm(Eigen::Vector2d(1, 1), Eigen::Vector2d(0, -1));
+    const brine::Pipeline pipe({scaler(), mm}, stump(brine::DecisionTree::Task::classification));
+    pipe.validate();
+    Eigen::MatrixXd X(3, 2);
+    X << 0, -1.5,  // z1 = 1, w1 = 0: left (0.9, 0.1) -> 0
+        0, -1.4,   // w1 = 0.2 > 0: right -> 1
+        0, -5;     // w1 = -7: left -> 0
+    const Eigen::VectorXd y = pipe.predict(X);
+    CHECK(y(0) == 0.0);
+    CHECK(y(1) == 1.0);
+    CHECK(y(2) == 0.0);
+    const Eigen::MatrixXd p = pipe.predict_proba(X);
+    CHECK(p(0, 0) == 0.9);
+    CHECK(p(1, 1) == 0.8);
+    double out[2];
+    for (Eigen::Index i = 0; i < 3; ++i) {
+        CHECK(pipe.predict_one(X.row(i)) == y(i));
+        pipe.predict_proba_one(X.row(i), out);
+        CHECK(out[0] == p(i, 0));
+        CHECK(out[1] == p(i, 1));
+    }
+}
+
+TEST_CASE("Pipeline without transforms is its estimator", "[models][pipeline]") {
+    const brine::Pipeline pipe({}, logistic());
+    pipe.validate();
+    Eigen::MatrixXd X(1, 2);
+    X << 1, 1;  // score -0.5
+    CHECK(pipe.predict(X)(0) == -1.0);
+    CHECK(pipe.predict_one(X.row(0)) == -1.0);
+    CHECK_THAT(pipe.predict_proba(X)(0, 1), WithinRel(logistic_fn(-0.5), 1e-14));
+    double out[2];
+    pipe.predict_proba_one(X.row(0), out);
+    CHECK_THAT(out[1], WithinRel(logistic_fn(-0.5), 1e-14));
+    CHECK(pipe.transform(X) == X);
+}
+
+TEST_CASE("Pipeline single-row path works beyond the stack buffer's width", "[models][pipeline]") {
+    const Eigen::Index n = brine::Pipeline::stack_width + 44;
+    const brine::StandardScaler sc(Eigen::VectorXd::Constant(n, 1.0), Eigen::VectorXd::Constant(n, 2.0));
+    const brine::LinearRegression lin(Eigen::VectorXd::Ones(n), 0.5);
+    const brine::Pipeline pipe({sc, sc}, lin);
+    pipe.validate();
+    const Eigen::MatrixXd X = Eigen::MatrixXd::Constant(2, n, 7.0);
+    // (7 - 1) / 2 = 3, (3 - 1) / 2 = 1 per feature: n * 1 + 0.5.
+    const double expected = static_cast<double>(n) + 0.5;
+    CHECK(pipe.predict(X)(1) == expected);
+    CHECK(pipe.predict_one(X.row(1)) == expected);
+    CHECK(pipe.predict_one(X.row(0)) == expected);
+}
+
+TEST_CASE("Pipeline checks the input's column count on every entry point", "[models][pipeline]") {
+    using brine::Errc;
+    const Eigen::MatrixXd X = Eigen::MatrixXd::Zero(2, 3);
+    double out[2];
+    const brine::Pipeline with_steps({scaler()}, logistic());
+    const brine::Pipeline without_steps({}, logistic());
+    for (const brine::Pipeline& pipe : {with_steps, without_steps}) {
+        BRINE_CHECK_THROWS_CODE(pipe.predict(X), Errc::shape_mismatch, "expects 2 feature columns, got 3");
+        BRINE_CHECK_THROWS_CODE(pipe.predict_proba(X), Errc::shape_mismatch, "expects 2 feature columns, got 3");
+        BRINE_CHECK_THROWS_CODE(pipe.transform(X), Errc::shape_mismatch,
+                                "Pipeline expects 2 feature columns, got 3");
+        BRINE_CHECK_THROWS_CODE(pipe.predict_one(X.row(0)), Errc::shape_mismatch,
+                                "Pipeline expects 2 feature columns, got 3");
+        BRINE_CHECK_THROWS_CODE(pipe.predict_proba_one(X.row(0), out), Errc::shape_mismatch,
+                                "Pipeline expects 2 feature columns, got 3");
+    }
+}
+
+TEST_CASE("Pipeline that skipped validate() still never reads out of bounds", "[models][pipeline]") {
+    // Scaler of width 2 feeding a model of width 3: every path stops at a shape check.
+    brine::RowMatrix coef = brine::RowMatrix::Ones(1, 3);
+    const brine::Pipeline pipe({scaler()}, brine::LogisticRegression(coef, Eigen::VectorXd::Zero(1),
+                                                                     Eigen::Vector2d(0, 1)));
+    const Eigen::MatrixXd X = Eigen::MatrixXd::Zero(1, 2);
+    double out[3];
+    BRINE_CHECK_THROWS_CODE(pipe.predict(X), brine::Errc::shape_mismatch,
+                            "LogisticRegression expects 3 feature columns, got 2");
+    BRINE_CHECK_THROWS_CODE(pipe.predict_one(X.row(0)), brine::Errc::shape_mismatch,
+                            "LogisticRegression expects 3 feature columns, got 2");
+    BRINE_CHECK_THROWS_CODE(pipe.predict_proba_one(X.row(0), out), brine::Errc::shape_mismatch,
+                            "LogisticRegression expects 3 feature columns, got 2");
+}
+
+TEST_CASE("Pipeline predict_proba needs a classifying estimator", "[models][pipeline]") {
+    using brine::Errc;
+    const Eigen::MatrixXd X = Eigen::MatrixXd::Zero(1, 2);
+    double out[2];
+    const brine::Pipeline linear({scaler()}, brine::LinearRegression(Eigen::Vector2d(1, 1), 0.0));
+    CHECK_FALSE(linear.is_classifier());
+    CHECK(linear.n_classes() == 0);
+    CHECK(linear.predict(X)(0) == 3.5);  // scaled (-0.5, 4) summed
+    BRINE_CHECK_THROWS_CODE(linear.predict_proba(X), Errc::invalid_argument,
+                            "predict_proba needs a classifier; this Pipeline ends in LinearRegression");
+    BRINE_CHECK_THROWS_CODE(linear.predict_proba_one(X.row(0), out), Errc::invalid_argument,
+                            "this Pipeline ends in LinearRegression");
+    const brine::Pipeline regressor({scaler()}, stump(brine::DecisionTree::Task::regression));
+    CHECK_FALSE(regressor.is_classifier());
+    CHECK(regressor.n_classes() == 0);
+    BRINE_CHECK_THROWS_CODE(regressor.predict_proba(X), Errc::invalid_argument, "this DecisionTree is a regressor");
+    BRINE_CHECK_THROWS_CODE(regressor.predict_proba_one(X.row(0), out), Errc::invalid_argument,
+                            "this DecisionTree is a regressor");
+}
+
+TEST_CASE("Pipeline::validate rejects each broken invariant", "[models][pipeline]") {
+    using brine::Errc;
+    SECTION("an invalid step, named by position") {
+        const brine::Pipeline pipe({scaler(), brine::MinMaxScaler{}}, logistic());
+        BRINE_CHECK_THROWS_CODE(pipe.validate(), Errc::invalid_model,
+                                "brine: invalid model: Pipeline step 1: MinMaxScaler: has no features");
+    }
+    SECTION("an invalid estimator") {
+        brine::LogisticRegression lr = logistic();
+        lr.intercept(0) = std::numeric_limits<double>::quiet_NaN();
+        const brine::Pipeline pipe({scaler()}, lr);
+        BRINE_CHECK_THROWS_CODE(pipe.validate(), Errc::invalid_model,
+                                "Pipeline estimator: LogisticRegression: intercept[0] is not finite");
+    }
+    SECTION("steps whose widths do not chain") {
+        const brine::MinMaxScaler three(Eigen::Vector3d::Ones(), Eigen::Vector3d::Zero());
+        const brine::Pipeline pipe({scaler(), three}, logistic());
+        BRINE_CHECK_THROWS_CODE(pipe.validate(), Errc::invalid_model,
+                                "Pipeline: step 1 expects 3 features but the step before it produces 2");
+    }
+    SECTION("estimator wider than the last step") {
+        const brine::Pipeline pipe({scaler()}, brine::LinearRegression(Eigen::Vector3d::Ones(), 0.0));
+        BRINE_CHECK_THROWS_CODE(pipe.validate(), Errc::invalid_model,
+                                "Pipeline: estimator expects 3 features but the step before it produces 2");
+    }
+    SECTION("no estimator parameters") {
+        const brine::Pipeline pipe;
+        BRINE_CHECK_THROWS_CODE(pipe.validate(), Errc::invalid_model,
+                                "Pipeline estimator: LinearRegression: coef must be at least 1 x 1");
+    }
+}
+
+TEST_CASE("Pipeline equality compares steps in order and the estimator bit for bit", "[models][pipeline]") {
+    const brine::MinMaxScaler mm(Eigen::Vector2d(1, 1), Eigen::Vector2d(0, -1));
+    const brine::Pipeline a({scaler(), mm}, logistic());
+    CHECK(a == brine::Pipeline({scaler(), mm}, logistic()));
+    CHECK(a != brine::Pipeline({mm, scaler()}, logistic()));
+    CHECK(a != brine::Pipeline({scaler()}, logistic()));
+    CHECK(a != brine::Pipeline({scaler(), mm}, stump(brine::DecisionTree::Task::classification)));
+    brine::LogisticRegression lr = logistic();
+    lr.coef(0, 0) = 1.0000000000000002;
+    CHECK(a != brine::Pipeline({scaler(), mm}, lr));
+    const brine::MinMaxScaler mm_negative_zero(Eigen::Vector2d(1, 1), Eigen::Vector2d(-0.0, -1));
+    CHECK(a != brine::Pipeline({scaler(), mm_negative_zero}, logistic()));
+}
