@@ -55,7 +55,8 @@ void CEREAL_LOAD_FUNCTION_NAME(Archive& ar, Eigen::Matrix<S, R, C, O, MR, MC>& m
         (C != Eigen::Dynamic && cols != static_cast<std::uint64_t>(C))) {
         ar.fail(brine::Errc::malformed, "array of shape " + std::to_string(rows) + " x " +
                                             std::to_string(cols) + " where the field has shape " +
-                                            std::to_string(R) + " x " + std::to_string(C));
+                                            (R == Eigen::Dynamic ? std::string("n") : std::to_string(R)) + " x " +
+                                            (C == Eigen::Dynamic ? std::string("n") : std::to_string(C)));
     }
     std::uint64_t n = 0;
     if (brine::detail::mul_overflows(rows, cols, n) ||
