@@ -133,6 +133,24 @@ public:
             model_);
     }
 
+    /// Class probabilities of one sample of a classifier into out[0 .. n_classes), without heap
+    /// allocation in steady state (Errc::invalid_argument for other kinds).
+    void predict_proba_one(const RowRef& x, double* out) const {
+        std::visit(
+            [&](const auto& m) {
+                using M = std::decay_t<decltype(m)>;
+                if constexpr (std::is_same_v<M, LogisticRegression> || std::is_same_v<M, DecisionTree> ||
+                              std::is_same_v<M, Pipeline>) {
+                    m.predict_proba_one(x, out);
+                } else {
+                    throw Error(Errc::invalid_argument,
+                                std::string("predict_proba needs a classifier; this model is a ") +
+                                    std::string(kind_name(model_kind_v<M>)));
+                }
+            },
+            model_);
+    }
+
     /// Output of a scaler or of a pipeline's transforms (Errc::invalid_argument for estimators).
     Eigen::MatrixXd transform(const MatrixRef& X) const {
         return std::visit(

@@ -1,0 +1,232 @@
+// Tests that the single-row prediction paths of every model do not allocate.
+// SPDX-License-Identifier: MIT
+//
+// This file replaces the global operator new / delete for the whole test executable, and with
+// glibc (outside AddressSanitizer, which owns malloc) also interposes malloc, because Eigen
+// allocates its temporaries with malloc rather than operator new. Both only count while a
+// CountAllocations scope is open, so no other test is affected.
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+#include "brine/models/any_model.hpp"
+#include "brine_catch.hpp"
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define BRINE_TEST_OWNS_MALLOC 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define BRINE_TEST_OWNS_MALLOC 1
+#endif
+
+namespace {
+
+std::atomic<bool> counting{false};
+std::atomic<long> allocations{0};
+
+void note_allocation() noexcept {
+    if (counting.load(std::memory_order_relaxed)) allocations.fetch_add(1, std::memory_order_relaxed);
+}
+
+/// Counts the allocations made between construction and stop().
+class CountAllocations {
+public:
+    CountAllocations() {
+        allocations.store(0);
+        counting.store(true);
+    }
+    ~CountAllocations() { counting.store(false); }
+    CountAllocations(const CountAllocations&) = delete;
+    CountAllocations& operator=(const CountAllocations&) = delete;
+    long stop() {
+        counting.store(false);
+        return allocations.load();
+    }
+};
+
+void* counted_new(std::size_t n) {
+    note_allocation();
+    if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+    throw std::bad_alloc();
+}
+
+}  // namespace
+
+#if defined(__GLIBC__) && !defined(BRINE_TEST_OWNS_MALLOC)
+#define BRINE_TEST_COUNTS_MALLOC 1
+extern "C" void* __libc_malloc(std::size_t n);
+extern "C" void* malloc(std::size_t n) noexcept {
+    note_allocation();
+    return __libc_malloc(n);
+}
+#endif
+
+void* operator new(std::size_t n) { return counted_new(n); }
+void* operator new[](std::size_t n) { return counted_new(n); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+    note_allocation();
+    return std::malloc(n == 0 ? 1 : n);
+}
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
+    note_allocation();
+    return std::malloc(n == 0 ? 1 : n);
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+
+namespace {
+
+constexpr std::int32_t L = brine::DecisionTree::leaf;
+
+brine::LogisticRegression multinomial() {
+    brine::RowMatrix coef(3, 4);
+    coef << 1, 0, 0, 1,  //
+        0, 1, 0, -1,     //
+        0, 0, 1, 0.5;
+    return brine::LogisticRegression(coef, Eigen::Vector3d(0.1, 0.2, 0.3), Eigen::Vector3d(0, 1, 2));
+}
+
+brine::LogisticRegression binary() {
+    brine::RowMatrix coef(1, 4);
+    coef << 1, -1, 0.5, 0;
+    return brine::LogisticRegression(coef, Eigen::VectorXd::Constant(1, 0.1), Eigen::Vector2d(0, 1));
+}
+
+brine::DecisionTree tree() {
+    brine::DecisionTree t;
+    t.task = brine::DecisionTree::Task::classification;
+    t.n_features_in = 4;
+    t.children_left.resize(5);
+    t.children_left << 1, L, 3, L, L;
+    t.children_right.resize(5);
+    t.children_right << 2, L, 4, L, L;
+    t.feature.resize(5);
+    t.feature << 3, -2, 1, -2, -2;
+    t.threshold.resize(5);
+    t.threshold << 0.0, -2, 0.5, -2, -2;
+    t.value.resize(5, 2);
+    t.value << 0.5, 0.5, 1, 0, 0.5, 0.5, 0.25, 0.75, 0, 1;
+    t.classes = Eigen::Vector2d(0, 1);
+    return t;
+}
+
+brine::StandardScaler scaler(Eigen::Index n) {
+    return brine::StandardScaler(Eigen::VectorXd::Constant(n, 0.5), Eigen::VectorXd::Constant(n, 2.0));
+}
+
+Eigen::MatrixXd input(Eigen::Index rows, Eigen::Index cols) {
+    Eigen::MatrixXd X(rows, cols);
+    for (Eigen::Index i = 0; i < rows; ++i) {
+        for (Eigen::Index j = 0; j < cols; ++j) X(i, j) = std::sin(static_cast<double>(3 * i + j));
+    }
+    return X;
+}
+
+/// Runs every single-row entry point of `m` over the rows of X in each layout (a strided row of a
+/// column-major matrix, a row of a row-major matrix, a transposed vector) after one warm-up call,
+/// and returns the number of allocations the counted calls made.
+template <class Model>
+long allocations_of_single_row_calls(const Model& m, Eigen::Index cols, bool with_proba) {
+    const Eigen::MatrixXd X = input(5, cols);
+    const brine::RowMatrix Xr = X;
+    const Eigen::VectorXd v = X.row(2).transpose();
+    double out[8] = {};
+    double sink = m.predict_one(X.row(0));  // warm-up: a per-thread buffer may grow once
+    if (with_proba) {
+        if constexpr (!std::is_same_v<Model, brine::LinearRegression>) m.predict_proba_one(X.row(0), out);
+    }
+    long n = 0;
+    {
+        CountAllocations count;
+        for (Eigen::Index i = 0; i < X.rows(); ++i) {
+            sink += m.predict_one(X.row(i));
+            sink += m.predict_one(Xr.row(i));
+            if (with_proba) {
+                if constexpr (!std::is_same_v<Model, brine::LinearRegression>) {
+                    m.predict_proba_one(X.row(i), out);
+                    m.predict_proba_one(Xr.row(i), out);
+                }
+            }
+        }
+        sink += m.predict_one(v.transpose());
+        n = count.stop();
+    }
+    CHECK(sink == sink);  // keeps the calls observable
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("The allocation counter sees operator new and Eigen temporaries", "[models][alloc]") {
+    long n = 0;
+    {
+        CountAllocations count;
+        int* p = new int(3);
+        delete p;
+        n = count.stop();
+    }
+    CHECK(n >= 1);  // twice where malloc is counted too
+#if defined(BRINE_TEST_COUNTS_MALLOC)
+    {
+        CountAllocations count;
+        Eigen::VectorXd v = Eigen::VectorXd::Zero(100);
+        v(1) = 2.0;
+        n = count.stop();
+        CHECK(v.sum() == 2.0);
+    }
+    CHECK(n >= 1);
+    {
+        // A row that RowRef cannot view in place (an expression) is copied: that allocates.
+        const brine::LinearRegression m(Eigen::VectorXd::Ones(4), 0.0);
+        const Eigen::MatrixXd X = input(2, 4);
+        CountAllocations count;
+        const double y = m.predict_one(X.row(0) * 2.0);
+        n = count.stop();
+        CHECK(y == y);
+    }
+    CHECK(n >= 1);
+#endif
+}
+
+TEST_CASE("predict_one and predict_proba_one do not allocate", "[models][alloc]") {
+    CHECK(allocations_of_single_row_calls(brine::LinearRegression(Eigen::Vector4d(1, 2, 3, 4), 0.5), 4, false) == 0);
+    CHECK(allocations_of_single_row_calls(binary(), 4, true) == 0);
+    CHECK(allocations_of_single_row_calls(multinomial(), 4, true) == 0);
+    CHECK(allocations_of_single_row_calls(tree(), 4, true) == 0);
+    CHECK(allocations_of_single_row_calls(brine::Pipeline({scaler(4)}, multinomial()), 4, true) == 0);
+    CHECK(allocations_of_single_row_calls(brine::Pipeline({scaler(4), scaler(4)}, tree()), 4, true) == 0);
+    CHECK(allocations_of_single_row_calls(brine::Pipeline({}, binary()), 4, true) == 0);
+    // Wider than the stack buffer: the per-thread buffer is reused after the warm-up call.
+    const Eigen::Index wide = brine::Pipeline::stack_width + 1;
+    const brine::LinearRegression wide_linear(Eigen::VectorXd::Ones(wide), 0.0);
+    CHECK(allocations_of_single_row_calls(brine::Pipeline({scaler(wide)}, wide_linear), wide, false) == 0);
+    CHECK(allocations_of_single_row_calls(brine::AnyModel(brine::Pipeline({scaler(4)}, tree())), 4, true) == 0);
+    CHECK(allocations_of_single_row_calls(brine::AnyModel(multinomial()), 4, true) == 0);
+}
+
+TEST_CASE("Transforms and tree leaves of one row do not allocate", "[models][alloc]") {
+    const Eigen::MatrixXd X = input(3, 4);
+    const brine::StandardScaler s = scaler(4);
+    const brine::MinMaxScaler mm(Eigen::VectorXd::Constant(4, 2.0), Eigen::VectorXd::Constant(4, -1.0));
+    const brine::DecisionTree t = tree();
+    double out[4];
+    Eigen::Index leaves = 0;
+    long n = 0;
+    {
+        CountAllocations count;
+        for (Eigen::Index i = 0; i < X.rows(); ++i) {
+            s.transform_one(X.row(i), out);
+            mm.transform_one(X.row(i), out);
+            leaves += t.apply_one(X.row(i));
+        }
+        n = count.stop();
+    }
+    CHECK(n == 0);
+    CHECK(leaves > 0);
+}
