@@ -224,7 +224,7 @@ public:
         }
         const Frame& frame = frames_.back();
         if (!frame.node->IsObject()) {
-            fail(Errc::malformed, std::string("expected an object, got ") + type_name(*frame.node));
+            fail_with(Errc::malformed, "expected an object", std::string(", got ") + type_name(*frame.node));
         }
         const detail::rj::SizeType index = find_member(frames_.back(), name, std::strlen(name));
         if (index == kNotFound) fail(Errc::malformed, "missing field '" + std::string(name) + "'");
@@ -234,12 +234,11 @@ public:
         step.key_length = member.name.GetStringLength();
         if (!member.value.IsArray()) {
             fail_at(step, Errc::malformed,
-                    std::string("expected an array, got ") + type_name(member.value));
+                    "expected an array", std::string(", got ") + type_name(member.value));
         }
         if (member.value.Size() != count) {
-            fail_at(step, Errc::malformed,
-                    "expected " + std::to_string(count) + " entries, got " +
-                        std::to_string(member.value.Size()));
+            fail_at(step, Errc::malformed, "expected " + std::to_string(count) + " entries",
+                    ", got " + std::to_string(member.value.Size()));
         }
     }
 
@@ -262,7 +261,7 @@ public:
         const detail::rj::Value& value = next_value(step);
         if (!value.IsObject() && !value.IsArray()) {
             fail_at(step, Errc::malformed,
-                    std::string("expected an object or array, got ") + type_name(value));
+                    "expected an object or array", std::string(", got ") + type_name(value));
         }
         push_frame(value, step);
         pushed_.push_back(true);
@@ -289,7 +288,7 @@ public:
     void load_size(std::uint64_t& size) {
         const Frame& frame = frames_.back();
         if (!frame.node->IsArray()) {
-            fail(Errc::malformed, std::string("expected an array, got ") + type_name(*frame.node));
+            fail_with(Errc::malformed, "expected an array", std::string(", got ") + type_name(*frame.node));
         }
         size = frame.node->Size();
     }
@@ -306,7 +305,7 @@ public:
         Step step;
         const detail::rj::Value& value = next_value(step);
         if (!value.IsString()) {
-            fail_at(step, Errc::malformed, std::string("expected a string, got ") + type_name(value));
+            fail_at(step, Errc::malformed, "expected a string", std::string(", got ") + type_name(value));
         }
         out.assign(value.GetString(), value.GetStringLength());
     }
@@ -316,11 +315,11 @@ public:
         Step step;
         const detail::rj::Value& value = next_value(step);
         if (!value.IsArray()) {
-            fail_at(step, Errc::malformed, std::string("expected an array, got ") + type_name(value));
+            fail_at(step, Errc::malformed, "expected an array", std::string(", got ") + type_name(value));
         }
         if (value.Size() != size) {
-            fail_at(step, Errc::malformed, "expected " + std::to_string(size) + " entries, got " +
-                                               std::to_string(value.Size()));
+            fail_at(step, Errc::malformed, "expected " + std::to_string(size) + " entries",
+                    ", got " + std::to_string(value.Size()));
         }
         const detail::rj::Value* element = value.Begin();
         for (std::size_t i = 0; i < size; ++i, ++element) {
@@ -395,10 +394,18 @@ private:
         if (step.has_element) detail::append_path_index(out, step.element);
     }
 
-    [[noreturn]] void fail_at(const Step& step, Errc code, const std::string& detail) const {
+    /// Throws "<detail> at <path><tail>" for the innermost open object or array.
+    [[noreturn]] void fail_with(Errc code, const std::string& detail,
+                                const std::string& tail) const {
+        throw Error(code, detail + " at " + path() + tail);
+    }
+
+    /// Throws "<detail> at <path of step><tail>", e.g. "expected a number at $.x, got string".
+    [[noreturn]] void fail_at(const Step& step, Errc code, const std::string& detail,
+                              const std::string& tail = {}) const {
         std::string where = path();
         append_step(where, step);
-        throw Error(code, detail + " at " + where);
+        throw Error(code, detail + " at " + where + tail);
     }
 
     detail::rj::SizeType find_member(const Frame& frame, const char* name, std::size_t length) const {
@@ -438,8 +445,8 @@ private:
             return member.value;
         }
         if (name != nullptr) {
-            fail(Errc::malformed, "expected an object with field '" + std::string(name) +
-                                      "', got array");
+            fail_with(Errc::malformed, "expected an object",
+                      ", got array (reading field '" + std::string(name) + "')");
         }
         if (frame.next >= frame.node->Size()) {
             fail(Errc::malformed, "array has only " + std::to_string(frame.node->Size()) +
@@ -483,7 +490,7 @@ private:
                 return;
             }
         }
-        fail_at(step, Errc::malformed, std::string("expected a number, got ") + type_name(value));
+        fail_at(step, Errc::malformed, "expected a number", std::string(", got ") + type_name(value));
     }
 
     void convert(const detail::rj::Value& value, float& out, const Step& step) const {
@@ -497,7 +504,7 @@ private:
 
     void convert(const detail::rj::Value& value, bool& out, const Step& step) const {
         if (!value.IsBool()) {
-            fail_at(step, Errc::malformed, std::string("expected a boolean, got ") + type_name(value));
+            fail_at(step, Errc::malformed, "expected a boolean", std::string(", got ") + type_name(value));
         }
         out = value.GetBool();
     }
@@ -505,7 +512,7 @@ private:
     template <class Int, std::enable_if_t<std::is_integral_v<Int>, int> = 0>
     void convert(const detail::rj::Value& value, Int& out, const Step& step) const {
         if (!value.IsNumber()) {
-            fail_at(step, Errc::malformed, std::string("expected an integer, got ") + type_name(value));
+            fail_at(step, Errc::malformed, "expected an integer", std::string(", got ") + type_name(value));
         }
         const char* type = integer_type_name<Int>();
         if (value.IsDouble()) {
@@ -517,7 +524,7 @@ private:
             if (d == std::trunc(d) && std::abs(d) >= 9223372036854775808.0) {
                 fail_at(step, Errc::malformed, "integer " + text + " out of range for " + type);
             }
-            fail_at(step, Errc::malformed, "expected an integer, got " + text);
+            fail_at(step, Errc::malformed, "expected an integer", ", got " + text);
         }
         if constexpr (std::is_signed_v<Int>) {
             if (value.IsInt64()) {
