@@ -5,9 +5,19 @@
 #include <brine/models.hpp>
 
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 
 namespace fixtures {
+
+/// A vector from a list (element by element: Eigen's comma initializer trips a false
+/// -Wmaybe-uninitialized in g++ 12 at -O1 and above).
+inline Eigen::VectorXd vec(std::initializer_list<double> values) {
+    Eigen::VectorXd v(static_cast<Eigen::Index>(values.size()));
+    Eigen::Index i = 0;
+    for (double x : values) v(i++) = x;
+    return v;
+}
 
 inline brine::LinearRegression linear() {
     Eigen::VectorXd coef(3);
@@ -80,17 +90,11 @@ inline brine::DecisionTree tree_regressor() {
 }
 
 inline brine::StandardScaler standard_scaler() {
-    Eigen::VectorXd mean(2), scale(2);
-    mean << 1, -2;
-    scale << 0.5, 3;
-    return brine::StandardScaler(mean, scale);
+    return brine::StandardScaler(vec({1, -2}), vec({0.5, 3}));
 }
 
 inline brine::MinMaxScaler min_max_scaler() {
-    Eigen::VectorXd scale(2), min(2);
-    scale << 2, 0.1;
-    min << -1, 0.3;
-    return brine::MinMaxScaler(scale, min);
+    return brine::MinMaxScaler(vec({2, 0.1}), vec({-1, 0.3}));
 }
 
 inline brine::Pipeline pipeline_classifier() {

@@ -42,7 +42,6 @@ std::string encode_json(const Model& m, const Header& h) {
            cereal::make_nvp("checksum", checksum));
         ar.finish();
     }
-    out += '\n';
     return out;
 }
 
