@@ -1,4 +1,5 @@
-// Small hand-built models of every kind, for serialization and file tests.
+// Small hand-built models of every kind, for serialization and file tests. The golden files in
+// tests/data/golden were written from these: never change an existing fixture, add new ones.
 // SPDX-License-Identifier: MIT
 #pragma once
 

@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""An independent reader of brine files, written from docs/format.md.
+
+For every NAME.brine / NAME.json pair under the given folder it parses the binary encoding byte by
+byte, verifies its XXH64 checksum (implemented here from the xxHash specification), parses the JSON
+document with Python's json module (standard JSON only: NaN/Infinity literals are refused), and
+checks that both hold the same content, every floating-point number bit for bit, and the same
+checksum. Exit status 0 when all pairs agree; prints one line per file.
+"""
+import json
+import math
+import pathlib
+import struct
+import sys
+
+M64 = (1 << 64) - 1
+P1, P2, P3, P4, P5 = (0x9E3779B185EBCA87, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
+                      0x85EBCA77C2B2AE63, 0x27D4EB2F165667C5)
+
+
+def rotl(x, r):
+    return ((x << r) | (x >> (64 - r))) & M64
+
+
+def rnd(acc, lane):
+    return (rotl((acc + lane * P2) & M64, 31) * P1) & M64
+
+
+def xxh64(data, seed=0):
+    n, i = len(data), 0
+    if n >= 32:
+        v = [(seed + P1 + P2) & M64, (seed + P2) & M64, seed, (seed - P1) & M64]
+        while i + 32 <= n:
+            for k in range(4):
+                v[k] = rnd(v[k], struct.unpack_from("<Q", data, i + 8 * k)[0])
+            i += 32
+        h = (rotl(v[0], 1) + rotl(v[1], 7) + rotl(v[2], 12) + rotl(v[3], 18)) & M64
+        for k in range(4):
+            h = ((h ^ rnd(0, v[k])) * P1 + P4) & M64
+    else:
+        h = (seed + P5) & M64
+    h = (h + n) & M64
+    while i + 8 <= n:
+        h ^= rnd(0, struct.unpack_from("<Q", data, i)[0])
+        h = (rotl(h, 27) * P1 + P4) & M64
+        i += 8
+    if i + 4 <= n:
+        h ^= (struct.unpack_from("<I", data, i)[0] * P1) & M64
+        h = (rotl(h, 23) * P2 + P3) & M64
+        i += 4
+    while i < n:
+        h ^= (data[i] * P5) & M64
+        h = (rotl(h, 11) * P1) & M64
+        i += 1
+    h ^= h >> 33
+    h = (h * P2) & M64
+    h ^= h >> 29
+    h = (h * P3) & M64
+    h ^= h >> 32
+    return h
+
+
+class Bin:
+    """Reads the primitives of the binary encoding, refusing to run past the end."""
+
+    def __init__(self, data):
+        self.data, self.pos = data, 0
+
+    def take(self, n):
+        if self.pos + n > len(self.data):
+            raise ValueError(f"truncated at byte {self.pos}")
+        out = self.data[self.pos:self.pos + n]
+        self.pos += n
+        return out
+
+    def u16(self): return struct.unpack("<H", self.take(2))[0]
+    def u32(self): return struct.unpack("<I", self.take(4))[0]
+    def u64(self): return struct.unpack("<Q", self.take(8))[0]
+    def i32(self): return struct.unpack("<i", self.take(4))[0]
+    def f64_bits(self): return self.take(8)  # kept as bytes: compared bit for bit
+    def string(self): return self.take(self.u64()).decode("utf-8")
+    def list(self, item): return [item() for _ in range(self.u64())]
+
+    def matrix(self, elem):
+        rows, cols = self.u64(), self.u64()
+        read = self.f64_bits if elem == "f64" else self.i32
+        return {"rows": rows, "cols": cols, "data": [read() for _ in range(rows * cols)]}
+
+    def key_values(self, value):
+        return self.list(lambda: {"key": self.string(), "value": value()})
+
+
+def read_metadata(b):
+    return {
+        "feature_names": b.list(b.string), "target_name": b.string(),
+        "class_labels": b.list(b.string), "extra": b.key_values(b.string),
+        "provenance": {"library_version": b.string(), "trainer": b.string(),
+                       "options": b.key_values(b.string), "data_hash": b.string(),
+                       "n_samples": b.u64(), "metrics": b.key_values(b.f64_bits)},
+    }
+
+
+def read_header(b):
+    return {"kind": b.string(), "schema_version": b.u32(), "library_version": b.string(),
+            "created": b.string(), "metadata": read_metadata(b),
+            "reference": {"inputs": b.matrix("f64"), "outputs": b.matrix("f64"),
+                          "tolerance": b.f64_bits(), "build": b.string()}}
+
+
+def read_model(b, kind):
+    m = {"schema_version": b.u32()}
+    if m["schema_version"] != 1:
+        raise ValueError(f"{kind} schema version {m['schema_version']} unknown to this checker")
+    fields = {
+        "linear_regression": [("coef", "f64"), ("intercept", "f64")],
+        "logistic_regression": [("classes", "f64"), ("coef", "f64"), ("intercept", "f64")],
+        "standard_scaler": [("mean", "f64"), ("scale", "f64")],
+        "min_max_scaler": [("scale", "f64"), ("min", "f64")],
+    }
+    if kind in fields:
+        for name, elem in fields[kind]:
+            m[name] = b.matrix(elem)
+    elif kind == "decision_tree":
+        m["task"], m["n_features"], m["n_nodes"] = b.string(), b.i32(), b.u64()
+        m["classes"] = b.matrix("f64")
+        for name in ("children_left", "children_right", "feature"):
+            m[name] = b.matrix("i32")
+        m["threshold"], m["value"] = b.matrix("f64"), b.matrix("f64")
+    elif kind == "pipeline":
+        def slot():
+            k = b.string()
+            return {"kind": k, "model": read_model(b, k)}
+        m["steps"] = b.list(slot)
+        m["estimator"] = slot()
+    else:
+        raise ValueError(f"unknown kind {kind}")
+    return m
+
+
+def read_binary(data):
+    if data[:8] != b"\x89BRINE\r\n":
+        raise ValueError("bad magic")
+    b = Bin(data)
+    b.take(8)
+    major, minor = b.u16(), b.u16()
+    header_len = b.u64()
+    start = b.pos
+    header = read_header(b)
+    if b.pos - start != header_len:
+        raise ValueError("header length mismatch")
+    payload_len = b.u64()
+    start = b.pos
+    payload = read_model(b, header["kind"])
+    if b.pos - start != payload_len:
+        raise ValueError("payload length mismatch")
+    body_end = b.pos
+    stored = b.u64()
+    if b.pos != len(data):
+        raise ValueError("trailing bytes")
+    computed = xxh64(data[:body_end])
+    if stored != computed:
+        raise ValueError(f"checksum {stored:016x} != {computed:016x}")
+    return {"format": "brine", "format_version": {"major": major, "minor": minor},
+            "header": header, "payload": payload, "checksum": f"xxh64:{stored:016x}"}
+
+
+def json_float_bits(v, where):
+    if isinstance(v, str):
+        special = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+        if v not in special:
+            raise ValueError(f"{where}: string {v!r} where a number is expected")
+        v = special[v]
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise ValueError(f"{where}: not a number")
+    return struct.pack("<d", float(v))
+
+
+def compare(b, j, where):
+    """b comes from the binary file (floats as 8 raw bytes), j from the JSON document."""
+    if isinstance(b, dict):
+        if not isinstance(j, dict) or set(b) != set(j):
+            raise ValueError(f"{where}: fields differ: {sorted(b)} vs {sorted(j) if isinstance(j, dict) else j!r}")
+        for k in b:
+            compare(b[k], j[k], f"{where}.{k}")
+    elif isinstance(b, list):
+        if not isinstance(j, list) or len(b) != len(j):
+            raise ValueError(f"{where}: lists differ in length")
+        for i, (x, y) in enumerate(zip(b, j)):
+            compare(x, y, f"{where}[{i}]")
+    elif isinstance(b, bytes):
+        if json_float_bits(j, where) != b:
+            raise ValueError(f"{where}: {j!r} is not bit-identical to the binary file's "
+                             f"{struct.unpack('<d', b)[0]!r}")
+    elif b != j or type(b) is not type(j):
+        raise ValueError(f"{where}: {b!r} != {j!r}")
+
+
+def refuse_constant(name):
+    raise ValueError(f"non-standard JSON literal {name}")
+
+
+def main(folder):
+    pairs = sorted(pathlib.Path(folder).rglob("*.brine"))
+    if not pairs:
+        print(f"no .brine files under {folder}")
+        return 1
+    failed = 0
+    for bin_path in pairs:
+        json_path = bin_path.with_suffix(".json")
+        try:
+            from_binary = read_binary(bin_path.read_bytes())
+            from_json = json.loads(json_path.read_text(encoding="utf-8"), parse_constant=refuse_constant)
+            compare(from_binary, from_json, "$")
+            print(f"ok   {bin_path.relative_to(folder)} == {json_path.name} ({from_binary['checksum']})")
+        except Exception as e:  # report every file, then fail
+            failed += 1
+            print(f"FAIL {bin_path.relative_to(folder)}: {e}")
+    print(f"{len(pairs) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))

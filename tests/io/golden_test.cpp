@@ -1,0 +1,73 @@
+// Golden files: every file that any released version of brine wrote must load forever, equal to
+// the model it was written from. tests/data/golden/format-X.Y/ holds one folder per released
+// format version, written once by tests/golden/make_golden.cpp and never regenerated.
+// SPDX-License-Identifier: MIT
+#include <brine/brine.hpp>
+
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "brine_catch.hpp"
+#include "model_fixtures.hpp"
+
+namespace {
+
+const std::string golden_dir = std::string(BRINE_TEST_DATA_DIR) + "/golden/format-1.0/";
+
+template <class Model>
+void check_golden(const std::string& name, const Model& expected) {
+    for (const char* ext : {".brine", ".json"}) {
+        const std::string path = golden_dir + name + ext;
+        INFO(path);
+        const Model m = brine::load<Model>(path);  // also re-checks the stored reference predictions
+        CHECK(m == expected);
+        const brine::FileInfo info = brine::inspect(path);
+        CHECK(info.format_major == 1);
+        CHECK(info.format_minor == 0);
+        CHECK(info.schema_version == 1);
+        CHECK(info.library_version == "0.1.0");
+        CHECK(info.created == "2026-11-26T00:00:00Z");
+        CHECK(info.metadata.target_name == "y");
+        CHECK(info.metadata.extra.at("golden") == name);
+        CHECK(info.metadata.provenance.trainer == "hand-built");
+        CHECK(info.reference.inputs.rows() == 4);
+        CHECK(brine::load_any(path).kind() == brine::model_kind_v<Model>);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("golden files of format 1.0 load", "[io][golden]") {
+    check_golden("linear_regression", fixtures::linear());
+    check_golden("linear_regression_multi", fixtures::linear_multi());
+    check_golden("logistic_regression_binary", fixtures::logistic_binary());
+    check_golden("logistic_regression_multinomial", fixtures::logistic_multi());
+    check_golden("decision_tree_classifier", fixtures::tree_classifier());
+    check_golden("decision_tree_regressor", fixtures::tree_regressor());
+    check_golden("standard_scaler", fixtures::standard_scaler());
+    check_golden("min_max_scaler", fixtures::min_max_scaler());
+    check_golden("pipeline_classifier", fixtures::pipeline_classifier());
+    check_golden("pipeline_tree", fixtures::pipeline_tree());
+}
+
+TEST_CASE("golden files: this build still writes format 1.0 byte for byte", "[io][golden]") {
+    // While the format version is 1.0, a file written now must equal the golden one (the build
+    // string in the reference block names the compiler, so compare the payloads).
+    const std::string golden = [] {
+        std::ifstream in(golden_dir + "pipeline_classifier.brine", std::ios::binary);
+        return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }();
+    const std::string now = brine::to_bytes(fixtures::pipeline_classifier(), brine::Format::binary);
+    const auto a = brine::detail::split_binary(golden);
+    const auto b = brine::detail::split_binary(now);
+    CHECK(a.payload == b.payload);
+}
+
+TEST_CASE("a golden file claiming a future version is refused", "[io][golden]") {
+    std::ifstream in(golden_dir + "standard_scaler.json", std::ios::binary);
+    std::string j((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    j.replace(j.find("\"major\": 1"), 10, "\"major\": 2");
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(j), brine::Errc::unsupported_version,
+                            "file format version 2.0, this build of brine reads versions 1.0 to 1.0");
+}
