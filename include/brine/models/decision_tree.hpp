@@ -245,31 +245,13 @@ private:
         return classes(detail::argmax(value.data() + node * value.cols(), value.cols()));
     }
 
-    /// Walks a block of rows together, one level per pass. X is column-major, so the rows of a
-    /// block that sit at the same node read neighbouring addresses of one column, instead of each
-    /// walk striding across the whole matrix; a pass costs one compare per row of the block.
+    /// Leaves of every row of X, one walk per row. (Copying blocks of rows into a row-major buffer
+    /// and advancing a block of walks level by level were both measured on a 200000 x 30 input
+    /// and an 8191-node tree: neither was faster, the walk is bound by unpredictable branches.)
     void leaves_of(const MatrixRef& X, std::int32_t* out) const {
-        constexpr Eigen::Index block = 64;
-        const std::int32_t* left = children_left.data();
-        const std::int32_t* right = children_right.data();
-        const std::int32_t* feat = feature.data();
-        const double* thr = threshold.data();
         const Eigen::Index stride = X.outerStride();
-        for (Eigen::Index start = 0; start < X.rows(); start += block) {
-            const Eigen::Index m = std::min(block, X.rows() - start);
-            const double* x0 = X.data() + start;
-            std::int32_t* node = out + start;
-            std::fill(node, node + m, 0);
-            for (bool moved = true; moved;) {
-                moved = false;
-                for (Eigen::Index k = 0; k < m; ++k) {
-                    const std::int32_t n = node[k];
-                    if (left[n] == leaf) continue;
-                    // Same comparison as leaf_of: NaN goes right.
-                    node[k] = x0[k + feat[n] * stride] <= thr[n] ? left[n] : right[n];
-                    moved = true;
-                }
-            }
+        for (Eigen::Index i = 0; i < X.rows(); ++i) {
+            out[i] = static_cast<std::int32_t>(leaf_of(X.data() + i, stride));
         }
     }
 
