@@ -214,12 +214,21 @@ static_assert(!cereal::traits::is_input_serializable<cereal::BinaryData<double*>
               "JSON has no binary blobs");
 
 TEST_CASE("json: every scalar type round-trips, extremes included", "[json]") {
-    Scalars low{false, 0, 0, 0, 0,
-                std::numeric_limits<std::int8_t>::min(), std::numeric_limits<std::int16_t>::min(),
-                std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int64_t>::min(),
-                -std::numeric_limits<float>::max(), std::numeric_limits<double>::lowest()};
-    Scalars high{true, 255, 65535, 4294967295u, 18446744073709551615ull, 127, 32767, 2147483647,
-                 9223372036854775807ll, std::numeric_limits<float>::denorm_min(), 0.1};
+    Scalars low{false,
+                0,
+                0,
+                0,
+                0,
+                std::numeric_limits<std::int8_t>::min(),
+                std::numeric_limits<std::int16_t>::min(),
+                std::numeric_limits<std::int32_t>::min(),
+                std::numeric_limits<std::int64_t>::min(),
+                -std::numeric_limits<float>::max(),
+                std::numeric_limits<double>::lowest()};
+    Scalars high{
+        true, 255,   65535,      4294967295u,           18446744073709551615ull,
+        127,  32767, 2147483647, 9223372036854775807ll, std::numeric_limits<float>::denorm_min(),
+        0.1};
     Scalars mid{true, 7, 300, 70000, 1ull << 40, -7, -300, -70000, -(1ll << 40), 0.1f, 1.0 / 3};
     for (const Scalars& s : {low, high, mid}) {
         CHECK(from_json<Scalars>(to_json(s)) == s);
@@ -231,15 +240,20 @@ TEST_CASE("json: every scalar type round-trips, extremes included", "[json]") {
 }
 
 TEST_CASE("json: strings keep UTF-8, quotes, backslashes and control characters", "[json]") {
-    const std::vector<std::string> strings = {
-        "", "plain", "quote \" backslash \\ slash /", "tab\tnewline\ncr\rbell\x07 nul", 
-        std::string("nul\0inside", 10), "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80", "\x7F"};
+    const std::vector<std::string> strings = {"",
+                                              "plain",
+                                              "quote \" backslash \\ slash /",
+                                              "tab\tnewline\ncr\rbell\x07 nul",
+                                              std::string("nul\0inside", 10),
+                                              "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80",
+                                              "\x7F"};
     for (const std::string& s : strings) {
         Field<std::string> f{s};
         const std::string text = to_json(f);
         CHECK(from_json<Field<std::string>>(text).v == s);
     }
-    CHECK(to_json(Field<std::string>{"a\"b\\c\n\x01"}) == "{\n  \"v\": \"a\\\"b\\\\c\\n\\u0001\"\n}\n");
+    CHECK(to_json(Field<std::string>{"a\"b\\c\n\x01"}) ==
+          "{\n  \"v\": \"a\\\"b\\\\c\\n\\u0001\"\n}\n");
     // Escapes written by other tools, surrogate pairs included, are decoded.
     CHECK(from_json<Field<std::string>>(R"({"v": "\u00e9\ud83d\ude00\/"})").v ==
           "\xC3\xA9\xF0\x9F\x98\x80/");
@@ -368,7 +382,8 @@ TEST_CASE("json: NaN and infinities are standard-JSON strings; -0.0 keeps its si
     Vec v{{std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
            -std::numeric_limits<double>::infinity(), -0.0}};
     const std::string text = to_json(v);
-    CHECK(text == "{\n  \"size\": 4,\n  \"data\": [\"NaN\", \"Infinity\", \"-Infinity\", -0.0]\n}\n");
+    CHECK(text ==
+          "{\n  \"size\": 4,\n  \"data\": [\"NaN\", \"Infinity\", \"-Infinity\", -0.0]\n}\n");
     const Vec back = from_json<Vec>(text);
     CHECK(std::isnan(back.values[0]));
     CHECK(back.values[1] == std::numeric_limits<double>::infinity());
@@ -391,8 +406,8 @@ TEST_CASE("json: NaN and infinities are standard-JSON strings; -0.0 keeps its si
     // The bare token is not JSON.
     BRINE_CHECK_THROWS_CODE(from_json<Field<double>>(R"({"v": NaN})"), brine::Errc::malformed,
                             "invalid JSON: Invalid value at byte 6");
-    BRINE_CHECK_THROWS_CODE(from_json<Field<double>>(R"({"v": -Infinity})"),
-                            brine::Errc::malformed, "invalid JSON: Invalid value at byte 7");
+    BRINE_CHECK_THROWS_CODE(from_json<Field<double>>(R"({"v": -Infinity})"), brine::Errc::malformed,
+                            "invalid JSON: Invalid value at byte 7");
 }
 
 TEST_CASE("json: numbers at the edges of a double", "[json]") {
@@ -423,15 +438,16 @@ TEST_CASE("json: syntax errors report RapidJSON's message and the byte offset", 
                             "invalid JSON: Missing a name for object member at byte 8");
     BRINE_CHECK_THROWS_CODE(brine::JsonInputArchive("{\"a\": 1", brine::Limits{}),
                             brine::Errc::malformed, "at byte 7");
-    BRINE_CHECK_THROWS_CODE(brine::JsonInputArchive("[1]", brine::Limits{}),
-                            brine::Errc::malformed, "expected an object at $, got array");
+    BRINE_CHECK_THROWS_CODE(brine::JsonInputArchive("[1]", brine::Limits{}), brine::Errc::malformed,
+                            "expected an object at $, got array");
 }
 
 TEST_CASE("json: empty input is a syntax error", "[json]") {
     BRINE_CHECK_THROWS_CODE(brine::JsonInputArchive("", brine::Limits{}), brine::Errc::malformed,
                             "invalid JSON: The document is empty at byte 0");
     BRINE_CHECK_THROWS_CODE(brine::JsonInputArchive(" \n\t ", brine::Limits{}),
-                            brine::Errc::malformed, "invalid JSON: The document is empty at byte 4");
+                            brine::Errc::malformed,
+                            "invalid JSON: The document is empty at byte 4");
 }
 
 TEST_CASE("json: a million nested arrays are refused at the depth limit, quickly", "[json]") {
@@ -473,8 +489,8 @@ TEST_CASE("json: duplicate keys are refused with their path", "[json]") {
     BRINE_CHECK_THROWS_CODE(brine::JsonInputArchive(wide, brine::Limits{}), brine::Errc::malformed,
                             "duplicate key 'k57' at $.x[0]");
     // The same key in sibling objects is fine.
-    CHECK_NOTHROW(brine::JsonInputArchive(R"({"a": {"w": 1}, "b": {"w": 2}, "w": 3})",
-                                          brine::Limits{}));
+    CHECK_NOTHROW(
+        brine::JsonInputArchive(R"({"a": {"w": 1}, "b": {"w": 2}, "w": 3})", brine::Limits{}));
 }
 
 TEST_CASE("json: values of the wrong JSON type are refused with their path", "[json]") {
@@ -498,19 +514,21 @@ TEST_CASE("json: values of the wrong JSON type are refused with their path", "[j
     BRINE_CHECK_THROWS_CODE(
         load_payload<Payload>(
             R"({"payload": {"steps": [{"mean": {"size": 1, "data": [0]}}, {"mean": {"size": 1, "data": [true]}}]}})"),
-        brine::Errc::malformed, "expected a number at $.payload.steps[1].mean.data[0], got boolean");
+        brine::Errc::malformed,
+        "expected a number at $.payload.steps[1].mean.data[0], got boolean");
 }
 
 TEST_CASE("json: integers are range-checked for their target type", "[json]") {
     BRINE_CHECK_THROWS_CODE(from_json<Field<std::uint32_t>>(R"({"v": 4294967296})"),
-                            brine::Errc::malformed, "integer 4294967296 out of range for uint32 at $.v");
+                            brine::Errc::malformed,
+                            "integer 4294967296 out of range for uint32 at $.v");
     CHECK(from_json<Field<std::uint32_t>>(R"({"v": 4294967295})").v == 4294967295u);
-    BRINE_CHECK_THROWS_CODE(from_json<Field<std::uint64_t>>(R"({"v": -1})"),
-                            brine::Errc::malformed, "integer -1 out of range for uint64 at $.v");
-    BRINE_CHECK_THROWS_CODE(from_json<Field<std::uint8_t>>(R"({"v": 256})"),
-                            brine::Errc::malformed, "integer 256 out of range for uint8 at $.v");
-    BRINE_CHECK_THROWS_CODE(from_json<Field<std::int8_t>>(R"({"v": -129})"),
-                            brine::Errc::malformed, "integer -129 out of range for int8 at $.v");
+    BRINE_CHECK_THROWS_CODE(from_json<Field<std::uint64_t>>(R"({"v": -1})"), brine::Errc::malformed,
+                            "integer -1 out of range for uint64 at $.v");
+    BRINE_CHECK_THROWS_CODE(from_json<Field<std::uint8_t>>(R"({"v": 256})"), brine::Errc::malformed,
+                            "integer 256 out of range for uint8 at $.v");
+    BRINE_CHECK_THROWS_CODE(from_json<Field<std::int8_t>>(R"({"v": -129})"), brine::Errc::malformed,
+                            "integer -129 out of range for int8 at $.v");
     BRINE_CHECK_THROWS_CODE(from_json<Field<std::int16_t>>(R"({"v": 32768})"),
                             brine::Errc::malformed, "integer 32768 out of range for int16 at $.v");
     BRINE_CHECK_THROWS_CODE(from_json<Field<std::int64_t>>(R"({"v": 9223372036854775808})"),
@@ -524,12 +542,12 @@ TEST_CASE("json: integers are range-checked for their target type", "[json]") {
 }
 
 TEST_CASE("json: a fraction or exponent where an integer is expected is refused", "[json]") {
-    BRINE_CHECK_THROWS_CODE(from_json<Field<std::int32_t>>(R"({"v": 1.5})"),
-                            brine::Errc::malformed, "expected an integer at $.v, got 1.5");
+    BRINE_CHECK_THROWS_CODE(from_json<Field<std::int32_t>>(R"({"v": 1.5})"), brine::Errc::malformed,
+                            "expected an integer at $.v, got 1.5");
     BRINE_CHECK_THROWS_CODE(from_json<Field<std::uint64_t>>(R"({"v": 2.0})"),
                             brine::Errc::malformed, "expected an integer at $.v, got 2.0");
-    BRINE_CHECK_THROWS_CODE(from_json<Field<std::int64_t>>(R"({"v": 1e3})"),
-                            brine::Errc::malformed, "expected an integer at $.v, got 1000.0");
+    BRINE_CHECK_THROWS_CODE(from_json<Field<std::int64_t>>(R"({"v": 1e3})"), brine::Errc::malformed,
+                            "expected an integer at $.v, got 1000.0");
     IntVec iv{std::vector<std::int32_t>(2)};
     brine::JsonInputArchive ar(R"({"data": [1, 0.5]})", brine::Limits{});
     BRINE_CHECK_THROWS_CODE(ar(iv), brine::Errc::malformed,
@@ -551,38 +569,45 @@ TEST_CASE("json: unknown fields are refused unless allowed", "[json]") {
     BRINE_CHECK_THROWS_CODE(load_payload<Holder>(R"({"payload": {"model": {"coef": 1, "z": {}}}})"),
                             brine::Errc::malformed, "unknown field 'z' at $.payload.model");
     // Top level: checked by finish(), or by a class loaded unnamed at the top level.
-    BRINE_CHECK_THROWS_CODE(load_payload<Holder>(R"({"payload": {"model": {"coef": 1}}, "extra": 0})"),
-                            brine::Errc::malformed, "unknown field 'extra' at $");
+    BRINE_CHECK_THROWS_CODE(
+        load_payload<Holder>(R"({"payload": {"model": {"coef": 1}}, "extra": 0})"),
+        brine::Errc::malformed, "unknown field 'extra' at $");
     BRINE_CHECK_THROWS_CODE(from_json<Model>(R"({"coef": 1, "extra": 0})"), brine::Errc::malformed,
                             "unknown field 'extra' at $");
     // Fields are looked up by name, in any order.
     CHECK(from_json<Small>(R"({"empty": [], "x": 2.5, "inner": {"ys": [], "flag": false},
-                               "id": 1, "label": "q"})").x == 2.5);
+                               "id": 1, "label": "q"})")
+              .x == 2.5);
 }
 
 TEST_CASE("json: invalid UTF-8, bad escapes and NUL in keys are refused", "[json]") {
     BRINE_CHECK_THROWS_CODE(from_json<Field<std::string>>("{\"v\": \"a\xFF\"}"),
-                            brine::Errc::malformed, "invalid JSON: Invalid encoding in string at byte 8");
+                            brine::Errc::malformed,
+                            "invalid JSON: Invalid encoding in string at byte 8");
     BRINE_CHECK_THROWS_CODE(from_json<Field<std::string>>("{\"v\": \"\xC0\xAF\"}"),
                             brine::Errc::malformed, "Invalid encoding in string");
     BRINE_CHECK_THROWS_CODE(from_json<Field<std::string>>("{\"v\xED\xA0\x80\": 1}"),
                             brine::Errc::malformed, "Invalid encoding in string");
     BRINE_CHECK_THROWS_CODE(from_json<Field<std::string>>(R"({"v": "\udc00"})"),
-                            brine::Errc::malformed, "string contains an unpaired UTF-16 surrogate at $.v");
+                            brine::Errc::malformed,
+                            "string contains an unpaired UTF-16 surrogate at $.v");
     BRINE_CHECK_THROWS_CODE(from_json<Field<std::string>>(R"({"v": "\ud800x"})"),
-                            brine::Errc::malformed, "invalid JSON: The surrogate pair in string is invalid");
+                            brine::Errc::malformed,
+                            "invalid JSON: The surrogate pair in string is invalid");
     BRINE_CHECK_THROWS_CODE(brine::JsonInputArchive(R"({"a": {"b\u0000": 1}})", brine::Limits{}),
                             brine::Errc::malformed, "key contains a NUL character at $.a");
 }
 
 TEST_CASE("json: bytes after the document are refused", "[json]") {
-    BRINE_CHECK_THROWS_CODE(brine::JsonInputArchive("{} x", brine::Limits{}), brine::Errc::malformed,
-                            "trailing characters after the JSON document at byte 3");
-    BRINE_CHECK_THROWS_CODE(brine::JsonInputArchive("{}{}", brine::Limits{}), brine::Errc::malformed,
-                            "trailing characters after the JSON document at byte 2");
-    BRINE_CHECK_THROWS_CODE(brine::JsonInputArchive(std::string_view("{}\n\0{}", 5), brine::Limits{}),
+    BRINE_CHECK_THROWS_CODE(brine::JsonInputArchive("{} x", brine::Limits{}),
                             brine::Errc::malformed,
                             "trailing characters after the JSON document at byte 3");
+    BRINE_CHECK_THROWS_CODE(brine::JsonInputArchive("{}{}", brine::Limits{}),
+                            brine::Errc::malformed,
+                            "trailing characters after the JSON document at byte 2");
+    BRINE_CHECK_THROWS_CODE(
+        brine::JsonInputArchive(std::string_view("{}\n\0{}", 5), brine::Limits{}),
+        brine::Errc::malformed, "trailing characters after the JSON document at byte 3");
     CHECK_NOTHROW(brine::JsonInputArchive("\t{} \r\n", brine::Limits{}));
 }
 
@@ -594,34 +619,39 @@ TEST_CASE("json: strings, arrays, objects and the text are bounded by the limits
                             brine::Errc::limit_exceeded,
                             "string of 5 bytes exceeds the limit of 4 at $.v");
     BRINE_CHECK_THROWS_CODE(brine::JsonInputArchive(R"({"x": {"abcdef": 1}})", limits),
-                            brine::Errc::limit_exceeded, "key of 6 bytes exceeds the limit of 4 at $.x");
+                            brine::Errc::limit_exceeded,
+                            "key of 6 bytes exceeds the limit of 4 at $.x");
 
     limits = brine::Limits{};
     limits.max_elements = 3;
     CHECK_NOTHROW(brine::JsonInputArchive(R"({"a": [1, 2, 3]})", limits));
     BRINE_CHECK_THROWS_CODE(brine::JsonInputArchive(R"({"a": [[1, 2, 3, 4]]})", limits),
-                            brine::Errc::limit_exceeded, "array has more than 3 elements at $.a[0]");
+                            brine::Errc::limit_exceeded,
+                            "array has more than 3 elements at $.a[0]");
     BRINE_CHECK_THROWS_CODE(brine::JsonInputArchive(R"({"a": 1, "b": 2, "c": 3, "d": 4})", limits),
                             brine::Errc::limit_exceeded, "object has more than 3 members at $");
 
     limits = brine::Limits{};
     limits.max_file_bytes = 8;
     BRINE_CHECK_THROWS_CODE(brine::JsonInputArchive(R"({"a": 12})", limits),
-                            brine::Errc::limit_exceeded, "JSON document of 9 bytes is over the limit");
+                            brine::Errc::limit_exceeded,
+                            "JSON document of 9 bytes is over the limit");
 }
 
 TEST_CASE("json: check_array refuses a length over the limit or unlike the data", "[json]") {
     // A size of 10^12 with three values: refused before anything is allocated.
-    BRINE_CHECK_THROWS_CODE(from_json<Vec>(R"({"size": 1000000000000, "data": [1, 2, 3]})"),
-                            brine::Errc::limit_exceeded,
-                            "'data' has 1000000000000 entries, more than the limit of 536870912 at $");
+    BRINE_CHECK_THROWS_CODE(
+        from_json<Vec>(R"({"size": 1000000000000, "data": [1, 2, 3]})"),
+        brine::Errc::limit_exceeded,
+        "'data' has 1000000000000 entries, more than the limit of 536870912 at $");
     BRINE_CHECK_THROWS_CODE(from_json<Vec>(R"({"size": 4, "data": [1, 2, 3]})"),
                             brine::Errc::malformed, "expected 4 entries at $.data, got 3");
     BRINE_CHECK_THROWS_CODE(from_json<Vec>(R"({"size": 1, "data": 1})"), brine::Errc::malformed,
                             "expected an array at $.data, got number");
     BRINE_CHECK_THROWS_CODE(load_payload<Step>(R"({"payload": {"mean": {"size": 1}}})"),
                             brine::Errc::malformed, "missing field 'data' at $.payload.mean");
-    CHECK(from_json<Vec>(R"({"size": 3, "data": [1, 2, 3]})").values == std::vector<double>{1, 2, 3});
+    CHECK(from_json<Vec>(R"({"size": 3, "data": [1, 2, 3]})").values ==
+          std::vector<double>{1, 2, 3});
 
     // An ArrayView of the wrong length is refused even without check_array.
     IntVec iv{std::vector<std::int32_t>(3)};
@@ -641,11 +671,13 @@ TEST_CASE("json: saving refuses what JSON cannot hold", "[json]") {
                             "string is not valid UTF-8 (byte 2) at $");
     BRINE_CHECK_THROWS_CODE(to_json(Field<std::string>{"\xED\xA0\x80"}),
                             brine::Errc::invalid_argument, "not valid UTF-8");
-    BRINE_CHECK_THROWS_CODE(to_json(Field<Unnamed>{}), brine::Errc::invalid_argument,
-                            "unnamed value inside a JSON object (wrap it in cereal::make_nvp) at $.v");
+    BRINE_CHECK_THROWS_CODE(
+        to_json(Field<Unnamed>{}), brine::Errc::invalid_argument,
+        "unnamed value inside a JSON object (wrap it in cereal::make_nvp) at $.v");
     std::string out;
     brine::JsonOutputArchive ar(out);
-    BRINE_CHECK_THROWS_CODE(ar(1), brine::Errc::invalid_argument, "unnamed value inside a JSON object");
+    BRINE_CHECK_THROWS_CODE(ar(1), brine::Errc::invalid_argument,
+                            "unnamed value inside a JSON object");
     BRINE_CHECK_THROWS_CODE(from_json<Field<Unnamed>>(R"({"v": {"a": 1}})"),
                             brine::Errc::invalid_argument, "unnamed value inside a JSON object");
 }

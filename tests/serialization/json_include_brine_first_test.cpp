@@ -1,7 +1,11 @@
-// Include order: brine's JSON archive first, cereal's json.hpp second; both archives must keep working.
+// Include order: brine's JSON header first, then cereal's json.hpp; both archives keep working.
 // SPDX-License-Identifier: MIT
+
+// The order of these two includes is what this file tests.
+// clang-format off
 #include "brine/serialization/json_archive.hpp"
 #include <cereal/archives/json.hpp>
+// clang-format on
 
 #include <sstream>
 #include <string>

@@ -1,7 +1,11 @@
-// Include order: cereal's json.hpp first, brine's JSON archive second; both archives must keep working.
+// Include order: cereal's json.hpp first, then brine's JSON header; both archives keep working.
 // SPDX-License-Identifier: MIT
+
+// The order of these two includes is what this file tests.
+// clang-format off
 #include <cereal/archives/json.hpp>
 #include "brine/serialization/json_archive.hpp"
+// clang-format on
 
 #include <sstream>
 #include <string>

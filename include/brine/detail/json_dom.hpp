@@ -108,7 +108,8 @@ public:
         }
         const std::string_view key(str, length);
         if (is_duplicate(frame, key)) {
-            return fail(Errc::malformed, "duplicate key '" + std::string(key) + "' at " + path(true));
+            return fail(Errc::malformed,
+                        "duplicate key '" + std::string(key) + "' at " + path(true));
         }
         keys_.emplace_back(key);
         ++frame.count;
@@ -132,7 +133,8 @@ public:
     /// step (the path of the innermost open object or array) when `container` is true.
     std::string path(bool container = false) const {
         std::string out = "$";
-        const std::size_t steps = container && !frames_.empty() ? frames_.size() - 1 : frames_.size();
+        const std::size_t steps =
+            container && !frames_.empty() ? frames_.size() - 1 : frames_.size();
         for (std::size_t i = 0; i < steps; ++i) {
             const Frame& frame = frames_[i];
             if (frame.count == 0) continue;
@@ -153,8 +155,8 @@ private:
 
     struct Frame {
         bool is_object;
-        std::uint64_t count;      // members (object) or elements (array) started so far
-        std::size_t keys_begin;   // this object's keys in keys_
+        std::uint64_t count;     // members (object) or elements (array) started so far
+        std::size_t keys_begin;  // this object's keys in keys_
         std::unique_ptr<std::unordered_set<std::string_view>> index;
     };
 
@@ -216,9 +218,9 @@ private:
 
     bool push(bool is_object) {
         if (frames_.size() >= limits_.max_nesting) {
-            return fail(Errc::limit_exceeded, "nesting deeper than " +
-                                                  std::to_string(limits_.max_nesting) + " at " +
-                                                  path());
+            return fail(
+                Errc::limit_exceeded,
+                "nesting deeper than " + std::to_string(limits_.max_nesting) + " at " + path());
         }
         frames_.push_back(Frame{is_object, 0, keys_.size(), nullptr});
         return true;
@@ -240,8 +242,7 @@ private:
 /// `limits`. Throws brine::Error: Errc::malformed for syntax errors (with RapidJSON's message and
 /// the byte offset), invalid UTF-8, duplicate keys, trailing bytes and empty input;
 /// Errc::limit_exceeded for nesting, string, array or input sizes over the limits.
-inline void parse_strict_json(std::string_view text, const Limits& limits,
-                              rj::Document& document) {
+inline void parse_strict_json(std::string_view text, const Limits& limits, rj::Document& document) {
     // RapidJSON measures strings and arrays in 32-bit SizeType.
     constexpr std::uint64_t kMaxText = 0xFFFFFFF0u;
     if (text.size() > limits.max_file_bytes || text.size() > kMaxText) {
@@ -250,8 +251,8 @@ inline void parse_strict_json(std::string_view text, const Limits& limits,
     }
     // Iterative: no recursion, so nesting cannot exhaust the stack even before the depth check.
     // No kParseNanAndInfFlag: only standard JSON; non-finite doubles are written as strings.
-    constexpr unsigned kFlags = rj::kParseIterativeFlag | rj::kParseValidateEncodingFlag |
-                                rj::kParseNumbersAsStringsFlag;
+    constexpr unsigned kFlags =
+        rj::kParseIterativeFlag | rj::kParseValidateEncodingFlag | rj::kParseNumbersAsStringsFlag;
     rj::MemoryStream stream(text.data(), text.size());
     rj::Reader reader;
     StrictJsonHandler handler(document, limits);

@@ -13,8 +13,8 @@
 #include "brine/detail/rapidjson.hpp"
 
 #if !(defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L)
-#include <cstdlib>
 #include <locale.h>
+#include <cstdlib>
 #if defined(__APPLE__) || defined(__FreeBSD__)
 #include <xlocale.h>
 #endif

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -140,6 +141,10 @@ public:
     /// the hot path, so tokens go to a stack buffer and reach the string in large blocks.
     template <class T>
     void write_array(const T* data, std::size_t size) {
+        // One allocation for a large array instead of repeated doubling; geometric, so that many
+        // small arrays never reallocate once each.
+        const std::size_t estimate = out_.size() + size * (std::is_floating_point_v<T> ? 22 : 8);
+        if (estimate > out_.capacity()) out_.reserve(std::max(estimate, 2 * out_.capacity()));
         out_ += '[';
         constexpr std::size_t kBlock = 8192;
         char block[kBlock];
@@ -230,14 +235,16 @@ private:
 
     struct Frame {
         Kind kind;
-        bool multiline;      // arrays: one element per line
+        bool multiline;  // arrays: one element per line
         std::uint64_t count;
-        std::string step;    // objects: name of the member being written (for paths)
+        std::string step;  // objects: name of the member being written (for paths)
     };
 
     static char* format_double_token(double value, char* buffer) noexcept {
         if (std::isfinite(value)) return format_double(value, buffer);
-        const char* text = std::isnan(value) ? "\"NaN\"" : value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+        const char* text = std::isnan(value) ? "\"NaN\""
+                           : value > 0       ? "\"Infinity\""
+                                             : "\"-Infinity\"";
         const std::size_t length = std::strlen(text);
         std::memcpy(buffer, text, length);
         return buffer + length;

@@ -19,12 +19,12 @@
 // nor on the default parse/write flags: it checks each value's type before reading it and passes
 // its flags explicitly.
 #if __has_include(<cereal/external/rapidjson/document.h>)
-#include <cereal/archives/json.hpp>
 #include <cereal/external/rapidjson/document.h>
 #include <cereal/external/rapidjson/error/en.h>
 #include <cereal/external/rapidjson/internal/dtoa.h>
 #include <cereal/external/rapidjson/memorystream.h>
 #include <cereal/external/rapidjson/reader.h>
+#include <cereal/archives/json.hpp>
 #define BRINE_DETAIL_RAPIDJSON_NAMESPACE CEREAL_RAPIDJSON_NAMESPACE
 #elif __has_include(<rapidjson/document.h>)
 #if __has_include(<cereal/archives/json.hpp>)
