@@ -18,13 +18,15 @@
 // and brine's JSON headers a user includes first. brine itself never relies on RAPIDJSON_ASSERT
 // nor on the default parse/write flags: it checks each value's type before reading it and passes
 // its flags explicitly.
+// Sorting the includes would move <cereal/archives/json.hpp> after the RapidJSON headers.
+// clang-format off
 #if __has_include(<cereal/external/rapidjson/document.h>)
+#include <cereal/archives/json.hpp>
 #include <cereal/external/rapidjson/document.h>
 #include <cereal/external/rapidjson/error/en.h>
 #include <cereal/external/rapidjson/internal/dtoa.h>
 #include <cereal/external/rapidjson/memorystream.h>
 #include <cereal/external/rapidjson/reader.h>
-#include <cereal/archives/json.hpp>
 #define BRINE_DETAIL_RAPIDJSON_NAMESPACE CEREAL_RAPIDJSON_NAMESPACE
 #elif __has_include(<rapidjson/document.h>)
 #if __has_include(<cereal/archives/json.hpp>)
@@ -39,6 +41,7 @@
 #else
 #error "brine's JSON archives need RapidJSON: install rapidjson-dev or use upstream cereal"
 #endif
+// clang-format on
 
 namespace brine::detail {
 /// The RapidJSON namespace in use (`rapidjson`, or whatever cereal's build renamed it to).
