@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds the examples (Release), then in a temporary directory trains and
 # saves models with train_and_save and loads each saved file with load_and_predict, a separate
-# program, predicting the rows train_and_save wrote to rows.csv.
+# program, predicting the rows train_and_save wrote for it (<name>_rows.csv for <name>.brine and
+# <name>.json, or one rows.csv shared by all).
 #
 # Usage: bash scripts/demo.sh     (BRINE_DEMO_KEEP=1 keeps the temporary directory)
 set -euo pipefail
@@ -31,17 +32,22 @@ echo "== train_and_save (in $work)"
 
 shopt -s nullglob
 models=(*.brine *.json)
-if [[ ${#models[@]} -eq 0 || ! -f rows.csv ]]; then
-    echo "demo.sh: train_and_save wrote no model files or no rows.csv" >&2
-    ls -l >&2
+if [[ ${#models[@]} -eq 0 ]]; then
+    echo "demo.sh: train_and_save wrote no model files" >&2
     exit 1
 fi
-ls -l "${models[@]}" rows.csv
+ls -l
 
 for model in "${models[@]}"; do
+    rows=${model%.*}_rows.csv
+    [[ -f $rows ]] || rows=rows.csv
+    if [[ ! -f $rows ]]; then
+        echo "demo.sh: no ${model%.*}_rows.csv or rows.csv to predict with $model" >&2
+        exit 1
+    fi
     echo
-    echo "== load_and_predict $model rows.csv"
-    "$bin/load_and_predict" "$model" rows.csv
+    echo "== load_and_predict $model $rows"
+    "$bin/load_and_predict" "$model" "$rows"
 done
 echo
-echo "demo.sh: ${#models[@]} model files saved, loaded and used for predictions"
+echo "demo.sh: ${#models[@]} model files saved, then loaded and used for predictions"
