@@ -23,7 +23,7 @@ namespace brine::train {
 /// platform, whatever X's storage order.
 inline std::string data_hash(const Eigen::Ref<const Eigen::MatrixXd>& X,
                              const Eigen::Ref<const Eigen::VectorXd>& y) {
-    detail::XxHash64 h;
+    brine::detail::XxHash64 h;
     auto put_u64 = [&](std::uint64_t v) {
         unsigned char b[8];
         for (int i = 0; i < 8; ++i) b[i] = static_cast<unsigned char>(v >> (8 * i));
