@@ -74,12 +74,16 @@ def linear(out, X, y, names):
         model.fit(X, y)
         write_csv(os.path.join(out, file), names + ["intercept"],
                   [list(model.coef_) + [model.intercept_]])
-    # Rank-deficient: an extra column that is the sum of the first two. scikit-learn solves the
-    # centred problem with scipy.linalg.lstsq, which returns the minimum-norm weights.
+    # Rank-deficient: an extra column that is the sum of the first two (equal up to rounding).
+    # The target is numpy.linalg.lstsq's minimum-norm solution of the centred problem (singular
+    # values below eps * max(n, d) * s_max cut). scikit-learn 1.2.1's LinearRegression is not used
+    # here: it calls scipy.linalg.lstsq without a cutoff, keeps the ~1e-15 singular value and
+    # returns weights of ~5e16, which are not the minimum-norm answer.
     Xr = np.column_stack([X, X[:, 0] + X[:, 1]])
-    model = LinearRegression().fit(Xr, y)
-    write_csv(os.path.join(out, "linear_ols_rank_deficient.csv"),
-              names + ["f0_plus_f1", "intercept"], [list(model.coef_) + [model.intercept_]])
+    xm, ym = Xr.mean(axis=0), y.mean()
+    w = np.linalg.lstsq(Xr - xm, y - ym, rcond=None)[0]
+    write_csv(os.path.join(out, "lstsq_rank_deficient.csv"),
+              names + ["f0_plus_f1", "intercept"], [list(w) + [ym - xm @ w]])
 
 
 def logistic_gradient(Xs, y, model, C):

@@ -3,6 +3,10 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <Eigen/SVD>
+
+#include <algorithm>
+#include <limits>
 
 #include "brine/models/linear_regression.hpp"
 #include "brine/train/checks.hpp"
@@ -33,9 +37,10 @@ struct LinearOptions {
 /// Fits a linear model: one row of coef and one intercept per column of Y.
 ///
 /// With `l2 == 0` this minimises ||Y - X W^T - b||^2: X and Y are centred (when fitting an
-/// intercept) and the least-squares problem is solved by a complete orthogonal decomposition, so
-/// a rank-deficient X gives the minimum-norm weights, as numpy.linalg.lstsq and scikit-learn's
-/// LinearRegression do. With `l2 = alpha > 0` it minimises ||Y - X W^T - b||^2 + alpha ||W||^2
+/// intercept) and the least-squares problem is solved through the SVD, so a rank-deficient X
+/// gives the minimum-norm weights with numpy.linalg.lstsq's rank cutoff (singular values below
+/// eps * max(n, d) times the largest are zero). scikit-learn's LinearRegression agrees on
+/// full-rank X; on X that is rank-deficient up to rounding it does not cut and its weights blow up. With `l2 = alpha > 0` it minimises ||Y - X W^T - b||^2 + alpha ||W||^2
 /// (scikit-learn's Ridge), solved as the least-squares problem [Xc; sqrt(alpha) I] W^T = [Yc; 0],
 /// which avoids squaring the condition number as the normal equations would.
 ///
@@ -71,7 +76,12 @@ LinearRegression linear_regression(const Eigen::MatrixBase<DX>& X_in, const Eige
     if (options.l2 == 0.0) {
         const Eigen::MatrixXd Xc = X.rowwise() - x_mean;
         const Eigen::MatrixXd Yc = Y.rowwise() - y_mean;
-        W = Xc.completeOrthogonalDecomposition().solve(Yc);
+        // Singular values below eps * max(n, d) * s_max count as zero: numpy.linalg.lstsq's
+        // default cutoff. (scipy's lstsq, which scikit-learn calls, keeps them and returns huge
+        // weights when a column is a sum of others up to rounding.)
+        Eigen::BDCSVD<Eigen::MatrixXd> svd(Xc, Eigen::ComputeThinU | Eigen::ComputeThinV);
+        svd.setThreshold(std::numeric_limits<double>::epsilon() * static_cast<double>(std::max(n, d)));
+        W = svd.solve(Yc);
     } else {
         Eigen::MatrixXd A(n + d, d);
         A.topRows(n) = X.rowwise() - x_mean;
