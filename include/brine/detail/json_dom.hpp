@@ -241,7 +241,8 @@ private:
 /// Parses `text` as exactly one standard (RFC 8259) JSON document into `document`, enforcing
 /// `limits`. Throws brine::Error: Errc::malformed for syntax errors (with RapidJSON's message and
 /// the byte offset), invalid UTF-8, duplicate keys, trailing bytes and empty input;
-/// Errc::limit_exceeded for nesting, string, array or input sizes over the limits.
+/// Errc::limit_exceeded for input size, nesting depth (max_nesting), string or key length
+/// (max_string_length), or array elements or object members (max_elements) over the limits.
 inline void parse_strict_json(std::string_view text, const Limits& limits, rj::Document& document) {
     // RapidJSON measures strings and arrays in 32-bit SizeType.
     constexpr std::uint64_t kMaxText = 0xFFFFFFF0u;
