@@ -34,7 +34,8 @@
 /// tokens (`NaN` unquoted) are all `Errc::malformed`; nesting, string and array sizes over
 /// `brine::Limits` are `Errc::limit_exceeded`. Messages carry the JSON path
 /// (`$.payload.steps[0].mean.data[3]`) or, for syntax errors, the byte offset. Every error is a
-/// brine::Error; RapidJSON assertions are never relied on.
+/// brine::Error; RapidJSON assertions are never relied on. A double field accepts any JSON number
+/// (an integer token such as `-0` is an integer, so it reads as +0.0) and the three strings above.
 
 #include <cstdint>
 #include <string>
