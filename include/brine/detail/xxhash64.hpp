@@ -106,14 +106,22 @@ private:
         return rotl(acc + input * p2, 31) * p1;
     }
     // The specification reads input words little-endian.
+    // memcpy compiles to one unaligned load; big-endian hosts swap the bytes.
     static std::uint64_t read64(const unsigned char* p) noexcept {
-        std::uint64_t v = 0;
-        for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
+        std::uint64_t v;
+        std::memcpy(&v, p, sizeof v);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        v = __builtin_bswap64(v);
+#endif
         return v;
     }
     static std::uint32_t read32(const unsigned char* p) noexcept {
-        return static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 |
-               static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24;
+        std::uint32_t v;
+        std::memcpy(&v, p, sizeof v);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        v = __builtin_bswap32(v);
+#endif
+        return v;
     }
     void consume(const unsigned char* p) noexcept {
         for (int i = 0; i < 4; ++i) v_[i] = round(v_[i], read64(p + 8 * i));

@@ -41,11 +41,33 @@ inline Format detect_format(std::string_view bytes) {
     not_brine(bytes);
 }
 
+/// An encoded file: binary files are built in a ByteBuffer (no zero-fill, no extra copy on the
+/// way to disk), JSON documents in a string.
+struct Encoded {
+    ByteBuffer binary;
+    std::string json;
+    bool is_json = false;
+    std::string_view view() const noexcept { return is_json ? std::string_view(json) : binary.view(); }
+};
+
 template <class Model>
-std::string encode(const Model& m, Format f, const SaveOptions& o) {
-    m.validate();
-    const Header h = make_header(m, o);
-    return guarded("saving", [&] { return f == Format::json ? encode_json(m, h) : encode_binary(m, h); });
+Encoded encode(const Model& m, Format f, const SaveOptions& o) {
+    if constexpr (std::is_same_v<Model, AnyModel>) {
+        return std::visit([&](const auto& alt) { return encode(alt, f, o); }, m.variant());
+    } else {
+        m.validate();
+        const Header h = make_header(m, o);
+        Encoded e;
+        guarded("saving", [&] {
+            if (f == Format::json) {
+                e.json = encode_json(m, h);
+                e.is_json = true;
+            } else {
+                encode_binary(e.binary, m, h);
+            }
+        });
+        return e;
+    }
 }
 
 inline void check_size(std::string_view bytes, const Limits& limits) {
@@ -169,11 +191,9 @@ inline FileInfo inspect_binary_prefix(std::string_view prefix, std::uint64_t fil
 /// reference inputs have the wrong width.
 template <class Model>
 std::string to_bytes(const Model& model, Format format = Format::binary, const SaveOptions& options = {}) {
-    if constexpr (std::is_same_v<Model, AnyModel>) {
-        return std::visit([&](const auto& m) { return detail::encode(m, format, options); }, model.variant());
-    } else {
-        return detail::encode(model, format, options);
-    }
+    detail::Encoded e = detail::encode(model, format, options);
+    if (e.is_json) return std::move(e.json);
+    return std::string(e.view());
 }
 
 /// Decodes a brine file held in memory as a Model; the format is detected from the content.

@@ -87,8 +87,8 @@ Header make_header(const Model& m, const SaveOptions& o) {
     return h;
 }
 
-inline void put_u64_at(std::string& s, std::size_t at, std::uint64_t v) {
-    copy_le<std::uint64_t>(&s[at], &v, 1);
+inline void put_u64_at(BinaryOutputArchive& ar, std::size_t at, std::uint64_t v) {
+    copy_le<std::uint64_t>(ar.at(at), &v, 1);
 }
 
 inline std::uint64_t get_u64(std::string_view s, std::size_t at) {
@@ -103,34 +103,40 @@ inline std::uint16_t get_u16(std::string_view s, std::size_t at) {
     return v;
 }
 
-/// Binary encoding without the trailing checksum; `encode_binary` appends it. The JSON encoding's
-/// checksum is the XXH64 of exactly these bytes, so both encodings of a model share a checksum.
+/// Binary encoding without the trailing checksum, into `out`; `encode_binary` appends the
+/// checksum. The JSON encoding's checksum is the XXH64 of exactly these bytes, so both encodings of
+/// a model share a checksum.
 template <class Model>
-std::string encode_binary_body(const Model& m, const Header& h, std::uint16_t major = format_version_major,
-                               std::uint16_t minor = format_version_minor) {
-    std::string out;
-    out.reserve(256);
+void encode_binary_body(ByteBuffer& out, const Model& m, const Header& h,
+                        std::uint16_t major = format_version_major, std::uint16_t minor = format_version_minor) {
     BinaryOutputArchive ar(out);
     ar.write_bytes(binary_magic, sizeof binary_magic);
     ar.write_scalar(major);
     ar.write_scalar(minor);
-    const std::size_t header_len_at = out.size();
+    const std::size_t header_len_at = ar.size();
     ar.write_scalar(std::uint64_t{0});
     ar(h);
-    put_u64_at(out, header_len_at, out.size() - binary_prefix_size);
-    const std::size_t payload_len_at = out.size();
+    put_u64_at(ar, header_len_at, ar.size() - binary_prefix_size);
+    const std::size_t payload_len_at = ar.size();
     ar.write_scalar(std::uint64_t{0});
     ar(m);
-    put_u64_at(out, payload_len_at, out.size() - payload_len_at - 8);
-    return out;
+    put_u64_at(ar, payload_len_at, ar.size() - payload_len_at - 8);
 }
 
 template <class Model>
-std::string encode_binary(const Model& m, const Header& h) {
-    std::string out = encode_binary_body(m, h);
+std::uint64_t binary_body_checksum(const Model& m, const Header& h, std::uint16_t major, std::uint16_t minor) {
+    ByteBuffer body;
+    encode_binary_body(body, m, h, major, minor);
+    return XxHash64::hash(body.data(), body.size());
+}
+
+/// The complete binary file.
+template <class Model>
+void encode_binary(ByteBuffer& out, const Model& m, const Header& h) {
+    encode_binary_body(out, m, h);
+    const std::uint64_t sum = XxHash64::hash(out.data(), out.size());
     BinaryOutputArchive ar(out);
-    ar.write_scalar(XxHash64::hash(out.data(), out.size()));
-    return out;
+    ar.write_scalar(sum);
 }
 
 inline std::string hex64(std::uint64_t v) {

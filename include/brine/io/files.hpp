@@ -32,8 +32,8 @@ inline Format format_for_path(const std::string& path) {
 template <class Model>
 void save(const Model& model, const std::string& path, const SaveOptions& options = {}) {
     const Format f = options.format ? *options.format : format_for_path(path);
-    const std::string bytes = to_bytes(model, f, options);
-    detail::write_file_atomic(path, bytes);
+    const detail::Encoded e = detail::encode(model, f, options);
+    detail::write_file_atomic(path, e.view());
 }
 
 /// Loads a model of type Model from `path` (binary or JSON, detected from the content): checks the

@@ -30,8 +30,8 @@ inline constexpr std::string_view checksum_prefix = "xxh64:";
 /// with whitespace or field order.
 template <class Model>
 std::string encode_json(const Model& m, const Header& h) {
-    const std::string body = encode_binary_body(m, h);
-    std::string checksum = std::string(checksum_prefix) + hex64(XxHash64::hash(body.data(), body.size()));
+    std::string checksum = std::string(checksum_prefix) +
+                           hex64(binary_body_checksum(m, h, format_version_major, format_version_minor));
     std::string format = "brine";
     FormatVersion version{format_version_major, format_version_minor};
     std::string out;
@@ -89,8 +89,7 @@ public:
         ar_(cereal::make_nvp("payload", m));
         ar_.finish();
 #if !defined(FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION)
-        const std::string body = encode_binary_body(m, header_, version_.major, version_.minor);
-        const std::uint64_t computed = XxHash64::hash(body.data(), body.size());
+        const std::uint64_t computed = binary_body_checksum(m, header_, version_.major, version_.minor);
         if (computed != checksum_) {
             throw Error(Errc::checksum_mismatch, "stored xxh64:" + hex64(checksum_) + ", computed xxh64:" +
                                                      hex64(computed) +

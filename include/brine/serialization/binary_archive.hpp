@@ -5,7 +5,9 @@
 
 #include <cereal/cereal.hpp>
 
+#include <algorithm>
 #include <cstring>
+#include <memory>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -37,37 +39,76 @@ template <class T>
 inline constexpr bool is_wire_scalar_v =
     std::is_arithmetic_v<T> && !std::is_same_v<T, long double> && !std::is_same_v<T, char>;
 
+/// A growable byte buffer whose new bytes are not zero-filled first (a std::string's resize would
+/// write every byte of a large array twice).
+class ByteBuffer {
+public:
+    /// Extends the buffer by n bytes and returns where they start.
+    char* grow(std::size_t n) {
+        if (n > cap_ - size_) reserve(std::max({size_ + n, cap_ * 2, std::size_t{256}}));
+        char* p = data_.get() + size_;
+        size_ += n;
+        return p;
+    }
+    void reserve(std::size_t cap) {
+        if (cap <= cap_) return;
+        std::unique_ptr<char[]> d(new char[cap]);
+        if (size_) std::memcpy(d.get(), data_.get(), size_);
+        data_ = std::move(d);
+        cap_ = cap;
+    }
+    char* data() noexcept { return data_.get(); }
+    const char* data() const noexcept { return data_.get(); }
+    std::size_t size() const noexcept { return size_; }
+    std::string_view view() const noexcept { return {data_.get(), size_}; }
+
+private:
+    std::unique_ptr<char[]> data_;
+    std::size_t size_ = 0;
+    std::size_t cap_ = 0;
+};
+
 }  // namespace detail
 
-/// Writes brine's binary encoding into a std::string. Names of name-value pairs are not written:
+/// Writes brine's binary encoding into a std::string or a detail::ByteBuffer. Names of name-value pairs are not written:
 /// the field order is the layout. Integers and floats are fixed-width little-endian, sizes are
 /// u64, strings are a u64 byte count then the bytes, arrays are their elements back to back.
 class BinaryOutputArchive : public cereal::OutputArchive<BinaryOutputArchive, cereal::AllowEmptyClassElision> {
 public:
     explicit BinaryOutputArchive(std::string& out)
-        : cereal::OutputArchive<BinaryOutputArchive, cereal::AllowEmptyClassElision>(this), out_(out) {}
+        : cereal::OutputArchive<BinaryOutputArchive, cereal::AllowEmptyClassElision>(this), string_(&out) {}
+    explicit BinaryOutputArchive(detail::ByteBuffer& out)
+        : cereal::OutputArchive<BinaryOutputArchive, cereal::AllowEmptyClassElision>(this), buffer_(&out) {}
 
     template <class T>
     void write_scalar(T v) {
         static_assert(detail::is_wire_scalar_v<T>, "fixed-width arithmetic types only");
-        char bytes[sizeof(T)];
-        detail::copy_le<T>(bytes, &v, 1);
-        out_.append(bytes, sizeof(T));
+        detail::copy_le<T>(grow(sizeof(T)), &v, 1);
     }
 
     template <class T>
     void write_array(const T* data, std::size_t n) {
-        const std::size_t at = out_.size();
-        out_.resize(at + n * sizeof(T));
-        detail::copy_le<T>(&out_[at], data, n);
+        detail::copy_le<T>(grow(n * sizeof(T)), data, n);
     }
 
-    void write_bytes(const char* data, std::size_t n) { out_.append(data, n); }
+    void write_bytes(const char* data, std::size_t n) {
+        if (n) std::memcpy(grow(n), data, n);
+    }
 
-    std::size_t size() const noexcept { return out_.size(); }
+    std::size_t size() const noexcept { return buffer_ ? buffer_->size() : string_->size(); }
+    /// Where byte `at` of the output is (valid until the next write).
+    char* at(std::size_t at) noexcept { return (buffer_ ? buffer_->data() : string_->data()) + at; }
 
 private:
-    std::string& out_;
+    char* grow(std::size_t n) {
+        if (buffer_) return buffer_->grow(n);
+        const std::size_t at = string_->size();
+        string_->resize(at + n);
+        return string_->data() + at;
+    }
+
+    std::string* string_ = nullptr;
+    detail::ByteBuffer* buffer_ = nullptr;
 };
 
 /// Reads brine's binary encoding from a byte range it does not own. Every read is bounds-checked
