@@ -2,12 +2,15 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -92,23 +95,102 @@ private:
     std::uint64_t file_size_ = 0;
 };
 
+/// The system calls write_file_atomic makes for the steps that can fail after the temporary file
+/// exists. Test-only: brine's tests swap in failing or short-writing versions to check that every
+/// failure leaves the old file and no temporary behind (fsync, close and rename failures cannot be
+/// provoked otherwise). Not an API: the members may change, and a program must never set them.
+/// The defaults are the POSIX calls, bound at compile time (constant-initialised, no guard); a
+/// call through the pointer costs nothing next to the system call itself.
+struct FileSystemHooks {
+    ssize_t (*write)(int, const void*, std::size_t) = ::write;
+    int (*fsync)(int) = ::fsync;  ///< for the temporary file, then for its directory
+    int (*rename)(const char*, const char*) = ::rename;
+    int (*close)(int) = ::close;  ///< for the temporary file's descriptor only
+};
+
+inline FileSystemHooks fs_hooks_instance{};
+
+/// The hooks in force (see FileSystemHooks: for tests only).
+inline FileSystemHooks& fs_hooks() noexcept { return fs_hooks_instance; }
+
+/// Suffix of write_file_atomic's temporaries: `.<name>.brine-tmp-XXXXXX`, next to `<name>`.
+inline constexpr std::string_view temp_marker = ".brine-tmp-";
+
+/// An empty temporary younger than this may belong to a saver that has created it but not yet
+/// locked it, so stray-temporary cleanup spares it (see remove_stray_temporaries).
+inline constexpr std::time_t stray_temp_grace_seconds = 60;
+
+/// True when `entry` is `.<base>.brine-tmp-` followed by the six characters mkstemp fills in.
+inline bool is_temp_of(std::string_view entry, std::string_view base) noexcept {
+    const std::size_t want = 1 + base.size() + temp_marker.size() + 6;
+    if (entry.size() != want || entry[0] != '.' || entry.substr(1, base.size()) != base ||
+        entry.substr(1 + base.size(), temp_marker.size()) != temp_marker) {
+        return false;
+    }
+    for (char c : entry.substr(want - 6)) {
+        const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (!alnum) return false;
+    }
+    return true;
+}
+
+/// Removes the temporaries of `base` in `dir` that savers killed before their rename left behind.
+/// Every saver holds an exclusive flock on its temporary from right after creating it until it
+/// has renamed or removed it, and the kernel drops the lock when the saver dies, however it dies.
+/// So a temporary is deleted only when it is a regular file (not a symlink), its lock can be taken
+/// without waiting (its saver is gone), and it is not a brand-new empty file (a live saver may be
+/// between creating it and locking it: empty temporaries younger than stray_temp_grace_seconds
+/// are spared). Concurrent savers of the same path therefore never delete each other's live
+/// temporary. On a file system without flock nothing is deleted. Best effort: errors are ignored.
+inline void remove_stray_temporaries(const std::string& dir, const std::string& base) {
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return;
+    const int dfd = ::dirfd(d);
+    while (const dirent* e = ::readdir(d)) {
+        if (!is_temp_of(e->d_name, base)) continue;
+        FdGuard f;
+        f.fd = ::openat(dfd, e->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+        if (f.fd < 0) continue;
+        struct stat st {};
+        if (::fstat(f.fd, &st) != 0 || !S_ISREG(st.st_mode)) continue;
+        if (::flock(f.fd, LOCK_EX | LOCK_NB) != 0) continue;  // its saver is alive
+        if (st.st_size == 0 && std::time(nullptr) - st.st_mtime < stray_temp_grace_seconds) continue;
+        // Delete the file we locked, not one that took its name since we opened it.
+        struct stat now {};
+        if (::fstatat(dfd, e->d_name, &now, AT_SYMLINK_NOFOLLOW) == 0 && now.st_dev == st.st_dev &&
+            now.st_ino == st.st_ino) {
+            ::unlinkat(dfd, e->d_name, 0);
+        }
+    }
+    ::closedir(d);
+}
+
 /// Replaces `path` with `bytes` so that, whatever happens (crash, kill, full disk), the path holds
 /// either its old content or the new one, complete: the bytes go to a temporary file in the same
-/// directory, which is fsync'ed, then renamed over `path`, then the directory is fsync'ed. On any
-/// failure the temporary is removed, the old file is left untouched and Errc::io is thrown.
+/// directory (`.<name>.brine-tmp-XXXXXX`), which is fsync'ed, then renamed over `path`, then the
+/// directory is fsync'ed. On any failure the temporary is removed, the old file is left untouched
+/// and Errc::io is thrown, naming the failing step and the OS's reason. After a successful save,
+/// the temporaries of the same name that killed savers left behind are removed (see
+/// remove_stray_temporaries for the rule that keeps concurrent savers safe).
 inline void write_file_atomic(const std::string& path, std::string_view bytes) {
     const std::size_t slash = path.find_last_of('/');
     const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
     const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
     if (base.empty()) throw Error(Errc::io, "cannot save to '" + path + "': it names a directory");
+    const FileSystemHooks& sys = fs_hooks();
 
     std::string tmp = (dir == "/" ? "" : dir) + "/." + base + ".brine-tmp-XXXXXX";
     FdGuard g;
     g.fd = ::mkostemp(tmp.data(), O_CLOEXEC);
     if (g.fd < 0) io_error("cannot create a temporary file next to", path, errno);
+    // A second open file description holds the lock that tells stray-temporary cleanup this file
+    // is alive; it must outlive the close of g.fd, which comes before the rename.
+    FdGuard lock;
+    lock.fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+    if (lock.fd >= 0) (void)::flock(lock.fd, LOCK_EX | LOCK_NB);
 
     auto fail = [&](const char* what, int err) {
-        ::close(g.fd);
+        if (g.fd >= 0) ::close(g.fd);
         g.fd = -1;
         ::unlink(tmp.c_str());
         io_error(what, path, err);
@@ -121,31 +203,28 @@ inline void write_file_atomic(const std::string& path, std::string_view bytes) {
 
     std::size_t done = 0;
     while (done < bytes.size()) {
-        const ssize_t w = ::write(g.fd, bytes.data() + done, bytes.size() - done);
+        const ssize_t w = sys.write(g.fd, bytes.data() + done, bytes.size() - done);
         if (w < 0) {
             if (errno == EINTR) continue;
             fail("cannot write", errno);
         }
+        // write() returns 0 only for a zero count; anything else would loop for ever.
+        if (w == 0) fail("cannot write", EIO);
         done += static_cast<std::size_t>(w);
     }
-    if (::fsync(g.fd) != 0) fail("cannot sync", errno);  // never retried: a failed fsync loses data
+    if (sys.fsync(g.fd) != 0) fail("cannot sync", errno);  // never retried: a failed fsync loses data
     const int fd = g.fd;
     g.fd = -1;
-    if (::close(fd) != 0) {
-        const int err = errno;
-        ::unlink(tmp.c_str());
-        io_error("cannot close", path, err);
-    }
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        const int err = errno;
-        ::unlink(tmp.c_str());
-        io_error("cannot rename the temporary file onto", path, err);
-    }
+    // The descriptor is gone after close() whatever it returns; an error (NFS reports deferred
+    // write errors here) means the data may not be on disk, so the old file stays.
+    if (sys.close(fd) != 0) fail("cannot close", errno);
+    if (sys.rename(tmp.c_str(), path.c_str()) != 0) fail("cannot rename the temporary file onto", errno);
     FdGuard d;
     d.fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (d.fd < 0 || ::fsync(d.fd) != 0) {
+    if (d.fd < 0 || sys.fsync(d.fd) != 0) {
         io_error("saved, but cannot sync the directory of", path, errno);
     }
+    remove_stray_temporaries(dir, base);
 }
 
 }  // namespace brine::detail
