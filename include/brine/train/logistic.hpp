@@ -4,6 +4,7 @@
 
 #include <Eigen/Dense>
 
+#include <algorithm>
 #include <deque>
 #include <limits>
 
@@ -69,26 +70,28 @@ public:
     /// Objective at theta ((d + 1) x rows); the gradient is written to grad (same shape).
     double evaluate(const Eigen::MatrixXd& theta, Eigen::MatrixXd& grad) const {
         const Eigen::Index n = X_.rows(), d = X_.cols();
-        Eigen::MatrixXd Z = X_ * theta.topRows(d);  // n x rows
+        // Row-major: the loop below works on one sample's scores at a time.
+        Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> Z = X_ * theta.topRows(d);
         Z.rowwise() += theta.row(d);
         double loss = 0.0;
         // Z becomes dloss/dZ in place.
         for (Eigen::Index i = 0; i < n; ++i) {
             const int yi = label_[static_cast<std::size_t>(i)];
+            double* z = &Z(i, 0);
             if (binary_) {
-                const double z = Z(i, 0);
                 // log(1 + exp(-t z)) with t = +1 for classes[1] and -1 for classes[0], computed
                 // without overflow; its derivative is sigmoid(z) - [yi == 1].
-                const double tz = yi == 1 ? z : -z;
+                const double tz = yi == 1 ? z[0] : -z[0];
                 loss += tz > 0 ? std::log1p(std::exp(-tz)) : -tz + std::log1p(std::exp(tz));
-                Z(i, 0) = LogisticRegression::sigmoid(z) - (yi == 1 ? 1.0 : 0.0);
+                z[0] = LogisticRegression::sigmoid(z[0]) - (yi == 1 ? 1.0 : 0.0);
             } else {
-                const double top = Z.row(i).maxCoeff();
+                const double top = *std::max_element(z, z + rows_);
+                const double own = z[yi];
                 double sum = 0.0;
-                for (Eigen::Index k = 0; k < rows_; ++k) sum += std::exp(Z(i, k) - top);
-                loss += top + std::log(sum) - Z(i, yi);
-                for (Eigen::Index k = 0; k < rows_; ++k) Z(i, k) = std::exp(Z(i, k) - top) / sum;
-                Z(i, yi) -= 1.0;
+                for (Eigen::Index k = 0; k < rows_; ++k) sum += (z[k] = std::exp(z[k] - top));
+                loss += top + std::log(sum) - own;
+                for (Eigen::Index k = 0; k < rows_; ++k) z[k] /= sum;
+                z[yi] -= 1.0;
             }
         }
         grad.resize(d + 1, rows_);
@@ -117,7 +120,8 @@ private:
 /// only determined up to a common shift; they are returned with zero sum (the convention
 /// scikit-learn's lbfgs iterates keep), and the coef rows sum to zero at the optimum.
 ///
-/// The solver is L-BFGS (10 correction pairs) with a backtracking line search, started at 0.
+/// The solver is L-BFGS (10 correction pairs) with a backtracking line search, started at 0;
+/// each iteration costs a few passes over X (O(n_samples * n_features * rows of coef)).
 /// The objective is strictly convex in the weights, so the optimum is unique and the result does
 /// not depend on the solver beyond the tolerance. Pass `report` to learn whether it converged;
 /// not converging within max_iter is not an error (the last iterate is returned).
@@ -186,15 +190,23 @@ inline LogisticRegression logistic_regression(const Eigen::Ref<const Eigen::Matr
             continue;
         }
 
-        // Backtracking (Armijo) line search. The slack of a few ulps of f lets the last
-        // iterations move when the decrease is below the rounding error of the objective; the
-        // gradient test above, not the objective, decides convergence.
+        // Backtracking line search. Armijo's sufficient decrease is tested on the objective
+        // while its change is measurable; near the optimum the change drowns in the objective's
+        // rounding error (a few ulps of a large sum), so there the step is judged by the slope
+        // along the direction instead (Hager and Zhang's approximate Wolfe condition, exact for
+        // a quadratic). The gradient test above, not the objective, decides convergence.
+        constexpr double c1 = 1e-4;
         double step = 1.0, f_new = f;
         bool accepted = false;
         for (int halvings = 0; halvings < 60; ++halvings, step *= 0.5) {
             trial = theta + step * direction;
             f_new = objective.evaluate(trial, trial_grad);
-            if (f_new <= f + 1e-4 * step * slope + 8 * eps * std::abs(f)) {
+            if (f_new <= f + c1 * step * slope) {
+                accepted = true;
+                break;
+            }
+            const double new_slope = trial_grad.cwiseProduct(direction).sum();
+            if (f_new <= f + 1e-10 * std::abs(f) && new_slope <= -(1.0 - 2.0 * c1) * slope) {
                 accepted = true;
                 break;
             }
