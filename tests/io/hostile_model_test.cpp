@@ -1,0 +1,338 @@
+// Hostile models in well-formed files: every broken invariant, written past save's validate() and
+// wrapped in a valid container (checksum included), is refused on load with Errc::invalid_model.
+// SPDX-License-Identifier: MIT
+#include <brine/brine.hpp>
+
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "brine_catch.hpp"
+#include "model_fixtures.hpp"
+#include "temp_dir.hpp"
+
+using brine::Errc;
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+brine::SaveOptions fixed_time() {
+    brine::SaveOptions so;
+    so.created = "2026-01-01T00:00:00Z";
+    return so;
+}
+
+void resign(std::string& bytes) {
+    const std::uint64_t h = brine::detail::XxHash64::hash(bytes.data(), bytes.size() - 8);
+    for (int i = 0; i < 8; ++i) bytes[bytes.size() - 8 + static_cast<std::size_t>(i)] = static_cast<char>(h >> (8 * i));
+}
+
+std::string u64(std::uint64_t v) {
+    std::string s;
+    for (int i = 0; i < 8; ++i) s += static_cast<char>((v >> (8 * i)) & 0xff);
+    return s;
+}
+
+/// A valid model of each kind, whose file provides the container the bad payload goes into.
+template <class M>
+M valid_of() {
+    if constexpr (std::is_same_v<M, brine::LinearRegression>) return fixtures::linear();
+    else if constexpr (std::is_same_v<M, brine::LogisticRegression>) return fixtures::logistic_multi();
+    else if constexpr (std::is_same_v<M, brine::DecisionTree>) return fixtures::tree_classifier();
+    else if constexpr (std::is_same_v<M, brine::StandardScaler>) return fixtures::standard_scaler();
+    else if constexpr (std::is_same_v<M, brine::MinMaxScaler>) return fixtures::min_max_scaler();
+    else return fixtures::pipeline_classifier();
+}
+
+/// The binary file of a model that save() would refuse: the payload is written with the archive
+/// directly and spliced into a valid file of the same kind, with its length and checksum fixed.
+template <class M>
+std::string binary_file_of(const M& bad) {
+    const std::string good = brine::to_bytes(valid_of<M>(), brine::Format::binary, fixed_time());
+    const auto s = brine::detail::split_binary(good);
+    std::string payload;
+    {
+        brine::BinaryOutputArchive ar(payload);
+        ar(bad);
+    }
+    std::string out = good.substr(0, s.payload_offset - 8) + u64(payload.size()) + payload + std::string(8, '\0');
+    resign(out);
+    return out;
+}
+
+/// The JSON file of the same model: the container's own writer, which does not validate (save does).
+template <class M>
+std::string json_file_of(const M& bad) {
+    return brine::detail::encode_json(bad, brine::detail::make_header(bad, fixed_time()));
+}
+
+/// Loads `bad` from both encodings (as its own type and as AnyModel) and from a file on disk;
+/// each must be refused with Errc::invalid_model and a message containing `message`.
+template <class M>
+void check_refused(const M& bad, const std::string& message) {
+    BRINE_CHECK_THROWS_CODE(brine::to_bytes(bad), Errc::invalid_model, message);  // save refuses it too
+    for (const std::string& bytes : {binary_file_of(bad), json_file_of(bad)}) {
+        INFO((bytes[0] == '{' ? "json" : "binary"));
+        BRINE_CHECK_THROWS_CODE(brine::from_bytes<M>(bytes), Errc::invalid_model, message);
+        BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(bytes), Errc::invalid_model, message);
+    }
+    TempDir dir;
+    write_all(dir.file("bad.brine"), binary_file_of(bad));
+    BRINE_CHECK_THROWS_CODE(brine::load<M>(dir.file("bad.brine")), Errc::invalid_model, message);
+}
+
+brine::DecisionTree tree_with(std::vector<std::int32_t> left, std::vector<std::int32_t> right) {
+    brine::DecisionTree t = fixtures::tree_classifier();
+    for (Eigen::Index i = 0; i < t.n_nodes(); ++i) {
+        t.children_left(i) = left[static_cast<std::size_t>(i)];
+        t.children_right(i) = right[static_cast<std::size_t>(i)];
+    }
+    return t;
+}
+
+}  // namespace
+
+TEST_CASE("the splice technique loads a valid model, so each refusal below is the model's", "[io][hostile]") {
+    CHECK(brine::from_bytes<brine::DecisionTree>(binary_file_of(fixtures::tree_classifier())) == fixtures::tree_classifier());
+    CHECK(brine::from_bytes<brine::Pipeline>(json_file_of(fixtures::pipeline_classifier())) == fixtures::pipeline_classifier());
+}
+
+TEST_CASE("hostile model: linear regression intercept length differs from the targets", "[io][hostile]") {
+    brine::LinearRegression m = fixtures::linear();
+    m.intercept = fixtures::vec({1, 2});
+    check_refused(m, "LinearRegression: intercept has 2 entries for 1 targets");
+    brine::LinearRegression multi = fixtures::linear_multi();
+    multi.intercept = fixtures::vec({1});
+    check_refused(multi, "LinearRegression: intercept has 1 entries for 2 targets");
+}
+
+TEST_CASE("hostile model: linear regression without coefficients", "[io][hostile]") {
+    brine::LinearRegression m = fixtures::linear();
+    m.coef.resize(1, 0);
+    check_refused(m, "LinearRegression: coef must be at least 1 x 1, is 1 x 0");
+    m.coef.resize(0, 0);
+    m.intercept.resize(0);
+    check_refused(m, "LinearRegression: coef must be at least 1 x 1, is 0 x 0");
+}
+
+TEST_CASE("hostile model: NaN and infinite linear coefficients and intercepts", "[io][hostile]") {
+    brine::LinearRegression m = fixtures::linear();
+    m.coef(0, 1) = kNaN;
+    check_refused(m, "LinearRegression: coef[1] is not finite (NaN or infinity)");
+    brine::LinearRegression multi = fixtures::linear_multi();
+    multi.coef(1, 2) = -kInf;
+    check_refused(multi, "LinearRegression: coef[1, 2] is not finite");
+    brine::LinearRegression b = fixtures::linear();
+    b.intercept(0) = kInf;
+    check_refused(b, "LinearRegression: intercept[0] is not finite");
+}
+
+TEST_CASE("hostile model: logistic regression class count differs from the score rows", "[io][hostile]") {
+    brine::LogisticRegression m = fixtures::logistic_multi();  // 3 classes, 3 x 2 coef
+    m.classes = fixtures::vec({0, 1, 2, 3});
+    check_refused(m, "LogisticRegression: coef is 3 x 2, expected 4 x n_features (n_features >= 1) for 4 classes");
+    brine::LogisticRegression b = fixtures::logistic_binary();  // 2 classes: one row of coef
+    b.coef.resize(2, 2);
+    b.coef.setOnes();
+    b.intercept = fixtures::vec({0, 0});
+    check_refused(b, "LogisticRegression: coef is 2 x 2, expected 1 x n_features (n_features >= 1) for 2 classes");
+}
+
+TEST_CASE("hostile model: logistic regression intercept length", "[io][hostile]") {
+    brine::LogisticRegression m = fixtures::logistic_multi();
+    m.intercept = fixtures::vec({0, 1});
+    check_refused(m, "LogisticRegression: intercept has 2 entries, expected 3");
+}
+
+TEST_CASE("hostile model: logistic regression classes unsorted, repeated, single or NaN", "[io][hostile]") {
+    brine::LogisticRegression m = fixtures::logistic_multi();
+    m.classes = fixtures::vec({0, 2, 1});
+    check_refused(m, "LogisticRegression: classes must be strictly increasing, but classes[2] <= classes[1]");
+    m.classes = fixtures::vec({0, 1, 1});
+    check_refused(m, "classes[2] <= classes[1]");
+    m.classes = fixtures::vec({0, kNaN, 2});
+    check_refused(m, "LogisticRegression: classes[1] is not finite");
+    brine::LogisticRegression one = fixtures::logistic_binary();
+    one.classes = fixtures::vec({1});
+    check_refused(one, "LogisticRegression: needs at least 2 classes, has 1");
+}
+
+TEST_CASE("hostile model: NaN and infinite logistic coefficients", "[io][hostile]") {
+    brine::LogisticRegression m = fixtures::logistic_multi();
+    m.coef(2, 1) = kInf;
+    check_refused(m, "LogisticRegression: coef[2, 1] is not finite");
+    m = fixtures::logistic_multi();
+    m.intercept(1) = kNaN;
+    check_refused(m, "LogisticRegression: intercept[1] is not finite");
+}
+
+TEST_CASE("hostile model: tree child index out of range", "[io][hostile]") {
+    check_refused(tree_with({1, -1, 5, -1, -1}, {2, -1, 4, -1, -1}),
+                  "DecisionTree: node 2 has child 5; children must be in (2, 5)");
+    check_refused(tree_with({1, -1, 3, -1, -1}, {2, -1, std::numeric_limits<std::int32_t>::max(), -1, -1}),
+                  "DecisionTree: node 2 has child 2147483647; children must be in (2, 5)");
+}
+
+TEST_CASE("hostile model: tree child index negative but not the leaf marker -1", "[io][hostile]") {
+    check_refused(tree_with({1, -1, 3, -1, -1}, {-7, -1, 4, -1, -1}),
+                  "DecisionTree: node 0 has child -7; children must be in (0, 5)");
+    check_refused(tree_with({1, -1, -2, -1, -1}, {2, -1, 4, -1, -1}),
+                  "DecisionTree: node 2 has child -2; children must be in (2, 5)");
+    check_refused(tree_with({1, -1, std::numeric_limits<std::int32_t>::min(), -1, -1}, {2, -1, 4, -1, -1}),
+                  "node 2 has child -2147483648");
+}
+
+TEST_CASE("hostile model: tree child pointing backwards (a cycle) or to itself", "[io][hostile]") {
+    check_refused(tree_with({1, -1, 0, -1, -1}, {2, -1, 4, -1, -1}),
+                  "DecisionTree: node 2 has child 0; children must be in (2, 5)");
+    check_refused(tree_with({1, -1, 3, -1, -1}, {2, -1, 2, -1, -1}),
+                  "DecisionTree: node 2 has child 2; children must be in (2, 5)");
+    check_refused(tree_with({1, -1, 3, -1, -1}, {2, -1, 1, -1, -1}), "node 2 has child 1");
+}
+
+TEST_CASE("hostile model: tree node shared by two parents", "[io][hostile]") {
+    // Both children point forward, so only the in-degree check can see it.
+    brine::DecisionTree t = tree_with({1, 3, 3, -1, -1}, {2, 4, 4, -1, -1});
+    t.feature(1) = 0;
+    t.threshold(1) = 1.0;
+    check_refused(t, "DecisionTree: node 3 is the child of two nodes");
+    check_refused(tree_with({1, -1, 3, -1, -1}, {2, -1, 3, -1, -1}), "DecisionTree: node 2 has node 3 as both children");
+}
+
+TEST_CASE("hostile model: tree node with one child, or unreachable", "[io][hostile]") {
+    check_refused(tree_with({1, -1, -1, -1, -1}, {2, -1, 4, -1, -1}),
+                  "DecisionTree: node 2 has one child: children_left -1, children_right 4");
+    check_refused(tree_with({1, -1, -1, -1, -1}, {2, -1, -1, -1, -1}), "DecisionTree: node 3 is unreachable (no parent)");
+}
+
+TEST_CASE("hostile model: tree split feature outside [0, n_features)", "[io][hostile]") {
+    brine::DecisionTree t = fixtures::tree_classifier();  // 2 features
+    t.feature(0) = 2;
+    check_refused(t, "DecisionTree: node 0 splits on feature 2, expected 0 <= feature < 2");
+    t = fixtures::tree_classifier();
+    t.feature(2) = -2;  // the leaf marker at a split
+    check_refused(t, "DecisionTree: node 2 splits on feature -2, expected 0 <= feature < 2");
+    t = fixtures::tree_classifier();
+    t.n_features_in = 1;  // feature 1 is used at the root
+    check_refused(t, "DecisionTree: node 0 splits on feature 1, expected 0 <= feature < 1");
+    t.n_features_in = 0;
+    check_refused(t, "DecisionTree: n_features must be >= 1, is 0");
+    t.n_features_in = -5;
+    check_refused(t, "DecisionTree: n_features must be >= 1, is -5");
+}
+
+TEST_CASE("hostile model: tree node arrays of different lengths", "[io][hostile]") {
+    brine::DecisionTree t = fixtures::tree_classifier();
+    t.feature.conservativeResize(4);
+    check_refused(t, "DecisionTree: feature has 4 entries for 5 nodes");
+    t = fixtures::tree_classifier();
+    t.threshold.conservativeResize(6);
+    check_refused(t, "DecisionTree: threshold has 6 entries for 5 nodes");
+    t = fixtures::tree_classifier();
+    t.value.conservativeResize(3, 2);
+    check_refused(t, "DecisionTree: value has 3 rows for 5 nodes");
+}
+
+TEST_CASE("hostile model: tree with no nodes", "[io][hostile]") {
+    brine::DecisionTree t = fixtures::tree_classifier();
+    t.children_left.resize(0);
+    t.children_right.resize(0);
+    t.feature.resize(0);
+    t.threshold.resize(0);
+    t.value.resize(0, 2);
+    check_refused(t, "DecisionTree: has no nodes");
+}
+
+TEST_CASE("hostile model: tree class count differs from the probability columns", "[io][hostile]") {
+    brine::DecisionTree t = fixtures::tree_classifier();
+    t.classes = fixtures::vec({3, 7, 9});
+    check_refused(t, "DecisionTree: value has 2 columns for 3 classes");
+    t = fixtures::tree_regressor();
+    t.classes = fixtures::vec({0, 1});
+    check_refused(t, "DecisionTree: a regressor has no classes");
+    t = fixtures::tree_regressor();
+    t.value.resize(3, 2);
+    t.value.setZero();
+    check_refused(t, "DecisionTree: a regressor's value has 1 column, not 2");
+}
+
+TEST_CASE("hostile model: tree leaf values that are not probabilities", "[io][hostile]") {
+    brine::DecisionTree t = fixtures::tree_classifier();
+    t.value(1, 0) = 0.7;  // leaf 1: 0.7 + 0 != 1
+    check_refused(t, "DecisionTree: leaf 1 class probabilities sum to 0.700000, not 1");
+    t.value(1, 0) = 1.5;
+    t.value(1, 1) = -0.5;
+    check_refused(t, "DecisionTree: leaf 1 has a negative class probability");
+}
+
+TEST_CASE("hostile model: NaN thresholds and non-finite tree values", "[io][hostile]") {
+    brine::DecisionTree t = fixtures::tree_classifier();
+    t.threshold(0) = kNaN;
+    check_refused(t, "DecisionTree: node 0 has a NaN threshold");
+    t = fixtures::tree_classifier();
+    t.value(3, 1) = kNaN;
+    check_refused(t, "DecisionTree: value[3, 1] is not finite");
+    brine::DecisionTree r = fixtures::tree_regressor();
+    r.value(2, 0) = -kInf;
+    check_refused(r, "DecisionTree: value[2] is not finite");
+    t = fixtures::tree_classifier();
+    t.classes(1) = kInf;
+    check_refused(t, "DecisionTree: classes[1] is not finite");
+}
+
+TEST_CASE("hostile model: scalers with a zero, NaN or infinite parameter", "[io][hostile]") {
+    brine::StandardScaler s = fixtures::standard_scaler();
+    s.scale(1) = 0;
+    check_refused(s, "StandardScaler: scale[1] is 0");
+    s = fixtures::standard_scaler();
+    s.mean(0) = kNaN;
+    check_refused(s, "StandardScaler: mean[0] is not finite");
+    s = fixtures::standard_scaler();
+    s.scale(0) = -kInf;
+    check_refused(s, "StandardScaler: scale[0] is not finite");
+    brine::MinMaxScaler mm = fixtures::min_max_scaler();
+    mm.min(1) = kInf;
+    check_refused(mm, "MinMaxScaler: min[1] is not finite");
+    mm = fixtures::min_max_scaler();
+    mm.scale(0) = kNaN;
+    check_refused(mm, "MinMaxScaler: scale[0] is not finite");
+}
+
+TEST_CASE("hostile model: scaler vectors of different lengths, or none", "[io][hostile]") {
+    brine::StandardScaler s = fixtures::standard_scaler();
+    s.scale = fixtures::vec({1});
+    check_refused(s, "StandardScaler: scale has 1 entries, mean has 2");
+    s.mean.resize(0);
+    s.scale.resize(0);
+    check_refused(s, "StandardScaler: has no features");
+    brine::MinMaxScaler mm = fixtures::min_max_scaler();
+    mm.min = fixtures::vec({0, 0, 0});
+    check_refused(mm, "MinMaxScaler: min has 3 entries, scale has 2");
+}
+
+TEST_CASE("hostile model: pipeline step widths that do not chain", "[io][hostile]") {
+    // A 2-feature scaler feeding a 3-feature scaler.
+    brine::Pipeline p({fixtures::standard_scaler(), brine::MinMaxScaler(fixtures::vec({1, 1, 1}), fixtures::vec({0, 0, 0}))},
+                      fixtures::linear());
+    check_refused(p, "Pipeline: step 1 expects 3 features but the step before it produces 2");
+    // A 2-feature scaler feeding a 3-feature estimator.
+    brine::Pipeline q({fixtures::standard_scaler()}, fixtures::linear());
+    check_refused(q, "Pipeline: estimator expects 3 features but the step before it produces 2");
+    brine::Pipeline t({fixtures::min_max_scaler()}, fixtures::tree_regressor());
+    check_refused(t, "Pipeline: estimator expects 1 features but the step before it produces 2");
+}
+
+TEST_CASE("hostile model: an invalid step or estimator inside a pipeline", "[io][hostile]") {
+    brine::StandardScaler s = fixtures::standard_scaler();
+    s.scale(0) = 0;
+    check_refused(brine::Pipeline({fixtures::min_max_scaler(), s}, fixtures::logistic_multi()),
+                  "Pipeline step 1: StandardScaler: scale[0] is 0");
+    check_refused(brine::Pipeline({}, tree_with({1, -1, 0, -1, -1}, {2, -1, 4, -1, -1})),
+                  "Pipeline estimator: DecisionTree: node 2 has child 0");
+    brine::LogisticRegression l = fixtures::logistic_multi();
+    l.coef(0, 0) = kNaN;
+    check_refused(brine::Pipeline({fixtures::standard_scaler()}, l), "Pipeline estimator: LogisticRegression: coef[0, 0] is not finite");
+}
