@@ -124,7 +124,7 @@ TEST_CASE("sklearn: LogisticRegression (lbfgs) after StandardScaler agrees to 1e
     }
 }
 
-TEST_CASE("sklearn: DecisionTreeClassifier training accuracy is equal at every depth") {
+TEST_CASE("sklearn: DecisionTreeClassifier training accuracy and size are equal at every depth") {
     for (const char* name : classification_datasets) {
         const Dataset d = load_dataset(name);
         const Eigen::MatrixXd ref = reference(name, "tree_classifier.csv");  // max_depth, n_correct, ...
@@ -137,6 +137,8 @@ TEST_CASE("sklearn: DecisionTreeClassifier training accuracy is equal at every d
             t.validate();
             const long correct = (t.predict(d.X).array() == d.y.array()).count();
             CHECK(correct == static_cast<long>(ref(r, 1)));
+            // Same size and depth too: on these data no ties make the trees differ.
+            CHECK(t.n_nodes() == static_cast<Eigen::Index>(ref(r, 3)));
             CHECK(t.depth() == static_cast<int>(ref(r, 4)));
         }
     }
@@ -156,6 +158,7 @@ TEST_CASE("sklearn: DecisionTreeRegressor training MSE and R^2 on diabetes agree
         const double mse = (t.predict(d.X) - d.y).squaredNorm() / static_cast<double>(d.y.size());
         CHECK(std::abs(mse - ref(r, 1)) <= 1e-12 * variance);
         CHECK(std::abs((1.0 - mse / variance) - ref(r, 2)) <= 1e-12);
+        CHECK(t.n_nodes() == static_cast<Eigen::Index>(ref(r, 3)));
         CHECK(t.depth() == static_cast<int>(ref(r, 4)));
     }
 }
