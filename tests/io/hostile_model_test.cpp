@@ -230,6 +230,7 @@ TEST_CASE("hostile model: tree node arrays of different lengths", "[io][hostile]
     check_refused(t, "DecisionTree: feature has 4 entries for 5 nodes");
     t = fixtures::tree_classifier();
     t.threshold.conservativeResize(6);
+    t.threshold(5) = 0.5;  // conservativeResize leaves the new entry uninitialised
     check_refused(t, "DecisionTree: threshold has 6 entries for 5 nodes");
     t = fixtures::tree_classifier();
     t.value.conservativeResize(3, 2);
