@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -155,7 +156,8 @@ TEST_CASE("a save killed at a random moment leaves exactly the old or the new fi
 
     std::mt19937 rng(20260101);
     std::uniform_int_distribution<long> delay_us(0, std::max<long>(1000, static_cast<long>(save_us * 5 / 4)));
-    int got_a = 0, got_b = 0, strays_seen = 0, strays_spared = 0, finished = 0;
+    int got_a = 0, got_b = 0, finished = 0;
+    std::set<std::string> strays_seen, strays_spared;  // by name: a spared one stays for later iterations
     brine::save(a, path, fixed_time());
     for (int it = 0; it < iterations; ++it) {
         // The path holds A here: saved above, or again at the end of the previous iteration.
@@ -192,11 +194,11 @@ TEST_CASE("a save killed at a random moment leaves exactly the old or the new fi
 
         // The next save removes what the killed saver left, except a temporary so new that it is
         // still empty (its saver could be about to lock it).
-        strays_seen += static_cast<int>(temporaries(dir).size());
+        for (const auto& t : temporaries(dir)) strays_seen.insert(t.filename().string());
         brine::save(a, path, fixed_time());
         for (const auto& t : temporaries(dir)) {
             CHECK(std::filesystem::file_size(t) == 0);
-            ++strays_spared;
+            strays_spared.insert(t.filename().string());
         }
     }
     // Once the grace period has passed, the empty ones go too.
@@ -205,8 +207,9 @@ TEST_CASE("a save killed at a random moment leaves exactly the old or the new fi
     CHECK(dir.entries() == 1);
 
     WARN("crash test: " << iterations << " kills (save of B takes ~" << save_us << " us), " << got_a << " A, "
-                        << got_b << " B, " << finished << " saves completed before the kill, " << strays_seen
-                        << " stray temporaries seen, " << strays_spared << " empty ones spared until aged");
+                        << got_b << " B, " << finished << " saves completed before the kill, " << strays_seen.size()
+                        << " stray temporaries left by killed savers, " << strays_spared.size()
+                        << " of them empty and spared until aged");
     CHECK(got_a + got_b == iterations);
     CHECK(got_a > 0);
     CHECK(got_b > 0);
