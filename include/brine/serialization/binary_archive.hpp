@@ -24,6 +24,9 @@ inline constexpr bool host_is_little_endian = __BYTE_ORDER__ == __ORDER_LITTLE_E
 /// Copies n values of T from src to dst, converting between host order and little-endian.
 template <class T>
 void copy_le(void* dst, const void* src, std::size_t n) noexcept {
+    // An empty Eigen matrix has a null data(); memcpy with a null pointer is undefined even for
+    // n == 0 (UBSan's nonnull-attribute check).
+    if (n == 0) return;
     if constexpr (host_is_little_endian || sizeof(T) == 1) {
         std::memcpy(dst, src, n * sizeof(T));
     } else {
