@@ -49,17 +49,20 @@ inline Table read_csv(const std::string& path) {
         const auto cells = split(line);
         std::vector<double> row(cells.size());
         bool numeric = true;
-        for (std::size_t j = 0; j < cells.size(); ++j) numeric = numeric && parse_number(cells[j], row[j]);
+        for (std::size_t j = 0; j < cells.size(); ++j)
+            numeric = numeric && parse_number(cells[j], row[j]);
         if (!numeric) {
             if (rows.empty() && t.names.empty()) {
                 t.names = cells;
                 continue;
             }
-            throw std::runtime_error(path + ":" + std::to_string(line_no) + ": not a row of numbers");
+            throw std::runtime_error(path + ":" + std::to_string(line_no) +
+                                     ": not a row of numbers");
         }
         if (!rows.empty() && row.size() != rows.front().size()) {
-            throw std::runtime_error(path + ":" + std::to_string(line_no) + ": " + std::to_string(row.size()) +
-                                     " columns, expected " + std::to_string(rows.front().size()));
+            throw std::runtime_error(path + ":" + std::to_string(line_no) + ": " +
+                                     std::to_string(row.size()) + " columns, expected " +
+                                     std::to_string(rows.front().size()));
         }
         rows.push_back(std::move(row));
     }
@@ -73,7 +76,8 @@ inline Table read_csv(const std::string& path) {
     return t;
 }
 
-inline void write_csv(const std::string& path, const std::vector<std::string>& names, const Eigen::MatrixXd& X) {
+inline void write_csv(const std::string& path, const std::vector<std::string>& names,
+                      const Eigen::MatrixXd& X) {
     std::ofstream out(path);
     for (std::size_t j = 0; j < names.size(); ++j) out << (j ? "," : "") << names[j];
     out << "\n";

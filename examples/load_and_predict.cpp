@@ -24,20 +24,25 @@ std::string join(const std::vector<std::string>& v) {
 }
 
 void print_info(const brine::FileInfo& info) {
-    std::cout << "# format:          " << brine::format_name(info.format) << " " << info.format_major << "."
-              << info.format_minor << ", " << info.file_size << " bytes\n"
-              << "# model:           " << brine::kind_name(info.kind) << " (schema " << info.schema_version << ")\n"
-              << "# written by:      brine " << info.library_version << " at " << info.created << "\n"
+    std::cout << "# format:          " << brine::format_name(info.format) << " "
+              << info.format_major << "." << info.format_minor << ", " << info.file_size
+              << " bytes\n"
+              << "# model:           " << brine::kind_name(info.kind) << " (schema "
+              << info.schema_version << ")\n"
+              << "# written by:      brine " << info.library_version << " at " << info.created
+              << "\n"
               << "# features:        " << join(info.metadata.feature_names) << "\n"
-              << "# target:          " << (info.metadata.target_name.empty() ? "-" : info.metadata.target_name) << "\n"
+              << "# target:          "
+              << (info.metadata.target_name.empty() ? "-" : info.metadata.target_name) << "\n"
               << "# class labels:    " << join(info.metadata.class_labels) << "\n";
     for (const auto& [k, v] : info.metadata.extra) std::cout << "# " << k << ": " << v << "\n";
     const brine::Provenance& p = info.metadata.provenance;
     if (!p.empty()) {
-        std::cout << "# trained by:      " << p.trainer << " (brine " << p.library_version << ") on " << p.n_samples
-                  << " samples, data " << p.data_hash << "\n";
+        std::cout << "# trained by:      " << p.trainer << " (brine " << p.library_version
+                  << ") on " << p.n_samples << " samples, data " << p.data_hash << "\n";
         for (const auto& [k, v] : p.options) std::cout << "#   option " << k << " = " << v << "\n";
-        for (const auto& [k, v] : p.metrics) std::cout << "#   training " << k << " = " << v << "\n";
+        for (const auto& [k, v] : p.metrics)
+            std::cout << "#   training " << k << " = " << v << "\n";
     }
     std::cout << "# reference rows:  " << info.reference.inputs.rows() << " (checked on load)\n";
 }
@@ -56,9 +61,11 @@ int main(int argc, char** argv) {
 
         const examples::Table rows = examples::read_csv(rows_path);
         const brine::FileInfo info = brine::inspect(model_path);
-        if (!rows.names.empty() && !info.metadata.feature_names.empty() && rows.names != info.metadata.feature_names) {
-            std::cerr << "load_and_predict: the columns of " << rows_path << " (" << join(rows.names)
-                      << ") are not the model's features (" << join(info.metadata.feature_names) << ")\n";
+        if (!rows.names.empty() && !info.metadata.feature_names.empty() &&
+            rows.names != info.metadata.feature_names) {
+            std::cerr << "load_and_predict: the columns of " << rows_path << " ("
+                      << join(rows.names) << ") are not the model's features ("
+                      << join(info.metadata.feature_names) << ")\n";
             return 1;
         }
         const Eigen::VectorXd yhat = model.predict(rows.values);
@@ -68,7 +75,11 @@ int main(int argc, char** argv) {
         const auto& labels = info.metadata.class_labels;
         std::cout << "prediction";
         for (Eigen::Index k = 0; k < proba.cols(); ++k) {
-            std::cout << ",p(" << (static_cast<std::size_t>(k) < labels.size() ? labels[static_cast<std::size_t>(k)] : std::to_string(k)) << ")";
+            std::cout << ",p("
+                      << (static_cast<std::size_t>(k) < labels.size()
+                              ? labels[static_cast<std::size_t>(k)]
+                              : std::to_string(k))
+                      << ")";
         }
         std::cout << "\n";
         std::cout.precision(10);

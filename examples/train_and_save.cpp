@@ -43,10 +43,12 @@ Dataset load_dataset(const std::string& path) {
 }
 
 template <class Model>
-void save_both(const Model& model, const std::string& out_dir, const std::string& name, brine::SaveOptions so) {
+void save_both(const Model& model, const std::string& out_dir, const std::string& name,
+               brine::SaveOptions so) {
     for (brine::Format f : {brine::Format::binary, brine::Format::json}) {
         so.format = f;
-        const std::string path = out_dir + "/" + name + (f == brine::Format::json ? ".json" : ".brine");
+        const std::string path =
+            out_dir + "/" + name + (f == brine::Format::json ? ".json" : ".brine");
         brine::save(model, path, so);
         std::cout << "saved " << path << "\n";
     }
@@ -91,15 +93,19 @@ int main(int argc, char** argv) {
 
         brine::train::LinearOptions lo;
         lo.l2 = 1.0;
-        const brine::LinearRegression linear = brine::train::linear_regression(diabetes.X, diabetes.y, lo);
-        save_both(linear, out_dir, "linear", options_for(diabetes, brine::train::provenance(diabetes.X, diabetes.y, lo, linear)));
+        const brine::LinearRegression linear =
+            brine::train::linear_regression(diabetes.X, diabetes.y, lo);
+        save_both(
+            linear, out_dir, "linear",
+            options_for(diabetes, brine::train::provenance(diabetes.X, diabetes.y, lo, linear)));
 
         // Rows for load_and_predict: every 30th iris row, the first diabetes rows.
         Eigen::MatrixXd iris_rows(5, iris.X.cols());
         for (Eigen::Index i = 0; i < 5; ++i) iris_rows.row(i) = iris.X.row(i * 30);
         examples::write_csv(out_dir + "/pipeline_rows.csv", iris.feature_names, iris_rows);
         examples::write_csv(out_dir + "/tree_rows.csv", iris.feature_names, iris_rows);
-        examples::write_csv(out_dir + "/linear_rows.csv", diabetes.feature_names, diabetes.X.topRows(5));
+        examples::write_csv(out_dir + "/linear_rows.csv", diabetes.feature_names,
+                            diabetes.X.topRows(5));
         std::cout << "wrote pipeline_rows.csv, tree_rows.csv, linear_rows.csv\n";
     } catch (const std::exception& e) {
         std::cerr << "train_and_save: " << e.what() << "\n";

@@ -9,18 +9,18 @@ namespace brine {
 
 /// What went wrong. Every brine::Error carries one of these.
 enum class Errc {
-    not_brine_file = 1,       ///< wrong magic: the bytes are not a brine file
-    unsupported_version,      ///< container or model schema version newer than this build reads
-    checksum_mismatch,        ///< stored checksum differs from the computed one
-    truncated,                ///< the data ends before a field it announces
-    malformed,                ///< syntax or structure error (bad JSON, wrong type, trailing bytes)
-    limit_exceeded,           ///< a size is over a LoadOptions limit
-    invalid_model,            ///< a model's invariants do not hold (validate())
-    kind_mismatch,            ///< the file holds another kind of model than the one asked for
-    shape_mismatch,           ///< input columns differ from what the model expects
-    invalid_argument,         ///< bad argument to an API call (e.g. bad training data)
-    reference_mismatch,       ///< stored reference predictions no longer agree after loading
-    io,                       ///< operating-system error while reading or writing a file
+    not_brine_file = 1,   ///< wrong magic: the bytes are not a brine file
+    unsupported_version,  ///< container or model schema version newer than this build reads
+    checksum_mismatch,    ///< stored checksum differs from the computed one
+    truncated,            ///< the data ends before a field it announces
+    malformed,            ///< syntax or structure error (bad JSON, wrong type, trailing bytes)
+    limit_exceeded,       ///< a size is over a LoadOptions limit
+    invalid_model,        ///< a model's invariants do not hold (validate())
+    kind_mismatch,        ///< the file holds another kind of model than the one asked for
+    shape_mismatch,       ///< input columns differ from what the model expects
+    invalid_argument,     ///< bad argument to an API call (e.g. bad training data)
+    reference_mismatch,   ///< stored reference predictions no longer agree after loading
+    io,                   ///< operating-system error while reading or writing a file
 };
 
 /// Stable lower-case name of an error code, as used in messages ("truncated file").

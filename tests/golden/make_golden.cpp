@@ -18,7 +18,8 @@ void write(const std::string& dir, const std::string& name, const Model& model) 
     brine::SaveOptions so;
     so.created = "2026-11-26T00:00:00Z";  // fixed, so the generator is reproducible
     so.metadata.feature_names.clear();
-    for (Eigen::Index j = 0; j < model.n_features(); ++j) so.metadata.feature_names.push_back("x" + std::to_string(j));
+    for (Eigen::Index j = 0; j < model.n_features(); ++j)
+        so.metadata.feature_names.push_back("x" + std::to_string(j));
     so.metadata.target_name = "y";
     so.metadata.extra["golden"] = name;
     so.metadata.provenance.library_version = brine::library_version_string;

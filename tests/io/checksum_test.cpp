@@ -28,7 +28,8 @@ TEST_CASE("XXH64 does not depend on how the input is split", "[checksum]") {
     const auto whole = XxHash64::hash(data.data(), data.size());
     for (std::size_t step : {1u, 3u, 7u, 31u, 32u, 33u, 500u}) {
         XxHash64 h;
-        for (std::size_t at = 0; at < data.size(); at += step) h.update(data.data() + at, std::min(step, data.size() - at));
+        for (std::size_t at = 0; at < data.size(); at += step)
+            h.update(data.data() + at, std::min(step, data.size() - at));
         CHECK(h.digest() == whole);
     }
 }

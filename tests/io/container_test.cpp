@@ -12,15 +12,20 @@ namespace {
 
 using brine::Errc;
 
-std::string u16(std::uint16_t v) { return {static_cast<char>(v & 0xff), static_cast<char>(v >> 8)}; }
+std::string u16(std::uint16_t v) {
+    return {static_cast<char>(v & 0xff), static_cast<char>(v >> 8)};
+}
 
 /// Recomputes the trailing checksum after a deliberate edit, so the edit itself is what is tested.
 void resign(std::string& bytes) {
     const std::uint64_t h = brine::detail::XxHash64::hash(bytes.data(), bytes.size() - 8);
-    for (int i = 0; i < 8; ++i) bytes[bytes.size() - 8 + static_cast<std::size_t>(i)] = static_cast<char>(h >> (8 * i));
+    for (int i = 0; i < 8; ++i)
+        bytes[bytes.size() - 8 + static_cast<std::size_t>(i)] = static_cast<char>(h >> (8 * i));
 }
 
-std::size_t payload_offset(const std::string& bytes) { return brine::detail::split_binary(bytes).payload_offset; }
+std::size_t payload_offset(const std::string& bytes) {
+    return brine::detail::split_binary(bytes).payload_offset;
+}
 
 template <class Model = brine::LinearRegression>
 brine::Errc load_error(const std::string& bytes, const brine::LoadOptions& o = {}) {
@@ -43,32 +48,38 @@ std::string with_reference(brine::Format f) {
 
 TEST_CASE("not a brine file", "[io][container]") {
     BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(""), Errc::truncated, "empty input");
-    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any("hello world"), Errc::not_brine_file,
-                            "the data starts with 68 65 6c 6c 6f 20 77 6f, expected the brine magic");
-    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(std::string("\x80\x04\x95\x00", 4)), Errc::not_brine_file,
-                            "looks like a Python pickle");
-    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(std::string("PK\x03\x04zzzz", 8)), Errc::not_brine_file, "ZIP");
+    BRINE_CHECK_THROWS_CODE(
+        brine::from_bytes_any("hello world"), Errc::not_brine_file,
+        "the data starts with 68 65 6c 6c 6f 20 77 6f, expected the brine magic");
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(std::string("\x80\x04\x95\x00", 4)),
+                            Errc::not_brine_file, "looks like a Python pickle");
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(std::string("PK\x03\x04zzzz", 8)),
+                            Errc::not_brine_file, "ZIP");
     BRINE_CHECK_THROWS_CODE(brine::from_bytes_any("{\"a\": 1}"), Errc::not_brine_file,
                             "a JSON document without \"format\": \"brine\"");
     BRINE_CHECK_THROWS_CODE(brine::from_bytes_any("{\"format\": \"onnx\"}"), Errc::not_brine_file,
                             "\"format\": \"onnx\", expected \"brine\"");
-    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any("[1, 2]"), Errc::not_brine_file, "expected the brine magic");
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any("[1, 2]"), Errc::not_brine_file,
+                            "expected the brine magic");
 }
 
 TEST_CASE("format versions from the future are refused, naming both versions", "[io][container]") {
     std::string b = brine::to_bytes(fixtures::linear(), brine::Format::binary);
     b.replace(8, 2, u16(2));
     resign(b);
-    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(b), Errc::unsupported_version,
-                            "file format version 2.0, this build of brine reads versions 1.0 to 1.0");
-    BRINE_CHECK_THROWS_CODE(brine::inspect_bytes(b), Errc::unsupported_version, "file format version 2.0");
+    BRINE_CHECK_THROWS_CODE(
+        brine::from_bytes_any(b), Errc::unsupported_version,
+        "file format version 2.0, this build of brine reads versions 1.0 to 1.0");
+    BRINE_CHECK_THROWS_CODE(brine::inspect_bytes(b), Errc::unsupported_version,
+                            "file format version 2.0");
 
     std::string j = brine::to_bytes(fixtures::linear(), brine::Format::json);
     const auto at = j.find("\"major\": 1");
     REQUIRE(at != std::string::npos);
     j.replace(at, 10, "\"major\": 7");
-    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(j), Errc::unsupported_version,
-                            "file format version 7.0, this build of brine reads versions 1.0 to 1.0");
+    BRINE_CHECK_THROWS_CODE(
+        brine::from_bytes_any(j), Errc::unsupported_version,
+        "file format version 7.0, this build of brine reads versions 1.0 to 1.0");
 }
 
 TEST_CASE("a newer minor version loads, ignoring fields it adds (JSON)", "[io][container]") {
@@ -78,10 +89,12 @@ TEST_CASE("a newer minor version loads, ignoring fields it adds (JSON)", "[io][c
     j.replace(at, 10, "\"minor\": 3");
     const auto hdr = j.find("\"kind\":");
     j.insert(hdr, "\"added_in_1_3\": {\"x\": [1, 2]}, ");
-    // The checksum covers the binary encoding of the known fields, which says minor 3: recompute it.
+    // The checksum covers the binary encoding of the known fields, which says minor 3: recompute
+    // it.
     brine::detail::JsonDocument doc(j, brine::Limits{});
     const auto m = fixtures::linear();
-    const std::string sum = brine::detail::hex64(brine::detail::binary_body_checksum(m, doc.header(), 1, 3));
+    const std::string sum =
+        brine::detail::hex64(brine::detail::binary_body_checksum(m, doc.header(), 1, 3));
     const auto c = j.find("xxh64:");
     j.replace(c + 6, 16, sum);
     CHECK(brine::from_bytes<brine::LinearRegression>(j) == m);
@@ -98,21 +111,24 @@ TEST_CASE("schema versions from the future are refused", "[io][container]") {
     const std::size_t p = payload_offset(b);
     b[p] = 2;
     resign(b);
-    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(b), Errc::unsupported_version,
-                            "linear_regression schema version 2, this build of brine reads versions 1 to 1");
+    BRINE_CHECK_THROWS_CODE(
+        brine::from_bytes_any(b), Errc::unsupported_version,
+        "linear_regression schema version 2, this build of brine reads versions 1 to 1");
     // Header: kind (u64 length + text), then the schema version.
     std::string h = brine::to_bytes(fixtures::linear(), brine::Format::binary);
     const std::size_t at = 20 + 8 + std::string("linear_regression").size();
     REQUIRE(h[at] == 1);
     h[at] = 9;
     resign(h);
-    BRINE_CHECK_THROWS_CODE(brine::inspect_bytes(h), Errc::unsupported_version, "linear_regression schema version 9");
+    BRINE_CHECK_THROWS_CODE(brine::inspect_bytes(h), Errc::unsupported_version,
+                            "linear_regression schema version 9");
 
     std::string j = brine::to_bytes(fixtures::tree_classifier(), brine::Format::json);
     const auto s = j.find("\"schema_version\": 1", j.find("\"payload\""));
     j.replace(s, 19, "\"schema_version\": 4");
-    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(j), Errc::unsupported_version,
-                            "decision_tree schema version 4, this build of brine reads versions 1 to 1");
+    BRINE_CHECK_THROWS_CODE(
+        brine::from_bytes_any(j), Errc::unsupported_version,
+        "decision_tree schema version 4, this build of brine reads versions 1 to 1");
 }
 
 TEST_CASE("an unknown model kind is refused as written by a newer brine", "[io][container]") {
@@ -161,7 +177,8 @@ TEST_CASE("a one-bit change anywhere in a binary file is an error", "[io][contai
 TEST_CASE("a changed number in a JSON file fails its checksum", "[io][container]") {
     std::string j = brine::to_bytes(fixtures::linear(), brine::Format::json);
     j.replace(j.find("-0.3333333333333333"), 19, "-0.3333333333333334");
-    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(j), Errc::checksum_mismatch, "the document was changed or damaged");
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(j), Errc::checksum_mismatch,
+                            "the document was changed or damaged");
     // Whitespace is not content: re-indenting keeps the checksum valid.
     std::string compact;
     bool in_string = false;
@@ -174,7 +191,8 @@ TEST_CASE("a changed number in a JSON file fails its checksum", "[io][container]
 
 TEST_CASE("trailing bytes are refused", "[io][container]") {
     std::string b = brine::to_bytes(fixtures::linear(), brine::Format::binary);
-    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(b + "x"), Errc::malformed, "1 trailing bytes after the checksum");
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(b + "x"), Errc::malformed,
+                            "1 trailing bytes after the checksum");
     std::string j = brine::to_bytes(fixtures::linear(), brine::Format::json);
     CHECK(load_error(j + "{}") == Errc::malformed);
     CHECK(brine::from_bytes<brine::LinearRegression>(j + "\n\n") == fixtures::linear());
@@ -183,7 +201,8 @@ TEST_CASE("trailing bytes are refused", "[io][container]") {
 TEST_CASE("loading the wrong kind is a kind mismatch", "[io][container]") {
     for (auto f : {brine::Format::binary, brine::Format::json}) {
         const std::string bytes = brine::to_bytes(fixtures::tree_classifier(), f);
-        BRINE_CHECK_THROWS_CODE(brine::from_bytes<brine::LinearRegression>(bytes), Errc::kind_mismatch,
+        BRINE_CHECK_THROWS_CODE(brine::from_bytes<brine::LinearRegression>(bytes),
+                                Errc::kind_mismatch,
                                 "the file holds a decision_tree, not a linear_regression");
     }
 }
@@ -191,8 +210,8 @@ TEST_CASE("loading the wrong kind is a kind mismatch", "[io][container]") {
 TEST_CASE("reference predictions are checked on load", "[io][container]") {
     std::string b = with_reference(brine::Format::binary);
     CHECK(brine::from_bytes<brine::LinearRegression>(b) == fixtures::linear());
-    // Change the first coefficient (payload: schema u32, rows u64, cols u64, then data) and re-sign:
-    // a consistent file whose model no longer gives the stored outputs.
+    // Change the first coefficient (payload: schema u32, rows u64, cols u64, then data) and
+    // re-sign: a consistent file whose model no longer gives the stored outputs.
     const std::size_t coef = payload_offset(b) + 4 + 16;
     b[coef + 7] = static_cast<char>(b[coef + 7] ^ 0x01);
     resign(b);
@@ -200,17 +219,24 @@ TEST_CASE("reference predictions are checked on load", "[io][container]") {
                             "row 0 output 0: stored");
     brine::LoadOptions lax;
     lax.verify_reference = false;
-    CHECK(brine::from_bytes<brine::LinearRegression>(b, lax).coef(0, 0) != fixtures::linear().coef(0, 0));
+    CHECK(brine::from_bytes<brine::LinearRegression>(b, lax).coef(0, 0) !=
+          fixtures::linear().coef(0, 0));
 
     BRINE_CHECK_THROWS_CODE(brine::to_bytes(fixtures::linear(), brine::Format::binary,
-                                            [] { brine::SaveOptions so; so.reference_inputs = fixtures::rows(2); return so; }()),
-                            Errc::shape_mismatch, "reference_inputs have 2 columns, the model expects 3");
+                                            [] {
+                                                brine::SaveOptions so;
+                                                so.reference_inputs = fixtures::rows(2);
+                                                return so;
+                                            }()),
+                            Errc::shape_mismatch,
+                            "reference_inputs have 2 columns, the model expects 3");
 }
 
 TEST_CASE("an invalid model is refused on save and on load", "[io][container]") {
     brine::DecisionTree t = fixtures::tree_classifier();
     t.children_left(0) = 0;  // a cycle
-    BRINE_CHECK_THROWS_CODE(brine::to_bytes(t, brine::Format::binary), Errc::invalid_model, "node 0");
+    BRINE_CHECK_THROWS_CODE(brine::to_bytes(t, brine::Format::binary), Errc::invalid_model,
+                            "node 0");
     // Write the broken tree with the archive directly, wrap it in a valid container, and load it.
     const std::string good = brine::to_bytes(fixtures::tree_classifier(), brine::Format::binary);
     std::string payload;
@@ -222,7 +248,8 @@ TEST_CASE("an invalid model is refused on save and on load", "[io][container]") 
     std::string bad = good.substr(0, s.payload_offset) + payload + std::string(8, '\0');
     REQUIRE(payload.size() == s.payload.size());
     resign(bad);
-    BRINE_CHECK_THROWS_CODE(brine::from_bytes<brine::DecisionTree>(bad), Errc::invalid_model, "node 0 has child 0");
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes<brine::DecisionTree>(bad), Errc::invalid_model,
+                            "node 0 has child 0");
 }
 
 TEST_CASE("limits bound what a file may ask for", "[io][container]") {
@@ -232,7 +259,8 @@ TEST_CASE("limits bound what a file may ask for", "[io][container]") {
     BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(b, o), Errc::limit_exceeded, "exceeds the limit");
     o = {};
     o.max_elements = 5;
-    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(b, o), Errc::limit_exceeded, "6 elements for 'payload.coef'");
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(b, o), Errc::limit_exceeded,
+                            "6 elements for 'payload.coef'");
     const std::string j = brine::to_bytes(fixtures::linear_multi(), brine::Format::json);
     BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(j, o), Errc::limit_exceeded, "more than 5");
     o = {};
@@ -247,7 +275,8 @@ TEST_CASE("inspect reads the header without decoding the payload", "[io][contain
     // Damage the payload: load must fail, inspect of the header must not care.
     b[payload_offset(b) + 4] = 'X';
     CHECK(load_error(b) == Errc::checksum_mismatch);
-    const auto s = brine::detail::split_binary(brine::to_bytes(fixtures::linear(), brine::Format::binary, so));
+    const auto s =
+        brine::detail::split_binary(brine::to_bytes(fixtures::linear(), brine::Format::binary, so));
     const brine::FileInfo info = brine::detail::inspect_binary_prefix(
         std::string_view(b).substr(0, 20 + s.header.size()), b.size(), brine::Limits{});
     CHECK(info.metadata.target_name == "y");

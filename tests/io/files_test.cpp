@@ -52,8 +52,8 @@ TEST_CASE("save keeps the permissions of the file it replaces", "[io][files]") {
 TEST_CASE("a failed save leaves the old content and no temporary", "[io][files]") {
     TempDir dir;
     SECTION("missing directory") {
-        BRINE_CHECK_THROWS_CODE(brine::save(fixtures::linear(), dir.file("no/such/dir/m.brine")), Errc::io,
-                                "cannot create a temporary file next to");
+        BRINE_CHECK_THROWS_CODE(brine::save(fixtures::linear(), dir.file("no/such/dir/m.brine")),
+                                Errc::io, "cannot create a temporary file next to");
         CHECK(dir.entries() == 0);
     }
     SECTION("the target is a directory") {
@@ -68,7 +68,8 @@ TEST_CASE("a failed save leaves the old content and no temporary", "[io][files]"
         bad.intercept.resize(2);
         brine::save(fixtures::linear(), dir.file("m.brine"));
         const std::string before = read_all(dir.file("m.brine"));
-        BRINE_CHECK_THROWS_CODE(brine::save(bad, dir.file("m.brine")), Errc::invalid_model, "intercept");
+        BRINE_CHECK_THROWS_CODE(brine::save(bad, dir.file("m.brine")), Errc::invalid_model,
+                                "intercept");
         CHECK(read_all(dir.file("m.brine")) == before);
         CHECK(dir.entries() == 1);
     }
@@ -81,12 +82,17 @@ TEST_CASE("a failed save leaves the old content and no temporary", "[io][files]"
         if (pid == 0) {
             // Child: a 64 KiB file size limit, then a 400 KB save that must fail cleanly.
             ::signal(SIGXFSZ, SIG_IGN);
-            struct rlimit rl {65536, 65536};
+            struct rlimit rl {
+                65536, 65536
+            };
             ::setrlimit(RLIMIT_FSIZE, &rl);
             try {
                 brine::save(big_linear(50000), path);
             } catch (const brine::Error& e) {
-                ::_exit(e.code() == Errc::io && std::string(e.what()).find("File too large") != std::string::npos ? 0 : 2);
+                ::_exit(e.code() == Errc::io &&
+                                std::string(e.what()).find("File too large") != std::string::npos
+                            ? 0
+                            : 2);
             } catch (...) {
                 ::_exit(3);
             }
@@ -104,13 +110,17 @@ TEST_CASE("a failed save leaves the old content and no temporary", "[io][files]"
 TEST_CASE("load refuses what is not a regular file, with the OS's reason", "[io][files]") {
     TempDir dir;
     BRINE_CHECK_THROWS_CODE(brine::load_any(dir.path.string()), Errc::io, "it is a directory");
-    BRINE_CHECK_THROWS_CODE(brine::load_any(dir.file("missing.brine")), Errc::io, "No such file or directory");
-    BRINE_CHECK_THROWS_CODE(brine::inspect(dir.file("missing.brine")), Errc::io, "No such file or directory");
+    BRINE_CHECK_THROWS_CODE(brine::load_any(dir.file("missing.brine")), Errc::io,
+                            "No such file or directory");
+    BRINE_CHECK_THROWS_CODE(brine::inspect(dir.file("missing.brine")), Errc::io,
+                            "No such file or directory");
     BRINE_CHECK_THROWS_CODE(brine::load_any("/dev/zero"), Errc::io, "not a regular file");
     REQUIRE(::mkfifo(dir.file("fifo").c_str(), 0600) == 0);
-    BRINE_CHECK_THROWS_CODE(brine::load_any(dir.file("fifo")), Errc::io, "not a regular file");  // must not hang
+    BRINE_CHECK_THROWS_CODE(brine::load_any(dir.file("fifo")), Errc::io,
+                            "not a regular file");  // must not hang
     write_all(dir.file("plain"), "x");
-    BRINE_CHECK_THROWS_CODE(brine::load_any(dir.file("plain") + "/m.brine"), Errc::io, "Not a directory");
+    BRINE_CHECK_THROWS_CODE(brine::load_any(dir.file("plain") + "/m.brine"), Errc::io,
+                            "Not a directory");
     write_all(dir.file("empty"), "");
     BRINE_CHECK_THROWS_CODE(brine::load_any(dir.file("empty")), Errc::truncated, "empty");
     BRINE_CHECK_THROWS_CODE(brine::inspect(dir.file("empty")), Errc::truncated, "empty");

@@ -20,7 +20,8 @@ void check_golden(const std::string& name, const Model& expected) {
     for (const char* ext : {".brine", ".json"}) {
         const std::string path = golden_dir + name + ext;
         INFO(path);
-        const Model m = brine::load<Model>(path);  // also re-checks the stored reference predictions
+        const Model m =
+            brine::load<Model>(path);  // also re-checks the stored reference predictions
         CHECK(m == expected);
         const brine::FileInfo info = brine::inspect(path);
         CHECK(info.format_major == 1);
@@ -68,6 +69,7 @@ TEST_CASE("a golden file claiming a future version is refused", "[io][golden]") 
     std::ifstream in(golden_dir + "standard_scaler.json", std::ios::binary);
     std::string j((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     j.replace(j.find("\"major\": 1"), 10, "\"major\": 2");
-    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(j), brine::Errc::unsupported_version,
-                            "file format version 2.0, this build of brine reads versions 1.0 to 1.0");
+    BRINE_CHECK_THROWS_CODE(
+        brine::from_bytes_any(j), brine::Errc::unsupported_version,
+        "file format version 2.0, this build of brine reads versions 1.0 to 1.0");
 }

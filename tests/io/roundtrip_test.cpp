@@ -14,7 +14,8 @@ namespace {
 template <class Model>
 void check_same_predictions(const Model& a, const Model& b) {
     const Eigen::MatrixXd X = fixtures::rows(a.n_features());
-    if constexpr (std::is_same_v<Model, brine::StandardScaler> || std::is_same_v<Model, brine::MinMaxScaler>) {
+    if constexpr (std::is_same_v<Model, brine::StandardScaler> ||
+                  std::is_same_v<Model, brine::MinMaxScaler>) {
         CHECK(brine::detail::same_bits(a.transform(X), b.transform(X)));
     } else if constexpr (std::is_same_v<Model, brine::LinearRegression>) {
         CHECK(brine::detail::same_bits(a.predict_targets(X), b.predict_targets(X)));

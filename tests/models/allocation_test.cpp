@@ -27,7 +27,8 @@ std::atomic<bool> counting{false};
 std::atomic<long> allocations{0};
 
 void note_allocation() noexcept {
-    if (counting.load(std::memory_order_relaxed)) allocations.fetch_add(1, std::memory_order_relaxed);
+    if (counting.load(std::memory_order_relaxed))
+        allocations.fetch_add(1, std::memory_order_relaxed);
 }
 
 /// Counts the allocations made between construction and stop().
@@ -89,13 +90,15 @@ brine::LogisticRegression multinomial() {
     coef << 1, 0, 0, 1,  //
         0, 1, 0, -1,     //
         0, 0, 1, 0.5;
-    return brine::LogisticRegression(coef, Eigen::Vector3d(0.1, 0.2, 0.3), Eigen::Vector3d(0, 1, 2));
+    return brine::LogisticRegression(coef, Eigen::Vector3d(0.1, 0.2, 0.3),
+                                     Eigen::Vector3d(0, 1, 2));
 }
 
 brine::LogisticRegression binary() {
     brine::RowMatrix coef(1, 4);
     coef << 1, -1, 0.5, 0;
-    return brine::LogisticRegression(coef, Eigen::VectorXd::Constant(1, 0.1), Eigen::Vector2d(0, 1));
+    return brine::LogisticRegression(coef, Eigen::VectorXd::Constant(1, 0.1),
+                                     Eigen::Vector2d(0, 1));
 }
 
 brine::DecisionTree tree() {
@@ -117,7 +120,8 @@ brine::DecisionTree tree() {
 }
 
 brine::StandardScaler scaler(Eigen::Index n) {
-    return brine::StandardScaler(Eigen::VectorXd::Constant(n, 0.5), Eigen::VectorXd::Constant(n, 2.0));
+    return brine::StandardScaler(Eigen::VectorXd::Constant(n, 0.5),
+                                 Eigen::VectorXd::Constant(n, 2.0));
 }
 
 Eigen::MatrixXd input(Eigen::Index rows, Eigen::Index cols) {
@@ -139,7 +143,8 @@ long allocations_of_single_row_calls(const Model& m, Eigen::Index cols, bool wit
     double out[8] = {};
     double sink = m.predict_one(X.row(0));  // warm-up: a per-thread buffer may grow once
     if (with_proba) {
-        if constexpr (!std::is_same_v<Model, brine::LinearRegression>) m.predict_proba_one(X.row(0), out);
+        if constexpr (!std::is_same_v<Model, brine::LinearRegression>)
+            m.predict_proba_one(X.row(0), out);
     }
     long n = 0;
     {
@@ -195,25 +200,31 @@ TEST_CASE("The allocation counter sees operator new and Eigen temporaries", "[mo
 }
 
 TEST_CASE("predict_one and predict_proba_one do not allocate", "[models][alloc]") {
-    CHECK(allocations_of_single_row_calls(brine::LinearRegression(Eigen::Vector4d(1, 2, 3, 4), 0.5), 4, false) == 0);
+    CHECK(allocations_of_single_row_calls(brine::LinearRegression(Eigen::Vector4d(1, 2, 3, 4), 0.5),
+                                          4, false) == 0);
     CHECK(allocations_of_single_row_calls(binary(), 4, true) == 0);
     CHECK(allocations_of_single_row_calls(multinomial(), 4, true) == 0);
     CHECK(allocations_of_single_row_calls(tree(), 4, true) == 0);
-    CHECK(allocations_of_single_row_calls(brine::Pipeline({scaler(4)}, multinomial()), 4, true) == 0);
-    CHECK(allocations_of_single_row_calls(brine::Pipeline({scaler(4), scaler(4)}, tree()), 4, true) == 0);
+    CHECK(allocations_of_single_row_calls(brine::Pipeline({scaler(4)}, multinomial()), 4, true) ==
+          0);
+    CHECK(allocations_of_single_row_calls(brine::Pipeline({scaler(4), scaler(4)}, tree()), 4,
+                                          true) == 0);
     CHECK(allocations_of_single_row_calls(brine::Pipeline({}, binary()), 4, true) == 0);
     // Wider than the stack buffer: the per-thread buffer is reused after the warm-up call.
     const Eigen::Index wide = brine::Pipeline::stack_width + 1;
     const brine::LinearRegression wide_linear(Eigen::VectorXd::Ones(wide), 0.0);
-    CHECK(allocations_of_single_row_calls(brine::Pipeline({scaler(wide)}, wide_linear), wide, false) == 0);
-    CHECK(allocations_of_single_row_calls(brine::AnyModel(brine::Pipeline({scaler(4)}, tree())), 4, true) == 0);
+    CHECK(allocations_of_single_row_calls(brine::Pipeline({scaler(wide)}, wide_linear), wide,
+                                          false) == 0);
+    CHECK(allocations_of_single_row_calls(brine::AnyModel(brine::Pipeline({scaler(4)}, tree())), 4,
+                                          true) == 0);
     CHECK(allocations_of_single_row_calls(brine::AnyModel(multinomial()), 4, true) == 0);
 }
 
 TEST_CASE("Transforms and tree leaves of one row do not allocate", "[models][alloc]") {
     const Eigen::MatrixXd X = input(3, 4);
     const brine::StandardScaler s = scaler(4);
-    const brine::MinMaxScaler mm(Eigen::VectorXd::Constant(4, 2.0), Eigen::VectorXd::Constant(4, -1.0));
+    const brine::MinMaxScaler mm(Eigen::VectorXd::Constant(4, 2.0),
+                                 Eigen::VectorXd::Constant(4, -1.0));
     const brine::DecisionTree t = tree();
     double out[4];
     Eigen::Index leaves = 0;

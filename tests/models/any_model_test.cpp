@@ -11,21 +11,27 @@ namespace {
 constexpr std::int32_t L = brine::DecisionTree::leaf;
 
 brine::LinearRegression linear() { return brine::LinearRegression(Eigen::Vector2d(2, -1), 0.5); }
-brine::StandardScaler standard() { return brine::StandardScaler(Eigen::Vector2d(1, -2), Eigen::Vector2d(2, 0.5)); }
-brine::MinMaxScaler min_max() { return brine::MinMaxScaler(Eigen::Vector2d(0.5, 2), Eigen::Vector2d(-1, 0.25)); }
+brine::StandardScaler standard() {
+    return brine::StandardScaler(Eigen::Vector2d(1, -2), Eigen::Vector2d(2, 0.5));
+}
+brine::MinMaxScaler min_max() {
+    return brine::MinMaxScaler(Eigen::Vector2d(0.5, 2), Eigen::Vector2d(-1, 0.25));
+}
 
 /// Binary: score = x0 - 2 x1 + 0.5, labels 0 and 1.
 brine::LogisticRegression logistic() {
     brine::RowMatrix coef(1, 2);
     coef << 1.0, -2.0;
-    return brine::LogisticRegression(coef, Eigen::VectorXd::Constant(1, 0.5), Eigen::Vector2d(0, 1));
+    return brine::LogisticRegression(coef, Eigen::VectorXd::Constant(1, 0.5),
+                                     Eigen::Vector2d(0, 1));
 }
 
 /// Stump on feature 0 at 0: left (1, 0) -> label 0, right (0.25, 0.75) -> label 1; or a regressor
 /// with values -1 / 1.
 brine::DecisionTree stump(bool classify) {
     brine::DecisionTree t;
-    t.task = classify ? brine::DecisionTree::Task::classification : brine::DecisionTree::Task::regression;
+    t.task = classify ? brine::DecisionTree::Task::classification
+                      : brine::DecisionTree::Task::regression;
     t.n_features_in = 2;
     t.children_left.resize(3);
     t.children_left << 1, L, L;
@@ -127,7 +133,8 @@ TEST_CASE("AnyModel dispatches transform", "[models][any]") {
     const Eigen::MatrixXd b = brine::AnyModel(min_max()).transform(X);
     CHECK(b(0, 0) == 0.5);
     CHECK(b(0, 1) == -1.75);
-    const Eigen::MatrixXd c = brine::AnyModel(brine::Pipeline({standard(), min_max()}, linear())).transform(X);
+    const Eigen::MatrixXd c =
+        brine::AnyModel(brine::Pipeline({standard(), min_max()}, linear())).transform(X);
     CHECK(c(0, 0) == -0.5);  // 1 * 0.5 - 1
     CHECK(c(0, 1) == 4.25);  // 2 * 2 + 0.25
 }
@@ -135,9 +142,11 @@ TEST_CASE("AnyModel dispatches transform", "[models][any]") {
 TEST_CASE("AnyModel refuses operations the held kind does not have", "[models][any]") {
     using brine::Errc;
     const Eigen::MatrixXd X = Eigen::MatrixXd::Zero(1, 2);
-    BRINE_CHECK_THROWS_CODE(brine::AnyModel(standard()).predict(X), Errc::invalid_argument,
-                            "predict needs an estimator; this model is a standard_scaler, use transform");
-    BRINE_CHECK_THROWS_CODE(brine::AnyModel(min_max()).predict_one(X.row(0)), Errc::invalid_argument,
+    BRINE_CHECK_THROWS_CODE(
+        brine::AnyModel(standard()).predict(X), Errc::invalid_argument,
+        "predict needs an estimator; this model is a standard_scaler, use transform");
+    BRINE_CHECK_THROWS_CODE(brine::AnyModel(min_max()).predict_one(X.row(0)),
+                            Errc::invalid_argument,
                             "predict needs an estimator; this model is a min_max_scaler");
     BRINE_CHECK_THROWS_CODE(brine::AnyModel(linear()).predict_proba(X), Errc::invalid_argument,
                             "predict_proba needs a classifier; this model is a linear_regression");
@@ -148,14 +157,16 @@ TEST_CASE("AnyModel refuses operations the held kind does not have", "[models][a
     BRINE_CHECK_THROWS_CODE(brine::AnyModel(brine::Pipeline({}, linear())).predict_proba(X),
                             Errc::invalid_argument, "this Pipeline ends in LinearRegression");
     double out[2];
-    BRINE_CHECK_THROWS_CODE(brine::AnyModel(linear()).predict_proba_one(X.row(0), out), Errc::invalid_argument,
+    BRINE_CHECK_THROWS_CODE(brine::AnyModel(linear()).predict_proba_one(X.row(0), out),
+                            Errc::invalid_argument,
                             "predict_proba needs a classifier; this model is a linear_regression");
-    BRINE_CHECK_THROWS_CODE(brine::AnyModel(min_max()).predict_proba_one(X.row(0), out), Errc::invalid_argument,
-                            "this model is a min_max_scaler");
+    BRINE_CHECK_THROWS_CODE(brine::AnyModel(min_max()).predict_proba_one(X.row(0), out),
+                            Errc::invalid_argument, "this model is a min_max_scaler");
     BRINE_CHECK_THROWS_CODE(brine::AnyModel(stump(false)).predict_proba_one(X.row(0), out),
                             Errc::invalid_argument, "this DecisionTree is a regressor");
-    BRINE_CHECK_THROWS_CODE(brine::AnyModel(linear()).transform(X), Errc::invalid_argument,
-                            "transform needs a scaler or pipeline; this model is a linear_regression");
+    BRINE_CHECK_THROWS_CODE(
+        brine::AnyModel(linear()).transform(X), Errc::invalid_argument,
+        "transform needs a scaler or pipeline; this model is a linear_regression");
     BRINE_CHECK_THROWS_CODE(brine::AnyModel(logistic()).transform(X), Errc::invalid_argument,
                             "this model is a logistic_regression");
     BRINE_CHECK_THROWS_CODE(brine::AnyModel(stump(true)).transform(X), Errc::invalid_argument,
@@ -174,7 +185,8 @@ TEST_CASE("AnyModel passes on shape and validation errors", "[models][any]") {
     BRINE_CHECK_THROWS_CODE(brine::AnyModel(standard()).transform(X), Errc::shape_mismatch,
                             "StandardScaler expects 2 feature columns, got 3");
     CHECK_NOTHROW(brine::AnyModel(stump(true)).validate());
-    BRINE_CHECK_THROWS_CODE(brine::AnyModel().validate(), Errc::invalid_model, "LinearRegression: coef must be");
+    BRINE_CHECK_THROWS_CODE(brine::AnyModel().validate(), Errc::invalid_model,
+                            "LinearRegression: coef must be");
     BRINE_CHECK_THROWS_CODE(brine::AnyModel(brine::MinMaxScaler{}).validate(), Errc::invalid_model,
                             "MinMaxScaler: has no features");
 }
@@ -194,7 +206,8 @@ TEST_CASE("AnyModel gives typed access and compares kind and value", "[models][a
     CHECK(a != b);
     // Same numbers, different kinds: a StandardScaler(m, s) is not a MinMaxScaler(m, s).
     const Eigen::Vector2d u(1, 2), v(3, 4);
-    CHECK(brine::AnyModel(brine::StandardScaler(u, v)) != brine::AnyModel(brine::MinMaxScaler(u, v)));
+    CHECK(brine::AnyModel(brine::StandardScaler(u, v)) !=
+          brine::AnyModel(brine::MinMaxScaler(u, v)));
     // Bit-exact: -0.0 is not 0.0.
     CHECK(brine::AnyModel(brine::LinearRegression(Eigen::Vector2d(0.0, 1), 0)) !=
           brine::AnyModel(brine::LinearRegression(Eigen::Vector2d(-0.0, 1), 0)));

@@ -13,13 +13,14 @@ constexpr double inf_v = std::numeric_limits<double>::infinity();
 
 TEST_CASE("check_columns names the model, the expected and the actual count", "[models][common]") {
     CHECK_NOTHROW(brine::detail::check_columns(3, 3, "Model"));
-    BRINE_CHECK_THROWS_CODE(brine::detail::check_columns(4, 3, "Model"), brine::Errc::shape_mismatch,
+    BRINE_CHECK_THROWS_CODE(brine::detail::check_columns(4, 3, "Model"),
+                            brine::Errc::shape_mismatch,
                             "brine: shape mismatch: Model expects 3 feature columns, got 4");
 }
 
 TEST_CASE("invalid_model prefixes the model name", "[models][common]") {
-    BRINE_CHECK_THROWS_CODE(brine::detail::invalid_model("Model", "is broken"), brine::Errc::invalid_model,
-                            "brine: invalid model: Model: is broken");
+    BRINE_CHECK_THROWS_CODE(brine::detail::invalid_model("Model", "is broken"),
+                            brine::Errc::invalid_model, "brine: invalid model: Model: is broken");
 }
 
 TEST_CASE("require_finite names the first NaN or infinity", "[models][common]") {
@@ -34,12 +35,15 @@ TEST_CASE("require_finite names the first NaN or infinity", "[models][common]") 
     // Matrices are reported as [row, col] whatever their storage order.
     brine::RowMatrix r = brine::RowMatrix::Zero(3, 4);
     r(1, 3) = -inf_v;
-    BRINE_CHECK_THROWS_CODE(brine::detail::require_finite(r, "M", "r"), brine::Errc::invalid_model, "r[1, 3]");
+    BRINE_CHECK_THROWS_CODE(brine::detail::require_finite(r, "M", "r"), brine::Errc::invalid_model,
+                            "r[1, 3]");
     Eigen::MatrixXd c = Eigen::MatrixXd::Zero(3, 4);
     c(2, 1) = nan_v;
-    BRINE_CHECK_THROWS_CODE(brine::detail::require_finite(c, "M", "c"), brine::Errc::invalid_model, "c[2, 1]");
+    BRINE_CHECK_THROWS_CODE(brine::detail::require_finite(c, "M", "c"), brine::Errc::invalid_model,
+                            "c[2, 1]");
 
-    const brine::IndexVector ints = brine::IndexVector::Constant(3, 7);  // integers are always finite
+    const brine::IndexVector ints =
+        brine::IndexVector::Constant(3, 7);  // integers are always finite
     CHECK(brine::detail::first_non_finite(ints) == -1);
 }
 

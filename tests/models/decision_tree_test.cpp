@@ -156,10 +156,10 @@ TEST_CASE("DecisionTree batch prediction handles many rows and strided input", "
 TEST_CASE("DecisionTree sends NaN right and compares infinities as numbers", "[models][tree]") {
     const brine::DecisionTree t = regressor();
     Eigen::MatrixXd X(5, 2);
-    X << nan_v, -5.0,  // NaN <= 0.5 is false: right at the root, leaf 2
-        0.2, nan_v,    // left at the root, right at node 1, x0 > 0: leaf 6
-        -1.0, nan_v,   // ... x0 <= 0: leaf 5
-        inf_v, -5.0,   // leaf 2
+    X << nan_v, -5.0,    // NaN <= 0.5 is false: right at the root, leaf 2
+        0.2, nan_v,      // left at the root, right at node 1, x0 > 0: leaf 6
+        -1.0, nan_v,     // ... x0 <= 0: leaf 5
+        inf_v, -5.0,     // leaf 2
         -inf_v, -inf_v;  // leaf 3
     const double expected[] = {20, 60, 50, 20, 30};
     const Eigen::VectorXd y = t.predict(X);
@@ -176,9 +176,9 @@ TEST_CASE("DecisionTree classifier: labels, probabilities, first maximum wins", 
     CHECK(t.n_classes() == 3);
     CHECK(t.depth() == 2);
     Eigen::MatrixXd X(4, 3);
-    X << 0, 0, 1.5,  // leaf 1
-        -1, 9, 2,    // leaf 3 (tie between classes 1 and 2)
-        0, 0, 2,     // leaf 4
+    X << 0, 0, 1.5,   // leaf 1
+        -1, 9, 2,     // leaf 3 (tie between classes 1 and 2)
+        0, 0, 2,      // leaf 4
         0, 0, nan_v;  // NaN goes right at the root, x0 > -1: leaf 4
     const double labels[] = {5, 1, 2, 2};
     const int leaves[] = {1, 3, 4, 4};
@@ -219,11 +219,15 @@ TEST_CASE("DecisionTree checks the input's column count everywhere", "[models][t
     const brine::DecisionTree c = classifier();
     const Eigen::MatrixXd X = Eigen::MatrixXd::Zero(2, 4);
     double out[3];
-    BRINE_CHECK_THROWS_CODE(r.predict(X), Errc::shape_mismatch, "DecisionTree expects 2 feature columns, got 4");
+    BRINE_CHECK_THROWS_CODE(r.predict(X), Errc::shape_mismatch,
+                            "DecisionTree expects 2 feature columns, got 4");
     BRINE_CHECK_THROWS_CODE(r.apply(X), Errc::shape_mismatch, "expects 2 feature columns, got 4");
-    BRINE_CHECK_THROWS_CODE(r.predict_one(X.row(0)), Errc::shape_mismatch, "expects 2 feature columns, got 4");
-    BRINE_CHECK_THROWS_CODE(r.apply_one(X.row(0)), Errc::shape_mismatch, "expects 2 feature columns, got 4");
-    BRINE_CHECK_THROWS_CODE(c.predict_proba(X), Errc::shape_mismatch, "expects 3 feature columns, got 4");
+    BRINE_CHECK_THROWS_CODE(r.predict_one(X.row(0)), Errc::shape_mismatch,
+                            "expects 2 feature columns, got 4");
+    BRINE_CHECK_THROWS_CODE(r.apply_one(X.row(0)), Errc::shape_mismatch,
+                            "expects 2 feature columns, got 4");
+    BRINE_CHECK_THROWS_CODE(c.predict_proba(X), Errc::shape_mismatch,
+                            "expects 3 feature columns, got 4");
     BRINE_CHECK_THROWS_CODE(c.predict_proba_one(X.row(0), out), Errc::shape_mismatch,
                             "expects 3 feature columns, got 4");
     BRINE_CHECK_THROWS_CODE(c.predict(X), Errc::shape_mismatch, "expects 3 feature columns, got 4");

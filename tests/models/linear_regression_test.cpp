@@ -33,7 +33,8 @@ TEST_CASE("LinearRegression predicts X * coef + intercept", "[models][linear]") 
     CHECK(m.predict_one(X.row(1)) == 2.5);
 }
 
-TEST_CASE("LinearRegression with several targets predicts one column per target", "[models][linear]") {
+TEST_CASE("LinearRegression with several targets predicts one column per target",
+          "[models][linear]") {
     brine::RowMatrix coef(2, 3);
     coef << 1, 2, 3,  //
         -1, 0, 0.5;
@@ -54,10 +55,12 @@ TEST_CASE("LinearRegression with several targets predicts one column per target"
     CHECK(y(1, 1) == -13.0);  // -2 - 1 - 10
     // predict() and predict_one() answer one target only.
     BRINE_CHECK_THROWS_CODE(m.predict(X), brine::Errc::invalid_argument, "has 2 targets");
-    BRINE_CHECK_THROWS_CODE(m.predict_one(X.row(0)), brine::Errc::invalid_argument, "predict_targets");
+    BRINE_CHECK_THROWS_CODE(m.predict_one(X.row(0)), brine::Errc::invalid_argument,
+                            "predict_targets");
 }
 
-TEST_CASE("LinearRegression predict_one equals predict row by row for every row layout", "[models][linear]") {
+TEST_CASE("LinearRegression predict_one equals predict row by row for every row layout",
+          "[models][linear]") {
     const brine::LinearRegression m = two_feature_model();
     Eigen::MatrixXd X(4, 2);
     X << 1, 2, 3, 4, -1, 0.5, 1e6, -3e-7;
@@ -103,7 +106,8 @@ TEST_CASE("LinearRegression::validate rejects each broken invariant", "[models][
     }
     SECTION("intercept size differs from the number of targets") {
         const brine::LinearRegression m(brine::RowMatrix::Zero(2, 3), Eigen::VectorXd::Zero(1));
-        BRINE_CHECK_THROWS_CODE(m.validate(), Errc::invalid_model, "intercept has 1 entries for 2 targets");
+        BRINE_CHECK_THROWS_CODE(m.validate(), Errc::invalid_model,
+                                "intercept has 1 entries for 2 targets");
     }
     SECTION("NaN coefficient") {
         brine::RowMatrix coef = brine::RowMatrix::Zero(2, 3);

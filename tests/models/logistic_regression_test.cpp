@@ -35,8 +35,8 @@ brine::LogisticRegression multinomial_model() {
 }
 
 /// Multinomial over one feature with the given coefficients and intercepts (labels 0, 1, 2).
-brine::LogisticRegression one_feature_multinomial(double c0, double c1, double c2, double b0, double b1,
-                                                  double b2) {
+brine::LogisticRegression one_feature_multinomial(double c0, double c1, double c2, double b0,
+                                                  double b1, double b2) {
     brine::RowMatrix coef(3, 1);
     coef << c0, c1, c2;
     Eigen::VectorXd intercept(3), classes(3);
@@ -49,15 +49,16 @@ double logistic(double z) { return 1.0 / (1.0 + std::exp(-z)); }
 
 }  // namespace
 
-TEST_CASE("binary LogisticRegression: sigmoid of the score, classes[1] iff score > 0", "[models][logistic]") {
+TEST_CASE("binary LogisticRegression: sigmoid of the score, classes[1] iff score > 0",
+          "[models][logistic]") {
     const brine::LogisticRegression m = binary_model();
     m.validate();
     CHECK(m.is_binary());
     CHECK(m.n_classes() == 2);
     CHECK(m.n_features() == 2);
     Eigen::MatrixXd X(3, 2);
-    X << 1, 1,  // score -0.5
-        2, 0,   // score 2.5
+    X << 1, 1,     // score -0.5
+        2, 0,      // score 2.5
         0.5, 0.5;  // score exactly 0: not > 0, so classes[0]
     const Eigen::VectorXd y = m.predict(X);
     CHECK(y(0) == -1.0);
@@ -79,12 +80,13 @@ TEST_CASE("binary LogisticRegression: sigmoid of the score, classes[1] iff score
     CHECK(s(1, 0) == 2.5);
 }
 
-TEST_CASE("multinomial LogisticRegression: softmax of the scores, first maximum wins", "[models][logistic]") {
+TEST_CASE("multinomial LogisticRegression: softmax of the scores, first maximum wins",
+          "[models][logistic]") {
     const brine::LogisticRegression m = multinomial_model();
     m.validate();
     CHECK_FALSE(m.is_binary());
     Eigen::MatrixXd X(2, 2);
-    X << 1, 2,  // scores 1, 2.5, -3
+    X << 1, 2,   // scores 1, 2.5, -3
         2, 1.5;  // scores 2, 2, -3.5: a tie, the first class wins
     const Eigen::VectorXd y = m.predict(X);
     CHECK(y(0) == 20.0);
@@ -118,9 +120,11 @@ TEST_CASE("LogisticRegression single-row paths agree with the batch paths", "[mo
             CHECK(m.predict_one(Xr.row(i)) == y(i));
             CHECK(m.predict_one(v.transpose()) == y(i));
             m.predict_proba_one(Xr.row(i), out);
-            for (Eigen::Index k = 0; k < m.n_classes(); ++k) CHECK_THAT(out[k], WithinAbs(p(i, k), 1e-15));
+            for (Eigen::Index k = 0; k < m.n_classes(); ++k)
+                CHECK_THAT(out[k], WithinAbs(p(i, k), 1e-15));
             m.predict_proba_one(X.row(i), out);
-            for (Eigen::Index k = 0; k < m.n_classes(); ++k) CHECK_THAT(out[k], WithinAbs(p(i, k), 1e-15));
+            for (Eigen::Index k = 0; k < m.n_classes(); ++k)
+                CHECK_THAT(out[k], WithinAbs(p(i, k), 1e-15));
         }
     }
 }
@@ -139,7 +143,8 @@ TEST_CASE("LogisticRegression probabilities sum to 1", "[models][logistic]") {
     }
 }
 
-TEST_CASE("LogisticRegression softmax is stable for huge and infinite scores", "[models][logistic]") {
+TEST_CASE("LogisticRegression softmax is stable for huge and infinite scores",
+          "[models][logistic]") {
     const Eigen::MatrixXd one = Eigen::MatrixXd::Ones(1, 1);
     SECTION("scores of +-1e300 (tie at the top)") {
         const auto m = one_feature_multinomial(0, 0, 0, 1e300, -1e300, 1e300);
@@ -193,10 +198,12 @@ TEST_CASE("LogisticRegression sigmoid saturates without NaN", "[models][logistic
     CHECK(brine::LogisticRegression::sigmoid(inf_v) == 1.0);
     CHECK(brine::LogisticRegression::sigmoid(-inf_v) == 0.0);
     CHECK(brine::LogisticRegression::sigmoid(0.0) == 0.5);
-    CHECK_THAT(brine::LogisticRegression::sigmoid(-30.0), WithinRel(std::exp(-30.0) / (1.0 + std::exp(-30.0)), 1e-15));
+    CHECK_THAT(brine::LogisticRegression::sigmoid(-30.0),
+               WithinRel(std::exp(-30.0) / (1.0 + std::exp(-30.0)), 1e-15));
 }
 
-TEST_CASE("LogisticRegression with NaN input: documented labels, NaN probabilities", "[models][logistic]") {
+TEST_CASE("LogisticRegression with NaN input: documented labels, NaN probabilities",
+          "[models][logistic]") {
     SECTION("binary: NaN > 0 is false, so classes[0]") {
         const brine::LogisticRegression m = binary_model();
         Eigen::MatrixXd X(1, 2);
@@ -249,18 +256,21 @@ TEST_CASE("LogisticRegression::validate rejects each broken invariant", "[models
     SECTION("class labels not strictly increasing") {
         brine::LogisticRegression m = multinomial_model();
         m.classes(2) = m.classes(1);
-        BRINE_CHECK_THROWS_CODE(m.validate(), Errc::invalid_model,
-                                "classes must be strictly increasing, but classes[2] <= classes[1]");
+        BRINE_CHECK_THROWS_CODE(
+            m.validate(), Errc::invalid_model,
+            "classes must be strictly increasing, but classes[2] <= classes[1]");
     }
     SECTION("binary model with two coef rows") {
         brine::LogisticRegression m = binary_model();
         m.coef = brine::RowMatrix::Zero(2, 2);
-        BRINE_CHECK_THROWS_CODE(m.validate(), Errc::invalid_model, "coef is 2 x 2, expected 1 x n_features");
+        BRINE_CHECK_THROWS_CODE(m.validate(), Errc::invalid_model,
+                                "coef is 2 x 2, expected 1 x n_features");
     }
     SECTION("multinomial model with too few coef rows") {
         brine::LogisticRegression m = multinomial_model();
         m.coef = brine::RowMatrix::Zero(2, 2);
-        BRINE_CHECK_THROWS_CODE(m.validate(), Errc::invalid_model, "expected 3 x n_features (n_features >= 1) for 3 classes");
+        BRINE_CHECK_THROWS_CODE(m.validate(), Errc::invalid_model,
+                                "expected 3 x n_features (n_features >= 1) for 3 classes");
     }
     SECTION("no features") {
         brine::LogisticRegression m = binary_model();
@@ -270,7 +280,8 @@ TEST_CASE("LogisticRegression::validate rejects each broken invariant", "[models
     SECTION("intercept size differs from coef rows") {
         brine::LogisticRegression m = binary_model();
         m.intercept = Eigen::VectorXd::Zero(2);
-        BRINE_CHECK_THROWS_CODE(m.validate(), Errc::invalid_model, "intercept has 2 entries, expected 1");
+        BRINE_CHECK_THROWS_CODE(m.validate(), Errc::invalid_model,
+                                "intercept has 2 entries, expected 1");
     }
     SECTION("non-finite coefficient") {
         brine::LogisticRegression m = multinomial_model();

@@ -11,13 +11,16 @@ namespace {
 
 constexpr std::int32_t L = brine::DecisionTree::leaf;
 
-brine::StandardScaler scaler() { return brine::StandardScaler(Eigen::Vector2d(1, -2), Eigen::Vector2d(2, 0.5)); }
+brine::StandardScaler scaler() {
+    return brine::StandardScaler(Eigen::Vector2d(1, -2), Eigen::Vector2d(2, 0.5));
+}
 
 /// Binary: score = z0 - 2 z1 + 0.5 on the scaled features; labels -1 and 3.
 brine::LogisticRegression logistic() {
     brine::RowMatrix coef(1, 2);
     coef << 1.0, -2.0;
-    return brine::LogisticRegression(coef, Eigen::VectorXd::Constant(1, 0.5), Eigen::Vector2d(-1, 3));
+    return brine::LogisticRegression(coef, Eigen::VectorXd::Constant(1, 0.5),
+                                     Eigen::Vector2d(-1, 3));
 }
 
 /// Classifier stump on feature 1: z1 <= 0 ? (0.9, 0.1) : (0.2, 0.8); labels 0, 1.
@@ -127,7 +130,8 @@ TEST_CASE("Pipeline without transforms is its estimator", "[models][pipeline]") 
 
 TEST_CASE("Pipeline single-row path works beyond the stack buffer's width", "[models][pipeline]") {
     const Eigen::Index n = brine::Pipeline::stack_width + 44;
-    const brine::StandardScaler sc(Eigen::VectorXd::Constant(n, 1.0), Eigen::VectorXd::Constant(n, 2.0));
+    const brine::StandardScaler sc(Eigen::VectorXd::Constant(n, 1.0),
+                                   Eigen::VectorXd::Constant(n, 2.0));
     const brine::LinearRegression lin(Eigen::VectorXd::Ones(n), 0.5);
     const brine::Pipeline pipe({sc, sc}, lin);
     pipe.validate();
@@ -146,8 +150,10 @@ TEST_CASE("Pipeline checks the input's column count on every entry point", "[mod
     const brine::Pipeline with_steps({scaler()}, logistic());
     const brine::Pipeline without_steps({}, logistic());
     for (const brine::Pipeline& pipe : {with_steps, without_steps}) {
-        BRINE_CHECK_THROWS_CODE(pipe.predict(X), Errc::shape_mismatch, "expects 2 feature columns, got 3");
-        BRINE_CHECK_THROWS_CODE(pipe.predict_proba(X), Errc::shape_mismatch, "expects 2 feature columns, got 3");
+        BRINE_CHECK_THROWS_CODE(pipe.predict(X), Errc::shape_mismatch,
+                                "expects 2 feature columns, got 3");
+        BRINE_CHECK_THROWS_CODE(pipe.predict_proba(X), Errc::shape_mismatch,
+                                "expects 2 feature columns, got 3");
         BRINE_CHECK_THROWS_CODE(pipe.transform(X), Errc::shape_mismatch,
                                 "Pipeline expects 2 feature columns, got 3");
         BRINE_CHECK_THROWS_CODE(pipe.predict_one(X.row(0)), Errc::shape_mismatch,
@@ -157,7 +163,8 @@ TEST_CASE("Pipeline checks the input's column count on every entry point", "[mod
     }
 }
 
-TEST_CASE("Pipeline that skipped validate() still never reads out of bounds", "[models][pipeline]") {
+TEST_CASE("Pipeline that skipped validate() still never reads out of bounds",
+          "[models][pipeline]") {
     // Scaler of width 2 feeding a model of width 3: every path stops at a shape check.
     brine::RowMatrix coef = brine::RowMatrix::Ones(1, 3);
     const brine::Pipeline pipe({scaler()}, brine::LogisticRegression(coef, Eigen::VectorXd::Zero(1),
@@ -180,14 +187,16 @@ TEST_CASE("Pipeline predict_proba needs a classifying estimator", "[models][pipe
     CHECK_FALSE(linear.is_classifier());
     CHECK(linear.n_classes() == 0);
     CHECK(linear.predict(X)(0) == 3.5);  // scaled (-0.5, 4) summed
-    BRINE_CHECK_THROWS_CODE(linear.predict_proba(X), Errc::invalid_argument,
-                            "predict_proba needs a classifier; this Pipeline ends in LinearRegression");
+    BRINE_CHECK_THROWS_CODE(
+        linear.predict_proba(X), Errc::invalid_argument,
+        "predict_proba needs a classifier; this Pipeline ends in LinearRegression");
     BRINE_CHECK_THROWS_CODE(linear.predict_proba_one(X.row(0), out), Errc::invalid_argument,
                             "this Pipeline ends in LinearRegression");
     const brine::Pipeline regressor({scaler()}, stump(brine::DecisionTree::Task::regression));
     CHECK_FALSE(regressor.is_classifier());
     CHECK(regressor.n_classes() == 0);
-    BRINE_CHECK_THROWS_CODE(regressor.predict_proba(X), Errc::invalid_argument, "this DecisionTree is a regressor");
+    BRINE_CHECK_THROWS_CODE(regressor.predict_proba(X), Errc::invalid_argument,
+                            "this DecisionTree is a regressor");
     BRINE_CHECK_THROWS_CODE(regressor.predict_proba_one(X.row(0), out), Errc::invalid_argument,
                             "this DecisionTree is a regressor");
 }
@@ -196,35 +205,42 @@ TEST_CASE("Pipeline::validate rejects each broken invariant", "[models][pipeline
     using brine::Errc;
     SECTION("an invalid step, named by position") {
         const brine::Pipeline pipe({scaler(), brine::MinMaxScaler{}}, logistic());
-        BRINE_CHECK_THROWS_CODE(pipe.validate(), Errc::invalid_model,
-                                "brine: invalid model: Pipeline step 1: MinMaxScaler: has no features");
+        BRINE_CHECK_THROWS_CODE(
+            pipe.validate(), Errc::invalid_model,
+            "brine: invalid model: Pipeline step 1: MinMaxScaler: has no features");
     }
     SECTION("an invalid estimator") {
         brine::LogisticRegression lr = logistic();
         lr.intercept(0) = std::numeric_limits<double>::quiet_NaN();
         const brine::Pipeline pipe({scaler()}, lr);
-        BRINE_CHECK_THROWS_CODE(pipe.validate(), Errc::invalid_model,
-                                "Pipeline estimator: LogisticRegression: intercept[0] is not finite");
+        BRINE_CHECK_THROWS_CODE(
+            pipe.validate(), Errc::invalid_model,
+            "Pipeline estimator: LogisticRegression: intercept[0] is not finite");
     }
     SECTION("steps whose widths do not chain") {
         const brine::MinMaxScaler three(Eigen::Vector3d::Ones(), Eigen::Vector3d::Zero());
         const brine::Pipeline pipe({scaler(), three}, logistic());
-        BRINE_CHECK_THROWS_CODE(pipe.validate(), Errc::invalid_model,
-                                "Pipeline: step 1 expects 3 features but the step before it produces 2");
+        BRINE_CHECK_THROWS_CODE(
+            pipe.validate(), Errc::invalid_model,
+            "Pipeline: step 1 expects 3 features but the step before it produces 2");
     }
     SECTION("estimator wider than the last step") {
-        const brine::Pipeline pipe({scaler()}, brine::LinearRegression(Eigen::Vector3d::Ones(), 0.0));
-        BRINE_CHECK_THROWS_CODE(pipe.validate(), Errc::invalid_model,
-                                "Pipeline: estimator expects 3 features but the step before it produces 2");
+        const brine::Pipeline pipe({scaler()},
+                                   brine::LinearRegression(Eigen::Vector3d::Ones(), 0.0));
+        BRINE_CHECK_THROWS_CODE(
+            pipe.validate(), Errc::invalid_model,
+            "Pipeline: estimator expects 3 features but the step before it produces 2");
     }
     SECTION("no estimator parameters") {
         const brine::Pipeline pipe;
-        BRINE_CHECK_THROWS_CODE(pipe.validate(), Errc::invalid_model,
-                                "Pipeline estimator: LinearRegression: coef must be at least 1 x 1");
+        BRINE_CHECK_THROWS_CODE(
+            pipe.validate(), Errc::invalid_model,
+            "Pipeline estimator: LinearRegression: coef must be at least 1 x 1");
     }
 }
 
-TEST_CASE("Pipeline equality compares steps in order and the estimator bit for bit", "[models][pipeline]") {
+TEST_CASE("Pipeline equality compares steps in order and the estimator bit for bit",
+          "[models][pipeline]") {
     const brine::MinMaxScaler mm(Eigen::Vector2d(1, 1), Eigen::Vector2d(0, -1));
     const brine::Pipeline a({scaler(), mm}, logistic());
     CHECK(a == brine::Pipeline({scaler(), mm}, logistic()));

@@ -12,8 +12,12 @@ namespace {
 constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
 constexpr double inf_v = std::numeric_limits<double>::infinity();
 
-brine::StandardScaler standard() { return brine::StandardScaler(Eigen::Vector2d(1, -2), Eigen::Vector2d(2, 0.5)); }
-brine::MinMaxScaler min_max() { return brine::MinMaxScaler(Eigen::Vector2d(0.5, 2), Eigen::Vector2d(-1, 0.25)); }
+brine::StandardScaler standard() {
+    return brine::StandardScaler(Eigen::Vector2d(1, -2), Eigen::Vector2d(2, 0.5));
+}
+brine::MinMaxScaler min_max() {
+    return brine::MinMaxScaler(Eigen::Vector2d(0.5, 2), Eigen::Vector2d(-1, 0.25));
+}
 
 }  // namespace
 
@@ -97,7 +101,8 @@ TEST_CASE("StandardScaler::validate rejects each broken invariant", "[models][sc
     }
     SECTION("scale length differs from mean length") {
         s.scale = Eigen::VectorXd::Ones(3);
-        BRINE_CHECK_THROWS_CODE(s.validate(), Errc::invalid_model, "scale has 3 entries, mean has 2");
+        BRINE_CHECK_THROWS_CODE(s.validate(), Errc::invalid_model,
+                                "scale has 3 entries, mean has 2");
     }
     SECTION("non-finite mean") {
         s.mean(1) = nan_v;
@@ -122,7 +127,8 @@ TEST_CASE("MinMaxScaler::validate rejects each broken invariant", "[models][scal
     }
     SECTION("min length differs from scale length") {
         s.min = Eigen::VectorXd::Zero(1);
-        BRINE_CHECK_THROWS_CODE(s.validate(), Errc::invalid_model, "min has 1 entries, scale has 2");
+        BRINE_CHECK_THROWS_CODE(s.validate(), Errc::invalid_model,
+                                "min has 1 entries, scale has 2");
     }
     SECTION("non-finite scale") {
         s.scale(1) = -inf_v;

@@ -55,9 +55,10 @@ struct Record {
 }  // namespace
 
 TEST_CASE("binary layout of a StandardScaler is the documented one", "[binary]") {
-    const std::string expected = u32(1)                                             // schema_version
-                                 + u64(2) + u64(1) + u64(bits_one) + u64(bits_minus_two)  // mean {rows, cols, data}
-                                 + u64(2) + u64(1) + u64(bits_half) + u64(bits_three);    // scale
+    const std::string expected = u32(1)  // schema_version
+                                 + u64(2) + u64(1) + u64(bits_one) +
+                                 u64(bits_minus_two)  // mean {rows, cols, data}
+                                 + u64(2) + u64(1) + u64(bits_half) + u64(bits_three);  // scale
     CHECK(save(fixtures::standard_scaler()) == expected);
     CHECK(load<brine::StandardScaler>(expected) == fixtures::standard_scaler());
 }
@@ -66,7 +67,8 @@ TEST_CASE("binary layout of matrices is row-major", "[binary]") {
     brine::RowMatrix m(2, 2);
     m << 1, -2, 0.5, 3;
     Eigen::MatrixXd col_major = m;  // same values, other storage order: same bytes
-    const std::string expected = u64(2) + u64(2) + u64(bits_one) + u64(bits_minus_two) + u64(bits_half) + u64(bits_three);
+    const std::string expected =
+        u64(2) + u64(2) + u64(bits_one) + u64(bits_minus_two) + u64(bits_half) + u64(bits_three);
     CHECK(save(m) == expected);
     CHECK(save(col_major) == expected);
     CHECK(load<Eigen::MatrixXd>(expected) == col_major);
@@ -85,13 +87,20 @@ TEST_CASE("binary strings and booleans", "[binary]") {
 
 TEST_CASE("every model kind round-trips through the binary archive", "[binary]") {
     CHECK(load<brine::LinearRegression>(save(fixtures::linear())) == fixtures::linear());
-    CHECK(load<brine::LinearRegression>(save(fixtures::linear_multi())) == fixtures::linear_multi());
-    CHECK(load<brine::LogisticRegression>(save(fixtures::logistic_binary())) == fixtures::logistic_binary());
-    CHECK(load<brine::LogisticRegression>(save(fixtures::logistic_multi())) == fixtures::logistic_multi());
-    CHECK(load<brine::DecisionTree>(save(fixtures::tree_classifier())) == fixtures::tree_classifier());
-    CHECK(load<brine::DecisionTree>(save(fixtures::tree_regressor())) == fixtures::tree_regressor());
-    CHECK(load<brine::MinMaxScaler>(save(fixtures::min_max_scaler())) == fixtures::min_max_scaler());
-    CHECK(load<brine::Pipeline>(save(fixtures::pipeline_classifier())) == fixtures::pipeline_classifier());
+    CHECK(load<brine::LinearRegression>(save(fixtures::linear_multi())) ==
+          fixtures::linear_multi());
+    CHECK(load<brine::LogisticRegression>(save(fixtures::logistic_binary())) ==
+          fixtures::logistic_binary());
+    CHECK(load<brine::LogisticRegression>(save(fixtures::logistic_multi())) ==
+          fixtures::logistic_multi());
+    CHECK(load<brine::DecisionTree>(save(fixtures::tree_classifier())) ==
+          fixtures::tree_classifier());
+    CHECK(load<brine::DecisionTree>(save(fixtures::tree_regressor())) ==
+          fixtures::tree_regressor());
+    CHECK(load<brine::MinMaxScaler>(save(fixtures::min_max_scaler())) ==
+          fixtures::min_max_scaler());
+    CHECK(load<brine::Pipeline>(save(fixtures::pipeline_classifier())) ==
+          fixtures::pipeline_classifier());
     CHECK(load<brine::Pipeline>(save(fixtures::pipeline_tree())) == fixtures::pipeline_tree());
 }
 
@@ -116,8 +125,9 @@ TEST_CASE("binary reader: lengths are checked before allocating", "[binary]") {
     }
     SECTION("array over the element limit") {
         const std::string bytes = u32(1) + u64(std::uint64_t{1} << 31) + u64(1);
-        BRINE_CHECK_THROWS_CODE(load<brine::StandardScaler>(bytes), brine::Errc::limit_exceeded,
-                                "2147483648 elements for 'm.mean' exceed the limit of 536870912 at byte 20");
+        BRINE_CHECK_THROWS_CODE(
+            load<brine::StandardScaler>(bytes), brine::Errc::limit_exceeded,
+            "2147483648 elements for 'm.mean' exceed the limit of 536870912 at byte 20");
     }
     SECTION("rows * cols overflows") {
         const std::string bytes = u64(std::uint64_t{1} << 63) + u64(4);
@@ -133,41 +143,51 @@ TEST_CASE("binary reader: lengths are checked before allocating", "[binary]") {
         brine::Limits unlimited;
         unlimited.max_elements = ~std::uint64_t{0};
         const std::string bytes = u32(1) + u64(std::uint64_t{1} << 61) + u64(1);
-        BRINE_CHECK_THROWS_CODE(load<brine::StandardScaler>(bytes, unlimited), brine::Errc::malformed, "overflows");
+        BRINE_CHECK_THROWS_CODE(load<brine::StandardScaler>(bytes, unlimited),
+                                brine::Errc::malformed, "overflows");
     }
     SECTION("string longer than the limit") {
         const std::string bytes = std::string("\x01", 1) + u64(std::uint64_t{1} << 63);
-        BRINE_CHECK_THROWS_CODE(load<Record>(bytes), brine::Errc::limit_exceeded,
-                                "string 'm.name' of 9223372036854775808 bytes exceeds the limit of 1048576 at byte 9");
+        BRINE_CHECK_THROWS_CODE(
+            load<Record>(bytes), brine::Errc::limit_exceeded,
+            "string 'm.name' of 9223372036854775808 bytes exceeds the limit of 1048576 at byte 9");
     }
     SECTION("string longer than the bytes left") {
         const std::string bytes = std::string("\x01", 1) + u64(100) + "abc";
-        BRINE_CHECK_THROWS_CODE(load<Record>(bytes), brine::Errc::truncated, "needed 100 bytes for 'm.name' at byte 9, 3 left");
+        BRINE_CHECK_THROWS_CODE(load<Record>(bytes), brine::Errc::truncated,
+                                "needed 100 bytes for 'm.name' at byte 9, 3 left");
     }
     SECTION("pipeline step count larger than the bytes left") {
         std::string bytes = u32(1) + u64(std::uint64_t{1} << 28);
-        BRINE_CHECK_THROWS_CODE(load<brine::Pipeline>(bytes), brine::Errc::truncated,
-                                "container 'm.steps' claims 268435456 elements but only 0 bytes are left");
+        BRINE_CHECK_THROWS_CODE(
+            load<brine::Pipeline>(bytes), brine::Errc::truncated,
+            "container 'm.steps' claims 268435456 elements but only 0 bytes are left");
     }
     SECTION("tree with more nodes than the limit") {
         brine::Limits small;
         small.max_nodes = 4;
         BRINE_CHECK_THROWS_CODE(load<brine::DecisionTree>(save(fixtures::tree_classifier()), small),
-                                brine::Errc::limit_exceeded, "tree of 5 nodes exceeds the limit of 4");
+                                brine::Errc::limit_exceeded,
+                                "tree of 5 nodes exceeds the limit of 4");
     }
 }
 
 TEST_CASE("binary reader: future schema versions and unknown kinds are refused", "[binary]") {
     std::string bytes = save(fixtures::standard_scaler());
     bytes.replace(0, 4, u32(2));
-    BRINE_CHECK_THROWS_CODE(load<brine::StandardScaler>(bytes), brine::Errc::unsupported_version,
-                            "standard_scaler schema version 2, this build of brine reads versions 1 to 1");
+    BRINE_CHECK_THROWS_CODE(
+        load<brine::StandardScaler>(bytes), brine::Errc::unsupported_version,
+        "standard_scaler schema version 2, this build of brine reads versions 1 to 1");
     bytes.replace(0, 4, u32(0));
-    BRINE_CHECK_THROWS_CODE(load<brine::StandardScaler>(bytes), brine::Errc::unsupported_version, "schema version 0");
+    BRINE_CHECK_THROWS_CODE(load<brine::StandardScaler>(bytes), brine::Errc::unsupported_version,
+                            "schema version 0");
 
-    // A pipeline step whose kind name is unknown (as from a newer brine), and one that is not a transform.
+    // A pipeline step whose kind name is unknown (as from a newer brine), and one that is not a
+    // transform.
     std::string p = u32(1) + u64(1) + u64(6) + "forest";
-    BRINE_CHECK_THROWS_CODE(load<brine::Pipeline>(p), brine::Errc::unsupported_version, "unknown model kind 'forest'");
+    BRINE_CHECK_THROWS_CODE(load<brine::Pipeline>(p), brine::Errc::unsupported_version,
+                            "unknown model kind 'forest'");
     p = u32(1) + u64(1) + u64(8) + "pipeline";
-    BRINE_CHECK_THROWS_CODE(load<brine::Pipeline>(p), brine::Errc::malformed, "a pipeline cannot stand here");
+    BRINE_CHECK_THROWS_CODE(load<brine::Pipeline>(p), brine::Errc::malformed,
+                            "a pipeline cannot stand here");
 }

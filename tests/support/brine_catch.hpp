@@ -24,15 +24,15 @@ using Catch::Matchers::WithinRel;
 using Catch::Matchers::WithinULP;
 
 /// Checks that `expr` throws brine::Error with code `errc` and a message containing `text`.
-#define BRINE_CHECK_THROWS_CODE(expr, errc, text)                                          \
-    do {                                                                                   \
-        bool brine_threw_ = false;                                                         \
-        try {                                                                              \
-            (void)(expr);                                                                  \
-        } catch (const brine::Error& brine_e_) {                                           \
-            brine_threw_ = true;                                                           \
-            CHECK(brine_e_.code() == (errc));                                              \
+#define BRINE_CHECK_THROWS_CODE(expr, errc, text)                           \
+    do {                                                                    \
+        bool brine_threw_ = false;                                          \
+        try {                                                               \
+            (void)(expr);                                                   \
+        } catch (const brine::Error& brine_e_) {                            \
+            brine_threw_ = true;                                            \
+            CHECK(brine_e_.code() == (errc));                               \
             CHECK_THAT(std::string(brine_e_.what()), BRINE_CONTAINS(text)); \
-        }                                                                                  \
-        CHECK(brine_threw_);                                                               \
+        }                                                                   \
+        CHECK(brine_threw_);                                                \
     } while (false)

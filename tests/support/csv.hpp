@@ -72,9 +72,11 @@ inline Csv read_csv(const std::string& path) {
         }
         ++rows;
     }
-    const auto r = static_cast<Eigen::Index>(rows), c = static_cast<Eigen::Index>(out.header.size());
-    out.data = Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-        values.data(), r, c);
+    const auto r = static_cast<Eigen::Index>(rows),
+               c = static_cast<Eigen::Index>(out.header.size());
+    out.data =
+        Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+            values.data(), r, c);
     return out;
 }
 

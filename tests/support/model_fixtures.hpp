@@ -108,7 +108,8 @@ inline brine::Pipeline pipeline_tree() { return brine::Pipeline({}, tree_classif
 inline Eigen::MatrixXd rows(Eigen::Index n_features) {
     Eigen::MatrixXd X(4, n_features);
     for (Eigen::Index i = 0; i < 4; ++i) {
-        for (Eigen::Index j = 0; j < n_features; ++j) X(i, j) = 0.7 * static_cast<double>(i) - 1.3 * static_cast<double>(j) + 0.05;
+        for (Eigen::Index j = 0; j < n_features; ++j)
+            X(i, j) = 0.7 * static_cast<double>(i) - 1.3 * static_cast<double>(j) + 0.05;
     }
     return X;
 }

@@ -1,5 +1,5 @@
-// Every bad training input is refused with Errc::invalid_argument and a message saying what and where.
-// SPDX-License-Identifier: MIT
+// Every bad training input is refused with Errc::invalid_argument and a message saying what and
+// where. SPDX-License-Identifier: MIT
 #include <limits>
 
 #include "brine/train.hpp"
@@ -33,10 +33,13 @@ TEST_CASE("training refuses an empty X") {
                             "logistic_regression: X is empty");
     BRINE_CHECK_THROWS_CODE(bt::decision_tree_classifier(none, y0), Errc::invalid_argument,
                             "decision_tree_classifier: X is empty");
-    BRINE_CHECK_THROWS_CODE(bt::decision_tree_regressor(Eigen::MatrixXd(3, 0), Eigen::VectorXd::Zero(3)),
-                            Errc::invalid_argument, "decision_tree_regressor: X is empty (3 x 0)");
-    BRINE_CHECK_THROWS_CODE(bt::standard_scaler(none), Errc::invalid_argument, "standard_scaler: X is empty");
-    BRINE_CHECK_THROWS_CODE(bt::min_max_scaler(none), Errc::invalid_argument, "min_max_scaler: X is empty");
+    BRINE_CHECK_THROWS_CODE(
+        bt::decision_tree_regressor(Eigen::MatrixXd(3, 0), Eigen::VectorXd::Zero(3)),
+        Errc::invalid_argument, "decision_tree_regressor: X is empty (3 x 0)");
+    BRINE_CHECK_THROWS_CODE(bt::standard_scaler(none), Errc::invalid_argument,
+                            "standard_scaler: X is empty");
+    BRINE_CHECK_THROWS_CODE(bt::min_max_scaler(none), Errc::invalid_argument,
+                            "min_max_scaler: X is empty");
 }
 
 TEST_CASE("training refuses a y whose length differs from X's rows") {
@@ -78,8 +81,9 @@ TEST_CASE("training names the row and column of a NaN or infinity") {
 
 TEST_CASE("classifiers refuse a single class") {
     const Eigen::VectorXd y = Eigen::VectorXd::Constant(4, 2.0);
-    BRINE_CHECK_THROWS_CODE(bt::logistic_regression(good_X(), y), Errc::invalid_argument,
-                            "logistic_regression: y holds a single class (2); a classifier needs at least 2 classes");
+    BRINE_CHECK_THROWS_CODE(
+        bt::logistic_regression(good_X(), y), Errc::invalid_argument,
+        "logistic_regression: y holds a single class (2); a classifier needs at least 2 classes");
     BRINE_CHECK_THROWS_CODE(bt::decision_tree_classifier(good_X(), y), Errc::invalid_argument,
                             "decision_tree_classifier: y holds a single class (2)");
 }
@@ -108,25 +112,30 @@ TEST_CASE("training refuses invalid options") {
 
     bt::TreeOptions to;
     to.max_depth = 0;
-    BRINE_CHECK_THROWS_CODE(bt::decision_tree_classifier(good_X(), good_y(), to), Errc::invalid_argument,
+    BRINE_CHECK_THROWS_CODE(bt::decision_tree_classifier(good_X(), good_y(), to),
+                            Errc::invalid_argument,
                             "decision_tree_classifier: max_depth must be >= 1 when set, is 0");
     to = {};
     to.min_samples_split = 1;
-    BRINE_CHECK_THROWS_CODE(bt::decision_tree_regressor(good_X(), good_y(), to), Errc::invalid_argument,
+    BRINE_CHECK_THROWS_CODE(bt::decision_tree_regressor(good_X(), good_y(), to),
+                            Errc::invalid_argument,
                             "decision_tree_regressor: min_samples_split must be >= 2, is 1");
     to = {};
     to.min_samples_leaf = 0;
-    BRINE_CHECK_THROWS_CODE(bt::decision_tree_regressor(good_X(), good_y(), to), Errc::invalid_argument,
-                            "min_samples_leaf must be >= 1, is 0");
+    BRINE_CHECK_THROWS_CODE(bt::decision_tree_regressor(good_X(), good_y(), to),
+                            Errc::invalid_argument, "min_samples_leaf must be >= 1, is 0");
 
     bt::MinMaxScalerOptions mo;
     mo.feature_range = {1.0, 1.0};
-    BRINE_CHECK_THROWS_CODE(bt::min_max_scaler(good_X(), mo), Errc::invalid_argument,
-                            "min_max_scaler: feature_range must be finite with min < max, is (1, 1)");
+    BRINE_CHECK_THROWS_CODE(
+        bt::min_max_scaler(good_X(), mo), Errc::invalid_argument,
+        "min_max_scaler: feature_range must be finite with min < max, is (1, 1)");
 
     // A pipeline validates every part's options before fitting anything.
-    BRINE_CHECK_THROWS_CODE(bt::pipeline(good_X(), good_y(), {bt::StandardScalerOptions{}, mo}, bt::LogisticOptions{}),
-                            Errc::invalid_argument, "min_max_scaler: feature_range must be finite");
+    BRINE_CHECK_THROWS_CODE(
+        bt::pipeline(good_X(), good_y(), {bt::StandardScalerOptions{}, mo}, bt::LogisticOptions{}),
+        Errc::invalid_argument, "min_max_scaler: feature_range must be finite");
     BRINE_CHECK_THROWS_CODE(bt::pipeline(good_X(), good_y(), {}, bt::TreeClassifierOptions{to}),
-                            Errc::invalid_argument, "decision_tree_classifier: min_samples_leaf must be >= 1");
+                            Errc::invalid_argument,
+                            "decision_tree_classifier: min_samples_leaf must be >= 1");
 }

@@ -134,7 +134,8 @@ TEST_CASE("logistic_regression on a symmetric pair solves w = 2C / (1 + e^w)") {
 TEST_CASE("logistic_regression reports, not throws, when max_iter stops it early") {
     const Eigen::MatrixXd X = design(100, 2, 13);
     Eigen::VectorXd y(100);
-    for (Eigen::Index i = 0; i < 100; ++i) y(i) = X(i, 0) + std::sin(3.0 * static_cast<double>(i)) > 0;
+    for (Eigen::Index i = 0; i < 100; ++i)
+        y(i) = X(i, 0) + std::sin(3.0 * static_cast<double>(i)) > 0;
     brine::train::LogisticOptions o;
     o.max_iter = 1;
     o.tol = 1e-14;

@@ -11,7 +11,8 @@ Eigen::MatrixXd design(Eigen::Index n, Eigen::Index d, unsigned seed) {
     for (Eigen::Index i = 0; i < n; ++i) {
         for (Eigen::Index j = 0; j < d; ++j) {
             state = state * 1664525u + 1013904223u;
-            X(i, j) = static_cast<double>(state >> 8) / static_cast<double>(1u << 24) * 50.0 + 3.0 * static_cast<double>(j);
+            X(i, j) = static_cast<double>(state >> 8) / static_cast<double>(1u << 24) * 50.0 +
+                      3.0 * static_cast<double>(j);
         }
     }
     return X;
@@ -22,11 +23,12 @@ Eigen::MatrixXd design(Eigen::Index n, Eigen::Index d, unsigned seed) {
 TEST_CASE("pipeline fits each step on the previous step's output, then the estimator") {
     const Eigen::MatrixXd X = design(120, 3, 31);
     Eigen::VectorXd y(120);
-    for (Eigen::Index i = 0; i < 120; ++i) y(i) = X(i, 0) + std::sin(static_cast<double>(i)) * 10 > 30 ? 1 : 0;
+    for (Eigen::Index i = 0; i < 120; ++i)
+        y(i) = X(i, 0) + std::sin(static_cast<double>(i)) * 10 > 30 ? 1 : 0;
 
     namespace bt = brine::train;
-    const brine::Pipeline p = bt::pipeline(X, y, {bt::MinMaxScalerOptions{}, bt::StandardScalerOptions{}},
-                                           bt::LogisticOptions{});
+    const brine::Pipeline p = bt::pipeline(
+        X, y, {bt::MinMaxScalerOptions{}, bt::StandardScalerOptions{}}, bt::LogisticOptions{});
     p.validate();
     REQUIRE(p.steps.size() == 2);
     // The same composition by hand.
@@ -57,10 +59,12 @@ TEST_CASE("pipeline estimator kinds are chosen by the options type") {
     CHECK(reg.steps.empty());
 
     const Eigen::VectorXd labels = (y.array() > y.mean()).cast<double>();
-    const brine::Pipeline cls = bt::pipeline(X, labels, {bt::StandardScalerOptions{}}, bt::TreeClassifierOptions{to});
+    const brine::Pipeline cls =
+        bt::pipeline(X, labels, {bt::StandardScalerOptions{}}, bt::TreeClassifierOptions{to});
     CHECK(cls.is_classifier());
 
-    const brine::Pipeline lin = bt::pipeline(X, y, {bt::StandardScalerOptions{}}, bt::LinearOptions{});
+    const brine::Pipeline lin =
+        bt::pipeline(X, y, {bt::StandardScalerOptions{}}, bt::LinearOptions{});
     CHECK((lin.predict(X) - y).cwiseAbs().maxCoeff() < 1e-9);
 }
 

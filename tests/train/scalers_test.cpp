@@ -7,10 +7,7 @@
 
 TEST_CASE("standard_scaler: mean and population standard deviation") {
     Eigen::MatrixXd X(4, 3);
-    X << 1, 10, 5,
-         2, 10, 5,
-         3, 30, 5,
-         6, 30, 5;
+    X << 1, 10, 5, 2, 10, 5, 3, 30, 5, 6, 30, 5;
     const brine::StandardScaler s = brine::train::standard_scaler(X);
     s.validate();
     // By hand: column 0 mean 3, squared deviations 4 1 0 9 -> variance 14/4; column 1 mean 20,
@@ -32,9 +29,7 @@ TEST_CASE("standard_scaler treats a column constant up to rounding as constant")
 
 TEST_CASE("min_max_scaler: scale and min as scikit-learn's scale_ and min_") {
     Eigen::MatrixXd X(3, 2);
-    X << -1, 7,
-          1, 7,
-          3, 7;
+    X << -1, 7, 1, 7, 3, 7;
     const brine::MinMaxScaler m = brine::train::min_max_scaler(X);
     m.validate();
     // Column 0: range 4 -> scale 1/4, min = 0 - (-1)/4 = 0.25. Column 1: constant, range counts

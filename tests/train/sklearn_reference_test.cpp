@@ -60,7 +60,8 @@ TEST_CASE("sklearn: StandardScaler and MinMaxScaler statistics agree to 1e-12") 
         const brine::StandardScaler s = brine::train::standard_scaler(d.X);
         // Means can be ~0 (diabetes is centred), so their error is measured against the scale.
         const double mean_err = ((s.mean.transpose() - ss.row(0)).array().abs() /
-                                 (ss.row(0).array().abs() + ss.row(1).array())).maxCoeff();
+                                 (ss.row(0).array().abs() + ss.row(1).array()))
+                                    .maxCoeff();
         CHECK(mean_err < 1e-12);
         CHECK(max_rel(s.scale.transpose(), ss.row(1)) < 1e-12);
 
@@ -69,7 +70,8 @@ TEST_CASE("sklearn: StandardScaler and MinMaxScaler statistics agree to 1e-12") 
         CHECK(max_rel(m.scale.transpose(), mm.row(0)) < 1e-12);
         CHECK(max_rel(m.min.transpose(), mm.row(1)) < 1e-12);
 
-        const Eigen::MatrixXd mr = reference(name, "min_max_scaler_m1_2.csv");  // feature_range (-1, 2)
+        const Eigen::MatrixXd mr =
+            reference(name, "min_max_scaler_m1_2.csv");  // feature_range (-1, 2)
         brine::train::MinMaxScalerOptions o;
         o.feature_range = {-1.0, 2.0};
         const brine::MinMaxScaler r = brine::train::min_max_scaler(d.X, o);
@@ -83,7 +85,8 @@ TEST_CASE("sklearn: LinearRegression, Ridge and lstsq on diabetes agree to 1e-8"
     const brine::LinearRegression ols = brine::train::linear_regression(d.X, d.y);
     CHECK(max_rel(coef_and_intercept(ols), reference("diabetes", "linear_ols.csv")) < 1e-8);
 
-    for (const auto& [alpha, file] : {std::pair{1.0, "ridge_alpha_1.csv"}, std::pair{0.01, "ridge_alpha_0.01.csv"}}) {
+    for (const auto& [alpha, file] :
+         {std::pair{1.0, "ridge_alpha_1.csv"}, std::pair{0.01, "ridge_alpha_0.01.csv"}}) {
         INFO(file);
         brine::train::LinearOptions o;
         o.l2 = alpha;
@@ -97,7 +100,8 @@ TEST_CASE("sklearn: LinearRegression, Ridge and lstsq on diabetes agree to 1e-8"
     Eigen::MatrixXd Xr(d.X.rows(), d.X.cols() + 1);
     Xr << d.X, d.X.col(0) + d.X.col(1);
     const brine::LinearRegression min_norm = brine::train::linear_regression(Xr, d.y);
-    CHECK(max_rel(coef_and_intercept(min_norm), reference("diabetes", "lstsq_rank_deficient.csv")) < 1e-8);
+    CHECK(max_rel(coef_and_intercept(min_norm), reference("diabetes", "lstsq_rank_deficient.csv")) <
+          1e-8);
 }
 
 TEST_CASE("sklearn: LogisticRegression (lbfgs) after StandardScaler agrees to 1e-4") {
@@ -109,14 +113,16 @@ TEST_CASE("sklearn: LogisticRegression (lbfgs) after StandardScaler agrees to 1e
             brine::train::LogisticOptions o;
             o.C = std::stod(C);
             brine::train::FitReport report;
-            const brine::LogisticRegression m = brine::train::logistic_regression(Z, d.y, o, &report);
+            const brine::LogisticRegression m =
+                brine::train::logistic_regression(Z, d.y, o, &report);
             CHECK(report.converged);
             const Eigen::MatrixXd coef = reference(name, "logistic_C_" + C + ".csv");
             const Eigen::MatrixXd proba = reference(name, "logistic_C_" + C + "_proba.csv");
             // Coefficients: error relative to the largest coefficient (some are near 0).
             const Eigen::MatrixXd ours = coef_and_intercept(m);
             REQUIRE(ours.rows() == coef.rows());
-            const double coef_err = (ours - coef).cwiseAbs().maxCoeff() / coef.cwiseAbs().maxCoeff();
+            const double coef_err =
+                (ours - coef).cwiseAbs().maxCoeff() / coef.cwiseAbs().maxCoeff();
             CHECK(coef_err < 1e-4);
             const double proba_err = (m.predict_proba(Z) - proba).cwiseAbs().maxCoeff();
             CHECK(proba_err < 1e-4);
@@ -127,7 +133,8 @@ TEST_CASE("sklearn: LogisticRegression (lbfgs) after StandardScaler agrees to 1e
 TEST_CASE("sklearn: DecisionTreeClassifier training accuracy and size are equal at every depth") {
     for (const char* name : classification_datasets) {
         const Dataset d = load_dataset(name);
-        const Eigen::MatrixXd ref = reference(name, "tree_classifier.csv");  // max_depth, n_correct, ...
+        const Eigen::MatrixXd ref =
+            reference(name, "tree_classifier.csv");  // max_depth, n_correct, ...
         for (Eigen::Index r = 0; r < ref.rows(); ++r) {
             const int depth = static_cast<int>(ref(r, 0));
             INFO(name << " max_depth=" << depth << " (0: unlimited)");
@@ -146,7 +153,8 @@ TEST_CASE("sklearn: DecisionTreeClassifier training accuracy and size are equal 
 
 TEST_CASE("sklearn: DecisionTreeRegressor training MSE and R^2 on diabetes agree to 1e-12") {
     const Dataset d = load_dataset("diabetes");
-    const Eigen::MatrixXd ref = reference("diabetes", "tree_regressor.csv");  // max_depth, mse, r2, ...
+    const Eigen::MatrixXd ref =
+        reference("diabetes", "tree_regressor.csv");  // max_depth, mse, r2, ...
     const double variance = (d.y.array() - d.y.mean()).square().mean();
     for (Eigen::Index r = 0; r < ref.rows(); ++r) {
         const int depth = static_cast<int>(ref(r, 0));

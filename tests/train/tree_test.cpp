@@ -28,7 +28,8 @@ std::vector<int> node_counts(const brine::DecisionTree& t, const Eigen::MatrixXd
         while (true) {
             ++counts[static_cast<std::size_t>(node)];
             if (t.children_left(node) == brine::DecisionTree::leaf) break;
-            node = X(i, t.feature(node)) <= t.threshold(node) ? t.children_left(node) : t.children_right(node);
+            node = X(i, t.feature(node)) <= t.threshold(node) ? t.children_left(node)
+                                                              : t.children_right(node);
         }
     }
     return counts;
@@ -69,12 +70,7 @@ TEST_CASE("decision_tree_classifier finds the separating threshold by hand") {
 TEST_CASE("decision_tree_classifier picks the feature with the best Gini decrease") {
     // Feature 0 separates 4 of 6 correctly at best; feature 1 separates all.
     Eigen::MatrixXd X(6, 2);
-    X << 0, 10,
-         1, 20,
-         0, 30,
-         1, 40,
-         0, 50,
-         1, 60;
+    X << 0, 10, 1, 20, 0, 30, 1, 40, 0, 50, 1, 60;
     Eigen::VectorXd y(6);
     y << 0, 0, 0, 1, 1, 1;
     const brine::DecisionTree t = brine::train::decision_tree_classifier(X, y);
@@ -151,7 +147,8 @@ TEST_CASE("decision_tree treats values closer than 1e-7 as one value") {
 TEST_CASE("decision_tree respects max_depth, min_samples_split and min_samples_leaf") {
     const Eigen::MatrixXd X = design(500, 3, 21);
     Eigen::VectorXd y(500);
-    for (Eigen::Index i = 0; i < 500; ++i) y(i) = std::floor(std::fmod(X(i, 0) * 7 + X(i, 1) * 13, 3.0));
+    for (Eigen::Index i = 0; i < 500; ++i)
+        y(i) = std::floor(std::fmod(X(i, 0) * 7 + X(i, 1) * 13, 3.0));
 
     for (int depth : {1, 2, 4}) {
         brine::train::TreeOptions o;

@@ -35,9 +35,12 @@ inline Format detect_format(std::string_view bytes) {
     if (!bytes.empty() && bytes[0] == binary_magic[0]) return Format::binary;
     std::size_t i = 0;
     if (bytes.substr(0, 3) == "\xEF\xBB\xBF") i = 3;
-    while (i < bytes.size() && (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\n' || bytes[i] == '\r')) ++i;
+    while (i < bytes.size() &&
+           (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\n' || bytes[i] == '\r'))
+        ++i;
     if (i < bytes.size() && bytes[i] == '{') return Format::json;
-    if (bytes.empty()) throw Error(Errc::truncated, "empty input: 0 bytes, a brine file has at least 36");
+    if (bytes.empty())
+        throw Error(Errc::truncated, "empty input: 0 bytes, a brine file has at least 36");
     not_brine(bytes);
 }
 
@@ -47,7 +50,9 @@ struct Encoded {
     ByteBuffer binary;
     std::string json;
     bool is_json = false;
-    std::string_view view() const noexcept { return is_json ? std::string_view(json) : binary.view(); }
+    std::string_view view() const noexcept {
+        return is_json ? std::string_view(json) : binary.view();
+    }
 };
 
 template <class Model>
@@ -73,7 +78,8 @@ Encoded encode(const Model& m, Format f, const SaveOptions& o) {
 inline void check_size(std::string_view bytes, const Limits& limits) {
     if (bytes.size() > limits.max_file_bytes) {
         throw Error(Errc::limit_exceeded, "input of " + std::to_string(bytes.size()) +
-                                              " bytes exceeds the limit of " + std::to_string(limits.max_file_bytes));
+                                              " bytes exceeds the limit of " +
+                                              std::to_string(limits.max_file_bytes));
     }
 }
 
@@ -99,8 +105,9 @@ public:
     template <class Model>
     Model payload() {
         if (header_.kind != model_kind_v<Model>) {
-            throw Error(Errc::kind_mismatch, "the file holds a " + std::string(kind_name(header_.kind)) +
-                                                 ", not a " + std::string(kind_name(model_kind_v<Model>)));
+            throw Error(Errc::kind_mismatch, "the file holds a " +
+                                                 std::string(kind_name(header_.kind)) + ", not a " +
+                                                 std::string(kind_name(model_kind_v<Model>)));
         }
         if (format_ == Format::json) return json_->template payload<Model>();
         return decode_binary_payload<Model>(sections_, limits_);
@@ -164,22 +171,28 @@ inline FileInfo info_from(Format f, std::uint16_t major, std::uint16_t minor, co
 
 /// Reads the header of a binary file from its first bytes only. `file_size` is the whole
 /// file's size (the prefix may be shorter).
-inline FileInfo inspect_binary_prefix(std::string_view prefix, std::uint64_t file_size, const Limits& limits) {
+inline FileInfo inspect_binary_prefix(std::string_view prefix, std::uint64_t file_size,
+                                      const Limits& limits) {
     if (prefix.size() < binary_prefix_size) {
-        if (prefix.size() >= sizeof binary_magic && std::memcmp(prefix.data(), binary_magic, 8) != 0) not_brine(prefix);
+        if (prefix.size() >= sizeof binary_magic &&
+            std::memcmp(prefix.data(), binary_magic, 8) != 0)
+            not_brine(prefix);
         throw Error(Errc::truncated, "needed " + std::to_string(binary_prefix_size) +
-                                         " bytes for the file prefix, have " + std::to_string(prefix.size()));
+                                         " bytes for the file prefix, have " +
+                                         std::to_string(prefix.size()));
     }
     if (std::memcmp(prefix.data(), binary_magic, sizeof binary_magic) != 0) not_brine(prefix);
     const std::uint16_t major = get_u16(prefix, 8), minor = get_u16(prefix, 10);
     check_format_version(major, minor);
     const std::uint64_t header_len = get_u64(prefix, 12);
     if (header_len > prefix.size() - binary_prefix_size) {
-        throw Error(Errc::truncated, "needed " + std::to_string(header_len) + " bytes for the header at byte " +
-                                         std::to_string(binary_prefix_size) + ", " +
-                                         std::to_string(prefix.size() - binary_prefix_size) + " left");
+        throw Error(Errc::truncated,
+                    "needed " + std::to_string(header_len) + " bytes for the header at byte " +
+                        std::to_string(binary_prefix_size) + ", " +
+                        std::to_string(prefix.size() - binary_prefix_size) + " left");
     }
-    const Header h = decode_binary_header(prefix.substr(binary_prefix_size, static_cast<std::size_t>(header_len)), limits);
+    const Header h = decode_binary_header(
+        prefix.substr(binary_prefix_size, static_cast<std::size_t>(header_len)), limits);
     return info_from(Format::binary, major, minor, h, file_size, 0, false);
 }
 
@@ -190,7 +203,8 @@ inline FileInfo inspect_binary_prefix(std::string_view prefix, std::uint64_t fil
 /// Throws Error(Errc::invalid_model) if the model does not validate, Errc::shape_mismatch if
 /// reference inputs have the wrong width.
 template <class Model>
-std::string to_bytes(const Model& model, Format format = Format::binary, const SaveOptions& options = {}) {
+std::string to_bytes(const Model& model, Format format = Format::binary,
+                     const SaveOptions& options = {}) {
     detail::Encoded e = detail::encode(model, format, options);
     if (e.is_json) return std::move(e.json);
     return std::string(e.view());
@@ -220,14 +234,14 @@ inline FileInfo inspect_bytes(std::string_view bytes, const Limits& limits = {})
         if (detail::detect_format(bytes) == Format::json) {
             detail::check_size(bytes, limits);
             detail::JsonDocument doc(bytes, limits);
-            return detail::info_from(Format::json, doc.major(), doc.minor(), doc.header(), bytes.size(),
-                                     doc.checksum(), false);
+            return detail::info_from(Format::json, doc.major(), doc.minor(), doc.header(),
+                                     bytes.size(), doc.checksum(), false);
         }
         detail::check_size(bytes, limits);
         const auto s = detail::split_binary(bytes);
         return detail::info_from(Format::binary, s.major, s.minor,
-                                 detail::decode_binary_header(s.header, limits), bytes.size(), s.checksum,
-                                 true);
+                                 detail::decode_binary_header(s.header, limits), bytes.size(),
+                                 s.checksum, true);
     });
 }
 

@@ -40,8 +40,9 @@ struct Header {
     void save(Archive& ar) const {
         std::string kind_text(kind_name(kind));
         ar(cereal::make_nvp("kind", kind_text), cereal::make_nvp("schema_version", schema_version),
-           cereal::make_nvp("library_version", library_version), cereal::make_nvp("created", created),
-           cereal::make_nvp("metadata", metadata), cereal::make_nvp("reference", reference));
+           cereal::make_nvp("library_version", library_version),
+           cereal::make_nvp("created", created), cereal::make_nvp("metadata", metadata),
+           cereal::make_nvp("reference", reference));
     }
 
     template <class Archive>
@@ -56,8 +57,9 @@ struct Header {
         if (schema_version == 0 || schema_version > current_schema_version(kind)) {
             ar.fail(Errc::unsupported_version, unsupported_schema_message(kind, schema_version));
         }
-        ar(cereal::make_nvp("library_version", library_version), cereal::make_nvp("created", created),
-           cereal::make_nvp("metadata", metadata), cereal::make_nvp("reference", reference));
+        ar(cereal::make_nvp("library_version", library_version),
+           cereal::make_nvp("created", created), cereal::make_nvp("metadata", metadata),
+           cereal::make_nvp("reference", reference));
     }
 };
 
@@ -108,7 +110,8 @@ inline std::uint16_t get_u16(std::string_view s, std::size_t at) {
 /// a model share a checksum.
 template <class Model>
 void encode_binary_body(ByteBuffer& out, const Model& m, const Header& h,
-                        std::uint16_t major = format_version_major, std::uint16_t minor = format_version_minor) {
+                        std::uint16_t major = format_version_major,
+                        std::uint16_t minor = format_version_minor) {
     BinaryOutputArchive ar(out);
     ar.write_bytes(binary_magic, sizeof binary_magic);
     ar.write_scalar(major);
@@ -124,7 +127,8 @@ void encode_binary_body(ByteBuffer& out, const Model& m, const Header& h,
 }
 
 template <class Model>
-std::uint64_t binary_body_checksum(const Model& m, const Header& h, std::uint16_t major, std::uint16_t minor) {
+std::uint64_t binary_body_checksum(const Model& m, const Header& h, std::uint16_t major,
+                                   std::uint16_t minor) {
     ByteBuffer body;
     encode_binary_body(body, m, h, major, minor);
     return XxHash64::hash(body.data(), body.size());
@@ -162,23 +166,26 @@ struct BinarySections {
         seen += (i ? " " : "") + std::string(buf);
     }
     std::string hint;
-    if (bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x80 && bytes[1] >= 2 && bytes[1] <= 5) {
+    if (bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x80 && bytes[1] >= 2 &&
+        bytes[1] <= 5) {
         hint = " (looks like a Python pickle)";
     } else if (bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4)) {
         hint = " (looks like a ZIP archive, e.g. joblib or .npz)";
     } else if (bytes.substr(0, 6) == std::string_view("\x93NUMPY", 6)) {
         hint = " (looks like a .npy file)";
     }
-    throw Error(Errc::not_brine_file, "the data starts with " + (seen.empty() ? std::string("nothing") : seen) +
-                                          hint + ", expected the brine magic 89 42 52 49 4e 45 0d 0a or a JSON object");
+    throw Error(Errc::not_brine_file,
+                "the data starts with " + (seen.empty() ? std::string("nothing") : seen) + hint +
+                    ", expected the brine magic 89 42 52 49 4e 45 0d 0a or a JSON object");
 }
 
 inline void check_format_version(std::uint16_t major, std::uint16_t minor) {
     if (major == 0 || major > format_version_major) {
-        throw Error(Errc::unsupported_version,
-                    "file format version " + std::to_string(major) + "." + std::to_string(minor) +
-                        ", this build of brine reads versions 1.0 to " +
-                        std::to_string(format_version_major) + "." + std::to_string(format_version_minor));
+        throw Error(Errc::unsupported_version, "file format version " + std::to_string(major) +
+                                                   "." + std::to_string(minor) +
+                                                   ", this build of brine reads versions 1.0 to " +
+                                                   std::to_string(format_version_major) + "." +
+                                                   std::to_string(format_version_minor));
     }
 }
 
@@ -188,16 +195,19 @@ inline BinarySections split_binary(std::string_view bytes) {
     const std::size_t n = bytes.size();
     if (n < sizeof binary_magic) {
         if (n > 0 && bytes == std::string_view(binary_magic, n)) {
-            throw Error(Errc::truncated, "file of " + std::to_string(n) + " bytes ends inside the magic");
+            throw Error(Errc::truncated,
+                        "file of " + std::to_string(n) + " bytes ends inside the magic");
         }
-        if (n == 0) throw Error(Errc::truncated, "empty file: 0 bytes, a brine file has at least 36");
+        if (n == 0)
+            throw Error(Errc::truncated, "empty file: 0 bytes, a brine file has at least 36");
         not_brine(bytes);
     }
     if (std::memcmp(bytes.data(), binary_magic, sizeof binary_magic) != 0) not_brine(bytes);
     if (n < binary_prefix_size) {
-        throw Error(Errc::truncated, "needed " + std::to_string(binary_prefix_size) +
-                                         " bytes for the format version and header length, file has " +
-                                         std::to_string(n));
+        throw Error(Errc::truncated,
+                    "needed " + std::to_string(binary_prefix_size) +
+                        " bytes for the format version and header length, file has " +
+                        std::to_string(n));
     }
     BinarySections s;
     s.major = get_u16(bytes, 8);
@@ -205,10 +215,11 @@ inline BinarySections split_binary(std::string_view bytes) {
     check_format_version(s.major, s.minor);
     const std::uint64_t header_len = get_u64(bytes, 12);
     if (header_len > n - binary_prefix_size || n - binary_prefix_size - header_len < 8) {
-        throw Error(Errc::truncated, "needed " + std::to_string(header_len) +
-                                         " bytes for the header and 8 for the payload length at byte " +
-                                         std::to_string(binary_prefix_size) + ", " +
-                                         std::to_string(n - binary_prefix_size) + " left");
+        throw Error(Errc::truncated,
+                    "needed " + std::to_string(header_len) +
+                        " bytes for the header and 8 for the payload length at byte " +
+                        std::to_string(binary_prefix_size) + ", " +
+                        std::to_string(n - binary_prefix_size) + " left");
     }
     const std::size_t payload_len_at = binary_prefix_size + static_cast<std::size_t>(header_len);
     const std::uint64_t payload_len = get_u64(bytes, payload_len_at);
@@ -217,11 +228,13 @@ inline BinarySections split_binary(std::string_view bytes) {
     if (payload_len > left || left - payload_len < checksum_size) {
         throw Error(Errc::truncated, "needed " + std::to_string(payload_len) +
                                          " bytes for the payload and 8 for the checksum at byte " +
-                                         std::to_string(payload_at) + ", " + std::to_string(left) + " left");
+                                         std::to_string(payload_at) + ", " + std::to_string(left) +
+                                         " left");
     }
     const std::size_t end = payload_at + static_cast<std::size_t>(payload_len) + checksum_size;
     if (end != n) {
-        throw Error(Errc::malformed, std::to_string(n - end) + " trailing bytes after the checksum at byte " +
+        throw Error(Errc::malformed, std::to_string(n - end) +
+                                         " trailing bytes after the checksum at byte " +
                                          std::to_string(end));
     }
     s.header = bytes.substr(binary_prefix_size, static_cast<std::size_t>(header_len));
@@ -247,7 +260,8 @@ inline Header decode_binary_header(std::string_view header, const Limits& limits
     Header h;
     ar(cereal::make_nvp("header", h));
     if (ar.remaining() != 0) {
-        ar.fail(Errc::malformed, std::to_string(ar.remaining()) + " unread bytes at the end of the header");
+        ar.fail(Errc::malformed,
+                std::to_string(ar.remaining()) + " unread bytes at the end of the header");
     }
     return h;
 }
@@ -258,7 +272,8 @@ Model decode_binary_payload(const BinarySections& s, const Limits& limits) {
     Model m;
     ar(cereal::make_nvp("payload", m));
     if (ar.remaining() != 0) {
-        ar.fail(Errc::malformed, std::to_string(ar.remaining()) + " unread bytes at the end of the payload");
+        ar.fail(Errc::malformed,
+                std::to_string(ar.remaining()) + " unread bytes at the end of the payload");
     }
     return m;
 }

@@ -57,7 +57,8 @@ inline AnyModel load_any(const std::string& path, const LoadOptions& options = {
 /// verified: FileInfo::checksum_verified is false).
 inline FileInfo inspect(const std::string& path, const Limits& limits = {}) {
     // Read the fixed prefix first to learn the header's length, then exactly the header.
-    const auto head = detail::FileBytes::read(path, limits.max_file_bytes, detail::binary_prefix_size);
+    const auto head =
+        detail::FileBytes::read(path, limits.max_file_bytes, detail::binary_prefix_size);
     if (head.size() == 0) throw Error(Errc::truncated, "empty file '" + path + "'");
     if (head.view()[0] != detail::binary_magic[0]) {
         const auto file = detail::FileBytes::read(path, limits.max_file_bytes);
@@ -70,7 +71,8 @@ inline FileInfo inspect(const std::string& path, const Limits& limits = {}) {
     }
     const std::uint64_t header_len = detail::get_u64(head.view(), 12);
     std::size_t want = detail::binary_prefix_size;
-    if (header_len <= head.file_size() - detail::binary_prefix_size) want += static_cast<std::size_t>(header_len);
+    if (header_len <= head.file_size() - detail::binary_prefix_size)
+        want += static_cast<std::size_t>(header_len);
     const auto prefix = detail::FileBytes::read(path, limits.max_file_bytes, want);
     return detail::guarded("inspecting", [&] {
         return detail::inspect_binary_prefix(prefix.view(), prefix.file_size(), limits);

@@ -30,8 +30,9 @@ inline constexpr std::string_view checksum_prefix = "xxh64:";
 /// with whitespace or field order.
 template <class Model>
 std::string encode_json(const Model& m, const Header& h) {
-    std::string checksum = std::string(checksum_prefix) +
-                           hex64(binary_body_checksum(m, h, format_version_major, format_version_minor));
+    std::string checksum =
+        std::string(checksum_prefix) +
+        hex64(binary_body_checksum(m, h, format_version_major, format_version_minor));
     std::string format = "brine";
     FormatVersion version{format_version_major, format_version_minor};
     std::string out;
@@ -58,8 +59,8 @@ public:
             throw Error(Errc::not_brine_file, "a JSON document without \"format\": \"brine\"");
         }
         if (format != "brine") {
-            throw Error(Errc::not_brine_file, "a JSON document with \"format\": \"" + format.substr(0, 64) +
-                                                  "\", expected \"brine\"");
+            throw Error(Errc::not_brine_file, "a JSON document with \"format\": \"" +
+                                                  format.substr(0, 64) + "\", expected \"brine\"");
         }
         ar_(cereal::make_nvp("format_version", version_));
         check_format_version(version_.major, version_.minor);
@@ -89,12 +90,13 @@ public:
         ar_(cereal::make_nvp("payload", m));
         ar_.finish();
 #if !defined(FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION)
-        const std::uint64_t computed = binary_body_checksum(m, header_, version_.major, version_.minor);
+        const std::uint64_t computed =
+            binary_body_checksum(m, header_, version_.major, version_.minor);
         if (computed != checksum_) {
-            throw Error(Errc::checksum_mismatch, "stored xxh64:" + hex64(checksum_) + ", computed xxh64:" +
-                                                     hex64(computed) +
-                                                     " from the decoded header and payload: the document "
-                                                     "was changed or damaged");
+            throw Error(Errc::checksum_mismatch,
+                        "stored xxh64:" + hex64(checksum_) + ", computed xxh64:" + hex64(computed) +
+                            " from the decoded header and payload: the document "
+                            "was changed or damaged");
         }
 #endif
         return m;
@@ -105,9 +107,12 @@ private:
         out = 0;
         for (char c : s) {
             int d;
-            if (c >= '0' && c <= '9') d = c - '0';
-            else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-            else return false;
+            if (c >= '0' && c <= '9')
+                d = c - '0';
+            else if (c >= 'a' && c <= 'f')
+                d = c - 'a' + 10;
+            else
+                return false;
             out = out << 4 | static_cast<std::uint64_t>(d);
         }
         return true;

@@ -18,7 +18,9 @@ namespace brine {
 /// file uses from its first bytes, never from its name.
 enum class Format { binary, json };
 
-constexpr const char* format_name(Format f) noexcept { return f == Format::json ? "json" : "binary"; }
+constexpr const char* format_name(Format f) noexcept {
+    return f == Format::json ? "json" : "binary";
+}
 
 /// Reference predictions: input rows and the outputs the model gave for them when it was saved.
 /// Outputs are predict_proba for classifiers, predict (one column) for regressors and transform
@@ -26,10 +28,10 @@ constexpr const char* format_name(Format f) noexcept { return f == Format::json 
 /// written by the same build (`build` equal), within `tolerance` (relative, with a floor of 1)
 /// otherwise.
 struct Reference {
-    RowMatrix inputs;       ///< n_rows x n_features
-    RowMatrix outputs;      ///< n_rows x n_outputs
-    double tolerance = 0;   ///< allowed |stored - computed| / max(1, |stored|) across builds
-    std::string build;      ///< the writing build: brine version, compiler, architecture
+    RowMatrix inputs;      ///< n_rows x n_features
+    RowMatrix outputs;     ///< n_rows x n_outputs
+    double tolerance = 0;  ///< allowed |stored - computed| / max(1, |stored|) across builds
+    std::string build;     ///< the writing build: brine version, compiler, architecture
 
     bool empty() const noexcept { return inputs.rows() == 0; }
     friend bool operator==(const Reference& a, const Reference& b) {
@@ -72,7 +74,7 @@ struct FileInfo {
     Metadata metadata;
     Reference reference;
     std::uint64_t file_size = 0;
-    std::uint64_t checksum = 0;    ///< stored XXH64
+    std::uint64_t checksum = 0;  ///< stored XXH64
     /// Whether inspect verified the checksum. Binary inspect reads only the header, so it cannot;
     /// JSON inspect parses the whole document and does.
     bool checksum_verified = false;

@@ -81,8 +81,9 @@ template <class Model>
 void check_reference(const Model& m, const Reference& r) {
     if (r.empty()) return;
     if (r.inputs.cols() != m.n_features() || r.outputs.rows() != r.inputs.rows()) {
-        throw Error(Errc::malformed, "reference block has inputs " + std::to_string(r.inputs.rows()) +
-                                         " x " + std::to_string(r.inputs.cols()) + " and outputs " +
+        throw Error(Errc::malformed, "reference block has inputs " +
+                                         std::to_string(r.inputs.rows()) + " x " +
+                                         std::to_string(r.inputs.cols()) + " and outputs " +
                                          std::to_string(r.outputs.rows()) + " x " +
                                          std::to_string(r.outputs.cols()) + " for a model with " +
                                          std::to_string(m.n_features()) + " features");
@@ -99,15 +100,19 @@ void check_reference(const Model& m, const Reference& r) {
     for (Eigen::Index i = 0; i < got.rows(); ++i) {
         for (Eigen::Index j = 0; j < got.cols(); ++j) {
             const double want = r.outputs(i, j), have = got(i, j);
-            const bool ok = exact ? same_bits(Eigen::Matrix<double, 1, 1>(want), Eigen::Matrix<double, 1, 1>(have))
-                                  : std::abs(want - have) <= r.tolerance * std::max(1.0, std::abs(want));
+            const bool ok =
+                exact ? same_bits(Eigen::Matrix<double, 1, 1>(want),
+                                  Eigen::Matrix<double, 1, 1>(have))
+                      : std::abs(want - have) <= r.tolerance * std::max(1.0, std::abs(want));
             if (!ok) {
                 char buf[160];
-                std::snprintf(buf, sizeof buf, "row %lld output %lld: stored %.17g, model gives %.17g",
+                std::snprintf(buf, sizeof buf,
+                              "row %lld output %lld: stored %.17g, model gives %.17g",
                               static_cast<long long>(i), static_cast<long long>(j), want, have);
                 throw Error(Errc::reference_mismatch,
-                            std::string(buf) + (exact ? " (same build: must be bit-identical)"
-                                                      : " (tolerance " + std::to_string(r.tolerance) + ")"));
+                            std::string(buf) +
+                                (exact ? " (same build: must be bit-identical)"
+                                       : " (tolerance " + std::to_string(r.tolerance) + ")"));
             }
         }
     }

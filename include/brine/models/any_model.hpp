@@ -37,12 +37,30 @@ constexpr std::string_view kind_name(ModelKind k) noexcept {
 /// Maps a model type to its kind; specialised for every built-in model.
 template <class Model>
 struct model_kind;
-template <> struct model_kind<LinearRegression> { static constexpr ModelKind value = ModelKind::linear_regression; };
-template <> struct model_kind<LogisticRegression> { static constexpr ModelKind value = ModelKind::logistic_regression; };
-template <> struct model_kind<DecisionTree> { static constexpr ModelKind value = ModelKind::decision_tree; };
-template <> struct model_kind<StandardScaler> { static constexpr ModelKind value = ModelKind::standard_scaler; };
-template <> struct model_kind<MinMaxScaler> { static constexpr ModelKind value = ModelKind::min_max_scaler; };
-template <> struct model_kind<Pipeline> { static constexpr ModelKind value = ModelKind::pipeline; };
+template <>
+struct model_kind<LinearRegression> {
+    static constexpr ModelKind value = ModelKind::linear_regression;
+};
+template <>
+struct model_kind<LogisticRegression> {
+    static constexpr ModelKind value = ModelKind::logistic_regression;
+};
+template <>
+struct model_kind<DecisionTree> {
+    static constexpr ModelKind value = ModelKind::decision_tree;
+};
+template <>
+struct model_kind<StandardScaler> {
+    static constexpr ModelKind value = ModelKind::standard_scaler;
+};
+template <>
+struct model_kind<MinMaxScaler> {
+    static constexpr ModelKind value = ModelKind::min_max_scaler;
+};
+template <>
+struct model_kind<Pipeline> {
+    static constexpr ModelKind value = ModelKind::pipeline;
+};
 template <class Model>
 inline constexpr ModelKind model_kind_v = model_kind<Model>::value;
 
@@ -61,7 +79,8 @@ public:
 
     /// The kind of the model held.
     ModelKind kind() const {
-        return std::visit([](const auto& m) { return model_kind_v<std::decay_t<decltype(m)>>; }, model_);
+        return std::visit([](const auto& m) { return model_kind_v<std::decay_t<decltype(m)>>; },
+                          model_);
     }
     /// Number of input features of the model held.
     Eigen::Index n_features() const {
@@ -76,9 +95,12 @@ public:
         return std::visit(
             [](const auto& m) {
                 using M = std::decay_t<decltype(m)>;
-                if constexpr (std::is_same_v<M, LogisticRegression>) return true;
-                else if constexpr (std::is_same_v<M, DecisionTree> || std::is_same_v<M, Pipeline>) return m.is_classifier();
-                else return false;
+                if constexpr (std::is_same_v<M, LogisticRegression>)
+                    return true;
+                else if constexpr (std::is_same_v<M, DecisionTree> || std::is_same_v<M, Pipeline>)
+                    return m.is_classifier();
+                else
+                    return false;
             },
             model_);
     }
@@ -88,7 +110,8 @@ public:
         return std::visit(
             [&](const auto& m) -> Eigen::VectorXd {
                 using M = std::decay_t<decltype(m)>;
-                if constexpr (std::is_same_v<M, StandardScaler> || std::is_same_v<M, MinMaxScaler>) {
+                if constexpr (std::is_same_v<M, StandardScaler> ||
+                              std::is_same_v<M, MinMaxScaler>) {
                     throw Error(Errc::invalid_argument,
                                 std::string("predict needs an estimator; this model is a ") +
                                     std::string(kind_name(model_kind_v<M>)) + ", use transform");
@@ -105,7 +128,8 @@ public:
         return std::visit(
             [&](const auto& m) -> double {
                 using M = std::decay_t<decltype(m)>;
-                if constexpr (std::is_same_v<M, StandardScaler> || std::is_same_v<M, MinMaxScaler>) {
+                if constexpr (std::is_same_v<M, StandardScaler> ||
+                              std::is_same_v<M, MinMaxScaler>) {
                     throw Error(Errc::invalid_argument,
                                 std::string("predict needs an estimator; this model is a ") +
                                     std::string(kind_name(model_kind_v<M>)) + ", use transform");
@@ -121,8 +145,8 @@ public:
         return std::visit(
             [&](const auto& m) -> Eigen::MatrixXd {
                 using M = std::decay_t<decltype(m)>;
-                if constexpr (std::is_same_v<M, LogisticRegression> || std::is_same_v<M, DecisionTree> ||
-                              std::is_same_v<M, Pipeline>) {
+                if constexpr (std::is_same_v<M, LogisticRegression> ||
+                              std::is_same_v<M, DecisionTree> || std::is_same_v<M, Pipeline>) {
                     return m.predict_proba(X);
                 } else {
                     throw Error(Errc::invalid_argument,
@@ -139,8 +163,8 @@ public:
         std::visit(
             [&](const auto& m) {
                 using M = std::decay_t<decltype(m)>;
-                if constexpr (std::is_same_v<M, LogisticRegression> || std::is_same_v<M, DecisionTree> ||
-                              std::is_same_v<M, Pipeline>) {
+                if constexpr (std::is_same_v<M, LogisticRegression> ||
+                              std::is_same_v<M, DecisionTree> || std::is_same_v<M, Pipeline>) {
                     m.predict_proba_one(x, out);
                 } else {
                     throw Error(Errc::invalid_argument,
@@ -156,21 +180,28 @@ public:
         return std::visit(
             [&](const auto& m) -> Eigen::MatrixXd {
                 using M = std::decay_t<decltype(m)>;
-                if constexpr (std::is_same_v<M, StandardScaler> || std::is_same_v<M, MinMaxScaler> ||
-                              std::is_same_v<M, Pipeline>) {
+                if constexpr (std::is_same_v<M, StandardScaler> ||
+                              std::is_same_v<M, MinMaxScaler> || std::is_same_v<M, Pipeline>) {
                     return m.transform(X);
                 } else {
-                    throw Error(Errc::invalid_argument,
-                                std::string("transform needs a scaler or pipeline; this model is a ") +
-                                    std::string(kind_name(model_kind_v<M>)));
+                    throw Error(
+                        Errc::invalid_argument,
+                        std::string("transform needs a scaler or pipeline; this model is a ") +
+                            std::string(kind_name(model_kind_v<M>)));
                 }
             },
             model_);
     }
 
     /// The model as type Model, or nullptr if it holds another kind.
-    template <class Model> const Model* get_if() const noexcept { return std::get_if<Model>(&model_); }
-    template <class Model> bool holds() const noexcept { return std::holds_alternative<Model>(model_); }
+    template <class Model>
+    const Model* get_if() const noexcept {
+        return std::get_if<Model>(&model_);
+    }
+    template <class Model>
+    bool holds() const noexcept {
+        return std::holds_alternative<Model>(model_);
+    }
     const Variant& variant() const noexcept { return model_; }
     Variant& variant() noexcept { return model_; }
 

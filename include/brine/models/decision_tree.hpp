@@ -77,7 +77,8 @@ struct DecisionTree {
         }
         const Eigen::Index n = n_nodes();
         if (n < 1) detail::invalid_model(name, "has no nodes");
-        if (n > std::numeric_limits<std::int32_t>::max()) detail::invalid_model(name, "too many nodes");
+        if (n > std::numeric_limits<std::int32_t>::max())
+            detail::invalid_model(name, "too many nodes");
         auto same_length = [&](Eigen::Index len, const char* field) {
             if (len != n) {
                 detail::invalid_model(name, std::string(field) + " has " + std::to_string(len) +
@@ -92,7 +93,8 @@ struct DecisionTree {
                                             std::to_string(n) + " nodes");
         }
         if (n_features_in < 1) {
-            detail::invalid_model(name, "n_features must be >= 1, is " + std::to_string(n_features_in));
+            detail::invalid_model(name,
+                                  "n_features must be >= 1, is " + std::to_string(n_features_in));
         }
         if (is_classifier()) {
             if (classes.size() < 2) {
@@ -114,8 +116,8 @@ struct DecisionTree {
         } else {
             if (classes.size() != 0) detail::invalid_model(name, "a regressor has no classes");
             if (value.cols() != 1) {
-                detail::invalid_model(name, "a regressor's value has 1 column, not " +
-                                                std::to_string(value.cols()));
+                detail::invalid_model(
+                    name, "a regressor's value has 1 column, not " + std::to_string(value.cols()));
             }
         }
         detail::require_finite(value, name, "value");
@@ -134,8 +136,8 @@ struct DecisionTree {
                 continue;
             }
             if (l == r) {
-                detail::invalid_model(name, at + " has node " + std::to_string(l) +
-                                                " as both children");
+                detail::invalid_model(name,
+                                      at + " has node " + std::to_string(l) + " as both children");
             }
             for (std::int32_t c : {l, r}) {
                 if (c <= i || c >= n) {
@@ -145,22 +147,22 @@ struct DecisionTree {
                 }
                 auto& seen = has_parent[static_cast<std::size_t>(c)];
                 if (seen) {
-                    detail::invalid_model(name, "node " + std::to_string(c) +
-                                                    " is the child of two nodes");
+                    detail::invalid_model(
+                        name, "node " + std::to_string(c) + " is the child of two nodes");
                 }
                 seen = 1;
             }
             if (feature(i) < 0 || feature(i) >= n_features_in) {
-                detail::invalid_model(name, at + " splits on feature " + std::to_string(feature(i)) +
-                                                ", expected 0 <= feature < " +
-                                                std::to_string(n_features_in));
+                detail::invalid_model(
+                    name, at + " splits on feature " + std::to_string(feature(i)) +
+                              ", expected 0 <= feature < " + std::to_string(n_features_in));
             }
             if (std::isnan(threshold(i))) detail::invalid_model(name, at + " has a NaN threshold");
         }
         for (Eigen::Index i = 1; i < n; ++i) {
             if (!has_parent[static_cast<std::size_t>(i)]) {
-                detail::invalid_model(name, "node " + std::to_string(i) +
-                                                " is unreachable (no parent)");
+                detail::invalid_model(name,
+                                      "node " + std::to_string(i) + " is unreachable (no parent)");
             }
         }
     }
@@ -257,7 +259,8 @@ private:
 
     void require_classifier() const {
         if (!is_classifier()) {
-            throw Error(Errc::invalid_argument, "predict_proba needs a classifier; this DecisionTree is a regressor");
+            throw Error(Errc::invalid_argument,
+                        "predict_proba needs a classifier; this DecisionTree is a regressor");
         }
     }
 

@@ -15,8 +15,8 @@ namespace brine {
 /// Eigen::VectorXd y = m.predict(X);
 /// ```
 struct LinearRegression {
-    RowMatrix coef;            ///< n_targets x n_features
-    Eigen::VectorXd intercept; ///< n_targets
+    RowMatrix coef;             ///< n_targets x n_features
+    Eigen::VectorXd intercept;  ///< n_targets
 
     LinearRegression() = default;
     /// One target: `coef` holds one weight per feature.
@@ -75,7 +75,9 @@ struct LinearRegression {
     friend bool operator==(const LinearRegression& a, const LinearRegression& b) {
         return detail::same_bits(a.coef, b.coef) && detail::same_bits(a.intercept, b.intercept);
     }
-    friend bool operator!=(const LinearRegression& a, const LinearRegression& b) { return !(a == b); }
+    friend bool operator!=(const LinearRegression& a, const LinearRegression& b) {
+        return !(a == b);
+    }
 
 private:
     void require_single_target() const {

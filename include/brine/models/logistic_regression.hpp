@@ -26,9 +26,9 @@ namespace brine {
 /// The batch functions use a matrix product and predict_one / predict_proba_one a dot product per
 /// row, so their probabilities agree to rounding, not always bit for bit.
 struct LogisticRegression {
-    RowMatrix coef;            ///< 1 x n_features (binary) or n_classes x n_features
-    Eigen::VectorXd intercept; ///< one per row of coef
-    Eigen::VectorXd classes;   ///< class labels, strictly increasing
+    RowMatrix coef;             ///< 1 x n_features (binary) or n_classes x n_features
+    Eigen::VectorXd intercept;  ///< one per row of coef
+    Eigen::VectorXd classes;    ///< class labels, strictly increasing
 
     LogisticRegression() = default;
     LogisticRegression(RowMatrix coef_, Eigen::VectorXd intercept_, Eigen::VectorXd classes_)
@@ -44,8 +44,8 @@ struct LogisticRegression {
     void validate() const {
         constexpr const char* name = "LogisticRegression";
         if (classes.size() < 2) {
-            detail::invalid_model(name, "needs at least 2 classes, has " +
-                                            std::to_string(classes.size()));
+            detail::invalid_model(
+                name, "needs at least 2 classes, has " + std::to_string(classes.size()));
         }
         detail::require_finite(classes, name, "classes");
         for (Eigen::Index k = 1; k < classes.size(); ++k) {
@@ -59,7 +59,8 @@ struct LogisticRegression {
         if (coef.rows() != rows || coef.cols() < 1) {
             detail::invalid_model(name, "coef is " + std::to_string(coef.rows()) + " x " +
                                             std::to_string(coef.cols()) + ", expected " +
-                                            std::to_string(rows) + " x n_features (n_features >= 1) for " +
+                                            std::to_string(rows) +
+                                            " x n_features (n_features >= 1) for " +
                                             std::to_string(classes.size()) + " classes");
         }
         if (intercept.size() != rows) {
@@ -117,7 +118,9 @@ struct LogisticRegression {
         return detail::same_bits(a.coef, b.coef) && detail::same_bits(a.intercept, b.intercept) &&
                detail::same_bits(a.classes, b.classes);
     }
-    friend bool operator!=(const LogisticRegression& a, const LogisticRegression& b) { return !(a == b); }
+    friend bool operator!=(const LogisticRegression& a, const LogisticRegression& b) {
+        return !(a == b);
+    }
 
     /// 1 / (1 + exp(-z)), computed without overflow for large |z|; sigmoid(+-inf) = 1 or 0.
     static double sigmoid(double z) noexcept {
@@ -160,7 +163,8 @@ private:
             // exp(s - top) would be inf - inf = NaN; the limit puts all mass on the top scores.
             Eigen::Index ties = 0;
             for (Eigen::Index k = 0; k < n; ++k) ties += s[k] == top ? 1 : 0;
-            for (Eigen::Index k = 0; k < n; ++k) p[k] = s[k] == top ? 1.0 / static_cast<double>(ties) : 0.0;
+            for (Eigen::Index k = 0; k < n; ++k)
+                p[k] = s[k] == top ? 1.0 / static_cast<double>(ties) : 0.0;
             return;
         }
         // Subtracting the largest score keeps every exp() in (0, 1]: no overflow for huge scores.

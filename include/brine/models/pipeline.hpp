@@ -33,7 +33,8 @@ struct Pipeline {
 
     /// Number of input features: the first step's, or the estimator's when there are no steps.
     Eigen::Index n_features() const {
-        if (!steps.empty()) return std::visit([](const auto& s) { return s.n_features(); }, steps.front());
+        if (!steps.empty())
+            return std::visit([](const auto& s) { return s.n_features(); }, steps.front());
         return std::visit([](const auto& e) { return e.n_features(); }, estimator);
     }
 
@@ -48,19 +49,23 @@ struct Pipeline {
     void validate() const {
         Eigen::Index width = -1;
         for (std::size_t i = 0; i < steps.size(); ++i) {
-            std::visit([&](const auto& s) { validate_part(s, "step " + std::to_string(i)); }, steps[i]);
-            const Eigen::Index w = std::visit([](const auto& s) { return s.n_features(); }, steps[i]);
+            std::visit([&](const auto& s) { validate_part(s, "step " + std::to_string(i)); },
+                       steps[i]);
+            const Eigen::Index w =
+                std::visit([](const auto& s) { return s.n_features(); }, steps[i]);
             check_width(width, w, "step " + std::to_string(i));
             width = w;
         }
         std::visit([&](const auto& e) { validate_part(e, "estimator"); }, estimator);
-        check_width(width, std::visit([](const auto& e) { return e.n_features(); }, estimator), "estimator");
+        check_width(width, std::visit([](const auto& e) { return e.n_features(); }, estimator),
+                    "estimator");
     }
 
     /// Number of classes of a classifying estimator (the width of predict_proba), else 0.
     Eigen::Index n_classes() const noexcept {
         if (const auto* l = std::get_if<LogisticRegression>(&estimator)) return l->n_classes();
-        if (const auto* t = std::get_if<DecisionTree>(&estimator)) return t->is_classifier() ? t->n_classes() : 0;
+        if (const auto* t = std::get_if<DecisionTree>(&estimator))
+            return t->is_classifier() ? t->n_classes() : 0;
         return 0;
     }
 
@@ -69,14 +74,16 @@ struct Pipeline {
     Eigen::MatrixXd transform(const MatrixRef& X) const {
         detail::check_columns(X.cols(), n_features(), "Pipeline");
         Eigen::MatrixXd Z = X;
-        for (const auto& s : steps) Z = std::visit([&](const auto& t) { return t.transform(Z); }, s);
+        for (const auto& s : steps)
+            Z = std::visit([&](const auto& t) { return t.transform(Z); }, s);
         return Z;
     }
 
     /// Predictions (values or class labels) for every row of X.
     /// Throws Errc::shape_mismatch unless X has n_features columns.
     Eigen::VectorXd predict(const MatrixRef& X) const {
-        if (steps.empty()) return std::visit([&](const auto& e) { return e.predict(X); }, estimator);
+        if (steps.empty())
+            return std::visit([&](const auto& e) { return e.predict(X); }, estimator);
         const Eigen::MatrixXd Z = transform(X);
         return std::visit([&](const auto& e) { return e.predict(Z); }, estimator);
     }
@@ -85,7 +92,8 @@ struct Pipeline {
     /// Throws Errc::shape_mismatch unless X has n_features columns.
     Eigen::MatrixXd predict_proba(const MatrixRef& X) const {
         require_classifier_estimator();
-        if (steps.empty()) return std::visit([&](const auto& e) { return proba_of(e, X); }, estimator);
+        if (steps.empty())
+            return std::visit([&](const auto& e) { return proba_of(e, X); }, estimator);
         const Eigen::MatrixXd Z = transform(X);
         return std::visit([&](const auto& e) { return proba_of(e, Z); }, estimator);
     }
@@ -95,7 +103,8 @@ struct Pipeline {
     /// not allocate. Throws Errc::shape_mismatch unless x has n_features entries.
     double predict_one(const RowRef& x) const {
         detail::check_columns(x.size(), n_features(), "Pipeline");
-        if (steps.empty()) return std::visit([&](const auto& e) { return e.predict_one(x); }, estimator);
+        if (steps.empty())
+            return std::visit([&](const auto& e) { return e.predict_one(x); }, estimator);
         double local[stack_width];
         const Eigen::Map<const Eigen::RowVectorXd> z = run_steps(x, local);
         return std::visit([&](const auto& e) { return e.predict_one(z); }, estimator);

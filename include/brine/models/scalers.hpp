@@ -29,7 +29,8 @@ struct StandardScaler {
         detail::require_finite(mean, name, "mean");
         detail::require_finite(scale, name, "scale");
         for (Eigen::Index i = 0; i < scale.size(); ++i) {
-            if (scale(i) == 0.0) detail::invalid_model(name, "scale[" + std::to_string(i) + "] is 0");
+            if (scale(i) == 0.0)
+                detail::invalid_model(name, "scale[" + std::to_string(i) + "] is 0");
         }
     }
 
@@ -78,7 +79,8 @@ struct MinMaxScaler {
 
     Eigen::MatrixXd transform(const MatrixRef& X) const {
         detail::check_columns(X.cols(), n_features(), "MinMaxScaler");
-        return (X.array().rowwise() * scale.transpose().array()).rowwise() + min.transpose().array();
+        return (X.array().rowwise() * scale.transpose().array()).rowwise() +
+               min.transpose().array();
     }
 
     void transform_one(const RowRef& x, double* out) const {

@@ -15,11 +15,11 @@ namespace brine {
 /// these and against the bytes that remain before anything is allocated. The defaults admit any
 /// model brine itself writes up to 4 GiB while keeping a hostile file from asking for more.
 struct Limits {
-    std::uint64_t max_file_bytes = std::uint64_t{1} << 32;   ///< whole file or buffer (4 GiB)
-    std::uint64_t max_elements = std::uint64_t{1} << 29;     ///< entries in one array (2^29)
-    std::uint64_t max_nodes = std::uint64_t{1} << 26;        ///< nodes of one tree
-    std::uint64_t max_string_length = std::uint64_t{1} << 20;///< bytes in one string (1 MiB)
-    std::uint32_t max_nesting = 64;                          ///< JSON nesting depth
+    std::uint64_t max_file_bytes = std::uint64_t{1} << 32;     ///< whole file or buffer (4 GiB)
+    std::uint64_t max_elements = std::uint64_t{1} << 29;       ///< entries in one array (2^29)
+    std::uint64_t max_nodes = std::uint64_t{1} << 26;          ///< nodes of one tree
+    std::uint64_t max_string_length = std::uint64_t{1} << 20;  ///< bytes in one string (1 MiB)
+    std::uint32_t max_nesting = 64;                            ///< JSON nesting depth
 };
 
 class BinaryOutputArchive;

@@ -14,7 +14,8 @@
 namespace brine::detail {
 
 template <class S>
-inline constexpr bool is_array_scalar_v = std::is_same_v<S, double> || std::is_same_v<S, std::int32_t>;
+inline constexpr bool is_array_scalar_v =
+    std::is_same_v<S, double> || std::is_same_v<S, std::int32_t>;
 
 template <class S, int R, int C, int O, int MR, int MC>
 constexpr bool stored_row_major() {
@@ -53,10 +54,11 @@ void CEREAL_LOAD_FUNCTION_NAME(Archive& ar, Eigen::Matrix<S, R, C, O, MR, MC>& m
     ar(make_nvp("rows", rows), make_nvp("cols", cols));
     if ((R != Eigen::Dynamic && rows != static_cast<std::uint64_t>(R)) ||
         (C != Eigen::Dynamic && cols != static_cast<std::uint64_t>(C))) {
-        ar.fail(brine::Errc::malformed, "array of shape " + std::to_string(rows) + " x " +
-                                            std::to_string(cols) + " where the field has shape " +
-                                            (R == Eigen::Dynamic ? std::string("n") : std::to_string(R)) + " x " +
-                                            (C == Eigen::Dynamic ? std::string("n") : std::to_string(C)));
+        ar.fail(brine::Errc::malformed,
+                "array of shape " + std::to_string(rows) + " x " + std::to_string(cols) +
+                    " where the field has shape " +
+                    (R == Eigen::Dynamic ? std::string("n") : std::to_string(R)) + " x " +
+                    (C == Eigen::Dynamic ? std::string("n") : std::to_string(C)));
     }
     std::uint64_t n = 0;
     if (brine::detail::mul_overflows(rows, cols, n) ||

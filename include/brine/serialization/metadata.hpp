@@ -78,7 +78,8 @@ struct KeyValues {
 
 template <class Archive>
 void serialize_provenance(Archive& ar, Provenance& p) {
-    ar(cereal::make_nvp("library_version", p.library_version), cereal::make_nvp("trainer", p.trainer),
+    ar(cereal::make_nvp("library_version", p.library_version),
+       cereal::make_nvp("trainer", p.trainer),
        cereal::make_nvp("options", KeyValues<std::string>{&p.options}),
        cereal::make_nvp("data_hash", p.data_hash), cereal::make_nvp("n_samples", p.n_samples),
        cereal::make_nvp("metrics", KeyValues<double>{&p.metrics}));
@@ -87,7 +88,9 @@ void serialize_provenance(Archive& ar, Provenance& p) {
 struct ProvenanceRef {
     Provenance* p;
     template <class Archive>
-    void serialize(Archive& ar) { serialize_provenance(ar, *p); }
+    void serialize(Archive& ar) {
+        serialize_provenance(ar, *p);
+    }
 };
 
 }  // namespace brine::detail

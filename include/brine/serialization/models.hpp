@@ -17,12 +17,30 @@ namespace brine {
 /// fields change; readers keep loading every older version (see docs/compatibility.md).
 template <class Model>
 struct schema_version;
-template <> struct schema_version<LinearRegression> { static constexpr std::uint32_t value = 1; };
-template <> struct schema_version<LogisticRegression> { static constexpr std::uint32_t value = 1; };
-template <> struct schema_version<DecisionTree> { static constexpr std::uint32_t value = 1; };
-template <> struct schema_version<StandardScaler> { static constexpr std::uint32_t value = 1; };
-template <> struct schema_version<MinMaxScaler> { static constexpr std::uint32_t value = 1; };
-template <> struct schema_version<Pipeline> { static constexpr std::uint32_t value = 1; };
+template <>
+struct schema_version<LinearRegression> {
+    static constexpr std::uint32_t value = 1;
+};
+template <>
+struct schema_version<LogisticRegression> {
+    static constexpr std::uint32_t value = 1;
+};
+template <>
+struct schema_version<DecisionTree> {
+    static constexpr std::uint32_t value = 1;
+};
+template <>
+struct schema_version<StandardScaler> {
+    static constexpr std::uint32_t value = 1;
+};
+template <>
+struct schema_version<MinMaxScaler> {
+    static constexpr std::uint32_t value = 1;
+};
+template <>
+struct schema_version<Pipeline> {
+    static constexpr std::uint32_t value = 1;
+};
 template <class Model>
 inline constexpr std::uint32_t schema_version_v = schema_version<Model>::value;
 
@@ -41,8 +59,9 @@ inline std::uint32_t current_schema_version(ModelKind kind) {
 
 /// The kind with the given stable name, if any.
 inline bool kind_from_name(std::string_view name, ModelKind& out) noexcept {
-    for (auto k : {ModelKind::linear_regression, ModelKind::logistic_regression, ModelKind::decision_tree,
-                   ModelKind::standard_scaler, ModelKind::min_max_scaler, ModelKind::pipeline}) {
+    for (auto k :
+         {ModelKind::linear_regression, ModelKind::logistic_regression, ModelKind::decision_tree,
+          ModelKind::standard_scaler, ModelKind::min_max_scaler, ModelKind::pipeline}) {
         if (kind_name(k) == name) {
             out = k;
             return true;
@@ -55,7 +74,8 @@ namespace detail {
 
 inline std::string unsupported_schema_message(ModelKind kind, std::uint32_t found) {
     return std::string(kind_name(kind)) + " schema version " + std::to_string(found) +
-           ", this build of brine reads versions 1 to " + std::to_string(current_schema_version(kind));
+           ", this build of brine reads versions 1 to " +
+           std::to_string(current_schema_version(kind));
 }
 
 /// Every model object starts with its schema version: written as the current one, checked on load.
@@ -79,7 +99,9 @@ struct KindSlot {
     template <class Archive>
     void save(Archive& ar) const {
         std::string kind = std::visit(
-            [](const auto& m) { return std::string(kind_name(model_kind_v<std::decay_t<decltype(m)>>)); },
+            [](const auto& m) {
+                return std::string(kind_name(model_kind_v<std::decay_t<decltype(m)>>));
+            },
             *value);
         ar(cereal::make_nvp("kind", kind));
         std::visit([&](const auto& m) { ar(cereal::make_nvp("model", m)); }, *value);
@@ -189,7 +211,8 @@ void load(Archive& ar, DecisionTree& t) {
     } else if (task == "regression") {
         t.task = DecisionTree::Task::regression;
     } else {
-        ar.fail(Errc::malformed, "tree task '" + task + "', expected 'classification' or 'regression'");
+        ar.fail(Errc::malformed,
+                "tree task '" + task + "', expected 'classification' or 'regression'");
     }
     ar(cereal::make_nvp("n_features", t.n_features_in), cereal::make_nvp("n_nodes", n_nodes));
     if (n_nodes > ar.limits().max_nodes) {

@@ -97,11 +97,12 @@ EncodedLabels encode_labels(const Eigen::MatrixBase<DY>& y, const char* fn) {
                         "); a classifier needs at least 2 classes");
     }
     EncodedLabels out;
-    out.classes = Eigen::Map<const Eigen::VectorXd>(sorted.data(), static_cast<Eigen::Index>(sorted.size()));
+    out.classes =
+        Eigen::Map<const Eigen::VectorXd>(sorted.data(), static_cast<Eigen::Index>(sorted.size()));
     out.index.resize(static_cast<std::size_t>(y.size()));
     for (Eigen::Index i = 0; i < y.size(); ++i) {
-        out.index[static_cast<std::size_t>(i)] = static_cast<int>(
-            std::lower_bound(sorted.begin(), sorted.end(), y(i)) - sorted.begin());
+        out.index[static_cast<std::size_t>(i)] =
+            static_cast<int>(std::lower_bound(sorted.begin(), sorted.end(), y(i)) - sorted.begin());
     }
     return out;
 }

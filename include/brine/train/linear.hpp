@@ -23,7 +23,8 @@ struct LinearOptions {
 
     /// Every option and its value as text, for provenance records.
     OptionList describe() const {
-        return {{"l2", detail::number_text(l2)}, {"fit_intercept", detail::bool_text(fit_intercept)}};
+        return {{"l2", detail::number_text(l2)},
+                {"fit_intercept", detail::bool_text(fit_intercept)}};
     }
 
     /// Throws Error(Errc::invalid_argument) when l2 is negative or not finite.
@@ -40,9 +41,10 @@ struct LinearOptions {
 /// intercept) and the least-squares problem is solved through the SVD, so a rank-deficient X
 /// gives the minimum-norm weights with numpy.linalg.lstsq's rank cutoff (singular values below
 /// eps * max(n, d) times the largest are zero). scikit-learn's LinearRegression agrees on
-/// full-rank X; on X that is rank-deficient up to rounding it does not cut and its weights blow up. With `l2 = alpha > 0` it minimises ||Y - X W^T - b||^2 + alpha ||W||^2
-/// (scikit-learn's Ridge), solved as the least-squares problem [Xc; sqrt(alpha) I] W^T = [Yc; 0],
-/// which avoids squaring the condition number as the normal equations would.
+/// full-rank X; on X that is rank-deficient up to rounding it does not cut and its weights blow up.
+/// With `l2 = alpha > 0` it minimises ||Y - X W^T - b||^2 + alpha ||W||^2 (scikit-learn's Ridge),
+/// solved as the least-squares problem [Xc; sqrt(alpha) I] W^T = [Yc; 0], which avoids squaring the
+/// condition number as the normal equations would.
 ///
 /// Throws Error(Errc::invalid_argument) for an empty X, a row count that differs from Y's, a
 /// non-finite entry (named by row and column) or invalid options.
@@ -54,7 +56,8 @@ struct LinearOptions {
 /// brine::LinearRegression model = brine::train::linear_regression(X, y, options);
 /// ```
 template <class DX, class DY>
-LinearRegression linear_regression(const Eigen::MatrixBase<DX>& X_in, const Eigen::MatrixBase<DY>& Y_in,
+LinearRegression linear_regression(const Eigen::MatrixBase<DX>& X_in,
+                                   const Eigen::MatrixBase<DY>& Y_in,
                                    const LinearOptions& options = {}) {
     constexpr const char* fn = "linear_regression";
     // Views without a copy when the inputs are already plain column-major storage.
@@ -80,7 +83,8 @@ LinearRegression linear_regression(const Eigen::MatrixBase<DX>& X_in, const Eige
         // default cutoff. (scipy's lstsq, which scikit-learn calls, keeps them and returns huge
         // weights when a column is a sum of others up to rounding.)
         Eigen::BDCSVD<Eigen::MatrixXd> svd(Xc, Eigen::ComputeThinU | Eigen::ComputeThinV);
-        svd.setThreshold(std::numeric_limits<double>::epsilon() * static_cast<double>(std::max(n, d)));
+        svd.setThreshold(std::numeric_limits<double>::epsilon() *
+                         static_cast<double>(std::max(n, d)));
         W = svd.solve(Yc);
     } else {
         Eigen::MatrixXd A(n + d, d);

@@ -1,5 +1,5 @@
-// brine::train::logistic_regression: L2-penalised logistic regression as scikit-learn's lbfgs solver fits it.
-// SPDX-License-Identifier: MIT
+// brine::train::logistic_regression: L2-penalised logistic regression as scikit-learn's lbfgs
+// solver fits it. SPDX-License-Identifier: MIT
 #pragma once
 
 #include <Eigen/Dense>
@@ -40,17 +40,18 @@ struct LogisticOptions {
         if (!(std::isfinite(tol) && tol >= 0.0)) {
             detail::invalid(fn, "tol must be finite and >= 0, is " + detail::number_text(tol));
         }
-        if (max_iter < 1) detail::invalid(fn, "max_iter must be >= 1, is " + std::to_string(max_iter));
+        if (max_iter < 1)
+            detail::invalid(fn, "max_iter must be >= 1, is " + std::to_string(max_iter));
     }
 };
 
 /// How an iterative fit ended. Not converging is not an error: the model of the last iterate is
 /// returned, and this report says how far it is from the optimum.
 struct FitReport {
-    bool converged = false;     ///< the gradient test of LogisticOptions::tol was met
-    int iterations = 0;         ///< L-BFGS iterations run
-    double gradient = 0.0;      ///< final max |gradient| / (C * n_samples), compare with tol
-    double objective = 0.0;     ///< final C * sum log-loss + 0.5 * ||coef||^2
+    bool converged = false;  ///< the gradient test of LogisticOptions::tol was met
+    int iterations = 0;      ///< L-BFGS iterations run
+    double gradient = 0.0;   ///< final max |gradient| / (C * n_samples), compare with tol
+    double objective = 0.0;  ///< final C * sum log-loss + 0.5 * ||coef||^2
 };
 
 namespace detail {
@@ -71,7 +72,8 @@ public:
     double evaluate(const Eigen::MatrixXd& theta, Eigen::MatrixXd& grad) const {
         const Eigen::Index n = X_.rows(), d = X_.cols();
         // Row-major: the loop below works on one sample's scores at a time.
-        Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> Z = X_ * theta.topRows(d);
+        Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> Z =
+            X_ * theta.topRows(d);
         Z.rowwise() += theta.row(d);
         double loss = 0.0;
         // Z becomes dloss/dZ in place.
@@ -229,7 +231,8 @@ inline LogisticRegression logistic_regression(const Eigen::Ref<const Eigen::Matr
 
     RowMatrix coef = theta.topRows(d).transpose();
     Eigen::VectorXd intercept = theta.row(d).transpose();
-    if (rows > 1) intercept.array() -= intercept.mean();  // same probabilities; scikit-learn's convention
+    if (rows > 1)
+        intercept.array() -= intercept.mean();  // same probabilities; scikit-learn's convention
     return LogisticRegression(std::move(coef), std::move(intercept), labels.classes);
 }
 

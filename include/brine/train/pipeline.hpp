@@ -30,9 +30,11 @@ struct PipelineOptions {
         OptionList out;
         for (std::size_t i = 0; i < steps.size(); ++i) {
             const std::string prefix = "steps[" + std::to_string(i) + "]";
-            std::visit([&](const auto& o) { append(out, prefix, kind_of(o), o.describe()); }, steps[i]);
+            std::visit([&](const auto& o) { append(out, prefix, kind_of(o), o.describe()); },
+                       steps[i]);
         }
-        std::visit([&](const auto& o) { append(out, "estimator", kind_of(o), o.describe()); }, estimator);
+        std::visit([&](const auto& o) { append(out, "estimator", kind_of(o), o.describe()); },
+                   estimator);
         return out;
     }
 
@@ -45,7 +47,8 @@ struct PipelineOptions {
     static const char* kind_of(const TreeRegressorOptions&) { return "decision_tree_regressor"; }
 
 private:
-    static void append(OptionList& out, const std::string& prefix, const char* kind, const OptionList& own) {
+    static void append(OptionList& out, const std::string& prefix, const char* kind,
+                       const OptionList& own) {
         out.emplace_back(prefix, kind);
         for (const auto& [name, value] : own) out.emplace_back(prefix + "." + name, value);
     }
@@ -61,7 +64,8 @@ private:
 ///
 /// Throws what the step and estimator functions throw (Error(Errc::invalid_argument)); every
 /// option is validated before anything is fitted.
-inline Pipeline pipeline(const Eigen::Ref<const Eigen::MatrixXd>& X, const Eigen::Ref<const Eigen::VectorXd>& y,
+inline Pipeline pipeline(const Eigen::Ref<const Eigen::MatrixXd>& X,
+                         const Eigen::Ref<const Eigen::VectorXd>& y,
                          const PipelineOptions& options) {
     for (const auto& step : options.steps) {
         std::visit([](const auto& o) { o.validate(PipelineOptions::kind_of(o)); }, step);
@@ -74,8 +78,10 @@ inline Pipeline pipeline(const Eigen::Ref<const Eigen::MatrixXd>& X, const Eigen
         Transform t = std::visit(
             [&](const auto& o) -> Transform {
                 using O = std::decay_t<decltype(o)>;
-                if constexpr (std::is_same_v<O, StandardScalerOptions>) return standard_scaler(Z, o);
-                else return min_max_scaler(Z, o);
+                if constexpr (std::is_same_v<O, StandardScalerOptions>)
+                    return standard_scaler(Z, o);
+                else
+                    return min_max_scaler(Z, o);
             },
             step);
         Z = std::visit([&](const auto& s) { return s.transform(Z); }, t);
@@ -84,10 +90,14 @@ inline Pipeline pipeline(const Eigen::Ref<const Eigen::MatrixXd>& X, const Eigen
     Estimator estimator = std::visit(
         [&](const auto& o) -> Estimator {
             using O = std::decay_t<decltype(o)>;
-            if constexpr (std::is_same_v<O, LinearOptions>) return linear_regression(Z, y, o);
-            else if constexpr (std::is_same_v<O, LogisticOptions>) return logistic_regression(Z, y, o);
-            else if constexpr (std::is_same_v<O, TreeClassifierOptions>) return decision_tree_classifier(Z, y, o);
-            else return decision_tree_regressor(Z, y, o);
+            if constexpr (std::is_same_v<O, LinearOptions>)
+                return linear_regression(Z, y, o);
+            else if constexpr (std::is_same_v<O, LogisticOptions>)
+                return logistic_regression(Z, y, o);
+            else if constexpr (std::is_same_v<O, TreeClassifierOptions>)
+                return decision_tree_classifier(Z, y, o);
+            else
+                return decision_tree_regressor(Z, y, o);
         },
         options.estimator);
     return Pipeline(std::move(steps), std::move(estimator));
@@ -95,8 +105,9 @@ inline Pipeline pipeline(const Eigen::Ref<const Eigen::MatrixXd>& X, const Eigen
 
 /// The same, with the steps and the estimator given separately:
 /// `pipeline(X, y, {StandardScalerOptions{}}, LogisticOptions{})`.
-inline Pipeline pipeline(const Eigen::Ref<const Eigen::MatrixXd>& X, const Eigen::Ref<const Eigen::VectorXd>& y,
-                         std::vector<StepOptions> steps, EstimatorOptions estimator) {
+inline Pipeline pipeline(const Eigen::Ref<const Eigen::MatrixXd>& X,
+                         const Eigen::Ref<const Eigen::VectorXd>& y, std::vector<StepOptions> steps,
+                         EstimatorOptions estimator) {
     return pipeline(X, y, PipelineOptions{std::move(steps), std::move(estimator)});
 }
 

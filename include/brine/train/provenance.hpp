@@ -49,15 +49,19 @@ namespace detail {
 
 template <class Model>
 bool predicts_classes(const Model& m) {
-    if constexpr (std::is_same_v<Model, LogisticRegression>) return true;
-    else if constexpr (std::is_same_v<Model, LinearRegression>) return false;
-    else return m.is_classifier();
+    if constexpr (std::is_same_v<Model, LogisticRegression>)
+        return true;
+    else if constexpr (std::is_same_v<Model, LinearRegression>)
+        return false;
+    else
+        return m.is_classifier();
 }
 
 template <class Model>
 std::string trainer_name(const Model& m) {
     if constexpr (std::is_same_v<Model, DecisionTree>) {
-        return m.is_classifier() ? "brine::train::decision_tree_classifier" : "brine::train::decision_tree_regressor";
+        return m.is_classifier() ? "brine::train::decision_tree_classifier"
+                                 : "brine::train::decision_tree_regressor";
     } else {
         return "brine::train::" + std::string(kind_name(model_kind_v<Model>));
     }
@@ -69,8 +73,9 @@ std::string trainer_name(const Model& m) {
 /// library version, trainer, the options as text, the data hash, the number of samples and
 /// training metrics — accuracy for classifiers, r2 and mse for regressors.
 template <class Options, class Model>
-Provenance provenance(const Eigen::Ref<const Eigen::MatrixXd>& X, const Eigen::Ref<const Eigen::VectorXd>& y,
-                      const Options& options, const Model& model) {
+Provenance provenance(const Eigen::Ref<const Eigen::MatrixXd>& X,
+                      const Eigen::Ref<const Eigen::VectorXd>& y, const Options& options,
+                      const Model& model) {
     Provenance p;
     p.library_version = library_version_string;
     p.trainer = detail::trainer_name(model);

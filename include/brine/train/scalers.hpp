@@ -1,5 +1,5 @@
-// brine::train::standard_scaler and min_max_scaler: per-feature statistics as scikit-learn computes them.
-// SPDX-License-Identifier: MIT
+// brine::train::standard_scaler and min_max_scaler: per-feature statistics as scikit-learn computes
+// them. SPDX-License-Identifier: MIT
 #pragma once
 
 #include "brine/models/scalers.hpp"

@@ -1,5 +1,5 @@
-// brine::train::decision_tree_classifier and decision_tree_regressor: CART trees as scikit-learn grows them.
-// SPDX-License-Identifier: MIT
+// brine::train::decision_tree_classifier and decision_tree_regressor: CART trees as scikit-learn
+// grows them. SPDX-License-Identifier: MIT
 #pragma once
 
 #include <numeric>
@@ -32,13 +32,16 @@ struct TreeOptions {
     /// min_samples_split >= 2 and min_samples_leaf >= 1.
     void validate(const char* fn = "decision_tree") const {
         if (max_depth && *max_depth < 1) {
-            detail::invalid(fn, "max_depth must be >= 1 when set, is " + std::to_string(*max_depth));
+            detail::invalid(fn,
+                            "max_depth must be >= 1 when set, is " + std::to_string(*max_depth));
         }
         if (min_samples_split < 2) {
-            detail::invalid(fn, "min_samples_split must be >= 2, is " + std::to_string(min_samples_split));
+            detail::invalid(
+                fn, "min_samples_split must be >= 2, is " + std::to_string(min_samples_split));
         }
         if (min_samples_leaf < 1) {
-            detail::invalid(fn, "min_samples_leaf must be >= 1, is " + std::to_string(min_samples_leaf));
+            detail::invalid(
+                fn, "min_samples_leaf must be >= 1, is " + std::to_string(min_samples_leaf));
         }
     }
 };
@@ -62,7 +65,11 @@ public:
 
     TreeGrower(const Eigen::Ref<const Eigen::MatrixXd>& X, const TreeOptions& options,
                std::vector<int> label, Eigen::Index n_classes, const double* target)
-        : X_(X), options_(options), label_(std::move(label)), n_classes_(n_classes), target_(target) {}
+        : X_(X),
+          options_(options),
+          label_(std::move(label)),
+          n_classes_(n_classes),
+          target_(target) {}
 
     DecisionTree grow() {
         const Eigen::Index n = X_.rows(), d = X_.cols();
@@ -83,7 +90,8 @@ public:
             const Pending p = stack.back();
             stack.pop_back();
             const auto id = static_cast<std::int32_t>(left_.size());
-            if (p.parent >= 0) (p.is_left ? left_ : right_)[static_cast<std::size_t>(p.parent)] = id;
+            if (p.parent >= 0)
+                (p.is_left ? left_ : right_)[static_cast<std::size_t>(p.parent)] = id;
             const double impurity = add_node(p.start, p.end);
 
             const Eigen::Index count = p.end - p.start;
@@ -131,8 +139,10 @@ private:
 
     void presort() {
         const Eigen::Index n = X_.rows(), d = X_.cols();
-        order_.assign(static_cast<std::size_t>(d), std::vector<std::int32_t>(static_cast<std::size_t>(n)));
-        sorted_.assign(static_cast<std::size_t>(d), std::vector<double>(static_cast<std::size_t>(n)));
+        order_.assign(static_cast<std::size_t>(d),
+                      std::vector<std::int32_t>(static_cast<std::size_t>(n)));
+        sorted_.assign(static_cast<std::size_t>(d),
+                       std::vector<double>(static_cast<std::size_t>(n)));
         for (Eigen::Index f = 0; f < d; ++f) {
             auto& order = order_[static_cast<std::size_t>(f)];
             std::iota(order.begin(), order.end(), 0);
@@ -142,7 +152,8 @@ private:
                 return col[a] < col[b] || (col[a] == col[b] && a < b);
             });
             auto& sorted = sorted_[static_cast<std::size_t>(f)];
-            for (Eigen::Index i = 0; i < n; ++i) sorted[static_cast<std::size_t>(i)] = col[order[static_cast<std::size_t>(i)]];
+            for (Eigen::Index i = 0; i < n; ++i)
+                sorted[static_cast<std::size_t>(i)] = col[order[static_cast<std::size_t>(i)]];
         }
     }
 
@@ -156,7 +167,9 @@ private:
         const double count = static_cast<double>(end - start);
         if (classifier()) {
             std::vector<double> counts(static_cast<std::size_t>(n_classes_), 0.0);
-            for (Eigen::Index i = start; i < end; ++i) counts[static_cast<std::size_t>(label_[static_cast<std::size_t>(order[static_cast<std::size_t>(i)])])] += 1.0;
+            for (Eigen::Index i = start; i < end; ++i)
+                counts[static_cast<std::size_t>(
+                    label_[static_cast<std::size_t>(order[static_cast<std::size_t>(i)])])] += 1.0;
             double squares = 0.0;
             for (double c : counts) {
                 squares += c * c;
@@ -184,11 +197,14 @@ private:
         double best_proxy = -std::numeric_limits<double>::infinity();
         std::vector<double> left_counts, right_counts;
         double total_counts_sq = 0.0, total_sum = 0.0;
-        std::vector<double> total_counts(static_cast<std::size_t>(classifier() ? n_classes_ : 0), 0.0);
+        std::vector<double> total_counts(static_cast<std::size_t>(classifier() ? n_classes_ : 0),
+                                         0.0);
         for (Eigen::Index i = start; i < end; ++i) {
             const std::int32_t s = order_[0][static_cast<std::size_t>(i)];
-            if (classifier()) total_counts[static_cast<std::size_t>(label_[static_cast<std::size_t>(s)])] += 1.0;
-            else total_sum += target_[s];
+            if (classifier())
+                total_counts[static_cast<std::size_t>(label_[static_cast<std::size_t>(s)])] += 1.0;
+            else
+                total_sum += target_[s];
         }
         for (double c : total_counts) total_counts_sq += c * c;
 
@@ -230,8 +246,8 @@ private:
                     best_proxy = proxy;
                     best.feature = static_cast<std::int32_t>(f);
                     best.position = i;
-                    // Halves are summed so huge values cannot overflow; a midpoint that rounds up to
-                    // the upper value would send that value left, so the lower value is used.
+                    // Halves are summed so huge values cannot overflow; a midpoint that rounds up
+                    // to the upper value would send that value left, so the lower value is used.
                     double t = x[i - 1] / 2.0 + x[i] / 2.0;
                     if (t == x[i] || std::isinf(t)) t = x[i - 1];
                     best.threshold = t;
@@ -245,7 +261,8 @@ private:
     void partition(Eigen::Index start, Eigen::Index end, const Split& split) {
         const auto& chosen = order_[static_cast<std::size_t>(split.feature)];
         for (Eigen::Index i = start; i < end; ++i) {
-            left_flag_[static_cast<std::size_t>(chosen[static_cast<std::size_t>(i)])] = i < start + split.position;
+            left_flag_[static_cast<std::size_t>(chosen[static_cast<std::size_t>(i)])] =
+                i < start + split.position;
         }
         for (std::size_t f = 0; f < order_.size(); ++f) {
             if (f == static_cast<std::size_t>(split.feature)) continue;  // already in place
@@ -315,7 +332,8 @@ inline DecisionTree decision_tree_classifier(const Eigen::Ref<const Eigen::Matri
     detail::EncodedLabels labels = detail::encode_labels(y, fn);
     if (X.rows() > std::numeric_limits<std::int32_t>::max()) detail::invalid(fn, "too many rows");
     const Eigen::Index n_classes = labels.classes.size();
-    DecisionTree t = detail::TreeGrower(X, options, std::move(labels.index), n_classes, nullptr).grow();
+    DecisionTree t =
+        detail::TreeGrower(X, options, std::move(labels.index), n_classes, nullptr).grow();
     t.classes = std::move(labels.classes);
     return t;
 }
