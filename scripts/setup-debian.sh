@@ -7,7 +7,8 @@
 # Runs apt-get as root, or through sudo for other users. Prints nothing when all is present.
 set -euo pipefail
 
-packages=(build-essential cmake libcereal-dev rapidjson-dev libeigen3-dev catch2)
+# python3 runs the independent reader of the golden files (tests/golden/check_golden.py).
+packages=(build-essential cmake libcereal-dev rapidjson-dev libeigen3-dev catch2 python3)
 ci_tools=${BRINE_SETUP_CI:-0}
 for arg in "$@"; do
     case $arg in
