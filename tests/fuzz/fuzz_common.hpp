@@ -1,0 +1,82 @@
+// What every brine fuzz harness shares: small load limits, the probe rows and the "a loaded model
+// must predict" check.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <brine/brine.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string_view>
+
+namespace brine_fuzz {
+
+/// Limits far below the defaults, so that a fuzzer input cannot make a load legitimately allocate
+/// more than a few MiB: anything bigger (or an rss/malloc limit hit) is then a real finding.
+inline brine::LoadOptions load_options() {
+    brine::LoadOptions o;
+    o.max_file_bytes = std::uint64_t{1} << 20;
+    o.max_elements = std::uint64_t{1} << 16;
+    o.max_nodes = std::uint64_t{1} << 14;
+    o.max_string_length = std::uint64_t{1} << 12;
+    o.max_nesting = 32;
+    return o;
+}
+
+inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
+    return {reinterpret_cast<const char*>(data), size};
+}
+
+/// Two rows of n_features values: ordinary numbers of both signs, then the values that reach a
+/// model's edge cases (NaN goes right in a tree; ±inf and huge values saturate the sigmoid).
+inline Eigen::MatrixXd probe_rows(Eigen::Index n_features) {
+    Eigen::MatrixXd x(2, n_features);
+    constexpr double edge[] = {std::numeric_limits<double>::quiet_NaN(),
+                               std::numeric_limits<double>::infinity(),
+                               -std::numeric_limits<double>::infinity(),
+                               1e308,
+                               -0.0,
+                               5e-324};
+    for (Eigen::Index j = 0; j < n_features; ++j) {
+        x(0, j) = 0.75 * static_cast<double>(j % 5) - 1.5;
+        x(1, j) = edge[j % 6];
+    }
+    return x;
+}
+
+/// A model that loaded has passed validate(), so every prediction path must run on rows of the
+/// right width without throwing: an exception escaping here is a finding (the caller traps).
+inline void exercise(const brine::AnyModel& m) {
+    const Eigen::Index n = m.n_features();
+    const Eigen::MatrixXd x = probe_rows(n);
+    const brine::ModelKind kind = m.kind();
+    if (kind == brine::ModelKind::standard_scaler || kind == brine::ModelKind::min_max_scaler) {
+        const Eigen::MatrixXd t = m.transform(x);
+        if (t.rows() != x.rows() || t.cols() != n) __builtin_trap();
+        return;
+    }
+    const brine::LinearRegression* linear = m.get_if<brine::LinearRegression>();
+    const brine::Pipeline* pipeline = m.get_if<brine::Pipeline>();
+    if (pipeline != nullptr) linear = std::get_if<brine::LinearRegression>(&pipeline->estimator);
+    if (linear != nullptr && linear->n_targets() > 1) {
+        // Several targets: predict() refuses by design (Errc::invalid_argument), so the
+        // multi-target path is exercised instead.
+        const Eigen::MatrixXd z = pipeline != nullptr ? pipeline->transform(x) : Eigen::MatrixXd(x);
+        const Eigen::MatrixXd y = linear->predict_targets(z);
+        if (y.rows() != x.rows() || y.cols() != linear->n_targets()) __builtin_trap();
+        return;
+    }
+    const Eigen::VectorXd p = m.predict(x);
+    if (p.size() != x.rows()) __builtin_trap();
+    (void)m.predict_one(x.row(0));
+    (void)m.predict_one(x.row(1));
+    if (m.is_classifier()) {
+        const Eigen::MatrixXd proba = m.predict_proba(x);
+        if (proba.rows() != x.rows() || proba.cols() < 2) __builtin_trap();
+        Eigen::VectorXd one(proba.cols());
+        m.predict_proba_one(x.row(0), one.data());
+    }
+}
+
+}  // namespace brine_fuzz
