@@ -7,8 +7,8 @@
 
 #include <algorithm>
 #include <cstring>
-#include <memory>
 #include <limits>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -48,7 +48,10 @@ class ByteBuffer {
 public:
     /// Extends the buffer by n bytes and returns where they start.
     char* grow(std::size_t n) {
-        if (n > cap_ - size_) reserve(std::max({size_ + n, cap_ * 2, std::size_t{256}}));
+        // Slack after a large write keeps the small fields that follow a big array from forcing
+        // another copy of it; untouched slack costs no page faults.
+        if (n > cap_ - size_)
+            reserve(std::max({size_ + n + (size_ + n) / 16 + 4096, cap_ * 2, std::size_t{256}}));
         char* p = data_.get() + size_;
         size_ += n;
         return p;
@@ -73,15 +76,19 @@ private:
 
 }  // namespace detail
 
-/// Writes brine's binary encoding into a std::string or a detail::ByteBuffer. Names of name-value pairs are not written:
-/// the field order is the layout. Integers and floats are fixed-width little-endian, sizes are
-/// u64, strings are a u64 byte count then the bytes, arrays are their elements back to back.
-class BinaryOutputArchive : public cereal::OutputArchive<BinaryOutputArchive, cereal::AllowEmptyClassElision> {
+/// Writes brine's binary encoding into a std::string or a detail::ByteBuffer. Names of name-value
+/// pairs are not written: the field order is the layout. Integers and floats are fixed-width
+/// little-endian, sizes are u64, strings are a u64 byte count then the bytes, arrays are their
+/// elements back to back.
+class BinaryOutputArchive
+    : public cereal::OutputArchive<BinaryOutputArchive, cereal::AllowEmptyClassElision> {
 public:
     explicit BinaryOutputArchive(std::string& out)
-        : cereal::OutputArchive<BinaryOutputArchive, cereal::AllowEmptyClassElision>(this), string_(&out) {}
+        : cereal::OutputArchive<BinaryOutputArchive, cereal::AllowEmptyClassElision>(this),
+          string_(&out) {}
     explicit BinaryOutputArchive(detail::ByteBuffer& out)
-        : cereal::OutputArchive<BinaryOutputArchive, cereal::AllowEmptyClassElision>(this), buffer_(&out) {}
+        : cereal::OutputArchive<BinaryOutputArchive, cereal::AllowEmptyClassElision>(this),
+          buffer_(&out) {}
 
     template <class T>
     void write_scalar(T v) {
@@ -117,12 +124,15 @@ private:
 /// Reads brine's binary encoding from a byte range it does not own. Every read is bounds-checked
 /// and every length is compared with the bytes left and with the Limits before anything is
 /// allocated; failures are brine::Error with the field name and byte offset.
-class BinaryInputArchive : public cereal::InputArchive<BinaryInputArchive, cereal::AllowEmptyClassElision> {
+class BinaryInputArchive
+    : public cereal::InputArchive<BinaryInputArchive, cereal::AllowEmptyClassElision> {
 public:
     /// `base_offset` is the position of `bytes` inside the file, so messages give file offsets.
     BinaryInputArchive(std::string_view bytes, const Limits& limits, std::uint64_t base_offset = 0)
         : cereal::InputArchive<BinaryInputArchive, cereal::AllowEmptyClassElision>(this),
-          bytes_(bytes), limits_(limits), base_(base_offset) {}
+          bytes_(bytes),
+          limits_(limits),
+          base_(base_offset) {}
 
     const Limits& limits() const noexcept { return limits_; }
     std::uint64_t offset() const noexcept { return base_ + pos_; }
@@ -172,7 +182,8 @@ public:
         const std::uint64_t n = read_scalar<std::uint64_t>();
         if (n > limits_.max_elements) {
             fail(Errc::limit_exceeded, "container '" + path() + "' claims " + std::to_string(n) +
-                                           " elements, limit " + std::to_string(limits_.max_elements));
+                                           " elements, limit " +
+                                           std::to_string(limits_.max_elements));
         }
         if (min_bytes_per_element > 0 && n > remaining() / min_bytes_per_element) {
             fail(Errc::truncated, "container '" + path() + "' claims " + std::to_string(n) +
@@ -226,7 +237,9 @@ template <class T, std::enable_if_t<detail::is_wire_scalar_v<T>, int> = 0>
 void CEREAL_LOAD_FUNCTION_NAME(BinaryInputArchive& ar, T& v) {
     if constexpr (std::is_same_v<T, bool>) {
         const auto b = ar.read_scalar<std::uint8_t>();
-        if (b > 1) ar.fail(Errc::malformed, "boolean '" + ar.path() + "' is " + std::to_string(b) + ", not 0 or 1");
+        if (b > 1)
+            ar.fail(Errc::malformed,
+                    "boolean '" + ar.path() + "' is " + std::to_string(b) + ", not 0 or 1");
         v = b != 0;
     } else {
         v = ar.read_scalar<T>();
