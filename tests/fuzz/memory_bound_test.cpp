@@ -270,6 +270,8 @@ std::vector<Input> hostile_inputs() {
     // Matrix dimensions.
     payload("binary coef of 2^31 x 1 with no data", linear_payload(u64{1} << 31, 1, 0));
     payload("binary coef of 2^63 x 1 with no data", linear_payload(u64{1} << 63, 1, 0));
+    payload("binary coef of 2^63 x 0 (a negative Eigen::Index)",
+            linear_payload(u64{1} << 63, 0, 0));
     payload("binary coef of 2^32 x 2^32 (product wraps to 0)",
             linear_payload(u64{1} << 32, u64{1} << 32, 0));
     payload("binary coef of (2^33+1) x 2^31 (product wraps to 2^31)",
@@ -301,6 +303,7 @@ std::vector<Input> hostile_inputs() {
     };
     coef_claim("json coef of 2^31 x 1 with 3 values", "2147483648", "1");
     coef_claim("json coef of 2^63 x 1 with 3 values", "9223372036854775808", "1");
+    coef_claim("json coef of 2^63 x 0", "9223372036854775808", "0");
     coef_claim("json coef of 2^32 x 2^32 (product wraps to 0)", "4294967296", "4294967296");
     coef_claim("json coef of 2^64-1 x 1", "18446744073709551615", "1");
     coef_claim("json coef of 1e300 x 1", "1e300", "1");

@@ -60,9 +60,13 @@ void CEREAL_LOAD_FUNCTION_NAME(Archive& ar, Eigen::Matrix<S, R, C, O, MR, MC>& m
                     (R == Eigen::Dynamic ? std::string("n") : std::to_string(R)) + " x " +
                     (C == Eigen::Dynamic ? std::string("n") : std::to_string(C)));
     }
+    // Each dimension on its own too: with the other one 0 the product is 0, and a dimension of
+    // 2^63 or more would become a negative Eigen::Index.
+    constexpr auto max_extent =
+        static_cast<std::uint64_t>(std::numeric_limits<Eigen::Index>::max() / 2);
     std::uint64_t n = 0;
-    if (brine::detail::mul_overflows(rows, cols, n) ||
-        n > static_cast<std::uint64_t>(std::numeric_limits<Eigen::Index>::max() / 2)) {
+    if (brine::detail::mul_overflows(rows, cols, n) || n > max_extent || rows > max_extent ||
+        cols > max_extent) {
         ar.fail(brine::Errc::malformed, "array shape " + std::to_string(rows) + " x " +
                                             std::to_string(cols) + " overflows");
     }
