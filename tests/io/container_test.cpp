@@ -189,6 +189,12 @@ TEST_CASE("a changed number in a JSON file fails its checksum", "[io][container]
     CHECK(brine::from_bytes<brine::LinearRegression>(compact) == fixtures::linear());
 }
 
+TEST_CASE("a JSON file may start with a UTF-8 byte-order mark", "[io][container]") {
+    const std::string j = brine::to_bytes(fixtures::linear(), brine::Format::json);
+    CHECK(brine::from_bytes<brine::LinearRegression>("\xEF\xBB\xBF" + j) == fixtures::linear());
+    CHECK(brine::inspect_bytes("\xEF\xBB\xBF" + j).kind == brine::ModelKind::linear_regression);
+}
+
 TEST_CASE("trailing bytes are refused", "[io][container]") {
     std::string b = brine::to_bytes(fixtures::linear(), brine::Format::binary);
     BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(b + "x"), Errc::malformed,

@@ -208,7 +208,7 @@ TEST_CASE("hostile model: tree node with one child, or unreachable", "[io][hosti
     check_refused(tree_with({1, -1, -1, -1, -1}, {2, -1, -1, -1, -1}), "DecisionTree: node 3 is unreachable (no parent)");
 }
 
-TEST_CASE("hostile model: tree split feature outside [0, n_features)", "[io][hostile]") {
+TEST_CASE("hostile model: tree split feature outside 0 to n_features - 1", "[io][hostile]") {
     brine::DecisionTree t = fixtures::tree_classifier();  // 2 features
     t.feature(0) = 2;
     check_refused(t, "DecisionTree: node 0 splits on feature 2, expected 0 <= feature < 2");

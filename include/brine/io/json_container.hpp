@@ -50,7 +50,8 @@ std::string encode_json(const Model& m, const Header& h) {
 /// request (then the checksum is verified against the decoded content).
 class JsonDocument {
 public:
-    JsonDocument(std::string_view text, const Limits& limits) : ar_(text, limits) {
+    /// A leading UTF-8 byte-order mark is skipped (RFC 8259 lets a parser ignore one).
+    JsonDocument(std::string_view text, const Limits& limits) : ar_(without_bom(text), limits) {
         std::string format;
         try {
             ar_(cereal::make_nvp("format", format));
@@ -103,6 +104,10 @@ public:
     }
 
 private:
+    static std::string_view without_bom(std::string_view text) {
+        return text.substr(0, 3) == "\xEF\xBB\xBF" ? text.substr(3) : text;
+    }
+
     static bool parse_hex(const std::string& s, std::uint64_t& out) {
         out = 0;
         for (char c : s) {
