@@ -46,7 +46,8 @@ brine::LinearRegression big_linear(Eigen::Index n) {
 }
 
 /// The temporaries of `name` in `dir` (write_file_atomic's `.<name>.brine-tmp-XXXXXX`).
-std::vector<std::filesystem::path> temporaries(const TempDir& dir, const std::string& name = "m.brine") {
+std::vector<std::filesystem::path> temporaries(const TempDir& dir,
+                                               const std::string& name = "m.brine") {
     std::vector<std::filesystem::path> out;
     for (const auto& e : std::filesystem::directory_iterator(dir.path)) {
         if (brine::detail::is_temp_of(e.path().filename().string(), name)) out.push_back(e.path());
@@ -84,7 +85,9 @@ int fail_on_call = 0;
 int fail_errno = 0;
 std::size_t max_chunk = 0;
 
-ssize_t write_in_chunks(int fd, const void* p, std::size_t n) { return ::write(fd, p, std::min(n, max_chunk)); }
+ssize_t write_in_chunks(int fd, const void* p, std::size_t n) {
+    return ::write(fd, p, std::min(n, max_chunk));
+}
 ssize_t write_interrupted_then_short(int fd, const void* p, std::size_t n) {
     if (++calls % 3 == 1) {
         errno = EINTR;
@@ -128,18 +131,21 @@ void check_failed_save(const std::string& step, const std::string& reason) {
         brine::save(fixtures::linear(), path);
     }
     const std::string before = read_all(path);
-    BRINE_CHECK_THROWS_CODE(brine::save(big_linear(20000), path), Errc::io, step + " '" + path + "': " + reason);
+    BRINE_CHECK_THROWS_CODE(brine::save(big_linear(20000), path), Errc::io,
+                            step + " '" + path + "': " + reason);
     CHECK(read_all(path) == before);
     CHECK(dir.entries() == 1);
 }
 
 }  // namespace
 
-TEST_CASE("a save killed at a random moment leaves exactly the old or the new file", "[io][crash]") {
+TEST_CASE("a save killed at a random moment leaves exactly the old or the new file",
+          "[io][crash]") {
     // Runs several hundred kills by default; BRINE_CRASH_ITERATIONS=n runs n (tag [crash] to run
     // this test alone, longer).
     int iterations = 300;
-    if (const char* env = std::getenv("BRINE_CRASH_ITERATIONS")) iterations = std::max(1, std::atoi(env));
+    if (const char* env = std::getenv("BRINE_CRASH_ITERATIONS"))
+        iterations = std::max(1, std::atoi(env));
 
     TempDir dir;
     const std::string path = dir.file("m.brine");
@@ -151,13 +157,18 @@ TEST_CASE("a save killed at a random moment leaves exactly the old or the new fi
     // Time a complete save of B, so that the kills spread over all of it (and a little after).
     auto t0 = std::chrono::steady_clock::now();
     for (int i = 0; i < 3; ++i) brine::save(b, dir.file("timing.brine"), fixed_time());
-    const auto save_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count() / 3;
+    const auto save_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
+            .count() /
+        3;
     std::filesystem::remove(dir.file("timing.brine"));
 
     std::mt19937 rng(20260101);
-    std::uniform_int_distribution<long> delay_us(0, std::max<long>(1000, static_cast<long>(save_us * 5 / 4)));
+    std::uniform_int_distribution<long> delay_us(
+        0, std::max<long>(1000, static_cast<long>(save_us * 5 / 4)));
     int got_a = 0, got_b = 0, finished = 0;
-    std::set<std::string> strays_seen, strays_spared;  // by name: a spared one stays for later iterations
+    std::set<std::string> strays_seen,
+        strays_spared;  // by name: a spared one stays for later iterations
     brine::save(a, path, fixed_time());
     for (int it = 0; it < iterations; ++it) {
         // The path holds A here: saved above, or again at the end of the previous iteration.
@@ -202,12 +213,14 @@ TEST_CASE("a save killed at a random moment leaves exactly the old or the new fi
         }
     }
     // Once the grace period has passed, the empty ones go too.
-    for (const auto& t : temporaries(dir)) age(t, 2 * static_cast<int>(brine::detail::stray_temp_grace_seconds));
+    for (const auto& t : temporaries(dir))
+        age(t, 2 * static_cast<int>(brine::detail::stray_temp_grace_seconds));
     brine::save(a, path, fixed_time());
     CHECK(dir.entries() == 1);
 
-    WARN("crash test: " << iterations << " kills (save of B takes ~" << save_us << " us), " << got_a << " A, "
-                        << got_b << " B, " << finished << " saves completed before the kill, " << strays_seen.size()
+    WARN("crash test: " << iterations << " kills (save of B takes ~" << save_us << " us), " << got_a
+                        << " A, " << got_b << " B, " << finished
+                        << " saves completed before the kill, " << strays_seen.size()
                         << " stray temporaries left by killed savers, " << strays_spared.size()
                         << " of them empty and spared until aged");
     CHECK(got_a + got_b == iterations);
@@ -260,11 +273,14 @@ TEST_CASE("stray temporaries: only a dead saver's, of the same name, are removed
     CHECK(brine::load<brine::LinearRegression>(path) == fixtures::linear());
 }
 
-TEST_CASE("two processes saving the same path at once never break each other's save", "[io][crash]") {
+TEST_CASE("two processes saving the same path at once never break each other's save",
+          "[io][crash]") {
     TempDir dir;
     const std::string path = dir.file("m.brine");
-    const std::string bytes_a = brine::to_bytes(fixtures::linear(), brine::Format::binary, fixed_time());
-    const std::string bytes_b = brine::to_bytes(big_linear(100000), brine::Format::binary, fixed_time());
+    const std::string bytes_a =
+        brine::to_bytes(fixtures::linear(), brine::Format::binary, fixed_time());
+    const std::string bytes_b =
+        brine::to_bytes(big_linear(100000), brine::Format::binary, fixed_time());
     std::vector<pid_t> pids;
     for (int k = 0; k < 2; ++k) {
         const pid_t pid = ::fork();
@@ -272,8 +288,10 @@ TEST_CASE("two processes saving the same path at once never break each other's s
         if (pid == 0) {
             try {
                 for (int i = 0; i < 40; ++i) {
-                    if (k == 0) brine::save(fixtures::linear(), path, fixed_time());
-                    else brine::save(big_linear(100000), path, fixed_time());
+                    if (k == 0)
+                        brine::save(fixtures::linear(), path, fixed_time());
+                    else
+                        brine::save(big_linear(100000), path, fixed_time());
                 }
             } catch (...) {
                 ::_exit(1);  // e.g. the rename failed because the other saver deleted our temporary
@@ -293,7 +311,8 @@ TEST_CASE("two processes saving the same path at once never break each other's s
     CHECK(dir.entries() == 1);
 }
 
-TEST_CASE("fault injection: short and interrupted writes are completed by the write loop", "[io][crash]") {
+TEST_CASE("fault injection: short and interrupted writes are completed by the write loop",
+          "[io][crash]") {
     HookGuard guard;
     TempDir dir;
     const std::string path = dir.file("m.brine");
@@ -314,10 +333,13 @@ TEST_CASE("fault injection: short and interrupted writes are completed by the wr
     CHECK(dir.entries() == 1);
 }
 
-TEST_CASE("fault injection: a write that fails part-way (ENOSPC, EFBIG, EIO) keeps the old file", "[io][crash]") {
+TEST_CASE("fault injection: a write that fails part-way (ENOSPC, EFBIG, EIO) keeps the old file",
+          "[io][crash]") {
     HookGuard guard;
     for (auto [err, reason] : {std::pair<int, const char*>{ENOSPC, "No space left on device"},
-                               {EFBIG, "File too large"}, {EIO, "Input/output error"}, {EDQUOT, "Disk quota exceeded"}}) {
+                               {EFBIG, "File too large"},
+                               {EIO, "Input/output error"},
+                               {EDQUOT, "Disk quota exceeded"}}) {
         INFO(reason);
         for (int at : {1, 2, 5}) {
             calls = 0;
@@ -348,7 +370,8 @@ TEST_CASE("fault injection: a failed fsync, close or rename keeps the old file",
         check_failed_save("cannot close", "Input/output error");
     }
     for (auto [err, reason] : {std::pair<int, const char*>{EXDEV, "Invalid cross-device link"},
-                               {EACCES, "Permission denied"}, {EROFS, "Read-only file system"}}) {
+                               {EACCES, "Permission denied"},
+                               {EROFS, "Read-only file system"}}) {
         SECTION(std::string("rename fails: ") + reason) {
             fail_errno = err;
             brine::detail::fs_hooks().rename = rename_fails;
@@ -357,7 +380,8 @@ TEST_CASE("fault injection: a failed fsync, close or rename keeps the old file",
     }
 }
 
-TEST_CASE("fault injection: a failed fsync of the directory is reported after the rename", "[io][crash]") {
+TEST_CASE("fault injection: a failed fsync of the directory is reported after the rename",
+          "[io][crash]") {
     HookGuard guard;
     TempDir dir;
     const std::string path = dir.file("m.brine");
@@ -367,13 +391,15 @@ TEST_CASE("fault injection: a failed fsync of the directory is reported after th
     fail_errno = EIO;
     brine::detail::fs_hooks().fsync = fsync_fails_on_call;
     // The new file is in place but may not survive a power loss: the caller must know.
-    BRINE_CHECK_THROWS_CODE(brine::save(fixtures::tree_classifier(), path), Errc::io,
-                            "saved, but cannot sync the directory of '" + path + "': Input/output error");
+    BRINE_CHECK_THROWS_CODE(
+        brine::save(fixtures::tree_classifier(), path), Errc::io,
+        "saved, but cannot sync the directory of '" + path + "': Input/output error");
     CHECK(brine::load<brine::DecisionTree>(path) == fixtures::tree_classifier());
     CHECK(dir.entries() == 1);
 }
 
-TEST_CASE("a real full disk (a 64 KiB tmpfs) fails the save and keeps the old file", "[io][crash]") {
+TEST_CASE("a real full disk (a 64 KiB tmpfs) fails the save and keeps the old file",
+          "[io][crash]") {
     // Needs root to mount; runs in a child with its own mount namespace, so nothing outside sees
     // the file system. Elsewhere the RLIMIT_FSIZE test in files_test.cpp covers the same path.
     TempDir dir;
@@ -382,7 +408,8 @@ TEST_CASE("a real full disk (a 64 KiB tmpfs) fails the save and keeps the old fi
     const pid_t pid = ::fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {
-        if (::unshare(CLONE_NEWNS) != 0 || ::mount("none", "/", "none", MS_REC | MS_PRIVATE, nullptr) != 0 ||
+        if (::unshare(CLONE_NEWNS) != 0 ||
+            ::mount("none", "/", "none", MS_REC | MS_PRIVATE, nullptr) != 0 ||
             ::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=64k") != 0) {
             ::_exit(77);
         }
@@ -395,10 +422,15 @@ TEST_CASE("a real full disk (a 64 KiB tmpfs) fails the save and keeps the old fi
                 brine::save(big_linear(50000), path);  // 400 KB into 64 KiB
                 rc = 1;
             } catch (const brine::Error& e) {
-                if (e.code() != Errc::io || std::string(e.what()).find("cannot write '" + path + "': No space left on device") == std::string::npos) rc = 2;
+                if (e.code() != Errc::io ||
+                    std::string(e.what()).find("cannot write '" + path +
+                                               "': No space left on device") == std::string::npos)
+                    rc = 2;
             }
             if (read_all(path) != before) rc = 3;
-            if (std::distance(std::filesystem::directory_iterator(mnt), std::filesystem::directory_iterator()) != 1) rc = 4;
+            if (std::distance(std::filesystem::directory_iterator(mnt),
+                              std::filesystem::directory_iterator()) != 1)
+                rc = 4;
         } catch (...) {
             rc = 5;
         }
@@ -409,7 +441,8 @@ TEST_CASE("a real full disk (a 64 KiB tmpfs) fails the save and keeps the old fi
     REQUIRE(::waitpid(pid, &status, 0) == pid);
     REQUIRE(WIFEXITED(status));
     if (WEXITSTATUS(status) == 77) {
-        WARN("cannot mount a tmpfs here (not root, or no mount namespaces): real ENOSPC not tested");
+        WARN(
+            "cannot mount a tmpfs here (not root, or no mount namespaces): real ENOSPC not tested");
         return;
     }
     CHECK(WEXITSTATUS(status) == 0);

@@ -29,14 +29,18 @@ constexpr std::uint64_t two_63 = std::uint64_t{1} << 63;
 
 void resign(std::string& bytes) {
     const std::uint64_t h = brine::detail::XxHash64::hash(bytes.data(), bytes.size() - 8);
-    for (int i = 0; i < 8; ++i) bytes[bytes.size() - 8 + static_cast<std::size_t>(i)] = static_cast<char>(h >> (8 * i));
+    for (int i = 0; i < 8; ++i)
+        bytes[bytes.size() - 8 + static_cast<std::size_t>(i)] = static_cast<char>(h >> (8 * i));
 }
 
 void put_u64(std::string& bytes, std::size_t at, std::uint64_t v) {
-    for (int i = 0; i < 8; ++i) bytes[at + static_cast<std::size_t>(i)] = static_cast<char>((v >> (8 * i)) & 0xff);
+    for (int i = 0; i < 8; ++i)
+        bytes[at + static_cast<std::size_t>(i)] = static_cast<char>((v >> (8 * i)) & 0xff);
 }
 
-std::uint64_t get_u64(const std::string& bytes, std::size_t at) { return brine::detail::get_u64(bytes, at); }
+std::uint64_t get_u64(const std::string& bytes, std::size_t at) {
+    return brine::detail::get_u64(bytes, at);
+}
 
 /// The brine::Error a load gives; fails the test when the load succeeds.
 brine::Error load_error(const std::string& bytes) {
@@ -96,9 +100,9 @@ std::size_t find(const std::string& bytes, const std::string& marker) {
 
 /// One length field of a file: where its u64 is and which section it lies in.
 struct LengthField {
-    std::string path;        // the field's name in messages
-    std::size_t at;          // offset of its u64
-    std::size_t section_end; // end of the header or payload section it belongs to
+    std::string path;         // the field's name in messages
+    std::size_t at;           // offset of its u64
+    std::size_t section_end;  // end of the header or payload section it belongs to
 };
 
 struct Sections {
@@ -120,8 +124,10 @@ std::string with_u64(std::string bytes, std::size_t at, std::uint64_t v) {
 
 }  // namespace
 
-TEST_CASE("a flip of any bit of a small binary file of every kind is refused, with the code its place determines",
-          "[io][hostile]") {
+TEST_CASE(
+    "a flip of any bit of a small binary file of every kind is refused, with the code its place "
+    "determines",
+    "[io][hostile]") {
     std::map<Errc, int> tally;
     for (const auto& [name, full] : small_files()) {
         INFO(name);
@@ -145,17 +151,25 @@ TEST_CASE("a flip of any bit of a small binary file of every kind is refused, wi
                 } else if (i < 12) {  // a newer minor version is readable: the checksum catches it
                     CHECK(e.code() == Errc::checksum_mismatch);
                 } else if (i < 20) {  // header length
-                    if (get_u64(damaged, 12) > full.size() - 28) {  // past the end: no room for the payload length
+                    if (get_u64(damaged, 12) >
+                        full.size() - 28) {  // past the end: no room for the payload length
                         CHECK(e.code() == Errc::truncated);
-                        CHECK_THAT(what, BRINE_CONTAINS("bytes for the header and 8 for the payload length at byte 20"));
-                    } else {  // the payload length is then read from elsewhere: too long or too short
+                        CHECK_THAT(
+                            what,
+                            BRINE_CONTAINS(
+                                "bytes for the header and 8 for the payload length at byte 20"));
+                    } else {  // the payload length is then read from elsewhere: too long or too
+                              // short
                         CHECK((e.code() == Errc::truncated || e.code() == Errc::malformed));
-                        CHECK_THAT(what, BRINE_CONTAINS(e.code() == Errc::truncated ? "8 for the checksum" : "trailing bytes"));
+                        CHECK_THAT(what,
+                                   BRINE_CONTAINS(e.code() == Errc::truncated ? "8 for the checksum"
+                                                                              : "trailing bytes"));
                     }
                 } else if (i >= payload_len_at && i < payload_len_at + 8) {
                     if (!was_set) {
                         CHECK(e.code() == Errc::truncated);
-                        CHECK_THAT(what, BRINE_CONTAINS("bytes for the payload and 8 for the checksum"));
+                        CHECK_THAT(what,
+                                   BRINE_CONTAINS("bytes for the payload and 8 for the checksum"));
                     } else {
                         CHECK(e.code() == Errc::malformed);
                         CHECK_THAT(what, BRINE_CONTAINS("trailing bytes after the checksum"));
@@ -170,11 +184,13 @@ TEST_CASE("a flip of any bit of a small binary file of every kind is refused, wi
     CHECK(tally[Errc::checksum_mismatch] > 0);
 }
 
-TEST_CASE("a flip of any bit with the checksum recomputed is refused by the parser, or loads a valid model",
-          "[io][hostile]") {
-    // What a fuzz build without the checksum sees: every outcome is a brine::Error raised by brine's
-    // own checks (never a wrapped foreign exception or an allocation failure), or a model that
-    // passes validate() and saves again.
+TEST_CASE(
+    "a flip of any bit with the checksum recomputed is refused by the parser, or loads a valid "
+    "model",
+    "[io][hostile]") {
+    // What a fuzz build without the checksum sees: every outcome is a brine::Error raised by
+    // brine's own checks (never a wrapped foreign exception or an allocation failure), or a model
+    // that passes validate() and saves again.
     std::map<Errc, int> tally;
     int loaded = 0;
     for (const auto& [name, full] : small_files()) {
@@ -194,7 +210,8 @@ TEST_CASE("a flip of any bit with the checksum recomputed is refused by the pars
                 } catch (const brine::Error& e) {
                     ++tally[e.code()];
                     const std::string what = e.what();
-                    CHECK_THAT(what, !BRINE_CONTAINS(": loading: "));  // a foreign exception, wrapped
+                    CHECK_THAT(what,
+                               !BRINE_CONTAINS(": loading: "));  // a foreign exception, wrapped
                     CHECK_THAT(what, !BRINE_CONTAINS("out of memory"));
                     CHECK(e.code() != Errc::checksum_mismatch);
                 }
@@ -203,31 +220,39 @@ TEST_CASE("a flip of any bit with the checksum recomputed is refused by the pars
         (void)s;
     }
     std::string summary;
-    for (const auto& [code, n] : tally) summary += std::string(brine::errc_name(code)) + " " + std::to_string(n) + ", ";
+    for (const auto& [code, n] : tally)
+        summary += std::string(brine::errc_name(code)) + " " + std::to_string(n) + ", ";
     WARN("re-signed bit flips: " << summary << loaded << " loaded a valid model");
     CHECK(tally[Errc::reference_mismatch] > 0);
 }
 
-TEST_CASE("section lengths of 2^31, 2^63 and just past the end are truncated files", "[io][hostile]") {
+TEST_CASE("section lengths of 2^31, 2^63 and just past the end are truncated files",
+          "[io][hostile]") {
     const std::string f = rich_file();
     const Sections s = sections_of(f);
     const std::size_t n = f.size();
     for (std::uint64_t v : {two_31, two_63, std::uint64_t{n - 20 - 8 + 1}, ~std::uint64_t{0}}) {
-        BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(with_u64(f, 12, v)), Errc::truncated,
-                                "needed " + std::to_string(v) + " bytes for the header and 8 for the payload length at byte 20, " +
-                                    std::to_string(n - 20) + " left");
-        BRINE_CHECK_THROWS_CODE(brine::inspect_bytes(with_u64(f, 12, v)), Errc::truncated, "for the header");
+        BRINE_CHECK_THROWS_CODE(
+            brine::from_bytes_any(with_u64(f, 12, v)), Errc::truncated,
+            "needed " + std::to_string(v) +
+                " bytes for the header and 8 for the payload length at byte 20, " +
+                std::to_string(n - 20) + " left");
+        BRINE_CHECK_THROWS_CODE(brine::inspect_bytes(with_u64(f, 12, v)), Errc::truncated,
+                                "for the header");
     }
     const std::size_t left = n - s.payload_at;
     for (std::uint64_t v : {two_31, two_63, std::uint64_t{left - 8 + 1}, ~std::uint64_t{0}}) {
-        BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(with_u64(f, s.header_end, v)), Errc::truncated,
-                                "needed " + std::to_string(v) + " bytes for the payload and 8 for the checksum at byte " +
-                                    std::to_string(s.payload_at) + ", " + std::to_string(left) + " left");
+        BRINE_CHECK_THROWS_CODE(
+            brine::from_bytes_any(with_u64(f, s.header_end, v)), Errc::truncated,
+            "needed " + std::to_string(v) +
+                " bytes for the payload and 8 for the checksum at byte " +
+                std::to_string(s.payload_at) + ", " + std::to_string(left) + " left");
     }
 }
 
-TEST_CASE("string lengths of 2^31, 2^63 and just past the section end are refused before allocating",
-          "[io][hostile]") {
+TEST_CASE(
+    "string lengths of 2^31, 2^63 and just past the section end are refused before allocating",
+    "[io][hostile]") {
     const std::string f = rich_file();
     const Sections s = sections_of(f);
     const std::vector<LengthField> strings = {
@@ -248,14 +273,16 @@ TEST_CASE("string lengths of 2^31, 2^63 and just past the section end are refuse
         INFO(field.path);
         const std::string at = " at byte " + std::to_string(field.at + 8);
         for (std::uint64_t v : {two_31, two_63}) {
-            BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(with_u64(f, field.at, v)), Errc::limit_exceeded,
+            BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(with_u64(f, field.at, v)),
+                                    Errc::limit_exceeded,
                                     "string '" + field.path + "' of " + std::to_string(v) +
                                         " bytes exceeds the limit of 1048576" + at);
         }
         const std::size_t left = field.section_end - (field.at + 8);
-        BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(with_u64(f, field.at, left + 1)), Errc::truncated,
-                                "needed " + std::to_string(left + 1) + " bytes for '" + field.path + "'" + at + ", " +
-                                    std::to_string(left) + " left");
+        BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(with_u64(f, field.at, left + 1)),
+                                Errc::truncated,
+                                "needed " + std::to_string(left + 1) + " bytes for '" + field.path +
+                                    "'" + at + ", " + std::to_string(left) + " left");
     }
 }
 
@@ -275,23 +302,29 @@ TEST_CASE("list lengths of 2^31, 2^63 and just past the section end are refused 
         INFO(field.path);
         const std::string at = " at byte " + std::to_string(field.at + 8);
         for (std::uint64_t v : {two_31, two_63}) {
-            BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(with_u64(f, field.at, v)), Errc::limit_exceeded,
+            BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(with_u64(f, field.at, v)),
+                                    Errc::limit_exceeded,
                                     "container '" + field.path + "' claims " + std::to_string(v) +
                                         " elements, limit 536870912" + at);
         }
         const std::size_t left = field.section_end - (field.at + 8);
-        BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(with_u64(f, field.at, left + 1)), Errc::truncated,
-                                "container '" + field.path + "' claims " + std::to_string(left + 1) +
-                                    " elements but only " + std::to_string(left) + " bytes are left" + at);
+        BRINE_CHECK_THROWS_CODE(
+            brine::from_bytes_any(with_u64(f, field.at, left + 1)), Errc::truncated,
+            "container '" + field.path + "' claims " + std::to_string(left + 1) +
+                " elements but only " + std::to_string(left) + " bytes are left" + at);
     }
 }
 
-TEST_CASE("matrix rows and cols of 2^31, 2^63 and just past the section end are refused before allocating",
-          "[io][hostile]") {
+TEST_CASE(
+    "matrix rows and cols of 2^31, 2^63 and just past the section end are refused before "
+    "allocating",
+    "[io][hostile]") {
     const std::string f = rich_file();
     const Sections s = sections_of(f);
-    const std::size_t mean = s.payload_at + 4 + 8 + 8 + std::strlen("standard_scaler") + 4;  // first step's mean
-    const std::size_t inputs = find(f, "METRIC_KEY") + std::strlen("METRIC_KEY") + 8;       // reference inputs
+    const std::size_t mean =
+        s.payload_at + 4 + 8 + 8 + std::strlen("standard_scaler") + 4;  // first step's mean
+    const std::size_t inputs =
+        find(f, "METRIC_KEY") + std::strlen("METRIC_KEY") + 8;  // reference inputs
     struct MatrixField {
         std::string path;
         std::size_t rows_at;
@@ -314,26 +347,30 @@ TEST_CASE("matrix rows and cols of 2^31, 2^63 and just past the section end are 
             INFO((which == 0 ? "rows" : "cols"));
             if (which == 1 && field.vector) {
                 for (std::uint64_t v : {two_31, two_63, std::uint64_t{left + 1}}) {
-                    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(with_u64(f, pos, v)), Errc::malformed,
-                                            "array of shape " + std::to_string(rows) + " x " + std::to_string(v) +
-                                                " where the field has shape n x 1" + at);
+                    BRINE_CHECK_THROWS_CODE(
+                        brine::from_bytes_any(with_u64(f, pos, v)), Errc::malformed,
+                        "array of shape " + std::to_string(rows) + " x " + std::to_string(v) +
+                            " where the field has shape n x 1" + at);
                 }
                 continue;
             }
             // 2^31 entries (times the other dimension): over the element limit.
-            BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(with_u64(f, pos, two_31)), Errc::limit_exceeded,
-                                    std::to_string(two_31 * other) + " elements for '" + field.path +
-                                        "' exceed the limit of 536870912" + at);
+            BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(with_u64(f, pos, two_31)),
+                                    Errc::limit_exceeded,
+                                    std::to_string(two_31 * other) + " elements for '" +
+                                        field.path + "' exceed the limit of 536870912" + at);
             // 2^63: the entry count no longer fits an Eigen index.
-            const std::string shape = which == 0 ? std::to_string(two_63) + " x " + std::to_string(cols)
-                                                 : std::to_string(rows) + " x " + std::to_string(two_63);
-            BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(with_u64(f, pos, two_63)), Errc::malformed,
-                                    "array shape " + shape + " overflows" + at);
+            const std::string shape = which == 0
+                                          ? std::to_string(two_63) + " x " + std::to_string(cols)
+                                          : std::to_string(rows) + " x " + std::to_string(two_63);
+            BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(with_u64(f, pos, two_63)),
+                                    Errc::malformed, "array shape " + shape + " overflows" + at);
             // The smallest count whose data does not fit in what is left.
             const std::uint64_t over = left / (8 * other) + 1;
             BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(with_u64(f, pos, over)), Errc::truncated,
-                                    "needed " + std::to_string(over * other * 8) + " bytes for '" + field.path + "'" + at +
-                                        ", " + std::to_string(left) + " left");
+                                    "needed " + std::to_string(over * other * 8) + " bytes for '" +
+                                        field.path + "'" + at + ", " + std::to_string(left) +
+                                        " left");
         }
     }
 }
@@ -344,9 +381,10 @@ TEST_CASE("tree n_nodes of 2^31, 2^63 and just past the payload end are refused"
     const std::size_t n_nodes = s.payload_at + 4 + 8 + std::strlen("classification") + 4;
     REQUIRE(get_u64(f, n_nodes) == 5);
     for (std::uint64_t v : {two_31, two_63}) {
-        BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(with_u64(f, n_nodes, v)), Errc::limit_exceeded,
-                                "tree of " + std::to_string(v) + " nodes exceeds the limit of 67108864 at byte " +
-                                    std::to_string(n_nodes + 8));
+        BRINE_CHECK_THROWS_CODE(
+            brine::from_bytes_any(with_u64(f, n_nodes, v)), Errc::limit_exceeded,
+            "tree of " + std::to_string(v) + " nodes exceeds the limit of 67108864 at byte " +
+                std::to_string(n_nodes + 8));
     }
     // n_nodes only sizes nothing by itself: the node arrays carry their own lengths and must agree.
     const std::size_t left = s.payload_end - (n_nodes + 8);
@@ -355,8 +393,9 @@ TEST_CASE("tree n_nodes of 2^31, 2^63 and just past the payload end are refused"
     // The node arrays' own lengths, too.
     const std::size_t left_rows = find(f, std::string("\x05\0\0\0\0\0\0\0\x01\0\0\0\0\0\0\0", 16));
     REQUIRE(left_rows > n_nodes);
-    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(with_u64(f, left_rows, two_31)), Errc::limit_exceeded,
-                            "2147483648 elements for 'payload.children_left' exceed the limit of 536870912");
+    BRINE_CHECK_THROWS_CODE(
+        brine::from_bytes_any(with_u64(f, left_rows, two_31)), Errc::limit_exceeded,
+        "2147483648 elements for 'payload.children_left' exceed the limit of 536870912");
     BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(with_u64(f, left_rows, two_63)), Errc::malformed,
                             "array shape 9223372036854775808 x 1 overflows");
 }
@@ -370,21 +409,24 @@ TEST_CASE("matrix sizes whose product overflows are refused", "[io][hostile]") {
     put_u64(g, mean, std::uint64_t{1} << 32);
     put_u64(g, mean + 8, std::uint64_t{1} << 32);
     resign(g);
-    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(g), Errc::malformed,
-                            "array of shape 4294967296 x 4294967296 where the field has shape n x 1");
+    BRINE_CHECK_THROWS_CODE(
+        brine::from_bytes_any(g), Errc::malformed,
+        "array of shape 4294967296 x 4294967296 where the field has shape n x 1");
     // A matrix (reference inputs): rows * cols overflows 64 bits.
     const std::size_t inputs = find(f, "METRIC_KEY") + std::strlen("METRIC_KEY") + 8;
     g = f;
     put_u64(g, inputs, std::uint64_t{1} << 32);
     put_u64(g, inputs + 8, std::uint64_t{1} << 32);
     resign(g);
-    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(g), Errc::malformed, "array shape 4294967296 x 4294967296 overflows");
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(g), Errc::malformed,
+                            "array shape 4294967296 x 4294967296 overflows");
     // rows * cols = 2^62: fits 64 bits, not an Eigen index's half range.
     g = f;
     put_u64(g, inputs, two_31);
     put_u64(g, inputs + 8, two_31);
     resign(g);
-    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(g), Errc::malformed, "array shape 2147483648 x 2147483648 overflows");
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(g), Errc::malformed,
+                            "array shape 2147483648 x 2147483648 overflows");
     // rows * cols * 8 bytes overflows, with the element limit lifted.
     brine::LoadOptions unlimited;
     unlimited.max_elements = ~std::uint64_t{0};
@@ -396,14 +438,17 @@ TEST_CASE("matrix sizes whose product overflows are refused", "[io][hostile]") {
                             "size of 'header.reference.inputs' overflows");
 }
 
-TEST_CASE("bytes after the checksum are refused, even when they are another file", "[io][hostile]") {
+TEST_CASE("bytes after the checksum are refused, even when they are another file",
+          "[io][hostile]") {
     const std::string f = brine::to_bytes(fixtures::linear(), brine::Format::binary);
-    const std::string tail_of = " trailing bytes after the checksum at byte " + std::to_string(f.size());
+    const std::string tail_of =
+        " trailing bytes after the checksum at byte " + std::to_string(f.size());
     // A second model appended (a polyglot of two brine files).
-    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(f + f), Errc::malformed, std::to_string(f.size()) + tail_of);
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(f + f), Errc::malformed,
+                            std::to_string(f.size()) + tail_of);
     // A ZIP local header appended, as a polyglot would carry.
-    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(f + std::string("PK\x03\x04\x14\0\0\0", 8)), Errc::malformed,
-                            "8" + tail_of);
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(f + std::string("PK\x03\x04\x14\0\0\0", 8)),
+                            Errc::malformed, "8" + tail_of);
     // Eight bytes appended and the "checksum" recomputed at the new end: the lengths still say
     // where the file ends.
     std::string g = f + std::string(8, '\0');
@@ -411,10 +456,12 @@ TEST_CASE("bytes after the checksum are refused, even when they are another file
     BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(g), Errc::malformed, "8" + tail_of);
     BRINE_CHECK_THROWS_CODE(brine::inspect_bytes(g), Errc::malformed, "8" + tail_of);
     // A single NUL.
-    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(f + std::string(1, '\0')), Errc::malformed, "1" + tail_of);
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(f + std::string(1, '\0')), Errc::malformed,
+                            "1" + tail_of);
 }
 
-TEST_CASE("paths that are not readable regular files are refused with the OS's reason", "[io][hostile]") {
+TEST_CASE("paths that are not readable regular files are refused with the OS's reason",
+          "[io][hostile]") {
     // files_test.cpp covers load_any of a directory, a missing path, /dev/zero, a FIFO and a path
     // through a regular file; here the rest, and inspect() of each.
     TempDir dir;
@@ -424,18 +471,22 @@ TEST_CASE("paths that are not readable regular files are refused with the OS's r
     BRINE_CHECK_THROWS_CODE(brine::inspect("/dev/zero"), Errc::io, "not a regular file");
     REQUIRE(::mkfifo(dir.file("fifo").c_str(), 0600) == 0);
     BRINE_CHECK_THROWS_CODE(brine::inspect(dir.file("fifo")), Errc::io, "not a regular file");
-    BRINE_CHECK_THROWS_CODE(brine::load<brine::LinearRegression>(dir.file("fifo")), Errc::io, "not a regular file");
+    BRINE_CHECK_THROWS_CODE(brine::load<brine::LinearRegression>(dir.file("fifo")), Errc::io,
+                            "not a regular file");
     // ENOTDIR: as root, permission bits do not stop a read, but a path through a regular file fails
     // for everyone.
-    BRINE_CHECK_THROWS_CODE(brine::inspect(good + "/x"), Errc::io, "cannot open '" + good + "/x': Not a directory");
+    BRINE_CHECK_THROWS_CODE(brine::inspect(good + "/x"), Errc::io,
+                            "cannot open '" + good + "/x': Not a directory");
     // Symbolic links are followed to what they name, which must itself be a regular file.
     std::filesystem::create_symlink("/dev/zero", dir.file("zero-link"));
     BRINE_CHECK_THROWS_CODE(brine::load_any(dir.file("zero-link")), Errc::io, "not a regular file");
     std::filesystem::create_symlink(dir.file("loop-b"), dir.file("loop-a"));
     std::filesystem::create_symlink(dir.file("loop-a"), dir.file("loop-b"));
-    BRINE_CHECK_THROWS_CODE(brine::load_any(dir.file("loop-a")), Errc::io, "Too many levels of symbolic links");
+    BRINE_CHECK_THROWS_CODE(brine::load_any(dir.file("loop-a")), Errc::io,
+                            "Too many levels of symbolic links");
     std::filesystem::create_symlink(dir.file("nowhere"), dir.file("dangling"));
-    BRINE_CHECK_THROWS_CODE(brine::load_any(dir.file("dangling")), Errc::io, "No such file or directory");
+    BRINE_CHECK_THROWS_CODE(brine::load_any(dir.file("dangling")), Errc::io,
+                            "No such file or directory");
     // A Unix socket.
     const int sock = ::socket(AF_UNIX, SOCK_STREAM, 0);
     REQUIRE(sock >= 0);
@@ -445,15 +496,17 @@ TEST_CASE("paths that are not readable regular files are refused with the OS's r
     REQUIRE(sock_path.size() < sizeof addr.sun_path);
     std::memcpy(addr.sun_path, sock_path.c_str(), sock_path.size() + 1);
     REQUIRE(::bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    BRINE_CHECK_THROWS_CODE(brine::load_any(sock_path), Errc::io, "cannot open '" + sock_path + "': No such device or address");
+    BRINE_CHECK_THROWS_CODE(brine::load_any(sock_path), Errc::io,
+                            "cannot open '" + sock_path + "': No such device or address");
     ::close(sock);
     // A name longer than the system allows.
-    BRINE_CHECK_THROWS_CODE(brine::load_any(dir.file(std::string(300, 'n'))), Errc::io, "File name too long");
+    BRINE_CHECK_THROWS_CODE(brine::load_any(dir.file(std::string(300, 'n'))), Errc::io,
+                            "File name too long");
 }
 
 TEST_CASE("an unreadable file (EACCES) is refused with the OS's reason", "[io][hostile]") {
-    // The tests run as root, for whom chmod 000 does not block a read: the load runs in a child that
-    // has dropped to the unprivileged user 65534 first.
+    // The tests run as root, for whom chmod 000 does not block a read: the load runs in a child
+    // that has dropped to the unprivileged user 65534 first.
     TempDir dir;
     REQUIRE(::chmod(dir.path.c_str(), 0755) == 0);
     const std::string path = dir.file("m.brine");
@@ -462,18 +515,22 @@ TEST_CASE("an unreadable file (EACCES) is refused with the OS's reason", "[io][h
     const pid_t pid = ::fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {
-        if (::getuid() != 0 || ::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0) {
+        if (::getuid() != 0 || ::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 ||
+            ::setuid(65534) != 0) {
             ::_exit(::getuid() == 0 ? 3 : 77);
         }
         const std::string want = "cannot open '" + path + "': Permission denied";
         int rc = 0;
         for (int which = 0; which < 2; ++which) {
             try {
-                if (which == 0) (void)brine::load_any(path);
-                else (void)brine::inspect(path);
+                if (which == 0)
+                    (void)brine::load_any(path);
+                else
+                    (void)brine::inspect(path);
                 rc = 1;
             } catch (const brine::Error& e) {
-                if (e.code() != Errc::io || std::string(e.what()).find(want) == std::string::npos) rc = 2;
+                if (e.code() != Errc::io || std::string(e.what()).find(want) == std::string::npos)
+                    rc = 2;
             } catch (...) {
                 rc = 4;
             }

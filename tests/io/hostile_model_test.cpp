@@ -27,7 +27,8 @@ brine::SaveOptions fixed_time() {
 
 void resign(std::string& bytes) {
     const std::uint64_t h = brine::detail::XxHash64::hash(bytes.data(), bytes.size() - 8);
-    for (int i = 0; i < 8; ++i) bytes[bytes.size() - 8 + static_cast<std::size_t>(i)] = static_cast<char>(h >> (8 * i));
+    for (int i = 0; i < 8; ++i)
+        bytes[bytes.size() - 8 + static_cast<std::size_t>(i)] = static_cast<char>(h >> (8 * i));
 }
 
 std::string u64(std::uint64_t v) {
@@ -39,12 +40,18 @@ std::string u64(std::uint64_t v) {
 /// A valid model of each kind, whose file provides the container the bad payload goes into.
 template <class M>
 M valid_of() {
-    if constexpr (std::is_same_v<M, brine::LinearRegression>) return fixtures::linear();
-    else if constexpr (std::is_same_v<M, brine::LogisticRegression>) return fixtures::logistic_multi();
-    else if constexpr (std::is_same_v<M, brine::DecisionTree>) return fixtures::tree_classifier();
-    else if constexpr (std::is_same_v<M, brine::StandardScaler>) return fixtures::standard_scaler();
-    else if constexpr (std::is_same_v<M, brine::MinMaxScaler>) return fixtures::min_max_scaler();
-    else return fixtures::pipeline_classifier();
+    if constexpr (std::is_same_v<M, brine::LinearRegression>)
+        return fixtures::linear();
+    else if constexpr (std::is_same_v<M, brine::LogisticRegression>)
+        return fixtures::logistic_multi();
+    else if constexpr (std::is_same_v<M, brine::DecisionTree>)
+        return fixtures::tree_classifier();
+    else if constexpr (std::is_same_v<M, brine::StandardScaler>)
+        return fixtures::standard_scaler();
+    else if constexpr (std::is_same_v<M, brine::MinMaxScaler>)
+        return fixtures::min_max_scaler();
+    else
+        return fixtures::pipeline_classifier();
 }
 
 /// The binary file of a model that save() would refuse: the payload is written with the archive
@@ -58,12 +65,14 @@ std::string binary_file_of(const M& bad) {
         brine::BinaryOutputArchive ar(payload);
         ar(bad);
     }
-    std::string out = good.substr(0, s.payload_offset - 8) + u64(payload.size()) + payload + std::string(8, '\0');
+    std::string out =
+        good.substr(0, s.payload_offset - 8) + u64(payload.size()) + payload + std::string(8, '\0');
     resign(out);
     return out;
 }
 
-/// The JSON file of the same model: the container's own writer, which does not validate (save does).
+/// The JSON file of the same model: the container's own writer, which does not validate (save
+/// does).
 template <class M>
 std::string json_file_of(const M& bad) {
     return brine::detail::encode_json(bad, brine::detail::make_header(bad, fixed_time()));
@@ -73,7 +82,8 @@ std::string json_file_of(const M& bad) {
 /// each must be refused with Errc::invalid_model and a message containing `message`.
 template <class M>
 void check_refused(const M& bad, const std::string& message) {
-    BRINE_CHECK_THROWS_CODE(brine::to_bytes(bad), Errc::invalid_model, message);  // save refuses it too
+    BRINE_CHECK_THROWS_CODE(brine::to_bytes(bad), Errc::invalid_model,
+                            message);  // save refuses it too
     for (const std::string& bytes : {binary_file_of(bad), json_file_of(bad)}) {
         INFO((bytes[0] == '{' ? "json" : "binary"));
         BRINE_CHECK_THROWS_CODE(brine::from_bytes<M>(bytes), Errc::invalid_model, message);
@@ -95,12 +105,16 @@ brine::DecisionTree tree_with(std::vector<std::int32_t> left, std::vector<std::i
 
 }  // namespace
 
-TEST_CASE("the splice technique loads a valid model, so each refusal below is the model's", "[io][hostile]") {
-    CHECK(brine::from_bytes<brine::DecisionTree>(binary_file_of(fixtures::tree_classifier())) == fixtures::tree_classifier());
-    CHECK(brine::from_bytes<brine::Pipeline>(json_file_of(fixtures::pipeline_classifier())) == fixtures::pipeline_classifier());
+TEST_CASE("the splice technique loads a valid model, so each refusal below is the model's",
+          "[io][hostile]") {
+    CHECK(brine::from_bytes<brine::DecisionTree>(binary_file_of(fixtures::tree_classifier())) ==
+          fixtures::tree_classifier());
+    CHECK(brine::from_bytes<brine::Pipeline>(json_file_of(fixtures::pipeline_classifier())) ==
+          fixtures::pipeline_classifier());
 }
 
-TEST_CASE("hostile model: linear regression intercept length differs from the targets", "[io][hostile]") {
+TEST_CASE("hostile model: linear regression intercept length differs from the targets",
+          "[io][hostile]") {
     brine::LinearRegression m = fixtures::linear();
     m.intercept = fixtures::vec({1, 2});
     check_refused(m, "LinearRegression: intercept has 2 entries for 1 targets");
@@ -130,15 +144,20 @@ TEST_CASE("hostile model: NaN and infinite linear coefficients and intercepts", 
     check_refused(b, "LinearRegression: intercept[0] is not finite");
 }
 
-TEST_CASE("hostile model: logistic regression class count differs from the score rows", "[io][hostile]") {
+TEST_CASE("hostile model: logistic regression class count differs from the score rows",
+          "[io][hostile]") {
     brine::LogisticRegression m = fixtures::logistic_multi();  // 3 classes, 3 x 2 coef
     m.classes = fixtures::vec({0, 1, 2, 3});
-    check_refused(m, "LogisticRegression: coef is 3 x 2, expected 4 x n_features (n_features >= 1) for 4 classes");
+    check_refused(m,
+                  "LogisticRegression: coef is 3 x 2, expected 4 x n_features (n_features >= 1) "
+                  "for 4 classes");
     brine::LogisticRegression b = fixtures::logistic_binary();  // 2 classes: one row of coef
     b.coef.resize(2, 2);
     b.coef.setOnes();
     b.intercept = fixtures::vec({0, 0});
-    check_refused(b, "LogisticRegression: coef is 2 x 2, expected 1 x n_features (n_features >= 1) for 2 classes");
+    check_refused(b,
+                  "LogisticRegression: coef is 2 x 2, expected 1 x n_features (n_features >= 1) "
+                  "for 2 classes");
 }
 
 TEST_CASE("hostile model: logistic regression intercept length", "[io][hostile]") {
@@ -147,10 +166,12 @@ TEST_CASE("hostile model: logistic regression intercept length", "[io][hostile]"
     check_refused(m, "LogisticRegression: intercept has 2 entries, expected 3");
 }
 
-TEST_CASE("hostile model: logistic regression classes unsorted, repeated, single or NaN", "[io][hostile]") {
+TEST_CASE("hostile model: logistic regression classes unsorted, repeated, single or NaN",
+          "[io][hostile]") {
     brine::LogisticRegression m = fixtures::logistic_multi();
     m.classes = fixtures::vec({0, 2, 1});
-    check_refused(m, "LogisticRegression: classes must be strictly increasing, but classes[2] <= classes[1]");
+    check_refused(
+        m, "LogisticRegression: classes must be strictly increasing, but classes[2] <= classes[1]");
     m.classes = fixtures::vec({0, 1, 1});
     check_refused(m, "classes[2] <= classes[1]");
     m.classes = fixtures::vec({0, kNaN, 2});
@@ -172,8 +193,9 @@ TEST_CASE("hostile model: NaN and infinite logistic coefficients", "[io][hostile
 TEST_CASE("hostile model: tree child index out of range", "[io][hostile]") {
     check_refused(tree_with({1, -1, 5, -1, -1}, {2, -1, 4, -1, -1}),
                   "DecisionTree: node 2 has child 5; children must be in (2, 5)");
-    check_refused(tree_with({1, -1, 3, -1, -1}, {2, -1, std::numeric_limits<std::int32_t>::max(), -1, -1}),
-                  "DecisionTree: node 2 has child 2147483647; children must be in (2, 5)");
+    check_refused(
+        tree_with({1, -1, 3, -1, -1}, {2, -1, std::numeric_limits<std::int32_t>::max(), -1, -1}),
+        "DecisionTree: node 2 has child 2147483647; children must be in (2, 5)");
 }
 
 TEST_CASE("hostile model: tree child index negative but not the leaf marker -1", "[io][hostile]") {
@@ -181,8 +203,9 @@ TEST_CASE("hostile model: tree child index negative but not the leaf marker -1",
                   "DecisionTree: node 0 has child -7; children must be in (0, 5)");
     check_refused(tree_with({1, -1, -2, -1, -1}, {2, -1, 4, -1, -1}),
                   "DecisionTree: node 2 has child -2; children must be in (2, 5)");
-    check_refused(tree_with({1, -1, std::numeric_limits<std::int32_t>::min(), -1, -1}, {2, -1, 4, -1, -1}),
-                  "node 2 has child -2147483648");
+    check_refused(
+        tree_with({1, -1, std::numeric_limits<std::int32_t>::min(), -1, -1}, {2, -1, 4, -1, -1}),
+        "node 2 has child -2147483648");
 }
 
 TEST_CASE("hostile model: tree child pointing backwards (a cycle) or to itself", "[io][hostile]") {
@@ -199,13 +222,15 @@ TEST_CASE("hostile model: tree node shared by two parents", "[io][hostile]") {
     t.feature(1) = 0;
     t.threshold(1) = 1.0;
     check_refused(t, "DecisionTree: node 3 is the child of two nodes");
-    check_refused(tree_with({1, -1, 3, -1, -1}, {2, -1, 3, -1, -1}), "DecisionTree: node 2 has node 3 as both children");
+    check_refused(tree_with({1, -1, 3, -1, -1}, {2, -1, 3, -1, -1}),
+                  "DecisionTree: node 2 has node 3 as both children");
 }
 
 TEST_CASE("hostile model: tree node with one child, or unreachable", "[io][hostile]") {
     check_refused(tree_with({1, -1, -1, -1, -1}, {2, -1, 4, -1, -1}),
                   "DecisionTree: node 2 has one child: children_left -1, children_right 4");
-    check_refused(tree_with({1, -1, -1, -1, -1}, {2, -1, -1, -1, -1}), "DecisionTree: node 3 is unreachable (no parent)");
+    check_refused(tree_with({1, -1, -1, -1, -1}, {2, -1, -1, -1, -1}),
+                  "DecisionTree: node 3 is unreachable (no parent)");
 }
 
 TEST_CASE("hostile model: tree split feature outside 0 to n_features - 1", "[io][hostile]") {
@@ -316,7 +341,8 @@ TEST_CASE("hostile model: scaler vectors of different lengths, or none", "[io][h
 
 TEST_CASE("hostile model: pipeline step widths that do not chain", "[io][hostile]") {
     // A 2-feature scaler feeding a 3-feature scaler.
-    brine::Pipeline p({fixtures::standard_scaler(), brine::MinMaxScaler(fixtures::vec({1, 1, 1}), fixtures::vec({0, 0, 0}))},
+    brine::Pipeline p({fixtures::standard_scaler(),
+                       brine::MinMaxScaler(fixtures::vec({1, 1, 1}), fixtures::vec({0, 0, 0}))},
                       fixtures::linear());
     check_refused(p, "Pipeline: step 1 expects 3 features but the step before it produces 2");
     // A 2-feature scaler feeding a 3-feature estimator.
@@ -335,5 +361,6 @@ TEST_CASE("hostile model: an invalid step or estimator inside a pipeline", "[io]
                   "Pipeline estimator: DecisionTree: node 2 has child 0");
     brine::LogisticRegression l = fixtures::logistic_multi();
     l.coef(0, 0) = kNaN;
-    check_refused(brine::Pipeline({fixtures::standard_scaler()}, l), "Pipeline estimator: LogisticRegression: coef[0, 0] is not finite");
+    check_refused(brine::Pipeline({fixtures::standard_scaler()}, l),
+                  "Pipeline estimator: LogisticRegression: coef[0, 0] is not finite");
 }

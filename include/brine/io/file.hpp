@@ -40,27 +40,31 @@ public:
     /// Reads at most `max_bytes` bytes of a regular file, or only its first `prefix` bytes when
     /// `prefix` is non-zero. Directories, FIFOs and devices are refused before any read (a FIFO
     /// is opened non-blocking so that a missing writer cannot hang the call).
-    static FileBytes read(const std::string& path, std::uint64_t max_bytes, std::size_t prefix = 0) {
+    static FileBytes read(const std::string& path, std::uint64_t max_bytes,
+                          std::size_t prefix = 0) {
         FdGuard g;
         g.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
         if (g.fd < 0) io_error("cannot open", path, errno);
         struct stat st {};
         if (::fstat(g.fd, &st) != 0) io_error("cannot stat", path, errno);
-        if (S_ISDIR(st.st_mode)) throw Error(Errc::io, "cannot load '" + path + "': it is a directory");
+        if (S_ISDIR(st.st_mode))
+            throw Error(Errc::io, "cannot load '" + path + "': it is a directory");
         if (!S_ISREG(st.st_mode)) {
-            throw Error(Errc::io, "cannot load '" + path +
-                                      "': not a regular file (FIFO, socket or device)");
+            throw Error(Errc::io,
+                        "cannot load '" + path + "': not a regular file (FIFO, socket or device)");
         }
         const auto file_size = static_cast<std::uint64_t>(st.st_size);
         if (file_size > max_bytes) {
-            throw Error(Errc::limit_exceeded, "file '" + path + "' has " + std::to_string(file_size) +
-                                                  " bytes, the limit is " + std::to_string(max_bytes));
+            throw Error(Errc::limit_exceeded,
+                        "file '" + path + "' has " + std::to_string(file_size) +
+                            " bytes, the limit is " + std::to_string(max_bytes));
         }
         const int flags = ::fcntl(g.fd, F_GETFL);
         if (flags >= 0) ::fcntl(g.fd, F_SETFL, flags & ~O_NONBLOCK);
 
         FileBytes out;
-        const std::size_t want = prefix && prefix < file_size ? prefix : static_cast<std::size_t>(file_size);
+        const std::size_t want =
+            prefix && prefix < file_size ? prefix : static_cast<std::size_t>(file_size);
         out.data_.reset(new char[want ? want : 1]);
         std::size_t got = 0;
         while (got < want) {
@@ -79,7 +83,8 @@ public:
         if (!prefix) {
             char extra;
             ssize_t r;
-            do r = ::read(g.fd, &extra, 1); while (r < 0 && errno == EINTR);
+            do r = ::read(g.fd, &extra, 1);
+            while (r < 0 && errno == EINTR);
             if (r > 0) throw Error(Errc::io, "file '" + path + "' grew while being read");
         }
         out.size_ = got;
@@ -128,7 +133,8 @@ inline bool is_temp_of(std::string_view entry, std::string_view base) noexcept {
         return false;
     }
     for (char c : entry.substr(want - 6)) {
-        const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        const bool alnum =
+            (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
         if (!alnum) return false;
     }
     return true;
@@ -154,7 +160,8 @@ inline void remove_stray_temporaries(const std::string& dir, const std::string& 
         struct stat st {};
         if (::fstat(f.fd, &st) != 0 || !S_ISREG(st.st_mode)) continue;
         if (::flock(f.fd, LOCK_EX | LOCK_NB) != 0) continue;  // its saver is alive
-        if (st.st_size == 0 && std::time(nullptr) - st.st_mtime < stray_temp_grace_seconds) continue;
+        if (st.st_size == 0 && std::time(nullptr) - st.st_mtime < stray_temp_grace_seconds)
+            continue;
         // Delete the file we locked, not one that took its name since we opened it.
         struct stat now {};
         if (::fstatat(dfd, e->d_name, &now, AT_SYMLINK_NOFOLLOW) == 0 && now.st_dev == st.st_dev &&
@@ -174,7 +181,8 @@ inline void remove_stray_temporaries(const std::string& dir, const std::string& 
 /// remove_stray_temporaries for the rule that keeps concurrent savers safe).
 inline void write_file_atomic(const std::string& path, std::string_view bytes) {
     const std::size_t slash = path.find_last_of('/');
-    const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+    const std::string dir =
+        slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
     const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
     if (base.empty()) throw Error(Errc::io, "cannot save to '" + path + "': it names a directory");
     const FileSystemHooks& sys = fs_hooks();
@@ -212,13 +220,15 @@ inline void write_file_atomic(const std::string& path, std::string_view bytes) {
         if (w == 0) fail("cannot write", EIO);
         done += static_cast<std::size_t>(w);
     }
-    if (sys.fsync(g.fd) != 0) fail("cannot sync", errno);  // never retried: a failed fsync loses data
+    if (sys.fsync(g.fd) != 0)
+        fail("cannot sync", errno);  // never retried: a failed fsync loses data
     const int fd = g.fd;
     g.fd = -1;
     // The descriptor is gone after close() whatever it returns; an error (NFS reports deferred
     // write errors here) means the data may not be on disk, so the old file stays.
     if (sys.close(fd) != 0) fail("cannot close", errno);
-    if (sys.rename(tmp.c_str(), path.c_str()) != 0) fail("cannot rename the temporary file onto", errno);
+    if (sys.rename(tmp.c_str(), path.c_str()) != 0)
+        fail("cannot rename the temporary file onto", errno);
     FdGuard d;
     d.fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (d.fd < 0 || sys.fsync(d.fd) != 0) {
