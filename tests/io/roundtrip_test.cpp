@@ -3,7 +3,11 @@
 // SPDX-License-Identifier: MIT
 #include <brine/brine.hpp>
 
+#include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <string>
+#include <string_view>
 
 #include "brine_catch.hpp"
 #include "model_fixtures.hpp"
@@ -107,6 +111,65 @@ TEST_CASE("both encodings of a model carry the same checksum", "[io][roundtrip]"
     CHECK(b.checksum == j.checksum);
     CHECK(b.checksum_verified);
     CHECK(b.created == "2026-01-02T03:04:05Z");
+}
+
+TEST_CASE("every NaN is stored as the one canonical NaN, so JSON files load", "[io][roundtrip]") {
+    // x86's 0.0 / 0.0 has its sign bit set; JSON's "NaN" keeps neither sign nor payload, and the
+    // JSON checksum is taken over the binary encoding, so both must hold the same canonical NaN.
+    auto nan_with_bits = [](std::uint64_t bits) {
+        double d;
+        std::memcpy(&d, &bits, sizeof d);
+        return d;
+    };
+    const double negative_nan = nan_with_bits(0xFFF8000000000000ULL);
+    const double payload_nan = nan_with_bits(0x7FF0000000000001ULL);
+    REQUIRE(std::isnan(negative_nan));
+    REQUIRE(std::isnan(payload_nan));
+
+    const brine::LinearRegression model(Eigen::VectorXd::Ones(2), 0.5);
+    brine::SaveOptions so;
+    so.created = "2026-01-02T03:04:05Z";
+    so.reference_inputs.resize(2, 2);
+    so.reference_inputs << negative_nan, 1.0, 2.0, payload_nan;
+    so.metadata.provenance.metrics["nan_metric"] = negative_nan;
+
+    const std::string bin = brine::to_bytes(model, brine::Format::binary, so);
+    const std::string json = brine::to_bytes(model, brine::Format::json, so);
+    auto contains = [&](std::uint64_t bits) {
+        char le[8];
+        for (int b = 0; b < 8; ++b) le[b] = static_cast<char>((bits >> (8 * b)) & 0xFF);
+        return bin.find(std::string_view(le, 8)) != std::string::npos;
+    };
+    CHECK(contains(0x7FF8000000000000ULL));
+    CHECK_FALSE(contains(0xFFF8000000000000ULL));
+    CHECK_FALSE(contains(0x7FF0000000000001ULL));
+
+    for (const std::string* bytes : {&bin, &json}) {
+        const brine::FileInfo info = brine::inspect_bytes(*bytes);
+        CHECK(info.checksum == brine::inspect_bytes(bin).checksum);
+        REQUIRE(info.reference.inputs.rows() == 2);
+        CHECK(std::isnan(info.reference.inputs(0, 0)));
+        CHECK(std::isnan(info.reference.inputs(1, 1)));
+        CHECK(std::isnan(info.metadata.provenance.metrics.at("nan_metric")));
+        // Loading recomputes the reference predictions: NaN inputs give NaN outputs, which must
+        // count as the same output whatever NaN the arithmetic produced.
+        CHECK(brine::from_bytes<brine::LinearRegression>(*bytes) == model);
+    }
+
+    // A tree's leaf thresholds are never read, so any value passes validation, NaN included
+    // (found by fuzz_roundtrip: a leaf's negative NaN came back from JSON as a positive one).
+    brine::DecisionTree tree = fixtures::tree_regressor();
+    for (Eigen::Index i = 0; i < tree.children_left.size(); ++i) {
+        if (tree.children_left(i) == brine::DecisionTree::leaf) tree.threshold(i) = negative_nan;
+    }
+    brine::SaveOptions tree_options;
+    tree_options.created = so.created;
+    for (const brine::Format f : {brine::Format::binary, brine::Format::json}) {
+        const std::string bytes = brine::to_bytes(tree, f, tree_options);
+        const auto back = brine::from_bytes<brine::DecisionTree>(bytes);
+        CHECK(back == tree);
+        CHECK(brine::to_bytes(back, f, tree_options) == bytes);
+    }
 }
 
 TEST_CASE("save picks the format from the options, else from the extension", "[io][roundtrip]") {

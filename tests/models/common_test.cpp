@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: MIT
 #include "brine/models/common.hpp"
 
+#include <cmath>
 #include <limits>
 
 #include "brine_catch.hpp"
@@ -77,6 +78,12 @@ TEST_CASE("same_bits compares shape and bytes", "[models][common]") {
     a(0) = nan_v;
     b(0) = nan_v;  // a NaN equals the same NaN
     CHECK(same_bits(a, b));
+    b(0) = -nan_v;  // and every other NaN: brine files keep no NaN sign or payload
+    CHECK(std::signbit(b(0)));
+    CHECK(same_bits(a, b));
+    b(0) = 0.0;  // but not a number
+    CHECK_FALSE(same_bits(a, b));
+    CHECK_FALSE(same_bits(b, a));
     CHECK_FALSE(same_bits(Eigen::VectorXd::Zero(2), Eigen::VectorXd::Zero(3)));
     CHECK_FALSE(same_bits(Eigen::MatrixXd::Zero(2, 3), Eigen::MatrixXd::Zero(3, 2)));
     CHECK(same_bits(Eigen::MatrixXd(0, 0), Eigen::MatrixXd(0, 0)));

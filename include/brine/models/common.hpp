@@ -89,8 +89,10 @@ Eigen::Index argmax(const Scores& s, Eigen::Index n) {
     return best;
 }
 
-/// Bit-exact equality of two dense arrays: same shape and same bytes (so -0.0 != 0.0 and a NaN
-/// equals the same NaN). Used by the models' operator==, which round-trip tests rely on.
+/// Bit-exact equality of two dense arrays: same shape and same bytes (so -0.0 != 0.0), except
+/// that every NaN equals every other NaN: brine files keep no NaN sign or payload (they store one
+/// canonical NaN). Used by the models' operator==, which round-trip tests rely on, and by the
+/// same-build check of reference predictions.
 template <class A, class B>
 bool same_bits(const Eigen::DenseBase<A>& a, const Eigen::DenseBase<B>& b) {
     if (a.rows() != b.rows() || a.cols() != b.cols()) return false;
@@ -100,6 +102,9 @@ bool same_bits(const Eigen::DenseBase<A>& a, const Eigen::DenseBase<B>& b) {
         for (Eigen::Index j = 0; j < a.cols(); ++j) {
             const Scalar x = a.derived().coeff(i, j);
             const Scalar y = b.derived().coeff(i, j);
+            if constexpr (std::is_floating_point_v<Scalar>) {
+                if (x != x && y != y) continue;  // both NaN
+            }
             if (std::memcmp(&x, &y, sizeof(Scalar)) != 0) return false;
         }
     }

@@ -38,6 +38,36 @@ void copy_le(void* dst, const void* src, std::size_t n) noexcept {
     }
 }
 
+/// brine files hold a single NaN, the quiet NaN 0x7FF8000000000000: NaN's sign and payload mean
+/// nothing in a model and JSON's "NaN" cannot keep them, so every writer stores this one (x86's
+/// 0.0 / 0.0, for one, has its sign bit set). Without it a JSON file's checksum, taken over the
+/// binary encoding, would not match what its "NaN" strings read back as.
+inline constexpr std::uint64_t canonical_nan_bits = 0x7FF8000000000000ULL;
+
+/// copy_le for values being written: doubles' NaNs become the canonical NaN. Copies in blocks and
+/// checks each block while it is still in cache, so the check costs little beside the copy.
+template <class T>
+void copy_le_out(void* dst, const T* src, std::size_t n) noexcept {
+    if constexpr (std::is_same_v<T, double>) {
+        constexpr std::size_t block = 4096;  // 32 KiB: checked while still in L1/L2
+        auto* d = static_cast<unsigned char*>(dst);
+        for (std::size_t at = 0; at < n; at += block) {
+            const std::size_t len = std::min(block, n - at);
+            copy_le<double>(d + at * sizeof(double), src + at, len);
+            bool any_nan = false;
+            for (std::size_t i = at; i < at + len; ++i) any_nan |= src[i] != src[i];
+            if (!any_nan) continue;
+            for (std::size_t i = at; i < at + len; ++i) {
+                if (src[i] != src[i]) {
+                    copy_le<std::uint64_t>(d + i * sizeof(double), &canonical_nan_bits, 1);
+                }
+            }
+        }
+    } else {
+        copy_le<T>(dst, src, n);
+    }
+}
+
 template <class T>
 inline constexpr bool is_wire_scalar_v =
     std::is_arithmetic_v<T> && !std::is_same_v<T, long double> && !std::is_same_v<T, char>;
@@ -93,12 +123,12 @@ public:
     template <class T>
     void write_scalar(T v) {
         static_assert(detail::is_wire_scalar_v<T>, "fixed-width arithmetic types only");
-        detail::copy_le<T>(grow(sizeof(T)), &v, 1);
+        detail::copy_le_out<T>(grow(sizeof(T)), &v, 1);
     }
 
     template <class T>
     void write_array(const T* data, std::size_t n) {
-        detail::copy_le<T>(grow(n * sizeof(T)), data, n);
+        detail::copy_le_out<T>(grow(n * sizeof(T)), data, n);
     }
 
     void write_bytes(const char* data, std::size_t n) {
