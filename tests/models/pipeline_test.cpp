@@ -128,6 +128,27 @@ TEST_CASE("Pipeline without transforms is its estimator", "[models][pipeline]") 
     CHECK(pipe.transform(X) == X);
 }
 
+TEST_CASE("Pipeline batches of many blocks give what the steps give on all of X",
+          "[models][pipeline]") {
+    // predict and predict_proba transform block_rows rows at a time; the rows are independent,
+    // so the result must be bit-identical to the steps applied one after another to all of X,
+    // including the last, partial block and a single row.
+    const brine::Pipeline pipe(
+        {scaler(), brine::MinMaxScaler(Eigen::Vector2d(0.5, 3), Eigen::Vector2d(-1, 0.25))},
+        logistic());
+    for (const Eigen::Index rows : {Eigen::Index{0}, Eigen::Index{1}, brine::Pipeline::block_rows,
+                                    3 * brine::Pipeline::block_rows + 17}) {
+        Eigen::MatrixXd X(rows, 2);
+        for (Eigen::Index i = 0; i < rows; ++i) X.row(i) << 0.01 * i - 3, std::sin(0.1 * i) * 4;
+        const Eigen::MatrixXd Z =
+            std::get<brine::MinMaxScaler>(pipe.steps[1])
+                .transform(std::get<brine::StandardScaler>(pipe.steps[0]).transform(X));
+        CHECK(brine::detail::same_bits(pipe.transform(X), Z));
+        CHECK(brine::detail::same_bits(pipe.predict(X), logistic().predict(Z)));
+        CHECK(brine::detail::same_bits(pipe.predict_proba(X), logistic().predict_proba(Z)));
+    }
+}
+
 TEST_CASE("Pipeline single-row path works beyond the stack buffer's width", "[models][pipeline]") {
     const Eigen::Index n = brine::Pipeline::stack_width + 44;
     const brine::StandardScaler sc(Eigen::VectorXd::Constant(n, 1.0),

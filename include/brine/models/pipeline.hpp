@@ -73,10 +73,8 @@ struct Pipeline {
     /// Throws Errc::shape_mismatch unless X has n_features columns.
     Eigen::MatrixXd transform(const MatrixRef& X) const {
         detail::check_columns(X.cols(), n_features(), "Pipeline");
-        Eigen::MatrixXd Z = X;
-        for (const auto& s : steps)
-            Z = std::visit([&](const auto& t) { return t.transform(Z); }, s);
-        return Z;
+        if (steps.empty()) return X;
+        return transform_rows(X);
     }
 
     /// Predictions (values or class labels) for every row of X.
@@ -84,8 +82,13 @@ struct Pipeline {
     Eigen::VectorXd predict(const MatrixRef& X) const {
         if (steps.empty())
             return std::visit([&](const auto& e) { return e.predict(X); }, estimator);
-        const Eigen::MatrixXd Z = transform(X);
-        return std::visit([&](const auto& e) { return e.predict(Z); }, estimator);
+        detail::check_columns(X.cols(), n_features(), "Pipeline");
+        Eigen::VectorXd y(X.rows());
+        for_each_block(X, [&](const Eigen::MatrixXd& Z, Eigen::Index first) {
+            y.segment(first, Z.rows()) =
+                std::visit([&](const auto& e) { return e.predict(Z); }, estimator);
+        });
+        return y;
     }
 
     /// Class probabilities; the estimator must be a classifier (else Errc::invalid_argument).
@@ -94,9 +97,18 @@ struct Pipeline {
         require_classifier_estimator();
         if (steps.empty())
             return std::visit([&](const auto& e) { return proba_of(e, X); }, estimator);
-        const Eigen::MatrixXd Z = transform(X);
-        return std::visit([&](const auto& e) { return proba_of(e, Z); }, estimator);
+        detail::check_columns(X.cols(), n_features(), "Pipeline");
+        Eigen::MatrixXd p(X.rows(), n_classes());
+        for_each_block(X, [&](const Eigen::MatrixXd& Z, Eigen::Index first) {
+            p.middleRows(first, Z.rows()) =
+                std::visit([&](const auto& e) { return proba_of(e, Z); }, estimator);
+        });
+        return p;
     }
+
+    /// Rows per block in predict and predict_proba: the transformed block (block x n_features
+    /// doubles) stays in cache and is the only intermediate, instead of a transformed copy of X.
+    static constexpr Eigen::Index block_rows = 256;
 
     /// Prediction for one sample. Intermediate values live in a stack buffer, or for more than
     /// `stack_width` features in a per-thread buffer that grows once, so steady-state calls do
@@ -182,6 +194,25 @@ private:
             first = false;
         }
         return Eigen::Map<const Eigen::RowVectorXd>(buf, w);
+    }
+
+    /// The transforms applied to X (at least one step).
+    Eigen::MatrixXd transform_rows(const MatrixRef& X) const {
+        Eigen::MatrixXd Z =
+            std::visit([&](const auto& t) { return t.transform(X); }, steps.front());
+        for (std::size_t i = 1; i < steps.size(); ++i)
+            Z = std::visit([&](const auto& t) { return t.transform(Z); }, steps[i]);
+        return Z;
+    }
+
+    /// Calls f(transformed rows, index of their first row) for consecutive blocks of X's rows.
+    /// Each row is transformed on its own, so the result is the same as for the whole of X.
+    template <class F>
+    void for_each_block(const MatrixRef& X, F&& f) const {
+        for (Eigen::Index first = 0; first < X.rows(); first += block_rows) {
+            const Eigen::Index n = std::min(block_rows, X.rows() - first);
+            f(transform_rows(X.middleRows(first, n)), first);
+        }
     }
 
     void require_classifier_estimator() const {
