@@ -83,6 +83,16 @@ inline void check_size(std::string_view bytes, const Limits& limits) {
     }
 }
 
+/// Errc::kind_mismatch unless the header announces a Model.
+template <class Model>
+void require_kind(const Header& h) {
+    if (h.kind != model_kind_v<Model>) {
+        throw Error(Errc::kind_mismatch, "the file holds a " + std::string(kind_name(h.kind)) +
+                                             ", not a " +
+                                             std::string(kind_name(model_kind_v<Model>)));
+    }
+}
+
 /// A whole file opened for decoding: the container is checked and the header decoded on
 /// construction; the payload is decoded on request, as the model type the caller names.
 class Reader {
@@ -104,11 +114,7 @@ public:
 
     template <class Model>
     Model payload() {
-        if (header_.kind != model_kind_v<Model>) {
-            throw Error(Errc::kind_mismatch, "the file holds a " +
-                                                 std::string(kind_name(header_.kind)) + ", not a " +
-                                                 std::string(kind_name(model_kind_v<Model>)));
-        }
+        require_kind<Model>(header_);
         if (format_ == Format::json) return json_->template payload<Model>();
         return decode_binary_payload<Model>(sections_, limits_);
     }

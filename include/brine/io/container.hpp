@@ -189,67 +189,98 @@ inline void check_format_version(std::uint16_t major, std::uint16_t minor) {
     }
 }
 
-/// Splits a whole binary file into its sections. Checks, in order: magic, format version, section
-/// lengths against the size (truncated / trailing bytes), then the checksum.
-inline BinarySections split_binary(std::string_view bytes) {
-    const std::size_t n = bytes.size();
+/// Where the sections of a binary file of `size` bytes lie, once checked against that size.
+struct BinaryLayout {
+    std::uint16_t major = 0, minor = 0;
+    std::uint64_t header_len = 0;
+    std::uint64_t payload_offset = 0;  ///< after the 8-byte payload length
+    std::uint64_t payload_len = 0;
+    std::uint64_t checksum_offset = 0;
+};
+
+/// Checks the magic, the format version and the header length. `head` holds the first
+/// min(size, binary_prefix_size) bytes of a file of `size` bytes.
+inline BinaryLayout check_binary_prefix(std::string_view head, std::uint64_t size) {
+    const std::uint64_t n = size;
     if (n < sizeof binary_magic) {
-        if (n > 0 && bytes == std::string_view(binary_magic, n)) {
+        if (n > 0 && head == std::string_view(binary_magic, static_cast<std::size_t>(n))) {
             throw Error(Errc::truncated,
                         "file of " + std::to_string(n) + " bytes ends inside the magic");
         }
         if (n == 0)
             throw Error(Errc::truncated, "empty file: 0 bytes, a brine file has at least 36");
-        not_brine(bytes);
+        not_brine(head);
     }
-    if (std::memcmp(bytes.data(), binary_magic, sizeof binary_magic) != 0) not_brine(bytes);
+    if (std::memcmp(head.data(), binary_magic, sizeof binary_magic) != 0) not_brine(head);
     if (n < binary_prefix_size) {
         throw Error(Errc::truncated,
                     "needed " + std::to_string(binary_prefix_size) +
                         " bytes for the format version and header length, file has " +
                         std::to_string(n));
     }
-    BinarySections s;
-    s.major = get_u16(bytes, 8);
-    s.minor = get_u16(bytes, 10);
-    check_format_version(s.major, s.minor);
-    const std::uint64_t header_len = get_u64(bytes, 12);
-    if (header_len > n - binary_prefix_size || n - binary_prefix_size - header_len < 8) {
+    BinaryLayout l;
+    l.major = get_u16(head, 8);
+    l.minor = get_u16(head, 10);
+    check_format_version(l.major, l.minor);
+    l.header_len = get_u64(head, 12);
+    if (l.header_len > n - binary_prefix_size || n - binary_prefix_size - l.header_len < 8) {
         throw Error(Errc::truncated,
-                    "needed " + std::to_string(header_len) +
+                    "needed " + std::to_string(l.header_len) +
                         " bytes for the header and 8 for the payload length at byte " +
                         std::to_string(binary_prefix_size) + ", " +
                         std::to_string(n - binary_prefix_size) + " left");
     }
-    const std::size_t payload_len_at = binary_prefix_size + static_cast<std::size_t>(header_len);
-    const std::uint64_t payload_len = get_u64(bytes, payload_len_at);
-    const std::size_t payload_at = payload_len_at + 8;
-    const std::size_t left = n - payload_at;
+    l.payload_offset = binary_prefix_size + l.header_len + 8;
+    return l;
+}
+
+/// Checks the payload length (the 8 bytes before payload_offset) against the file size: the
+/// payload and the checksum must end exactly at the end of the file.
+inline void check_binary_payload_len(BinaryLayout& l, std::uint64_t payload_len,
+                                     std::uint64_t size) {
+    const std::uint64_t left = size - l.payload_offset;
     if (payload_len > left || left - payload_len < checksum_size) {
         throw Error(Errc::truncated, "needed " + std::to_string(payload_len) +
                                          " bytes for the payload and 8 for the checksum at byte " +
-                                         std::to_string(payload_at) + ", " + std::to_string(left) +
-                                         " left");
+                                         std::to_string(l.payload_offset) + ", " +
+                                         std::to_string(left) + " left");
     }
-    const std::size_t end = payload_at + static_cast<std::size_t>(payload_len) + checksum_size;
-    if (end != n) {
-        throw Error(Errc::malformed, std::to_string(n - end) +
+    const std::uint64_t end = l.payload_offset + payload_len + checksum_size;
+    if (end != size) {
+        throw Error(Errc::malformed, std::to_string(size - end) +
                                          " trailing bytes after the checksum at byte " +
                                          std::to_string(end));
     }
-    s.header = bytes.substr(binary_prefix_size, static_cast<std::size_t>(header_len));
-    s.payload = bytes.substr(payload_at, static_cast<std::size_t>(payload_len));
-    s.payload_offset = payload_at;
-    s.checksum = get_u64(bytes, end - checksum_size);
+    l.payload_len = payload_len;
+    l.checksum_offset = end - checksum_size;
+}
+
+[[noreturn]] inline void checksum_error(std::uint64_t stored, std::uint64_t computed,
+                                        std::uint64_t covered) {
+    throw Error(Errc::checksum_mismatch, "stored XXH64 " + hex64(stored) + ", computed " +
+                                             hex64(computed) + " over bytes 0 to " +
+                                             std::to_string(covered) + ": the file is damaged");
+}
+
+/// Splits a whole binary file into its sections. Checks, in order: magic, format version, section
+/// lengths against the size (truncated / trailing bytes), then the checksum.
+inline BinarySections split_binary(std::string_view bytes) {
+    BinaryLayout l = check_binary_prefix(bytes, bytes.size());
+    check_binary_payload_len(l, get_u64(bytes, static_cast<std::size_t>(l.payload_offset) - 8),
+                             bytes.size());
+    BinarySections s;
+    s.major = l.major;
+    s.minor = l.minor;
+    s.header = bytes.substr(binary_prefix_size, static_cast<std::size_t>(l.header_len));
+    s.payload = bytes.substr(static_cast<std::size_t>(l.payload_offset),
+                             static_cast<std::size_t>(l.payload_len));
+    s.payload_offset = l.payload_offset;
+    s.checksum = get_u64(bytes, static_cast<std::size_t>(l.checksum_offset));
 #if !defined(FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION)
     // Fuzz builds skip this comparison only, so that mutated inputs reach the parsers.
-    const std::uint64_t computed = XxHash64::hash(bytes.data(), end - checksum_size);
-    if (computed != s.checksum) {
-        throw Error(Errc::checksum_mismatch, "stored XXH64 " + hex64(s.checksum) + ", computed " +
-                                                 hex64(computed) + " over bytes 0 to " +
-                                                 std::to_string(end - checksum_size) +
-                                                 ": the file is damaged");
-    }
+    const std::uint64_t computed =
+        XxHash64::hash(bytes.data(), static_cast<std::size_t>(l.checksum_offset));
+    if (computed != s.checksum) checksum_error(s.checksum, computed, l.checksum_offset);
 #endif
     return s;
 }

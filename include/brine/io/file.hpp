@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -31,6 +32,74 @@ struct FdGuard {
     }
 };
 
+/// A regular file opened for loading: directories, FIFOs and devices are refused before any read
+/// (a FIFO is opened non-blocking so that a missing writer cannot hang the call), and so is a file
+/// over the size limit. Reads are sequential.
+class InputFile {
+public:
+    static InputFile open(const std::string& path, std::uint64_t max_bytes) {
+        InputFile f;
+        f.path_ = path;
+        f.g_.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+        if (f.g_.fd < 0) io_error("cannot open", path, errno);
+        struct stat st {};
+        if (::fstat(f.g_.fd, &st) != 0) io_error("cannot stat", path, errno);
+        if (S_ISDIR(st.st_mode))
+            throw Error(Errc::io, "cannot load '" + path + "': it is a directory");
+        if (!S_ISREG(st.st_mode)) {
+            throw Error(Errc::io,
+                        "cannot load '" + path + "': not a regular file (FIFO, socket or device)");
+        }
+        f.size_ = static_cast<std::uint64_t>(st.st_size);
+        if (f.size_ > max_bytes) {
+            throw Error(Errc::limit_exceeded, "file '" + path + "' has " + std::to_string(f.size_) +
+                                                  " bytes, the limit is " +
+                                                  std::to_string(max_bytes));
+        }
+        const int flags = ::fcntl(f.g_.fd, F_GETFL);
+        if (flags >= 0) ::fcntl(f.g_.fd, F_SETFL, flags & ~O_NONBLOCK);
+        return f;
+    }
+
+    std::uint64_t size() const noexcept { return size_; }
+    std::uint64_t position() const noexcept { return pos_; }
+    const std::string& path() const noexcept { return path_; }
+
+    /// Reads exactly n bytes; Errc::io if the file ends first (it shrank after open).
+    void read_exact(char* dst, std::size_t n) {
+        std::size_t got = 0;
+        while (got < n) {
+            const ssize_t r = ::read(g_.fd, dst + got, n - got);
+            if (r < 0) {
+                if (errno == EINTR) continue;
+                io_error("cannot read", path_, errno);
+            }
+            if (r == 0) {
+                throw Error(Errc::io, "file '" + path_ + "' shrank while being read: expected " +
+                                          std::to_string(size_) + " bytes, got " +
+                                          std::to_string(pos_ + got));
+            }
+            got += static_cast<std::size_t>(r);
+        }
+        pos_ += n;
+    }
+
+    /// Errc::io if the file has more bytes than it had when opened.
+    void check_at_end() {
+        char extra;
+        ssize_t r;
+        do r = ::read(g_.fd, &extra, 1);
+        while (r < 0 && errno == EINTR);
+        if (r > 0) throw Error(Errc::io, "file '" + path_ + "' grew while being read");
+    }
+
+private:
+    FdGuard g_;
+    std::string path_;
+    std::uint64_t size_ = 0;
+    std::uint64_t pos_ = 0;
+};
+
 /// The bytes of a file, read once into memory that is not zero-filled first.
 class FileBytes {
 public:
@@ -38,56 +107,26 @@ public:
     std::size_t size() const noexcept { return size_; }
 
     /// Reads at most `max_bytes` bytes of a regular file, or only its first `prefix` bytes when
-    /// `prefix` is non-zero. Directories, FIFOs and devices are refused before any read (a FIFO
-    /// is opened non-blocking so that a missing writer cannot hang the call).
+    /// `prefix` is non-zero (see InputFile for what is refused).
     static FileBytes read(const std::string& path, std::uint64_t max_bytes,
                           std::size_t prefix = 0) {
-        FdGuard g;
-        g.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-        if (g.fd < 0) io_error("cannot open", path, errno);
-        struct stat st {};
-        if (::fstat(g.fd, &st) != 0) io_error("cannot stat", path, errno);
-        if (S_ISDIR(st.st_mode))
-            throw Error(Errc::io, "cannot load '" + path + "': it is a directory");
-        if (!S_ISREG(st.st_mode)) {
-            throw Error(Errc::io,
-                        "cannot load '" + path + "': not a regular file (FIFO, socket or device)");
-        }
-        const auto file_size = static_cast<std::uint64_t>(st.st_size);
-        if (file_size > max_bytes) {
-            throw Error(Errc::limit_exceeded,
-                        "file '" + path + "' has " + std::to_string(file_size) +
-                            " bytes, the limit is " + std::to_string(max_bytes));
-        }
-        const int flags = ::fcntl(g.fd, F_GETFL);
-        if (flags >= 0) ::fcntl(g.fd, F_SETFL, flags & ~O_NONBLOCK);
+        InputFile f = InputFile::open(path, max_bytes);
+        return read_rest(f, {}, prefix);
+    }
 
+    /// The bytes `head` already read from `f`, then the rest of the file (or up to `prefix` bytes
+    /// in all when `prefix` is non-zero).
+    static FileBytes read_rest(InputFile& f, std::string_view head, std::size_t prefix = 0) {
         FileBytes out;
+        const std::uint64_t file_size = f.size();
         const std::size_t want =
             prefix && prefix < file_size ? prefix : static_cast<std::size_t>(file_size);
         out.data_.reset(new char[want ? want : 1]);
-        std::size_t got = 0;
-        while (got < want) {
-            const ssize_t r = ::read(g.fd, out.data_.get() + got, want - got);
-            if (r < 0) {
-                if (errno == EINTR) continue;
-                io_error("cannot read", path, errno);
-            }
-            if (r == 0) break;
-            got += static_cast<std::size_t>(r);
-        }
-        if (got != want) {
-            throw Error(Errc::io, "file '" + path + "' shrank while being read: expected " +
-                                      std::to_string(want) + " bytes, got " + std::to_string(got));
-        }
-        if (!prefix) {
-            char extra;
-            ssize_t r;
-            do r = ::read(g.fd, &extra, 1);
-            while (r < 0 && errno == EINTR);
-            if (r > 0) throw Error(Errc::io, "file '" + path + "' grew while being read");
-        }
-        out.size_ = got;
+        const std::size_t have = std::min(head.size(), want);
+        if (have) std::memcpy(out.data_.get(), head.data(), have);
+        f.read_exact(out.data_.get() + have, want - have);
+        if (!prefix) f.check_at_end();
+        out.size_ = want;
         out.file_size_ = file_size;
         return out;
     }

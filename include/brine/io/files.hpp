@@ -6,6 +6,7 @@
 
 #include "brine/io/codec.hpp"
 #include "brine/io/file.hpp"
+#include "brine/io/streamed.hpp"
 
 namespace brine {
 
@@ -40,16 +41,17 @@ void save(const Model& model, const std::string& path, const SaveOptions& option
 /// container, the versions, the checksum, the model's invariants and its reference predictions.
 /// Throws Error with Errc::io for a missing, unreadable or non-regular path, Errc::kind_mismatch
 /// when the file holds another kind, and the code of any other failure.
+///
+/// Large binary files are read straight into the model's arrays, with no copy of the whole file in
+/// memory; the result and the errors are the same as from_bytes on the file's bytes.
 template <class Model>
 Model load(const std::string& path, const LoadOptions& options = {}) {
-    const auto file = detail::FileBytes::read(path, options.max_file_bytes);
-    return from_bytes<Model>(file.view(), options);
+    return detail::load_model_file<Model>(path, options);
 }
 
 /// Loads whatever built-in model `path` holds.
 inline AnyModel load_any(const std::string& path, const LoadOptions& options = {}) {
-    const auto file = detail::FileBytes::read(path, options.max_file_bytes);
-    return from_bytes_any(file.view(), options);
+    return detail::load_any_file(path, options);
 }
 
 /// Header, versions and metadata of a model file without decoding its parameters. For a binary

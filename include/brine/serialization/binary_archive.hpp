@@ -151,9 +151,24 @@ private:
     detail::ByteBuffer* buffer_ = nullptr;
 };
 
-/// Reads brine's binary encoding from a byte range it does not own. Every read is bounds-checked
-/// and every length is compared with the bytes left and with the Limits before anything is
-/// allocated; failures are brine::Error with the field name and byte offset.
+namespace detail {
+
+/// A sequential source of a known number of bytes, for a BinaryInputArchive that reads a file as
+/// it goes (brine::load of a large binary file) instead of from memory.
+class ByteSource {
+public:
+    /// Copies the next n bytes to dst; throws Error when they cannot be read.
+    virtual void read(void* dst, std::size_t n) = 0;
+
+protected:
+    ~ByteSource() = default;
+};
+
+}  // namespace detail
+
+/// Reads brine's binary encoding from a byte range it does not own, or from a ByteSource. Every
+/// read is bounds-checked and every length is compared with the bytes left and with the Limits
+/// before anything is allocated; failures are brine::Error with the field name and byte offset.
 class BinaryInputArchive
     : public cereal::InputArchive<BinaryInputArchive, cereal::AllowEmptyClassElision> {
 public:
@@ -161,19 +176,36 @@ public:
     BinaryInputArchive(std::string_view bytes, const Limits& limits, std::uint64_t base_offset = 0)
         : cereal::InputArchive<BinaryInputArchive, cereal::AllowEmptyClassElision>(this),
           bytes_(bytes),
+          size_(bytes.size()),
+          limits_(limits),
+          base_(base_offset) {}
+
+    /// Reads `size` bytes from `source` as they are needed; arrays go straight from the source
+    /// into their storage, with no copy of the whole input in memory.
+    BinaryInputArchive(detail::ByteSource& source, std::uint64_t size, const Limits& limits,
+                       std::uint64_t base_offset = 0)
+        : cereal::InputArchive<BinaryInputArchive, cereal::AllowEmptyClassElision>(this),
+          source_(&source),
+          size_(size),
           limits_(limits),
           base_(base_offset) {}
 
     const Limits& limits() const noexcept { return limits_; }
     std::uint64_t offset() const noexcept { return base_ + pos_; }
-    std::size_t remaining() const noexcept { return bytes_.size() - pos_; }
+    std::uint64_t remaining() const noexcept { return size_ - pos_; }
 
     template <class T>
     T read_scalar() {
         static_assert(detail::is_wire_scalar_v<T>, "fixed-width arithmetic types only");
         need(sizeof(T));
         T v;
-        detail::copy_le<T>(&v, bytes_.data() + pos_, 1);
+        if (source_) {
+            char le[sizeof(T)];
+            source_->read(le, sizeof(T));
+            detail::copy_le<T>(&v, le, 1);
+        } else {
+            detail::copy_le<T>(&v, bytes_.data() + pos_, 1);
+        }
         pos_ += sizeof(T);
         return v;
     }
@@ -181,13 +213,33 @@ public:
     template <class T>
     void read_array(T* data, std::size_t n) {
         check_array(n, sizeof(T), nullptr);
-        detail::copy_le<T>(data, bytes_.data() + pos_, n);
+        if (source_) {
+            if (n == 0) return;
+            source_->read(data, n * sizeof(T));
+            if constexpr (!detail::host_is_little_endian && sizeof(T) > 1) {
+                for (std::size_t i = 0; i < n; ++i) {
+                    T v;
+                    detail::copy_le<T>(&v, &data[i], 1);
+                    data[i] = v;
+                }
+            }
+        } else {
+            detail::copy_le<T>(data, bytes_.data() + pos_, n);
+        }
         pos_ += n * sizeof(T);
     }
 
+    /// The next n bytes; the view is valid until the next read.
     std::string_view read_bytes(std::size_t n) {
         need(n);
-        std::string_view s = bytes_.substr(pos_, n);
+        std::string_view s;
+        if (source_) {
+            scratch_.resize(n);
+            if (n) source_->read(scratch_.data(), n);
+            s = scratch_;
+        } else {
+            s = bytes_.substr(pos_, n);
+        }
         pos_ += n;
         return s;
     }
@@ -250,9 +302,12 @@ private:
     }
 
     std::string_view bytes_;
+    detail::ByteSource* source_ = nullptr;
+    std::string scratch_;  // read_bytes from a source
+    std::uint64_t size_;
     const Limits& limits_;
     std::uint64_t base_;
-    std::size_t pos_ = 0;
+    std::uint64_t pos_ = 0;
     std::vector<const char*> names_;
 };
 

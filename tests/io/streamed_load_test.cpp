@@ -1,0 +1,137 @@
+// brine::load reads large binary files straight into the model's arrays (io/streamed.hpp) and
+// everything else whole into memory. The two paths must agree on every file: the same model, or
+// the same error code and message, in the same order of checks (layout, checksum, header, kind,
+// payload). These tests force the streamed path on small files to compare it byte by byte.
+// SPDX-License-Identifier: MIT
+#include <brine/brine.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "brine_catch.hpp"
+#include "model_fixtures.hpp"
+#include "temp_dir.hpp"
+
+namespace {
+
+void write_file(const std::string& path, const std::string& bytes) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    REQUIRE(out.good());
+}
+
+/// "ok" for a load that succeeded with a model equal to `expected`, else "<code>: <message>".
+template <class F, class Model>
+std::string outcome(F&& load, const Model& expected) {
+    try {
+        const auto m = load();
+        if constexpr (std::is_same_v<std::decay_t<decltype(m)>, brine::AnyModel>) {
+            const Model* p = m.template get_if<Model>();
+            return p != nullptr && *p == expected ? "ok" : "a different model";
+        } else {
+            return m == expected ? "ok" : "a different model";
+        }
+    } catch (const brine::Error& e) {
+        return std::string(brine::errc_name(e.code())) + ": " + e.what();
+    }
+}
+
+/// Loads `bytes` from memory, and from a file through the streamed path (stream_from = 0) with
+/// load<Model> and load_any; all three outcomes must be the same.
+template <class Model>
+void check_same(const TempDir& dir, const std::string& bytes, const Model& expected) {
+    const std::string path = dir.file("m.brine");
+    write_file(path, bytes);
+    const std::string in_memory =
+        outcome([&] { return brine::from_bytes<Model>(bytes); }, expected);
+    const std::string streamed =
+        outcome([&] { return brine::detail::load_model_file<Model>(path, {}, 0); }, expected);
+    CHECK(streamed == in_memory);
+    const std::string in_memory_any =
+        outcome([&] { return brine::from_bytes_any(bytes); }, expected);
+    const std::string streamed_any =
+        outcome([&] { return brine::detail::load_any_file(path, {}, 0); }, expected);
+    CHECK(streamed_any == in_memory_any);
+}
+
+brine::SaveOptions options_with_reference(Eigen::Index n_features) {
+    brine::SaveOptions so;
+    so.created = "2026-01-02T03:04:05Z";
+    so.reference_inputs = fixtures::rows(n_features);
+    for (Eigen::Index j = 0; j < n_features; ++j)
+        so.metadata.feature_names.push_back("f" + std::to_string(j));
+    return so;
+}
+
+}  // namespace
+
+TEST_CASE("streamed load gives the model from_bytes gives", "[io][streamed]") {
+    const TempDir dir;
+    const auto tree = fixtures::tree_classifier();
+    const auto linear = fixtures::linear_multi();
+    const auto pipe = fixtures::pipeline_classifier();
+    check_same(
+        dir,
+        brine::to_bytes(tree, brine::Format::binary, options_with_reference(tree.n_features())),
+        tree);
+    check_same(dir, brine::to_bytes(linear), linear);
+    check_same(
+        dir,
+        brine::to_bytes(pipe, brine::Format::binary, options_with_reference(pipe.n_features())),
+        pipe);
+    // JSON files never stream; they must load through either entry point all the same.
+    check_same(dir, brine::to_bytes(tree, brine::Format::json), tree);
+}
+
+TEST_CASE("streamed load reports every damaged byte as from_bytes does", "[io][streamed]") {
+    // Each byte of a small file flipped in two ways, then every truncation: the streamed path must
+    // give the same code and message as the in-memory one (mostly the checksum error, which must
+    // win over the parse error a flipped length causes when the parse comes first).
+    const TempDir dir;
+    const auto model = fixtures::tree_classifier();
+    const std::string good =
+        brine::to_bytes(model, brine::Format::binary, options_with_reference(model.n_features()));
+    for (std::size_t i = 0; i < good.size(); ++i) {
+        for (const unsigned char mask : {0x01, 0x80}) {
+            std::string bad = good;
+            bad[i] = static_cast<char>(static_cast<unsigned char>(bad[i]) ^ mask);
+            INFO("byte " << i << " xor " << int(mask));
+            check_same(dir, bad, model);
+        }
+    }
+    for (std::size_t n = 0; n < good.size(); ++n) {
+        INFO("truncated to " << n << " bytes");
+        check_same(dir, good.substr(0, n), model);
+    }
+    check_same(dir, good + std::string(3, '\0'), model);  // trailing bytes
+}
+
+TEST_CASE("a large binary file streams and is still checked end to end", "[io][streamed]") {
+    const TempDir dir;
+    // 300000 coefficients (2.4 MB) are over detail::stream_threshold, so load streams it.
+    REQUIRE(300000 * sizeof(double) > brine::detail::stream_threshold);
+    const brine::LinearRegression model(Eigen::VectorXd::LinSpaced(300000, -1, 1), 0.25);
+    const std::string path = dir.file("big.brine");
+    brine::save(model, path);
+    CHECK(brine::load<brine::LinearRegression>(path) == model);
+    CHECK(*brine::load_any(path).get_if<brine::LinearRegression>() == model);
+
+    std::string bytes = read_all(path);
+    // A flipped bit inside the array: only the checksum can tell.
+    std::string bad = bytes;
+    bad[bytes.size() / 2] = static_cast<char>(bad[bytes.size() / 2] ^ 0x10);
+    write_file(path, bad);
+    BRINE_CHECK_THROWS_CODE(brine::load<brine::LinearRegression>(path),
+                            brine::Errc::checksum_mismatch, "the file is damaged");
+    BRINE_CHECK_THROWS_CODE(brine::load_any(path), brine::Errc::checksum_mismatch,
+                            "the file is damaged");
+    // Asking for another kind: the kind error, after the whole file proved intact.
+    write_file(path, bytes);
+    BRINE_CHECK_THROWS_CODE(brine::load<brine::DecisionTree>(path), brine::Errc::kind_mismatch,
+                            "the file holds a linear_regression, not a decision_tree");
+    // Cut short by one byte: a layout error before anything is decoded.
+    write_file(path, bytes.substr(0, bytes.size() - 1));
+    BRINE_CHECK_THROWS_CODE(brine::load<brine::LinearRegression>(path), brine::Errc::truncated,
+                            "bytes for the payload and 8 for the checksum");
+}
