@@ -131,10 +131,16 @@ void check_failed_save(const std::string& step, const std::string& reason) {
         brine::save(fixtures::linear(), path);
     }
     const std::string before = read_all(path);
-    BRINE_CHECK_THROWS_CODE(brine::save(big_linear(20000), path), Errc::io,
-                            step + " '" + path + "': " + reason);
-    CHECK(read_all(path) == before);
-    CHECK(dir.entries() == 1);
+    // 160 KB is encoded in memory, then written; 1.6 MB is over detail::stream_threshold, so it is
+    // written as it is encoded. Both must keep the promise.
+    for (const Eigen::Index n : {Eigen::Index{20000}, Eigen::Index{200000}}) {
+        INFO(n << " coefficients");
+        calls = 0;
+        BRINE_CHECK_THROWS_CODE(brine::save(big_linear(n), path), Errc::io,
+                                step + " '" + path + "': " + reason);
+        CHECK(read_all(path) == before);
+        CHECK(dir.entries() == 1);
+    }
 }
 
 }  // namespace
@@ -330,6 +336,14 @@ TEST_CASE("fault injection: short and interrupted writes are completed by the wr
     brine::save(m, path, fixed_time());
     CHECK(read_all(path) == expected);
     CHECK(calls > 3);
+    CHECK(dir.entries() == 1);
+
+    // The same for a file written as it is encoded (over detail::stream_threshold).
+    const brine::LinearRegression big = big_linear(200000);
+    calls = 0;
+    brine::save(big, path, fixed_time());
+    CHECK(read_all(path) == brine::to_bytes(big, brine::Format::binary, fixed_time()));
+    CHECK(calls > 100);
     CHECK(dir.entries() == 1);
 }
 

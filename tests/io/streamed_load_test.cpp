@@ -1,12 +1,14 @@
-// brine::load reads large binary files straight into the model's arrays (io/streamed.hpp) and
-// everything else whole into memory. The two paths must agree on every file: the same model, or
-// the same error code and message, in the same order of checks (layout, checksum, header, kind,
-// payload). These tests force the streamed path on small files to compare it byte by byte.
+// brine::load reads large binary files straight into the model's arrays and brine::save writes
+// them as they are encoded (io/streamed.hpp); everything else goes through one buffer in memory.
+// The two paths must agree on every file: the same bytes when saving; when loading, the same
+// model, or the same error code and message, in the same order of checks (layout, checksum,
+// header, kind, payload). These tests force the streamed paths on small files to compare them.
 // SPDX-License-Identifier: MIT
 #include <brine/brine.hpp>
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <string>
 
 #include "brine_catch.hpp"
@@ -134,4 +136,38 @@ TEST_CASE("a large binary file streams and is still checked end to end", "[io][s
     write_file(path, bytes.substr(0, bytes.size() - 1));
     BRINE_CHECK_THROWS_CODE(brine::load<brine::LinearRegression>(path), brine::Errc::truncated,
                             "bytes for the payload and 8 for the checksum");
+}
+
+TEST_CASE("streamed save writes the bytes to_bytes gives", "[io][streamed]") {
+    const TempDir dir;
+    const std::string path = dir.file("s.brine");
+    auto check = [&](const auto& model, const brine::SaveOptions& so) {
+        brine::detail::save_model_file(model, path, brine::Format::binary, so, 0);
+        CHECK(read_all(path) == brine::to_bytes(model, brine::Format::binary, so));
+        brine::detail::save_model_file(brine::AnyModel(model), path, brine::Format::binary, so, 0);
+        CHECK(read_all(path) == brine::to_bytes(model, brine::Format::binary, so));
+    };
+    const auto tree = fixtures::tree_classifier();
+    check(tree, options_with_reference(tree.n_features()));
+    check(fixtures::linear_multi(), brine::SaveOptions{});
+    const auto pipe = fixtures::pipeline_classifier();
+    check(pipe, options_with_reference(pipe.n_features()));
+
+    // Arrays holding a NaN are converted on the way (one canonical NaN), the rest pass as they are.
+    brine::DecisionTree nan_leaves = fixtures::tree_regressor();
+    for (Eigen::Index i = 0; i < nan_leaves.children_left.size(); ++i) {
+        if (nan_leaves.children_left(i) == brine::DecisionTree::leaf)
+            nan_leaves.threshold(i) = -std::numeric_limits<double>::quiet_NaN();
+    }
+    check(nan_leaves, brine::SaveOptions{});
+    brine::LinearRegression big(Eigen::VectorXd::LinSpaced(300000, -1, 1), 0.25);
+    check(big, brine::SaveOptions{});
+
+    // A model that fails validation is refused before the file is touched.
+    brine::LinearRegression bad = fixtures::linear();
+    bad.intercept.resize(0);
+    BRINE_CHECK_THROWS_CODE(
+        brine::detail::save_model_file(bad, dir.file("bad.brine"), brine::Format::binary, {}, 0),
+        brine::Errc::invalid_model, "LinearRegression");
+    CHECK_FALSE(std::filesystem::exists(dir.file("bad.brine")));
 }

@@ -108,11 +108,9 @@ inline std::uint16_t get_u16(std::string_view s, std::size_t at) {
 /// Binary encoding without the trailing checksum, into `out`; `encode_binary` appends the
 /// checksum. The JSON encoding's checksum is the XXH64 of exactly these bytes, so both encodings of
 /// a model share a checksum.
-template <class Model>
-void encode_binary_body(ByteBuffer& out, const Model& m, const Header& h,
-                        std::uint16_t major = format_version_major,
-                        std::uint16_t minor = format_version_minor) {
-    BinaryOutputArchive ar(out);
+/// The prefix (magic, format version, header length) and the header.
+inline void encode_binary_head(BinaryOutputArchive& ar, const Header& h, std::uint16_t major,
+                               std::uint16_t minor) {
     ar.write_bytes(binary_magic, sizeof binary_magic);
     ar.write_scalar(major);
     ar.write_scalar(minor);
@@ -120,6 +118,14 @@ void encode_binary_body(ByteBuffer& out, const Model& m, const Header& h,
     ar.write_scalar(std::uint64_t{0});
     ar(h);
     put_u64_at(ar, header_len_at, ar.size() - binary_prefix_size);
+}
+
+template <class Model>
+void encode_binary_body(ByteBuffer& out, const Model& m, const Header& h,
+                        std::uint16_t major = format_version_major,
+                        std::uint16_t minor = format_version_minor) {
+    BinaryOutputArchive ar(out);
+    encode_binary_head(ar, h, major, minor);
     const std::size_t payload_len_at = ar.size();
     ar.write_scalar(std::uint64_t{0});
     ar(m);

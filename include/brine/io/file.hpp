@@ -211,14 +211,16 @@ inline void remove_stray_temporaries(const std::string& dir, const std::string& 
     ::closedir(d);
 }
 
-/// Replaces `path` with `bytes` so that, whatever happens (crash, kill, full disk), the path holds
+/// Replaces `path` with the bytes `produce(emit)` passes, in order, to `emit(data, n)`, so that,
+/// whatever happens (crash, kill, full disk, an exception from `produce`), the path holds
 /// either its old content or the new one, complete: the bytes go to a temporary file in the same
 /// directory (`.<name>.brine-tmp-XXXXXX`), which is fsync'ed, then renamed over `path`, then the
 /// directory is fsync'ed. On any failure the temporary is removed, the old file is left untouched
 /// and Errc::io is thrown, naming the failing step and the OS's reason. After a successful save,
 /// the temporaries of the same name that killed savers left behind are removed (see
 /// remove_stray_temporaries for the rule that keeps concurrent savers safe).
-inline void write_file_atomic(const std::string& path, std::string_view bytes) {
+template <class Produce>
+void write_file_atomic_with(const std::string& path, Produce&& produce) {
     const std::size_t slash = path.find_last_of('/');
     const std::string dir =
         slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
@@ -248,16 +250,28 @@ inline void write_file_atomic(const std::string& path, std::string_view bytes) {
     const mode_t mode = ::stat(path.c_str(), &old) == 0 ? (old.st_mode & 07777) : 0644;
     if (::fchmod(g.fd, mode) != 0) fail("cannot set permissions for", errno);
 
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t w = sys.write(g.fd, bytes.data() + done, bytes.size() - done);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            fail("cannot write", errno);
+    // The file's bytes, in order, as produce(emit) passes them to emit(data, n).
+    auto emit = [&](const void* data, std::size_t n) {
+        const char* bytes = static_cast<const char*>(data);
+        std::size_t done = 0;
+        while (done < n) {
+            const ssize_t w = sys.write(g.fd, bytes + done, n - done);
+            if (w < 0) {
+                if (errno == EINTR) continue;
+                fail("cannot write", errno);
+            }
+            // write() returns 0 only for a zero count; anything else would loop for ever.
+            if (w == 0) fail("cannot write", EIO);
+            done += static_cast<std::size_t>(w);
         }
-        // write() returns 0 only for a zero count; anything else would loop for ever.
-        if (w == 0) fail("cannot write", EIO);
-        done += static_cast<std::size_t>(w);
+    };
+    try {
+        produce(emit);
+    } catch (...) {  // an encoding error, or a failed write that fail() already reported
+        if (g.fd >= 0) ::close(g.fd);
+        g.fd = -1;
+        ::unlink(tmp.c_str());
+        throw;
     }
     if (sys.fsync(g.fd) != 0)
         fail("cannot sync", errno);  // never retried: a failed fsync loses data
@@ -274,6 +288,11 @@ inline void write_file_atomic(const std::string& path, std::string_view bytes) {
         io_error("saved, but cannot sync the directory of", path, errno);
     }
     remove_stray_temporaries(dir, base);
+}
+
+/// write_file_atomic_with for bytes held in memory.
+inline void write_file_atomic(const std::string& path, std::string_view bytes) {
+    write_file_atomic_with(path, [&](auto& emit) { emit(bytes.data(), bytes.size()); });
 }
 
 }  // namespace brine::detail

@@ -33,8 +33,7 @@ inline Format format_for_path(const std::string& path) {
 template <class Model>
 void save(const Model& model, const std::string& path, const SaveOptions& options = {}) {
     const Format f = options.format ? *options.format : format_for_path(path);
-    const detail::Encoded e = detail::encode(model, f, options);
-    detail::write_file_atomic(path, e.view());
+    detail::save_model_file(model, path, f, options);
 }
 
 /// Loads a model of type Model from `path` (binary or JSON, detected from the content): checks the

@@ -231,3 +231,110 @@ inline AnyModel load_any_file(const std::string& path, const LoadOptions& o,
 }
 
 }  // namespace brine::detail
+
+namespace brine::detail {
+
+/// Counts the bytes an archive writes (the payload's length, before it is written).
+class CountingSink final : public ByteSink {
+public:
+    void write(const void*, std::size_t n) override { count += n; }
+    std::uint64_t count = 0;
+};
+
+/// Passes bytes on to `emit(data, n)` in order, through a 64 KiB buffer for small writes (large
+/// ones go straight through), and feeds each to the checksum.
+template <class Emit>
+class HashingSink final : public ByteSink {
+public:
+    HashingSink(Emit& emit, XxHash64& hash) : emit_(emit), hash_(hash) {}
+
+    void write(const void* data, std::size_t n) override {
+        hash_.update(data, n);
+        if (len_ + n <= buffer_size) {
+            std::memcpy(buf_.get() + len_, data, n);
+            len_ += n;
+            return;
+        }
+        flush();
+        if (n >= buffer_size) {
+            emit_(data, n);
+        } else {
+            std::memcpy(buf_.get(), data, n);
+            len_ = n;
+        }
+    }
+
+    void flush() {
+        if (len_) emit_(buf_.get(), len_);
+        len_ = 0;
+    }
+
+private:
+    static constexpr std::size_t buffer_size = std::size_t{64} << 10;
+    Emit& emit_;
+    XxHash64& hash_;
+    std::unique_ptr<char[]> buf_{new char[buffer_size]};
+    std::size_t len_ = 0;
+};
+
+/// Bytes of the model's binary payload.
+template <class Model>
+std::uint64_t binary_payload_size(const Model& m) {
+    CountingSink count;
+    BinaryOutputArchive ar(count);
+    ar(m);
+    return count.count;
+}
+
+/// The binary file of m with header h, passed in order to `emit(data, n)` without being held in
+/// memory: the same bytes as encode_binary. Arrays go from the model's storage to `emit`.
+template <class Model, class Emit>
+void stream_binary(const Model& m, const Header& h, std::uint64_t payload_size, Emit& emit) {
+    ByteBuffer head;
+    {
+        BinaryOutputArchive ar(head);
+        encode_binary_head(ar, h, format_version_major, format_version_minor);
+        ar.write_scalar(payload_size);
+    }
+    XxHash64 hash;
+    HashingSink<Emit> sink(emit, hash);
+    sink.write(head.data(), head.size());
+    BinaryOutputArchive ar(sink);
+    ar(m);
+    if (ar.size() != payload_size) {  // the counting pass and this one run the same code
+        throw Error(Errc::invalid_model, "the payload changed size while being written");
+    }
+    sink.flush();
+    const std::uint64_t sum = hash.digest();
+    char le[checksum_size];
+    copy_le<std::uint64_t>(le, &sum, 1);
+    emit(le, sizeof le);
+}
+
+/// brine::save: binary payloads of at least `stream_from` bytes are written to the file as they
+/// are encoded (no copy of the file in memory); everything else is encoded whole, then written.
+template <class Model>
+void save_model_file(const Model& m, const std::string& path, Format f, const SaveOptions& o,
+                     std::uint64_t stream_from = stream_threshold) {
+    if constexpr (std::is_same_v<Model, AnyModel>) {
+        std::visit([&](const auto& alt) { save_model_file(alt, path, f, o, stream_from); },
+                   m.variant());
+    } else {
+        if (f == Format::binary) {
+            m.validate();
+            const std::uint64_t payload_size =
+                guarded("saving", [&] { return binary_payload_size(m); });
+            if (payload_size >= stream_from) {
+                const Header h = make_header(m, o);
+                write_file_atomic_with(path, [&](auto& emit) {
+                    guarded("saving", [&] { stream_binary(m, h, payload_size, emit); });
+                });
+                return;
+            }
+        }
+        const Encoded e = encode(m, f, o);
+        write_file_atomic(path, e.view());
+    }
+}
+
+}  // namespace brine::detail

@@ -104,12 +104,23 @@ private:
     std::size_t cap_ = 0;
 };
 
+/// A sequential destination for a BinaryOutputArchive that passes its bytes on as they are
+/// produced (brine::save of a large binary file writes them to the file) instead of keeping them.
+class ByteSink {
+public:
+    /// Takes the next n bytes; `data` is only valid during the call.
+    virtual void write(const void* data, std::size_t n) = 0;
+
+protected:
+    ~ByteSink() = default;
+};
+
 }  // namespace detail
 
-/// Writes brine's binary encoding into a std::string or a detail::ByteBuffer. Names of name-value
-/// pairs are not written: the field order is the layout. Integers and floats are fixed-width
-/// little-endian, sizes are u64, strings are a u64 byte count then the bytes, arrays are their
-/// elements back to back.
+/// Writes brine's binary encoding into a std::string, a detail::ByteBuffer or a detail::ByteSink.
+/// Names of name-value pairs are not written: the field order is the layout. Integers and floats
+/// are fixed-width little-endian, sizes are u64, strings are a u64 byte count then the bytes,
+/// arrays are their elements back to back.
 class BinaryOutputArchive
     : public cereal::OutputArchive<BinaryOutputArchive, cereal::AllowEmptyClassElision> {
 public:
@@ -119,24 +130,46 @@ public:
     explicit BinaryOutputArchive(detail::ByteBuffer& out)
         : cereal::OutputArchive<BinaryOutputArchive, cereal::AllowEmptyClassElision>(this),
           buffer_(&out) {}
+    /// Arrays whose bytes need no change (little-endian host, no NaN to make canonical) go to the
+    /// sink straight from the caller's memory, in spans of up to 1 MiB.
+    explicit BinaryOutputArchive(detail::ByteSink& out)
+        : cereal::OutputArchive<BinaryOutputArchive, cereal::AllowEmptyClassElision>(this),
+          sink_(&out) {}
 
     template <class T>
     void write_scalar(T v) {
         static_assert(detail::is_wire_scalar_v<T>, "fixed-width arithmetic types only");
+        if (sink_) {
+            char le[sizeof(T)];
+            detail::copy_le_out<T>(le, &v, 1);
+            put(le, sizeof(T));
+            return;
+        }
         detail::copy_le_out<T>(grow(sizeof(T)), &v, 1);
     }
 
     template <class T>
     void write_array(const T* data, std::size_t n) {
+        if (sink_) {
+            write_array_to_sink(data, n);
+            return;
+        }
         detail::copy_le_out<T>(grow(n * sizeof(T)), data, n);
     }
 
     void write_bytes(const char* data, std::size_t n) {
+        if (sink_) {
+            if (n) put(data, n);
+            return;
+        }
         if (n) std::memcpy(grow(n), data, n);
     }
 
-    std::size_t size() const noexcept { return buffer_ ? buffer_->size() : string_->size(); }
-    /// Where byte `at` of the output is (valid until the next write).
+    /// Bytes written so far.
+    std::size_t size() const noexcept {
+        return sink_ ? written_ : buffer_ ? buffer_->size() : string_->size();
+    }
+    /// Where byte `at` of the output is (valid until the next write; not for a sink).
     char* at(std::size_t at) noexcept { return (buffer_ ? buffer_->data() : string_->data()) + at; }
 
 private:
@@ -147,8 +180,37 @@ private:
         return string_->data() + at;
     }
 
+    void put(const void* data, std::size_t n) {
+        sink_->write(data, n);
+        written_ += n;
+    }
+
+    template <class T>
+    void write_array_to_sink(const T* data, std::size_t n) {
+        constexpr std::size_t span = (std::size_t{1} << 20) / sizeof(T);
+        for (std::size_t at = 0; at < n; at += span) {
+            const std::size_t len = std::min(span, n - at);
+            bool as_is = detail::host_is_little_endian || sizeof(T) == 1;
+            if constexpr (std::is_same_v<T, double>) {
+                bool any_nan = false;
+                for (std::size_t i = at; i < at + len; ++i) any_nan |= data[i] != data[i];
+                as_is = as_is && !any_nan;
+            }
+            if (as_is) {
+                put(data + at, len * sizeof(T));
+            } else {
+                if (!copy_) copy_.reset(new char[span * sizeof(T)]);
+                detail::copy_le_out<T>(copy_.get(), data + at, len);
+                put(copy_.get(), len * sizeof(T));
+            }
+        }
+    }
+
     std::string* string_ = nullptr;
     detail::ByteBuffer* buffer_ = nullptr;
+    detail::ByteSink* sink_ = nullptr;
+    std::size_t written_ = 0;
+    std::unique_ptr<char[]> copy_;  // a span that needs converting, for a sink
 };
 
 namespace detail {
