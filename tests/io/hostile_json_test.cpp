@@ -334,3 +334,32 @@ TEST_CASE("json: a file on disk is refused the same way", "[io][hostile][json]")
     BRINE_CHECK_THROWS_CODE(brine::inspect(dir.file("m.json")), Errc::malformed,
                             "expected a string at $.header.kind, got number");
 }
+
+TEST_CASE("json: a document over max_json_bytes is refused before it is parsed",
+          "[io][hostile][json]") {
+    // JSON's document tree can take ~24x the text's size, so JSON has its own, lower size limit.
+    CHECK(brine::LoadOptions{}.max_json_bytes == std::uint64_t{1} << 28);
+    const auto model = fixtures::tree_classifier();
+    const std::string json = brine::to_bytes(model, brine::Format::json);
+    const std::string binary = brine::to_bytes(model, brine::Format::binary);
+    brine::LoadOptions o;
+    o.max_json_bytes = json.size() - 1;
+    const std::string expected = "JSON document of " + std::to_string(json.size()) +
+                                 " bytes exceeds max_json_bytes, " +
+                                 std::to_string(json.size() - 1);
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes<brine::DecisionTree>(json, o),
+                            brine::Errc::limit_exceeded, expected);
+    BRINE_CHECK_THROWS_CODE(brine::inspect_bytes(json, o), brine::Errc::limit_exceeded, expected);
+    const TempDir dir;
+    const std::string path = dir.file("m.json");
+    brine::save(model, path);
+    BRINE_CHECK_THROWS_CODE(brine::load_any(path, o), brine::Errc::limit_exceeded, expected);
+    // The streamed path's early check (files over detail::stream_threshold) says the same.
+    BRINE_CHECK_THROWS_CODE(brine::detail::load_any_file(path, o, 0), brine::Errc::limit_exceeded,
+                            expected);
+    // Exactly at the limit it loads; the binary encoding is not concerned.
+    o.max_json_bytes = json.size();
+    CHECK(brine::from_bytes<brine::DecisionTree>(json, o) == model);
+    o.max_json_bytes = 1;
+    CHECK(brine::from_bytes<brine::DecisionTree>(binary, o) == model);
+}

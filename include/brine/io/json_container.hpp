@@ -46,12 +46,30 @@ std::string encode_json(const Model& m, const Header& h) {
     return out;
 }
 
+/// Errc::limit_exceeded for a JSON document of `size` bytes over Limits::max_json_bytes, before
+/// it is parsed.
+inline void check_json_size(std::uint64_t size, const Limits& limits) {
+    if (size > limits.max_json_bytes) {
+        throw Error(Errc::limit_exceeded,
+                    "JSON document of " + std::to_string(size) + " bytes exceeds max_json_bytes, " +
+                        std::to_string(limits.max_json_bytes) +
+                        " (decoding JSON takes up to ~24x its size in memory; raise the limit or "
+                        "use the binary encoding)");
+    }
+}
+
+inline std::string_view within_json_limit(std::string_view text, const Limits& limits) {
+    check_json_size(text.size(), limits);
+    return text;
+}
+
 /// A parsed JSON brine document: the container fields are read on construction, the payload on
 /// request (then the checksum is verified against the decoded content).
 class JsonDocument {
 public:
     /// A leading UTF-8 byte-order mark is skipped (RFC 8259 lets a parser ignore one).
-    JsonDocument(std::string_view text, const Limits& limits) : ar_(without_bom(text), limits) {
+    JsonDocument(std::string_view text, const Limits& limits)
+        : ar_(without_bom(within_json_limit(text, limits)), limits) {
         std::string format;
         try {
             ar_(cereal::make_nvp("format", format));

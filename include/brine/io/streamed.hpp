@@ -186,6 +186,8 @@ decltype(auto) load_file(const std::string& path, const LoadOptions& o, std::uin
             std::string_view(binary_magic, sizeof binary_magic)) {
             return guarded("loading", [&] { return streamed(file, head_view); });
         }
+        // A JSON file over its limit is refused before it is read (the same error as in memory).
+        if (detect_format(head_view) == Format::json) check_json_size(file.size(), o);
     }
     const FileBytes bytes = FileBytes::read_rest(file, head_view);
     return in_memory(bytes.view());

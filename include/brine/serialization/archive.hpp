@@ -15,7 +15,12 @@ namespace brine {
 /// these and against the bytes that remain before anything is allocated. The defaults admit any
 /// model brine itself writes up to 4 GiB while keeping a hostile file from asking for more.
 struct Limits {
-    std::uint64_t max_file_bytes = std::uint64_t{1} << 32;     ///< whole file or buffer (4 GiB)
+    std::uint64_t max_file_bytes = std::uint64_t{1} << 32;  ///< whole file or buffer (4 GiB)
+    /// A JSON document (256 MiB). Decoding JSON builds a document tree first, which for crafted
+    /// input (`[0,0,0,...]`) takes up to ~24 bytes of memory per byte of text, so JSON gets a
+    /// lower bound than binary files, which need about one byte per byte. Raise it to load larger
+    /// JSON files, or save large models in the binary encoding.
+    std::uint64_t max_json_bytes = std::uint64_t{1} << 28;
     std::uint64_t max_elements = std::uint64_t{1} << 29;       ///< entries in one array (2^29)
     std::uint64_t max_nodes = std::uint64_t{1} << 26;          ///< nodes of one tree
     std::uint64_t max_string_length = std::uint64_t{1} << 20;  ///< bytes in one string (1 MiB)
