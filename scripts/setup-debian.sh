@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages brine needs to build and test, skipping those already present.
 #
-# Usage: bash scripts/setup-debian.sh [--ci]
-#   --ci  also install what CI uses beyond the default compiler: clang, its sanitizer runtimes
-#         (libclang-rt-14-dev) and clang-format. BRINE_SETUP_CI=1 does the same.
+# Usage: bash scripts/setup-debian.sh [--ci] [--bench]
+#   --ci     also install what CI uses beyond the default compiler: clang, its sanitizer runtimes
+#            (libclang-rt-14-dev) and clang-format. BRINE_SETUP_CI=1 does the same.
+#   --bench  also install what scripts/bench.sh compares against: Google Benchmark, Debian's
+#            scikit-learn, joblib, NumPy and XGBoost (Python and C API).
 # Runs apt-get as root, or through sudo for other users. Prints nothing when all is present.
 set -euo pipefail
 
 # python3 runs the independent reader of the golden files (tests/golden/check_golden.py).
 packages=(build-essential cmake libcereal-dev rapidjson-dev libeigen3-dev catch2 python3)
 ci_tools=${BRINE_SETUP_CI:-0}
+bench_tools=0
 for arg in "$@"; do
     case $arg in
         --ci) ci_tools=1 ;;
-        -h | --help) sed -n '2,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --bench) bench_tools=1 ;;
+        -h | --help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "setup-debian.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -21,6 +25,10 @@ if [[ $ci_tools == 1 ]]; then
     packages+=(clang libclang-rt-14-dev)
     # clang-format may come from elsewhere (a newer LLVM); any one on PATH will do.
     command -v clang-format >/dev/null 2>&1 || packages+=(clang-format)
+fi
+if [[ $bench_tools == 1 ]]; then
+    packages+=(libbenchmark-dev libxgboost-dev python3-sklearn python3-joblib python3-numpy
+               python3-xgboost)
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
