@@ -10,10 +10,18 @@
 #include <unistd.h>
 
 #include <string>
+#include <type_traits>
 
 #include "brine_catch.hpp"
 #include "model_fixtures.hpp"
 #include "temp_dir.hpp"
+
+// An open file is moved, never copied: a copy's destructor would close the descriptor the other
+// still reads from (load failed with EBADF when built with -fno-elide-constructors).
+static_assert(!std::is_copy_constructible_v<brine::detail::FdGuard>);
+static_assert(std::is_nothrow_move_constructible_v<brine::detail::FdGuard>);
+static_assert(!std::is_copy_constructible_v<brine::detail::InputFile>);
+static_assert(std::is_move_constructible_v<brine::detail::InputFile>);
 
 using brine::Errc;
 

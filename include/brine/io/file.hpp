@@ -27,6 +27,19 @@ namespace brine::detail {
 /// Closes a descriptor on scope exit.
 struct FdGuard {
     int fd = -1;
+    FdGuard() = default;
+    // Moved, never copied: a copy would close the descriptor the other one still uses.
+    FdGuard(const FdGuard&) = delete;
+    FdGuard& operator=(const FdGuard&) = delete;
+    FdGuard(FdGuard&& o) noexcept : fd(o.fd) { o.fd = -1; }
+    FdGuard& operator=(FdGuard&& o) noexcept {
+        if (this != &o) {
+            if (fd >= 0) ::close(fd);
+            fd = o.fd;
+            o.fd = -1;
+        }
+        return *this;
+    }
     ~FdGuard() {
         if (fd >= 0) ::close(fd);
     }
