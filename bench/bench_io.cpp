@@ -166,33 +166,28 @@ void brine_load(benchmark::State& state, const Model& m, const std::string& path
 
 // ---- cereal, the obvious way ------------------------------------------------------------------
 
+/// cereal's binary archive the obvious way: the shape, then one call per element.
+void cereal_binary_write(const brine::LinearRegression& m, const std::string& path) {
+    std::ofstream os(path, std::ios::binary);
+    cereal::BinaryOutputArchive ar(os);
+    ar(static_cast<std::int64_t>(m.coef.rows()), static_cast<std::int64_t>(m.coef.cols()));
+    for (Eigen::Index i = 0; i < m.coef.rows(); ++i)
+        for (Eigen::Index j = 0; j < m.coef.cols(); ++j) ar(m.coef(i, j));
+    ar(static_cast<std::int64_t>(m.intercept.size()));
+    for (Eigen::Index i = 0; i < m.intercept.size(); ++i) ar(m.intercept(i));
+}
+
 void cereal_binary_save(benchmark::State& state, const Case& c) {
     const brine::LinearRegression& m = model_for(c);
     const std::string path = scratch("cereal_" + c.label + ".bin");
-    for (auto _ : state) {
-        std::ofstream os(path, std::ios::binary);
-        cereal::BinaryOutputArchive ar(os);
-        ar(static_cast<std::int64_t>(m.coef.rows()), static_cast<std::int64_t>(m.coef.cols()));
-        for (Eigen::Index i = 0; i < m.coef.rows(); ++i)
-            for (Eigen::Index j = 0; j < m.coef.cols(); ++j) ar(m.coef(i, j));
-        ar(static_cast<std::int64_t>(m.intercept.size()));
-        for (Eigen::Index i = 0; i < m.intercept.size(); ++i) ar(m.intercept(i));
-    }
+    for (auto _ : state) cereal_binary_write(m, path);
     finish(state, parameter_bytes(m));
 }
 
 void cereal_binary_load(benchmark::State& state, const Case& c) {
     const brine::LinearRegression& m = model_for(c);
     const std::string path = scratch("cereal_" + c.label + ".bin");
-    {
-        std::ofstream os(path, std::ios::binary);
-        cereal::BinaryOutputArchive ar(os);
-        ar(static_cast<std::int64_t>(m.coef.rows()), static_cast<std::int64_t>(m.coef.cols()));
-        for (Eigen::Index i = 0; i < m.coef.rows(); ++i)
-            for (Eigen::Index j = 0; j < m.coef.cols(); ++j) ar(m.coef(i, j));
-        ar(static_cast<std::int64_t>(m.intercept.size()));
-        for (Eigen::Index i = 0; i < m.intercept.size(); ++i) ar(m.intercept(i));
-    }
+    cereal_binary_write(m, path);
     for (auto _ : state) {
         std::ifstream is(path, std::ios::binary);
         cereal::BinaryInputArchive ar(is);
