@@ -6,6 +6,7 @@
 #include <string>
 
 #include "brine_catch.hpp"
+#include "io_fixtures.hpp"
 #include "model_fixtures.hpp"
 
 namespace {
@@ -17,11 +18,7 @@ std::string u16(std::uint16_t v) {
 }
 
 /// Recomputes the trailing checksum after a deliberate edit, so the edit itself is what is tested.
-void resign(std::string& bytes) {
-    const std::uint64_t h = brine::detail::XxHash64::hash(bytes.data(), bytes.size() - 8);
-    for (int i = 0; i < 8; ++i)
-        bytes[bytes.size() - 8 + static_cast<std::size_t>(i)] = static_cast<char>(h >> (8 * i));
-}
+using io_fixtures::resign;
 
 std::size_t payload_offset(const std::string& bytes) {
     return brine::detail::split_binary(bytes).payload_offset;

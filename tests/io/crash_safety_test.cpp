@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "brine_catch.hpp"
+#include "io_fixtures.hpp"
 #include "model_fixtures.hpp"
 #include "temp_dir.hpp"
 
@@ -32,18 +33,8 @@ using brine::Errc;
 
 namespace {
 
-/// Saves with a fixed creation time, so that a model's file is the same bytes every time.
-brine::SaveOptions fixed_time() {
-    brine::SaveOptions so;
-    so.created = "2026-01-01T00:00:00Z";
-    return so;
-}
-
-/// A model whose binary file is about 8 * n bytes.
-brine::LinearRegression big_linear(Eigen::Index n) {
-    Eigen::VectorXd coef = Eigen::VectorXd::LinSpaced(n, -1.0, 1.0);
-    return brine::LinearRegression(coef, 0.5);
-}
+using io_fixtures::big_linear;
+using io_fixtures::fixed_time;
 
 /// The temporaries of `name` in `dir` (write_file_atomic's `.<name>.brine-tmp-XXXXXX`).
 std::vector<std::filesystem::path> temporaries(const TempDir& dir,

@@ -13,6 +13,7 @@
 #include <type_traits>
 
 #include "brine_catch.hpp"
+#include "io_fixtures.hpp"
 #include "model_fixtures.hpp"
 #include "temp_dir.hpp"
 
@@ -27,10 +28,7 @@ using brine::Errc;
 
 namespace {
 
-brine::LinearRegression big_linear(Eigen::Index n) {
-    Eigen::VectorXd coef = Eigen::VectorXd::LinSpaced(n, -1.0, 1.0);
-    return brine::LinearRegression(coef, 0.5);
-}
+using io_fixtures::big_linear;
 
 }  // namespace
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "brine_catch.hpp"
+#include "io_fixtures.hpp"
 #include "model_fixtures.hpp"
 #include "temp_dir.hpp"
 
@@ -27,11 +28,7 @@ namespace {
 constexpr std::uint64_t two_31 = std::uint64_t{1} << 31;
 constexpr std::uint64_t two_63 = std::uint64_t{1} << 63;
 
-void resign(std::string& bytes) {
-    const std::uint64_t h = brine::detail::XxHash64::hash(bytes.data(), bytes.size() - 8);
-    for (int i = 0; i < 8; ++i)
-        bytes[bytes.size() - 8 + static_cast<std::size_t>(i)] = static_cast<char>(h >> (8 * i));
-}
+using io_fixtures::resign;
 
 void put_u64(std::string& bytes, std::size_t at, std::uint64_t v) {
     for (int i = 0; i < 8; ++i)
@@ -43,7 +40,7 @@ std::uint64_t get_u64(const std::string& bytes, std::size_t at) {
 }
 
 /// The brine::Error a load gives; fails the test when the load succeeds.
-brine::Error load_error(const std::string& bytes) {
+brine::Error load_any_error(const std::string& bytes) {
     try {
         (void)brine::from_bytes_any(bytes);
     } catch (const brine::Error& e) {
@@ -138,7 +135,7 @@ TEST_CASE(
                 std::string damaged = full;
                 damaged[i] = static_cast<char>(damaged[i] ^ (1 << bit));
                 INFO("byte " << i << " bit " << bit);
-                const brine::Error e = load_error(damaged);
+                const brine::Error e = load_any_error(damaged);
                 const std::string what = e.what();
                 ++tally[e.code()];
                 const bool was_set = (static_cast<unsigned char>(full[i]) >> bit) & 1;

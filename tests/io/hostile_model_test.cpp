@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "brine_catch.hpp"
+#include "io_fixtures.hpp"
 #include "model_fixtures.hpp"
 #include "temp_dir.hpp"
 
@@ -19,17 +20,8 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-brine::SaveOptions fixed_time() {
-    brine::SaveOptions so;
-    so.created = "2026-01-01T00:00:00Z";
-    return so;
-}
-
-void resign(std::string& bytes) {
-    const std::uint64_t h = brine::detail::XxHash64::hash(bytes.data(), bytes.size() - 8);
-    for (int i = 0; i < 8; ++i)
-        bytes[bytes.size() - 8 + static_cast<std::size_t>(i)] = static_cast<char>(h >> (8 * i));
-}
+using io_fixtures::fixed_time;
+using io_fixtures::resign;
 
 std::string u64(std::uint64_t v) {
     std::string s;

@@ -8,18 +8,18 @@
 
 namespace {
 
-constexpr std::int32_t L = brine::DecisionTree::leaf;
+constexpr std::int32_t any_leaf = brine::DecisionTree::leaf;
 
 brine::LinearRegression linear() { return brine::LinearRegression(Eigen::Vector2d(2, -1), 0.5); }
-brine::StandardScaler standard() {
+brine::StandardScaler any_standard() {
     return brine::StandardScaler(Eigen::Vector2d(1, -2), Eigen::Vector2d(2, 0.5));
 }
-brine::MinMaxScaler min_max() {
+brine::MinMaxScaler any_min_max() {
     return brine::MinMaxScaler(Eigen::Vector2d(0.5, 2), Eigen::Vector2d(-1, 0.25));
 }
 
 /// Binary: score = x0 - 2 x1 + 0.5, labels 0 and 1.
-brine::LogisticRegression logistic() {
+brine::LogisticRegression any_logistic() {
     brine::RowMatrix coef(1, 2);
     coef << 1.0, -2.0;
     return brine::LogisticRegression(coef, Eigen::VectorXd::Constant(1, 0.5),
@@ -34,9 +34,9 @@ brine::DecisionTree stump(bool classify) {
                       : brine::DecisionTree::Task::regression;
     t.n_features_in = 2;
     t.children_left.resize(3);
-    t.children_left << 1, L, L;
+    t.children_left << 1, any_leaf, any_leaf;
     t.children_right.resize(3);
-    t.children_right << 2, L, L;
+    t.children_right << 2, any_leaf, any_leaf;
     t.feature.resize(3);
     t.feature << 0, -2, -2;
     t.threshold.resize(3);
@@ -57,11 +57,12 @@ brine::DecisionTree stump(bool classify) {
 TEST_CASE("AnyModel reports the kind it holds", "[models][any]") {
     using brine::ModelKind;
     CHECK(brine::AnyModel(linear()).kind() == ModelKind::linear_regression);
-    CHECK(brine::AnyModel(logistic()).kind() == ModelKind::logistic_regression);
+    CHECK(brine::AnyModel(any_logistic()).kind() == ModelKind::logistic_regression);
     CHECK(brine::AnyModel(stump(true)).kind() == ModelKind::decision_tree);
-    CHECK(brine::AnyModel(standard()).kind() == ModelKind::standard_scaler);
-    CHECK(brine::AnyModel(min_max()).kind() == ModelKind::min_max_scaler);
-    CHECK(brine::AnyModel(brine::Pipeline({standard()}, logistic())).kind() == ModelKind::pipeline);
+    CHECK(brine::AnyModel(any_standard()).kind() == ModelKind::standard_scaler);
+    CHECK(brine::AnyModel(any_min_max()).kind() == ModelKind::min_max_scaler);
+    CHECK(brine::AnyModel(brine::Pipeline({any_standard()}, any_logistic())).kind() ==
+          ModelKind::pipeline);
     CHECK(brine::AnyModel().kind() == ModelKind::linear_regression);
 }
 
@@ -96,7 +97,7 @@ TEST_CASE("AnyModel dispatches predict, predict_one and predict_proba", "[models
     CHECK(lin.predict(X)(1) == -1.5);
     CHECK(lin.predict_one(X.row(1)) == -1.5);
 
-    const brine::AnyModel lr = logistic();
+    const brine::AnyModel lr = any_logistic();
     CHECK(lr.is_classifier());
     CHECK(lr.predict(X)(0) == 0.0);
     CHECK_THAT(lr.predict_proba(X)(0, 1), WithinRel(1.0 / (1.0 + std::exp(0.5)), 1e-14));
@@ -114,7 +115,7 @@ TEST_CASE("AnyModel dispatches predict, predict_one and predict_proba", "[models
     CHECK_THAT(out[1], WithinRel(1.0 / (1.0 + std::exp(0.5)), 1e-14));
     CHECK_FALSE(brine::AnyModel(stump(false)).is_classifier());
 
-    const brine::AnyModel pipe = brine::Pipeline({standard()}, stump(true));
+    const brine::AnyModel pipe = brine::Pipeline({any_standard()}, stump(true));
     CHECK(pipe.is_classifier());
     CHECK(pipe.n_features() == 2);
     // scaled x0: (1 - 1) / 2 = 0 <= 0 goes left; (-1 - 1) / 2 = -1 goes left too.
@@ -127,14 +128,14 @@ TEST_CASE("AnyModel dispatches predict, predict_one and predict_proba", "[models
 TEST_CASE("AnyModel dispatches transform", "[models][any]") {
     Eigen::MatrixXd X(1, 2);
     X << 3, -1;
-    const Eigen::MatrixXd a = brine::AnyModel(standard()).transform(X);
+    const Eigen::MatrixXd a = brine::AnyModel(any_standard()).transform(X);
     CHECK(a(0, 0) == 1.0);
     CHECK(a(0, 1) == 2.0);
-    const Eigen::MatrixXd b = brine::AnyModel(min_max()).transform(X);
+    const Eigen::MatrixXd b = brine::AnyModel(any_min_max()).transform(X);
     CHECK(b(0, 0) == 0.5);
     CHECK(b(0, 1) == -1.75);
     const Eigen::MatrixXd c =
-        brine::AnyModel(brine::Pipeline({standard(), min_max()}, linear())).transform(X);
+        brine::AnyModel(brine::Pipeline({any_standard(), any_min_max()}, linear())).transform(X);
     CHECK(c(0, 0) == -0.5);  // 1 * 0.5 - 1
     CHECK(c(0, 1) == 4.25);  // 2 * 2 + 0.25
 }
@@ -143,15 +144,15 @@ TEST_CASE("AnyModel refuses operations the held kind does not have", "[models][a
     using brine::Errc;
     const Eigen::MatrixXd X = Eigen::MatrixXd::Zero(1, 2);
     BRINE_CHECK_THROWS_CODE(
-        brine::AnyModel(standard()).predict(X), Errc::invalid_argument,
+        brine::AnyModel(any_standard()).predict(X), Errc::invalid_argument,
         "predict needs an estimator; this model is a standard_scaler, use transform");
-    BRINE_CHECK_THROWS_CODE(brine::AnyModel(min_max()).predict_one(X.row(0)),
+    BRINE_CHECK_THROWS_CODE(brine::AnyModel(any_min_max()).predict_one(X.row(0)),
                             Errc::invalid_argument,
                             "predict needs an estimator; this model is a min_max_scaler");
     BRINE_CHECK_THROWS_CODE(brine::AnyModel(linear()).predict_proba(X), Errc::invalid_argument,
                             "predict_proba needs a classifier; this model is a linear_regression");
-    BRINE_CHECK_THROWS_CODE(brine::AnyModel(standard()).predict_proba(X), Errc::invalid_argument,
-                            "this model is a standard_scaler");
+    BRINE_CHECK_THROWS_CODE(brine::AnyModel(any_standard()).predict_proba(X),
+                            Errc::invalid_argument, "this model is a standard_scaler");
     BRINE_CHECK_THROWS_CODE(brine::AnyModel(stump(false)).predict_proba(X), Errc::invalid_argument,
                             "this DecisionTree is a regressor");
     BRINE_CHECK_THROWS_CODE(brine::AnyModel(brine::Pipeline({}, linear())).predict_proba(X),
@@ -160,14 +161,14 @@ TEST_CASE("AnyModel refuses operations the held kind does not have", "[models][a
     BRINE_CHECK_THROWS_CODE(brine::AnyModel(linear()).predict_proba_one(X.row(0), out),
                             Errc::invalid_argument,
                             "predict_proba needs a classifier; this model is a linear_regression");
-    BRINE_CHECK_THROWS_CODE(brine::AnyModel(min_max()).predict_proba_one(X.row(0), out),
+    BRINE_CHECK_THROWS_CODE(brine::AnyModel(any_min_max()).predict_proba_one(X.row(0), out),
                             Errc::invalid_argument, "this model is a min_max_scaler");
     BRINE_CHECK_THROWS_CODE(brine::AnyModel(stump(false)).predict_proba_one(X.row(0), out),
                             Errc::invalid_argument, "this DecisionTree is a regressor");
     BRINE_CHECK_THROWS_CODE(
         brine::AnyModel(linear()).transform(X), Errc::invalid_argument,
         "transform needs a scaler or pipeline; this model is a linear_regression");
-    BRINE_CHECK_THROWS_CODE(brine::AnyModel(logistic()).transform(X), Errc::invalid_argument,
+    BRINE_CHECK_THROWS_CODE(brine::AnyModel(any_logistic()).transform(X), Errc::invalid_argument,
                             "this model is a logistic_regression");
     BRINE_CHECK_THROWS_CODE(brine::AnyModel(stump(true)).transform(X), Errc::invalid_argument,
                             "this model is a decision_tree");
@@ -178,11 +179,12 @@ TEST_CASE("AnyModel passes on shape and validation errors", "[models][any]") {
     const Eigen::MatrixXd X = Eigen::MatrixXd::Zero(1, 3);
     BRINE_CHECK_THROWS_CODE(brine::AnyModel(linear()).predict(X), Errc::shape_mismatch,
                             "LinearRegression expects 2 feature columns, got 3");
-    BRINE_CHECK_THROWS_CODE(brine::AnyModel(logistic()).predict_one(X.row(0)), Errc::shape_mismatch,
+    BRINE_CHECK_THROWS_CODE(brine::AnyModel(any_logistic()).predict_one(X.row(0)),
+                            Errc::shape_mismatch,
                             "LogisticRegression expects 2 feature columns, got 3");
     BRINE_CHECK_THROWS_CODE(brine::AnyModel(stump(true)).predict_proba(X), Errc::shape_mismatch,
                             "DecisionTree expects 2 feature columns, got 3");
-    BRINE_CHECK_THROWS_CODE(brine::AnyModel(standard()).transform(X), Errc::shape_mismatch,
+    BRINE_CHECK_THROWS_CODE(brine::AnyModel(any_standard()).transform(X), Errc::shape_mismatch,
                             "StandardScaler expects 2 feature columns, got 3");
     CHECK_NOTHROW(brine::AnyModel(stump(true)).validate());
     BRINE_CHECK_THROWS_CODE(brine::AnyModel().validate(), Errc::invalid_model,
@@ -192,15 +194,15 @@ TEST_CASE("AnyModel passes on shape and validation errors", "[models][any]") {
 }
 
 TEST_CASE("AnyModel gives typed access and compares kind and value", "[models][any]") {
-    const brine::AnyModel a = logistic();
+    const brine::AnyModel a = any_logistic();
     REQUIRE(a.holds<brine::LogisticRegression>());
     CHECK_FALSE(a.holds<brine::Pipeline>());
     REQUIRE(a.get_if<brine::LogisticRegression>() != nullptr);
-    CHECK(*a.get_if<brine::LogisticRegression>() == logistic());
+    CHECK(*a.get_if<brine::LogisticRegression>() == any_logistic());
     CHECK(a.get_if<brine::DecisionTree>() == nullptr);
     CHECK(std::holds_alternative<brine::LogisticRegression>(a.variant()));
 
-    CHECK(a == brine::AnyModel(logistic()));
+    CHECK(a == brine::AnyModel(any_logistic()));
     brine::AnyModel b = a;
     std::get<brine::LogisticRegression>(b.variant()).intercept(0) = 0.5000000000000001;
     CHECK(a != b);

@@ -6,10 +6,11 @@
 #include <limits>
 
 #include "brine_catch.hpp"
+#include "special_values.hpp"
 
 namespace {
-constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
-constexpr double inf_v = std::numeric_limits<double>::infinity();
+using special_values::inf_v;
+using special_values::nan_v;
 }  // namespace
 
 TEST_CASE("check_columns names the model, the expected and the actual count", "[models][common]") {

@@ -6,11 +6,12 @@
 #include <limits>
 
 #include "brine_catch.hpp"
+#include "special_values.hpp"
 
 namespace {
 
-constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
-constexpr double inf_v = std::numeric_limits<double>::infinity();
+using special_values::inf_v;
+using special_values::nan_v;
 constexpr std::int32_t L = brine::DecisionTree::leaf;
 
 /// Regressor over 2 features:

@@ -6,11 +6,12 @@
 #include <limits>
 
 #include "brine_catch.hpp"
+#include "special_values.hpp"
 
 namespace {
 
-constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
-constexpr double inf_v = std::numeric_limits<double>::infinity();
+using special_values::inf_v;
+using special_values::nan_v;
 
 /// Binary: score = x0 - 2 x1 + 0.5; labels -1 and 3 (not 0/1, so label mapping is visible).
 brine::LogisticRegression binary_model() {

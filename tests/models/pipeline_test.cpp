@@ -9,7 +9,7 @@
 
 namespace {
 
-constexpr std::int32_t L = brine::DecisionTree::leaf;
+constexpr std::int32_t pipeline_leaf = brine::DecisionTree::leaf;
 
 brine::StandardScaler scaler() {
     return brine::StandardScaler(Eigen::Vector2d(1, -2), Eigen::Vector2d(2, 0.5));
@@ -29,9 +29,9 @@ brine::DecisionTree stump(brine::DecisionTree::Task task) {
     t.task = task;
     t.n_features_in = 2;
     t.children_left.resize(3);
-    t.children_left << 1, L, L;
+    t.children_left << 1, pipeline_leaf, pipeline_leaf;
     t.children_right.resize(3);
-    t.children_right << 2, L, L;
+    t.children_right << 2, pipeline_leaf, pipeline_leaf;
     t.feature.resize(3);
     t.feature << 1, -2, -2;
     t.threshold.resize(3);

@@ -6,11 +6,12 @@
 #include <limits>
 
 #include "brine_catch.hpp"
+#include "special_values.hpp"
 
 namespace {
 
-constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
-constexpr double inf_v = std::numeric_limits<double>::infinity();
+using special_values::inf_v;
+using special_values::nan_v;
 
 brine::StandardScaler standard() {
     return brine::StandardScaler(Eigen::Vector2d(1, -2), Eigen::Vector2d(2, 0.5));

@@ -7,7 +7,7 @@
 
 namespace {
 
-Eigen::MatrixXd design(Eigen::Index n, Eigen::Index d, unsigned seed) {
+Eigen::MatrixXd logistic_design(Eigen::Index n, Eigen::Index d, unsigned seed) {
     Eigen::MatrixXd X(n, d);
     unsigned state = seed;
     for (Eigen::Index i = 0; i < n; ++i) {
@@ -41,7 +41,7 @@ double max_gradient(const brine::LogisticRegression& m, const Eigen::MatrixXd& X
 }  // namespace
 
 TEST_CASE("logistic_regression binary: the objective's gradient vanishes at the solution") {
-    const Eigen::MatrixXd X = design(200, 3, 11);
+    const Eigen::MatrixXd X = logistic_design(200, 3, 11);
     Eigen::VectorXd y(200);
     for (Eigen::Index i = 0; i < 200; ++i) {
         // Overlapping classes (labels 3 and 7) so the optimum is finite and not trivial.
@@ -64,7 +64,7 @@ TEST_CASE("logistic_regression binary: the objective's gradient vanishes at the 
 }
 
 TEST_CASE("logistic_regression multinomial: zero gradient, zero-sum intercepts and coefficients") {
-    const Eigen::MatrixXd X = design(300, 4, 12);
+    const Eigen::MatrixXd X = logistic_design(300, 4, 12);
     Eigen::VectorXd y(300);
     for (Eigen::Index i = 0; i < 300; ++i) {
         const double s = X(i, 0) + 0.7 * X(i, 2) + std::cos(5.0 * static_cast<double>(i));
@@ -132,7 +132,7 @@ TEST_CASE("logistic_regression on a symmetric pair solves w = 2C / (1 + e^w)") {
 }
 
 TEST_CASE("logistic_regression reports, not throws, when max_iter stops it early") {
-    const Eigen::MatrixXd X = design(100, 2, 13);
+    const Eigen::MatrixXd X = logistic_design(100, 2, 13);
     Eigen::VectorXd y(100);
     for (Eigen::Index i = 0; i < 100; ++i)
         y(i) = X(i, 0) + std::sin(3.0 * static_cast<double>(i)) > 0;

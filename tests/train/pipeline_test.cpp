@@ -5,7 +5,7 @@
 
 namespace {
 
-Eigen::MatrixXd design(Eigen::Index n, Eigen::Index d, unsigned seed) {
+Eigen::MatrixXd pipeline_design(Eigen::Index n, Eigen::Index d, unsigned seed) {
     Eigen::MatrixXd X(n, d);
     unsigned state = seed;
     for (Eigen::Index i = 0; i < n; ++i) {
@@ -21,7 +21,7 @@ Eigen::MatrixXd design(Eigen::Index n, Eigen::Index d, unsigned seed) {
 }  // namespace
 
 TEST_CASE("pipeline fits each step on the previous step's output, then the estimator") {
-    const Eigen::MatrixXd X = design(120, 3, 31);
+    const Eigen::MatrixXd X = pipeline_design(120, 3, 31);
     Eigen::VectorXd y(120);
     for (Eigen::Index i = 0; i < 120; ++i)
         y(i) = X(i, 0) + std::sin(static_cast<double>(i)) * 10 > 30 ? 1 : 0;
@@ -46,7 +46,7 @@ TEST_CASE("pipeline fits each step on the previous step's output, then the estim
 }
 
 TEST_CASE("pipeline estimator kinds are chosen by the options type") {
-    const Eigen::MatrixXd X = design(60, 2, 32);
+    const Eigen::MatrixXd X = pipeline_design(60, 2, 32);
     const Eigen::VectorXd y = X.col(0) * 2.0 - X.col(1);
     namespace bt = brine::train;
     bt::TreeOptions to;

@@ -8,7 +8,7 @@
 
 namespace {
 
-Eigen::MatrixXd design(Eigen::Index n, Eigen::Index d, unsigned seed) {
+Eigen::MatrixXd tree_design(Eigen::Index n, Eigen::Index d, unsigned seed) {
     Eigen::MatrixXd X(n, d);
     unsigned state = seed;
     for (Eigen::Index i = 0; i < n; ++i) {
@@ -145,7 +145,7 @@ TEST_CASE("decision_tree treats values closer than 1e-7 as one value") {
 }
 
 TEST_CASE("decision_tree respects max_depth, min_samples_split and min_samples_leaf") {
-    const Eigen::MatrixXd X = design(500, 3, 21);
+    const Eigen::MatrixXd X = tree_design(500, 3, 21);
     Eigen::VectorXd y(500);
     for (Eigen::Index i = 0; i < 500; ++i)
         y(i) = std::floor(std::fmod(X(i, 0) * 7 + X(i, 1) * 13, 3.0));
@@ -227,7 +227,7 @@ TEST_CASE("decision_tree_regressor splits where the squared error drops most") {
 }
 
 TEST_CASE("decision_tree is deterministic and handles many rows") {
-    const Eigen::MatrixXd X = design(20000, 5, 22);
+    const Eigen::MatrixXd X = tree_design(20000, 5, 22);
     Eigen::VectorXd y(20000);
     for (Eigen::Index i = 0; i < 20000; ++i) y(i) = X(i, 0) * X(i, 1) + std::sin(10 * X(i, 2));
     brine::train::TreeOptions o;
