@@ -9,8 +9,9 @@
 # Runs apt-get as root, or through sudo for other users. Prints nothing when all is present.
 set -euo pipefail
 
-# python3 runs the independent reader of the golden files (tests/golden/check_golden.py).
-packages=(build-essential cmake libcereal-dev rapidjson-dev libeigen3-dev catch2 python3)
+# python3 runs the independent reader of the golden files (tests/golden/check_golden.py); ccache
+# keeps compiled objects between builds (scripts/test.sh and CI use it).
+packages=(build-essential cmake ccache libcereal-dev rapidjson-dev libeigen3-dev catch2 python3)
 ci_tools=${BRINE_SETUP_CI:-0}
 bench_tools=0
 for arg in "$@"; do
@@ -27,8 +28,9 @@ if [[ $ci_tools == 1 ]]; then
     command -v clang-format >/dev/null 2>&1 || packages+=(clang-format)
 fi
 if [[ $bench_tools == 1 ]]; then
+    # time: /usr/bin/time measures the compiler's CPU time and memory (scripts/bench-compile.sh).
     packages+=(libbenchmark-dev libxgboost-dev python3-sklearn python3-joblib python3-numpy
-               python3-xgboost)
+               python3-xgboost time)
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
