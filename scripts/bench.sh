@@ -67,24 +67,9 @@ python_args=(--dir "$work" --out "$results/python.json" --cold-start-exe "$build
 [[ $quick == 1 ]] && python_args+=(--quick)
 "$py" bench/python/bench_python.py run "${python_args[@]}" >"$results/python.log"
 
-# Compile time of the headers a program includes: g++ -O2 -c, median of 3 runs.
+# Compile time of what a program includes: g++ -O2 -c, median of 3 runs (scripts/bench-compile.sh).
 echo "bench.sh: compile time"
-include_flags=(-std=c++17 -O2 -Iinclude -isystem /usr/include/eigen3)
-compile_json=$results/compile.json
-echo "{" >"$compile_json"
-sep=""
-for tu in eigen_only models_only load_predict train_save; do
-    times=()
-    for _ in 1 2 3; do
-        t0=$(date +%s%N)
-        g++ "${include_flags[@]}" -c "bench/compile/$tu.cpp" -o "$work/tmp_$tu.o"
-        times+=($(( ($(date +%s%N) - t0) / 1000000 )))
-    done
-    median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p)
-    printf '%s  "%s": %s' "$sep" "$tu" "$median" >>"$compile_json"
-    sep=$',\n'
-    rm -f "$work/tmp_$tu.o"
-done
-printf '\n}\n' >>"$compile_json"
+BRINE_BENCH_DIR=$work/compile bash scripts/bench-compile.sh --json "$results/compile.json" \
+    | tee "$results/compile.log" | sed -n '/^| /p' >"$results/compile.md"
 
 "$py" bench/report.py "$results" | tee "$results/table.md"

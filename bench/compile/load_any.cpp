@@ -1,4 +1,5 @@
-// Compile-time cost of a predicting program: load a model file (either encoding) and predict.
+// Compile-time cost of a predicting program that takes any model file: load_any (either encoding,
+// any kind) and predict.
 #include <brine/brine.hpp>
 
 int main(int argc, char** argv) {
