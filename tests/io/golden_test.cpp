@@ -10,10 +10,11 @@
 
 #include "brine_catch.hpp"
 #include "model_fixtures.hpp"
+#include "test_data.hpp"
 
 namespace {
 
-const std::string golden_dir = std::string(BRINE_TEST_DATA_DIR) + "/golden/format-1.0/";
+const std::string golden_dir = test_data::dir() + "/golden/format-1.0/";
 
 template <class Model>
 void check_golden(const std::string& name, const Model& expected) {

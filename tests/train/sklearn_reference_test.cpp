@@ -10,11 +10,12 @@
 #include "brine/train.hpp"
 #include "brine_catch.hpp"
 #include "csv.hpp"
+#include "test_data.hpp"
 
 namespace {
 
-const std::string reference_dir = BRINE_TEST_DATA_DIR "/sklearn_reference/";
-const std::string dataset_dir = BRINE_TEST_DATA_DIR "/../../examples/data/";
+const std::string reference_dir = test_data::dir() + "/sklearn_reference/";
+const std::string dataset_dir = test_data::dir() + "/../../examples/data/";
 
 struct Dataset {
     Eigen::MatrixXd X;
