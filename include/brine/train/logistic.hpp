@@ -2,7 +2,7 @@
 // solver fits it. SPDX-License-Identifier: MIT
 #pragma once
 
-#include <Eigen/Dense>
+#include <Eigen/Core>
 
 #include <algorithm>
 #include <deque>
@@ -57,7 +57,9 @@ struct FitReport {
 namespace detail {
 
 /// The penalised multinomial or binary log-loss and its gradient. Parameters are one column per
-/// row of coef: the first d entries are the weights, the last the intercept.
+/// row of coef: the first d entries are the weights, the last the intercept. A template only so
+/// that its products are instantiated where logistic_regression() is.
+template <class = void>
 class LogisticObjective {
 public:
     LogisticObjective(const Eigen::Ref<const Eigen::MatrixXd>& X, const std::vector<int>& label,
@@ -136,17 +138,18 @@ private:
 /// brine::train::FitReport report;
 /// auto clf = brine::train::logistic_regression(sc.transform(X), y, {}, &report);
 /// ```
-inline LogisticRegression logistic_regression(const Eigen::Ref<const Eigen::MatrixXd>& X,
-                                              const Eigen::Ref<const Eigen::VectorXd>& y,
-                                              const LogisticOptions& options = {},
-                                              FitReport* report = nullptr) {
+template <class = void>
+LogisticRegression logistic_regression(const Eigen::Ref<const Eigen::MatrixXd>& X,
+                                       const Eigen::Ref<const Eigen::VectorXd>& y,
+                                       const LogisticOptions& options = {},
+                                       FitReport* report = nullptr) {
     constexpr const char* fn = "logistic_regression";
     options.validate(fn);
     detail::check_features(X, fn);
     detail::check_targets(X, y, fn);
     const detail::EncodedLabels labels = detail::encode_labels(y, fn);
 
-    const detail::LogisticObjective objective(X, labels.index, labels.classes.size(), options.C);
+    const detail::LogisticObjective<> objective(X, labels.index, labels.classes.size(), options.C);
     const Eigen::Index d = X.cols(), rows = objective.columns();
     const double grad_scale = 1.0 / (options.C * static_cast<double>(X.rows()));
     const double eps = std::numeric_limits<double>::epsilon();
@@ -235,5 +238,12 @@ inline LogisticRegression logistic_regression(const Eigen::Ref<const Eigen::Matr
         intercept.array() -= intercept.mean();  // same probabilities; scikit-learn's convention
     return LogisticRegression(std::move(coef), std::move(intercept), labels.classes);
 }
+
+#ifdef BRINE_COMPILED
+// The compiled mode (brine::compiled) instantiates this once, in src/brine_train.cpp.
+extern template LogisticRegression logistic_regression<>(const Eigen::Ref<const Eigen::MatrixXd>&,
+                                                         const Eigen::Ref<const Eigen::VectorXd>&,
+                                                         const LogisticOptions&, FitReport*);
+#endif
 
 }  // namespace brine::train

@@ -64,9 +64,9 @@ private:
 ///
 /// Throws what the step and estimator functions throw (Error(Errc::invalid_argument)); every
 /// option is validated before anything is fitted.
-inline Pipeline pipeline(const Eigen::Ref<const Eigen::MatrixXd>& X,
-                         const Eigen::Ref<const Eigen::VectorXd>& y,
-                         const PipelineOptions& options) {
+template <class = void>
+Pipeline pipeline(const Eigen::Ref<const Eigen::MatrixXd>& X,
+                  const Eigen::Ref<const Eigen::VectorXd>& y, const PipelineOptions& options) {
     for (const auto& step : options.steps) {
         std::visit([](const auto& o) { o.validate(PipelineOptions::kind_of(o)); }, step);
     }
@@ -105,10 +105,21 @@ inline Pipeline pipeline(const Eigen::Ref<const Eigen::MatrixXd>& X,
 
 /// The same, with the steps and the estimator given separately:
 /// `pipeline(X, y, {StandardScalerOptions{}}, LogisticOptions{})`.
-inline Pipeline pipeline(const Eigen::Ref<const Eigen::MatrixXd>& X,
-                         const Eigen::Ref<const Eigen::VectorXd>& y, std::vector<StepOptions> steps,
-                         EstimatorOptions estimator) {
+template <class = void>
+Pipeline pipeline(const Eigen::Ref<const Eigen::MatrixXd>& X,
+                  const Eigen::Ref<const Eigen::VectorXd>& y, std::vector<StepOptions> steps,
+                  EstimatorOptions estimator) {
     return pipeline(X, y, PipelineOptions{std::move(steps), std::move(estimator)});
 }
+
+#ifdef BRINE_COMPILED
+// The compiled mode (brine::compiled) instantiates these once, in src/brine_train.cpp.
+extern template Pipeline pipeline<>(const Eigen::Ref<const Eigen::MatrixXd>&,
+                                    const Eigen::Ref<const Eigen::VectorXd>&,
+                                    const PipelineOptions&);
+extern template Pipeline pipeline<>(const Eigen::Ref<const Eigen::MatrixXd>&,
+                                    const Eigen::Ref<const Eigen::VectorXd>&,
+                                    std::vector<StepOptions>, EstimatorOptions);
+#endif
 
 }  // namespace brine::train

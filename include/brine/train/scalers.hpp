@@ -40,8 +40,9 @@ struct MinMaxScalerOptions {
 /// scikit-learn uses, so features that are constant up to rounding are not blown up.
 ///
 /// Throws Error(Errc::invalid_argument) for an empty X or a non-finite entry.
-inline StandardScaler standard_scaler(const Eigen::Ref<const Eigen::MatrixXd>& X,
-                                      const StandardScalerOptions& options = {}) {
+template <class = void>
+StandardScaler standard_scaler(const Eigen::Ref<const Eigen::MatrixXd>& X,
+                               const StandardScalerOptions& options = {}) {
     constexpr const char* fn = "standard_scaler";
     options.validate(fn);
     detail::check_features(X, fn);
@@ -68,8 +69,9 @@ inline StandardScaler standard_scaler(const Eigen::Ref<const Eigen::MatrixXd>& X
 /// counts as 1, as scikit-learn does, so constant features map to range_min + (x - data_min).
 ///
 /// Throws Error(Errc::invalid_argument) for an empty X, a non-finite entry or a bad range.
-inline MinMaxScaler min_max_scaler(const Eigen::Ref<const Eigen::MatrixXd>& X,
-                                   const MinMaxScalerOptions& options = {}) {
+template <class = void>
+MinMaxScaler min_max_scaler(const Eigen::Ref<const Eigen::MatrixXd>& X,
+                            const MinMaxScalerOptions& options = {}) {
     constexpr const char* fn = "min_max_scaler";
     options.validate(fn);
     detail::check_features(X, fn);
@@ -84,5 +86,13 @@ inline MinMaxScaler min_max_scaler(const Eigen::Ref<const Eigen::MatrixXd>& X,
     }
     return MinMaxScaler(std::move(scale), std::move(min));
 }
+
+#ifdef BRINE_COMPILED
+// The compiled mode (brine::compiled) instantiates these once, in src/brine_train.cpp.
+extern template StandardScaler standard_scaler<>(const Eigen::Ref<const Eigen::MatrixXd>&,
+                                                 const StandardScalerOptions&);
+extern template MinMaxScaler min_max_scaler<>(const Eigen::Ref<const Eigen::MatrixXd>&,
+                                              const MinMaxScalerOptions&);
+#endif
 
 }  // namespace brine::train

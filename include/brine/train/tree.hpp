@@ -57,6 +57,7 @@ namespace detail {
 /// same range [start, end) of every feature's sorted list, and splitting a node stably
 /// partitions that range in each list, so no node sorts again (O(n_samples * n_features) work per
 /// tree level).
+template <class = void>
 class TreeGrower {
 public:
     /// Values closer than this are one value, as scikit-learn's FEATURE_THRESHOLD: no split is
@@ -322,9 +323,10 @@ private:
 ///
 /// Throws Error(Errc::invalid_argument) for an empty X, mismatched sizes, a non-finite entry, a
 /// single class, or invalid options.
-inline DecisionTree decision_tree_classifier(const Eigen::Ref<const Eigen::MatrixXd>& X,
-                                             const Eigen::Ref<const Eigen::VectorXd>& y,
-                                             const TreeOptions& options = {}) {
+template <class = void>
+DecisionTree decision_tree_classifier(const Eigen::Ref<const Eigen::MatrixXd>& X,
+                                      const Eigen::Ref<const Eigen::VectorXd>& y,
+                                      const TreeOptions& options = {}) {
     constexpr const char* fn = "decision_tree_classifier";
     options.validate(fn);
     detail::check_features(X, fn);
@@ -333,7 +335,7 @@ inline DecisionTree decision_tree_classifier(const Eigen::Ref<const Eigen::Matri
     if (X.rows() > std::numeric_limits<std::int32_t>::max()) detail::invalid(fn, "too many rows");
     const Eigen::Index n_classes = labels.classes.size();
     DecisionTree t =
-        detail::TreeGrower(X, options, std::move(labels.index), n_classes, nullptr).grow();
+        detail::TreeGrower<>(X, options, std::move(labels.index), n_classes, nullptr).grow();
     t.classes = std::move(labels.classes);
     return t;
 }
@@ -345,16 +347,27 @@ inline DecisionTree decision_tree_classifier(const Eigen::Ref<const Eigen::Matri
 ///
 /// Throws Error(Errc::invalid_argument) for an empty X, mismatched sizes, a non-finite entry or
 /// invalid options.
-inline DecisionTree decision_tree_regressor(const Eigen::Ref<const Eigen::MatrixXd>& X,
-                                            const Eigen::Ref<const Eigen::VectorXd>& y,
-                                            const TreeOptions& options = {}) {
+template <class = void>
+DecisionTree decision_tree_regressor(const Eigen::Ref<const Eigen::MatrixXd>& X,
+                                     const Eigen::Ref<const Eigen::VectorXd>& y,
+                                     const TreeOptions& options = {}) {
     constexpr const char* fn = "decision_tree_regressor";
     options.validate(fn);
     detail::check_features(X, fn);
     detail::check_targets(X, y, fn);
     if (X.rows() > std::numeric_limits<std::int32_t>::max()) detail::invalid(fn, "too many rows");
     const Eigen::VectorXd target = y;  // contiguous for the grower
-    return detail::TreeGrower(X, options, {}, 0, target.data()).grow();
+    return detail::TreeGrower<>(X, options, {}, 0, target.data()).grow();
 }
+
+#ifdef BRINE_COMPILED
+// The compiled mode (brine::compiled) instantiates these once, in src/brine_train.cpp.
+extern template DecisionTree decision_tree_classifier<>(const Eigen::Ref<const Eigen::MatrixXd>&,
+                                                        const Eigen::Ref<const Eigen::VectorXd>&,
+                                                        const TreeOptions&);
+extern template DecisionTree decision_tree_regressor<>(const Eigen::Ref<const Eigen::MatrixXd>&,
+                                                       const Eigen::Ref<const Eigen::VectorXd>&,
+                                                       const TreeOptions&);
+#endif
 
 }  // namespace brine::train

@@ -1,0 +1,27 @@
+// The compiled mode's training half: every trainer of brine::train instantiated once, for the
+// Eigen views the public functions take. Built into brine::compiled (with BRINE_COMPILED, so the
+// headers' extern template declarations precede these definitions).
+// SPDX-License-Identifier: MIT
+#include "brine/train.hpp"
+
+namespace brine::train {
+
+using MatrixView = Eigen::Ref<const Eigen::MatrixXd>;
+using VectorView = Eigen::Ref<const Eigen::VectorXd>;
+
+template Eigen::MatrixXd detail::min_norm_least_squares<>(const MatrixView&, const MatrixView&);
+template LinearRegression detail::fit_linear<>(const MatrixView&, const MatrixView&,
+                                               const LinearOptions&);
+template LogisticRegression logistic_regression<>(const MatrixView&, const VectorView&,
+                                                  const LogisticOptions&, FitReport*);
+template DecisionTree decision_tree_classifier<>(const MatrixView&, const VectorView&,
+                                                 const TreeOptions&);
+template DecisionTree decision_tree_regressor<>(const MatrixView&, const VectorView&,
+                                                const TreeOptions&);
+template StandardScaler standard_scaler<>(const MatrixView&, const StandardScalerOptions&);
+template MinMaxScaler min_max_scaler<>(const MatrixView&, const MinMaxScalerOptions&);
+template Pipeline pipeline<>(const MatrixView&, const VectorView&, const PipelineOptions&);
+template Pipeline pipeline<>(const MatrixView&, const VectorView&, std::vector<StepOptions>,
+                             EstimatorOptions);
+
+}  // namespace brine::train
