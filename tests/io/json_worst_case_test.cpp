@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <string>
@@ -45,7 +45,8 @@ std::uint64_t murmur64a(std::string_view s) {
     }
     if (s.size() & 7) {
         std::uint64_t tail = 0;
-        for (std::size_t i = s.size(); i-- > whole;) tail = tail << 8 | static_cast<unsigned char>(s[i]);
+        for (std::size_t i = s.size(); i-- > whole;)
+            tail = tail << 8 | static_cast<unsigned char>(s[i]);
         h ^= tail;
         h *= kMul;
     }
@@ -125,8 +126,7 @@ struct CountingEqual {
 template <class Hash>
 std::size_t comparisons_to_insert(const std::vector<std::string>& keys) {
     std::size_t count = 0;
-    std::unordered_set<std::string_view, Hash, CountingEqual> set(0, Hash(),
-                                                                   CountingEqual{&count});
+    std::unordered_set<std::string_view, Hash, CountingEqual> set(0, Hash(), CountingEqual{&count});
     for (const auto& k : keys) set.insert(k);
     return count;
 }
@@ -190,9 +190,8 @@ TEST_CASE("json: keys that all collide under std::hash cost linear time", "[io][
     // ... which is what std::hash computes for strings in libstdc++ (checked on plain keys too),
     CHECK(std::hash<std::string_view>{}("coef") == murmur64a("coef"));
     CHECK(std::hash<std::string_view>{}("feature_names!!") == murmur64a("feature_names!!"));
-    CHECK(std::all_of(keys.begin(), keys.end(), [&](const std::string& k) {
-        return std::hash<std::string_view>{}(k) == h;
-    }));
+    CHECK(std::all_of(keys.begin(), keys.end(),
+                      [&](const std::string& k) { return std::hash<std::string_view>{}(k) == h; }));
     // ... so a set hashed with it compares each new key with every earlier one: quadratic work.
     const std::vector<std::string> some(keys.begin(), keys.begin() + 2048);
     CHECK(comparisons_to_insert<std::hash<std::string_view>>(some) >= 2048 * 2047 / 2);
@@ -205,8 +204,8 @@ TEST_CASE("json: keys that all collide under std::hash cost linear time", "[io][
     // Through the whole load: the object is an unknown field of the payload, refused once parsed.
     const std::string doc = brine::to_bytes(fixtures::linear(), brine::Format::json);
     const std::size_t at = doc.find("\"payload\": {") + 12;
-    const std::string bad = doc.substr(0, at) + "\"x\": " + object_of(keys, 1000) + "," +
-                            doc.substr(at);
+    const std::string bad =
+        doc.substr(0, at) + "\"x\": " + object_of(keys, 1000) + "," + doc.substr(at);
     BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(bad), Errc::malformed,
                             "unknown field 'x' at $.payload");
     // A duplicate among them is found, and named.
@@ -231,8 +230,8 @@ TEST_CASE("json: wide, deep and long-keyed documents parse in linear time", "[io
         auto object = [](std::size_t n) {
             std::string s = "{";
             for (std::size_t i = 0; i < n; ++i) {
-                s += (i ? ",\"k" : "\"k") + std::to_string(i * 2654435761u % 1000003u) + "\":" +
-                     std::to_string(i);
+                s += (i ? ",\"k" : "\"k") + std::to_string(i * 2654435761u % 1000003u) +
+                     "\":" + std::to_string(i);
             }
             return s + "}";
         };

@@ -70,7 +70,8 @@ TEST_CASE("every content error of a load from a path names the file, keeping cod
         // A truncated file: the same message as from memory, with the file's name in front.
         const std::string cut = bytes.substr(0, bytes.size() / 2);
         write_all(path, cut);
-        const std::string in_memory = message_of([&] { brine::from_bytes_any(cut); }, Errc::truncated);
+        const std::string in_memory =
+            message_of([&] { brine::from_bytes_any(cut); }, Errc::truncated);
         const std::string detail = in_memory.substr(std::string("brine: truncated file: ").size());
         CHECK(message_of([&] { brine::load_any(path); }, Errc::truncated) ==
               "brine: truncated file: " + named + detail);
@@ -87,8 +88,8 @@ TEST_CASE("every content error of a load from a path names the file, keeping cod
 
         // A changed byte in the payload: the checksum.
         std::string damaged = bytes;
-        const std::size_t at = f == brine::Format::json ? damaged.find("0.1,") + 2
-                                                        : damaged.size() - 20;
+        const std::size_t at =
+            f == brine::Format::json ? damaged.find("0.1,") + 2 : damaged.size() - 20;
         damaged[at] = static_cast<char>(damaged[at] ^ 1);
         write_all(path, damaged);
         CHECK_THAT(message_of([&] { brine::load_any(path); }, Errc::checksum_mismatch),
@@ -139,10 +140,14 @@ TEST_CASE("text from a file is cut and escaped before it enters a message",
     const std::string kind = "it's\x01\x7f\t\\ \xE2\x80\xAE" + std::string(300, 'k');
     std::string json_kind;
     for (char c : kind) {
-        if (c == '\x01') json_kind += "\\u0001";
-        else if (c == '\t') json_kind += "\\t";
-        else if (c == '\\') json_kind += "\\\\";
-        else json_kind += c;
+        if (c == '\x01')
+            json_kind += "\\u0001";
+        else if (c == '\t')
+            json_kind += "\\t";
+        else if (c == '\\')
+            json_kind += "\\\\";
+        else
+            json_kind += c;
     }
     const std::string bad_kind =
         replace_once(doc, "\"kind\": \"linear_regression\"", "\"kind\": \"" + json_kind + "\"");
@@ -151,17 +156,28 @@ TEST_CASE("text from a file is cut and escaped before it enters a message",
     CHECK_THAT(message_of([&] { brine::from_bytes_any(bad_kind); }, Errc::unsupported_version),
                BRINE_CONTAINS(expected));
 
-    // Duplicate and unknown keys, and keys in a JSON path.
-    const std::string long_key(200, 'x');
+    // A tree's task, with an escape sequence that would recolour a terminal.
+    const std::string tree = brine::to_bytes(fixtures::tree_classifier(), brine::Format::json);
     CHECK_THAT(message_of(
                    [&] {
-                       brine::from_bytes_any(replace_once(
-                           doc, "\"payload\": {",
-                           "\"payload\": {\"" + long_key + "\": 1, \"" + long_key + "\": 2,"));
+                       brine::from_bytes_any(replace_once(tree, "\"task\": \"classification\"",
+                                                          "\"task\": \"\\u001b[31mred\""));
                    },
                    Errc::malformed),
-               BRINE_CONTAINS("duplicate key '" + std::string(64, 'x') +
-                              "...' (200 bytes) at $.payload"));
+               BRINE_CONTAINS("tree task '\\x1b[31mred', expected 'classification' or "
+                              "'regression' at $.payload"));
+
+    // Duplicate and unknown keys, and keys in a JSON path.
+    const std::string long_key(200, 'x');
+    CHECK_THAT(
+        message_of(
+            [&] {
+                brine::from_bytes_any(replace_once(
+                    doc, "\"payload\": {",
+                    "\"payload\": {\"" + long_key + "\": 1, \"" + long_key + "\": 2,"));
+            },
+            Errc::malformed),
+        BRINE_CONTAINS("duplicate key '" + std::string(64, 'x') + "...' (200 bytes) at $.payload"));
     CHECK_THAT(
         message_of(
             [&] {
@@ -186,9 +202,8 @@ TEST_CASE("text from a file is cut and escaped before it enters a message",
 
     // A number too large for a double, a thousand digits long.
     const std::string huge = "1" + std::string(1000, '0') + "e400";
-    const std::string number =
-        message_of([&] { brine::from_bytes_any(replace_once(doc, "0.1,", huge + ",")); },
-                   Errc::malformed);
+    const std::string number = message_of(
+        [&] { brine::from_bytes_any(replace_once(doc, "0.1,", huge + ",")); }, Errc::malformed);
     CHECK_THAT(number, BRINE_CONTAINS("number 1" + std::string(63, '0') +
                                       "... is out of range for a double at $.payload.coef.data"));
     CHECK(number.size() < 200);
@@ -202,14 +217,14 @@ TEST_CASE("text from a file is cut and escaped before it enters a message",
                    Errc::not_brine_file),
                BRINE_CONTAINS("\"format\": \"b\\\"r\\x07ine\", expected \"brine\""));
     const std::size_t sum = doc.find("\"xxh64:");
-    CHECK_THAT(message_of(
-                   [&] {
-                       brine::from_bytes_any(doc.substr(0, sum) + "\"xxh64:\\r" +
-                                             std::string(100, 'f') + "\"\n}\n");
-                   },
-                   Errc::malformed),
-               BRINE_CONTAINS("checksum \"xxh64:\\r" + std::string(57, 'f') +
-                              "...\" (107 bytes) is not"));
+    CHECK_THAT(
+        message_of(
+            [&] {
+                brine::from_bytes_any(doc.substr(0, sum) + "\"xxh64:\\r" + std::string(100, 'f') +
+                                      "\"\n}\n");
+            },
+            Errc::malformed),
+        BRINE_CONTAINS("checksum \"xxh64:\\r" + std::string(57, 'f') + "...\" (107 bytes) is not"));
 }
 
 TEST_CASE("a key/value list with a key twice is named escaped, in both encodings",
@@ -239,23 +254,24 @@ TEST_CASE("strings in a binary file must be UTF-8, so any loaded file can be sav
     const brine::FileInfo info = brine::inspect_bytes(good);
     CHECK(info.metadata.feature_names == so.metadata.feature_names);
 
-    for (const std::string& bad : {std::string("\xFF"), std::string("\xC3"), std::string("\xC0"),
-                                  std::string("\x80")}) {
+    for (const std::string& bad :
+         {std::string("\xFF"), std::string("\xC3"), std::string("\xC0"), std::string("\x80")}) {
         std::string bytes = replace_once(good, "c?d", "c" + bad + "d");
         resign(bytes);
         const std::size_t at = bytes.find("c" + bad + "d") + 1;
         const std::string message =
             message_of([&] { brine::from_bytes_any(bytes); }, Errc::malformed);
-        CHECK(message == "brine: malformed file: string 'header.metadata.feature_names' is not "
-                         "valid UTF-8: byte 1 of the string, at byte " +
-                             std::to_string(at) + " of the file, is 0x" +
-                             brine::detail::hex_byte(static_cast<unsigned char>(bad[0])));
+        CHECK(message ==
+              "brine: malformed file: string 'header.metadata.feature_names' is not "
+              "valid UTF-8: byte 1 of the string, at byte " +
+                  std::to_string(at) + " of the file, is 0x" +
+                  brine::detail::hex_byte(static_cast<unsigned char>(bad[0])));
         CHECK_THAT(message_of([&] { brine::inspect_bytes(bytes); }, Errc::malformed),
                    BRINE_CONTAINS("is not valid UTF-8"));
     }
     // Encoded surrogates and overlong forms are not UTF-8 either.
     for (const std::string& bad : {std::string("\xED\xA0\x80"), std::string("\xE0\x80\xAF"),
-                                  std::string("\xF4\x90\x80\x80")}) {
+                                   std::string("\xF4\x90\x80\x80")}) {
         brine::SaveOptions s2;
         s2.metadata.feature_names = {std::string(bad.size(), '?')};
         std::string bytes = brine::to_bytes(fixtures::linear(), brine::Format::binary, s2);
@@ -269,14 +285,13 @@ TEST_CASE("strings in a binary file must be UTF-8, so any loaded file can be sav
     bad_save.metadata.target_name = "y\xFF";
     for (const brine::Format f : formats) {
         INFO(brine::format_name(f));
-        CHECK_THAT(
-            message_of([&] { brine::to_bytes(fixtures::linear(), f, bad_save); },
-                       Errc::invalid_argument),
-            BRINE_CONTAINS("not valid UTF-8 (byte 1)"));
+        CHECK_THAT(message_of([&] { brine::to_bytes(fixtures::linear(), f, bad_save); },
+                              Errc::invalid_argument),
+                   BRINE_CONTAINS("not valid UTF-8 (byte 1)"));
     }
     // Every golden file loads and re-saves as JSON.
-    for (const auto& entry : std::filesystem::directory_iterator(
-             std::string(BRINE_TEST_DATA_DIR) + "/golden/format-1.0")) {
+    for (const auto& entry : std::filesystem::directory_iterator(std::string(BRINE_TEST_DATA_DIR) +
+                                                                 "/golden/format-1.0")) {
         INFO(entry.path());
         const brine::AnyModel m = brine::load_any(entry.path().string());
         const brine::FileInfo i = brine::inspect(entry.path().string());
@@ -297,11 +312,11 @@ TEST_CASE("inspect of a JSON file reads no more than a load would", "[io][files]
         REQUIRE(::ftruncate(fd, off_t{1} << 30) == 0);
         ::close(fd);
     }
-    const std::string from_load =
-        message_of([&] { brine::load_any(path); }, Errc::limit_exceeded);
+    const std::string from_load = message_of([&] { brine::load_any(path); }, Errc::limit_exceeded);
     const std::string from_inspect =
         message_of([&] { brine::inspect(path); }, Errc::limit_exceeded);
-    CHECK_THAT(from_inspect, BRINE_CONTAINS("'" + path + "': JSON document of 1073741824 bytes "
+    CHECK_THAT(from_inspect, BRINE_CONTAINS("'" + path +
+                                            "': JSON document of 1073741824 bytes "
                                             "exceeds max_json_bytes, 268435456"));
     CHECK(from_inspect == from_load);
     // Within a raised limit it is read, and refused for what it holds.
@@ -337,8 +352,8 @@ TEST_CASE("FileInfo::checksum_verified is true only where the checksum was check
         CHECK(!brine::inspect(path).checksum_verified);
         // And where it says so, a damaged checksum is caught.
         std::string damaged = bytes;
-        const std::size_t at = f == brine::Format::json ? damaged.find("0.1,") + 2
-                                                        : damaged.size() - 20;
+        const std::size_t at =
+            f == brine::Format::json ? damaged.find("0.1,") + 2 : damaged.size() - 20;
         damaged[at] = static_cast<char>(damaged[at] ^ 1);
         if (whole_binary) {
             BRINE_CHECK_THROWS_CODE(brine::inspect_bytes(damaged), Errc::checksum_mismatch, "");

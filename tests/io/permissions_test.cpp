@@ -69,8 +69,8 @@ TEST_CASE("a large binary file, written as it is encoded, also honours the umask
 TEST_CASE("a replaced file keeps its permission bits, whatever the umask",
           "[io][files][permissions]") {
     for (const brine::Format f : formats) {
-        for (const mode_t kept : {mode_t{0600}, mode_t{0640}, mode_t{0604}, mode_t{0666},
-                                  mode_t{0400}, mode_t{0755}}) {
+        for (const mode_t kept :
+             {mode_t{0600}, mode_t{0640}, mode_t{0604}, mode_t{0666}, mode_t{0400}, mode_t{0755}}) {
             INFO(brine::format_name(f) << " mode 0" << std::oct << kept);
             TempDir dir;
             const ScopedUmask scoped(077);  // would remove the group and other bits of a new file

@@ -39,7 +39,7 @@ inline std::uint64_t siphash24(const std::array<std::uint64_t, 2>& k, const void
     const auto rotl = [](std::uint64_t x, int b) { return x << b | x >> (64 - b); };
     std::uint64_t v0 = k[0] ^ 0x736f6d6570736575u, v1 = k[1] ^ 0x646f72616e646f6du;
     std::uint64_t v2 = k[0] ^ 0x6c7967656e657261u, v3 = k[1] ^ 0x7465646279746573u;
-    const auto round = [&] {
+    const auto sip_round = [&] {
         v0 += v1;
         v1 = rotl(v1, 13);
         v1 ^= v0;
@@ -65,17 +65,17 @@ inline std::uint64_t siphash24(const std::array<std::uint64_t, 2>& k, const void
     for (std::size_t i = 0; i < whole; i += 8) {
         const std::uint64_t m = word(p + i, 8);
         v3 ^= m;
-        round();
-        round();
+        sip_round();
+        sip_round();
         v0 ^= m;
     }
     const std::uint64_t last = word(p + whole, n & 7) | static_cast<std::uint64_t>(n) << 56;
     v3 ^= last;
-    round();
-    round();
+    sip_round();
+    sip_round();
     v0 ^= last;
     v2 ^= 0xff;
-    for (int i = 0; i < 4; ++i) round();
+    for (int i = 0; i < 4; ++i) sip_round();
     return v0 ^ v1 ^ v2 ^ v3;
 }
 
@@ -92,8 +92,8 @@ inline const std::array<std::uint64_t, 2>& json_key_hash_seed() {
             }
         } catch (...) {  // no entropy source: the fallbacks below still differ per process
         }
-        const std::uint64_t now = static_cast<std::uint64_t>(
-            std::chrono::steady_clock::now().time_since_epoch().count());
+        const std::uint64_t now =
+            static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
         const std::uint64_t extra[3] = {now, static_cast<std::uint64_t>(::getpid()),
                                         reinterpret_cast<std::uintptr_t>(&k)};
         k[0] ^= siphash24({k[1], now}, extra, sizeof extra);
@@ -169,8 +169,8 @@ public:
         }
         double value = 0.0;
         if (!parse_double(token, value)) {
-            return fail(Errc::malformed, "number " + escaped(token) +
-                                             " is out of range for a double at " + path());
+            return fail(Errc::malformed,
+                        "number " + escaped(token) + " is out of range for a double at " + path());
         }
         return document_.Double(value);
     }

@@ -328,11 +328,10 @@ private:
         for (detail::rj::SizeType i = 0; i < count; ++i) {
             if (seen_[frame.seen_begin + i] == 0) {
                 const detail::rj::Value& key = frame.node->MemberBegin()[i].name;
-                throw Error(Errc::malformed,
-                            "unknown field " +
-                                detail::quoted(std::string_view(key.GetString(),
-                                                                key.GetStringLength())) +
-                                " at " + path(depth));
+                throw Error(Errc::malformed, "unknown field " +
+                                                 detail::quoted(std::string_view(
+                                                     key.GetString(), key.GetStringLength())) +
+                                                 " at " + path(depth));
             }
         }
     }

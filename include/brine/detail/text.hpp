@@ -113,9 +113,7 @@ inline bool append_escaped(std::string& out, std::string_view text, char quote =
             ++i;
             continue;
         }
-        std::uint32_t cp = n == 2   ? c & 0x1Fu
-                           : n == 3 ? c & 0x0Fu
-                                    : c & 0x07u;
+        std::uint32_t cp = n == 2 ? c & 0x1Fu : n == 3 ? c & 0x0Fu : c & 0x07u;
         for (std::size_t k = 1; k < n; ++k) {
             cp = cp << 6 | (static_cast<unsigned char>(text[i + k]) & 0x3Fu);
         }

@@ -95,10 +95,9 @@ public:
         }
         f.size_ = static_cast<std::uint64_t>(st.st_size);
         if (f.size_ > max_bytes) {
-            throw Error(Errc::limit_exceeded, "file " + quoted_path(path) + " has " +
-                                                  std::to_string(f.size_) +
-                                                  " bytes, the limit is " +
-                                                  std::to_string(max_bytes));
+            throw Error(Errc::limit_exceeded,
+                        "file " + quoted_path(path) + " has " + std::to_string(f.size_) +
+                            " bytes, the limit is " + std::to_string(max_bytes));
         }
         const int flags = ::fcntl(f.g_.fd, F_GETFL);
         if (flags >= 0) ::fcntl(f.g_.fd, F_SETFL, flags & ~O_NONBLOCK);
@@ -262,13 +261,14 @@ inline void remove_stray_temporaries(const std::string& dir, const std::string& 
 /// the descriptor, or -1 with errno set.
 inline int create_temporary(std::string& tmp, mode_t mode) {
     static std::atomic<std::uint64_t> counter{0};
-    static constexpr char alnum[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    static constexpr char alnum[] =
+        "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
     const std::size_t at = tmp.size() - 6;
     for (int attempt = 0; attempt < 1000; ++attempt) {
         // Unique, not secret: O_EXCL and O_NOFOLLOW make a guessed name harmless.
         std::uint64_t x = static_cast<std::uint64_t>(
                               std::chrono::system_clock::now().time_since_epoch().count()) ^
-                          static_cast<std::uint64_t>(::getpid()) << 40 ^
+                          (static_cast<std::uint64_t>(::getpid()) << 40) ^
                           (counter.fetch_add(1) + 1) * 0x9E3779B97F4A7C15u;
         x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9u;
         x = (x ^ (x >> 27)) * 0x94D049BB133111EBu;
@@ -277,8 +277,8 @@ inline int create_temporary(std::string& tmp, mode_t mode) {
             tmp[at + i] = alnum[x % 62];
             x /= 62;
         }
-        const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                              mode);
+        const int fd =
+            ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
         if (fd >= 0 || errno != EEXIST) return fd;
     }
     errno = EEXIST;
@@ -305,7 +305,8 @@ void write_file_atomic_with(const std::string& path, Produce&& produce) {
     const std::string dir =
         slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
     const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-    if (base.empty()) throw Error(Errc::io, "cannot save to '" + path + "': it names a directory");
+    if (base.empty())
+        throw Error(Errc::io, "cannot save to " + quoted_path(path) + ": it names a directory");
     const FileSystemHooks& sys = fs_hooks();
 
     // The mode of the file being replaced, if it is a regular file: lstat, so a symbolic link's

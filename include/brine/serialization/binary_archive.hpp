@@ -444,11 +444,11 @@ inline void CEREAL_LOAD_FUNCTION_NAME(BinaryInputArchive& ar, std::string& s) {
     // Every string must be UTF-8, as in a JSON file: any file that loads can be saved as JSON.
     const std::size_t bad = detail::invalid_utf8_offset(bytes);
     if (bad != std::string_view::npos) {
-        throw Error(Errc::malformed,
-                    "string '" + ar.path() + "' is not valid UTF-8: byte " +
-                        std::to_string(bad) + " of the string, at byte " +
-                        std::to_string(ar.offset() - n + bad) + " of the file, is 0x" +
-                        detail::hex_byte(static_cast<unsigned char>(bytes[bad])));
+        throw Error(Errc::malformed, "string '" + ar.path() + "' is not valid UTF-8: byte " +
+                                         std::to_string(bad) + " of the string, at byte " +
+                                         std::to_string(ar.offset() - n + bad) +
+                                         " of the file, is 0x" +
+                                         detail::hex_byte(static_cast<unsigned char>(bytes[bad])));
     }
     s.assign(bytes.data(), bytes.size());
 }
