@@ -436,8 +436,11 @@ TEST_CASE("json: syntax errors report RapidJSON's message and the byte offset", 
     BRINE_CHECK_THROWS_CODE(brine::JsonInputArchive(R"({"a": 1,})", brine::Limits{}),
                             brine::Errc::malformed,
                             "invalid JSON: Missing a name for object member at byte 8");
+    // Text that ends inside the document is truncated, not malformed.
     BRINE_CHECK_THROWS_CODE(brine::JsonInputArchive("{\"a\": 1", brine::Limits{}),
-                            brine::Errc::malformed, "at byte 7");
+                            brine::Errc::truncated,
+                            "brine: truncated file: the JSON document ends after 7 bytes, inside a "
+                            "value (Missing a comma or '}' after an object member at byte 7)");
     BRINE_CHECK_THROWS_CODE(brine::JsonInputArchive("[1]", brine::Limits{}), brine::Errc::malformed,
                             "expected an object at $, got array");
 }
@@ -473,7 +476,7 @@ TEST_CASE("json: with the depth limit lifted, parsing and freeing a million leve
     BRINE_CHECK_THROWS_CODE(brine::JsonInputArchive(deep, limits), brine::Errc::malformed,
                             "expected an object at $, got array");
     const std::string open = "{\"a\": " + std::string(1000000, '[');
-    BRINE_CHECK_THROWS_CODE(brine::JsonInputArchive(open, limits), brine::Errc::malformed,
+    BRINE_CHECK_THROWS_CODE(brine::JsonInputArchive(open, limits), brine::Errc::truncated,
                             "at byte 1000006");
 }
 

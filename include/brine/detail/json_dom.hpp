@@ -2,11 +2,16 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <deque>
 #include <memory>
+#include <random>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -14,16 +19,98 @@
 
 #include "brine/detail/json_number.hpp"
 #include "brine/detail/rapidjson.hpp"
+#include "brine/detail/text.hpp"
 #include "brine/error.hpp"
 #include "brine/serialization/archive.hpp"
 
 namespace brine::detail {
 
-/// Appends a JSON path step for an object member: `.name`.
+/// Appends a JSON path step for an object member: `.name`, the name escaped and cut as
+/// append_escaped does (a key comes from the file).
 inline void append_path_key(std::string& path, const char* key, std::size_t length) {
     path += '.';
-    path.append(key, length);
+    append_escaped(path, std::string_view(key, length), '\0');
 }
+
+/// SipHash-2-4 (Aumasson and Bernstein, 2012) of `data` under the 128-bit key `k`: a keyed hash
+/// whose collisions cannot be found without the key.
+inline std::uint64_t siphash24(const std::array<std::uint64_t, 2>& k, const void* data,
+                               std::size_t n) noexcept {
+    const auto rotl = [](std::uint64_t x, int b) { return x << b | x >> (64 - b); };
+    std::uint64_t v0 = k[0] ^ 0x736f6d6570736575u, v1 = k[1] ^ 0x646f72616e646f6du;
+    std::uint64_t v2 = k[0] ^ 0x6c7967656e657261u, v3 = k[1] ^ 0x7465646279746573u;
+    const auto sip_round = [&] {
+        v0 += v1;
+        v1 = rotl(v1, 13);
+        v1 ^= v0;
+        v0 = rotl(v0, 32);
+        v2 += v3;
+        v3 = rotl(v3, 16);
+        v3 ^= v2;
+        v0 += v3;
+        v3 = rotl(v3, 21);
+        v3 ^= v0;
+        v2 += v1;
+        v1 = rotl(v1, 17);
+        v1 ^= v2;
+        v2 = rotl(v2, 32);
+    };
+    const auto* p = static_cast<const unsigned char*>(data);
+    const auto word = [](const unsigned char* q, std::size_t len) {
+        std::uint64_t m = 0;
+        for (std::size_t i = 0; i < len; ++i) m |= std::uint64_t{q[i]} << (8 * i);
+        return m;
+    };
+    const std::size_t whole = n & ~std::size_t{7};
+    for (std::size_t i = 0; i < whole; i += 8) {
+        const std::uint64_t m = word(p + i, 8);
+        v3 ^= m;
+        sip_round();
+        sip_round();
+        v0 ^= m;
+    }
+    const std::uint64_t last = word(p + whole, n & 7) | static_cast<std::uint64_t>(n) << 56;
+    v3 ^= last;
+    sip_round();
+    sip_round();
+    v0 ^= last;
+    v2 ^= 0xff;
+    for (int i = 0; i < 4; ++i) sip_round();
+    return v0 ^ v1 ^ v2 ^ v3;
+}
+
+/// The process's key for hashing JSON object keys, drawn once from std::random_device (mixed with
+/// the clock, the process id and an address, in case the device is unavailable): a document cannot
+/// be built in advance to make the keys of one object collide.
+inline const std::array<std::uint64_t, 2>& json_key_hash_seed() {
+    static const std::array<std::uint64_t, 2> seed = [] {
+        std::array<std::uint64_t, 2> k{};
+        try {
+            std::random_device device;
+            for (auto& word : k) {
+                word = std::uint64_t{device()} << 32 | device();
+            }
+        } catch (...) {  // no entropy source: the fallbacks below still differ per process
+        }
+        const std::uint64_t now =
+            static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+        const std::uint64_t extra[3] = {now, static_cast<std::uint64_t>(::getpid()),
+                                        reinterpret_cast<std::uintptr_t>(&k)};
+        k[0] ^= siphash24({k[1], now}, extra, sizeof extra);
+        k[1] ^= siphash24({k[0], ~now}, extra, sizeof extra);
+        return k;
+    }();
+    return seed;
+}
+
+/// Hash of a JSON object key for the duplicate check: SipHash-2-4 under the process's random key.
+/// Deliberately not noexcept: libstdc++ then stores each key's hash in the set, so a lookup
+/// compares strings only on equal 64-bit hashes and never rehashes a key to walk a bucket.
+struct JsonKeyHash {
+    std::size_t operator()(std::string_view key) const {
+        return static_cast<std::size_t>(siphash24(json_key_hash_seed(), key.data(), key.size()));
+    }
+};
 
 /// Appends a JSON path step for an array element: `[index]`.
 inline void append_path_index(std::string& path, std::uint64_t index) {
@@ -82,8 +169,8 @@ public:
         }
         double value = 0.0;
         if (!parse_double(token, value)) {
-            return fail(Errc::malformed, "number " + std::string(token) +
-                                             " is out of range for a double at " + path());
+            return fail(Errc::malformed,
+                        "number " + escaped(token) + " is out of range for a double at " + path());
         }
         return document_.Double(value);
     }
@@ -108,8 +195,7 @@ public:
         }
         const std::string_view key(str, length);
         if (is_duplicate(frame, key)) {
-            return fail(Errc::malformed,
-                        "duplicate key '" + std::string(key) + "' at " + path(true));
+            return fail(Errc::malformed, "duplicate key " + quoted(key) + " at " + path(true));
         }
         keys_.emplace_back(key);
         ++frame.count;
@@ -150,14 +236,18 @@ public:
 
 private:
     /// Objects with more members than this get a hash index for the duplicate check, so a
-    /// hostile object with a million keys costs linear, not quadratic, time.
+    /// hostile object with a million keys costs linear, not quadratic, time. The index hashes
+    /// with a keyed hash under a per-process random key (JsonKeyHash): with a fixed, public hash
+    /// a document could hold keys that all collide and make each lookup scan all the others.
     static constexpr std::uint64_t kLinearScanKeys = 32;
+
+    using KeyIndex = std::unordered_set<std::string_view, JsonKeyHash>;
 
     struct Frame {
         bool is_object;
         std::uint64_t count;     // members (object) or elements (array) started so far
         std::size_t keys_begin;  // this object's keys in keys_
-        std::unique_ptr<std::unordered_set<std::string_view>> index;
+        std::unique_ptr<KeyIndex> index;
     };
 
     bool fail(Errc code, std::string detail) {
@@ -208,7 +298,7 @@ private:
         }
         if (frame.count + 1 > kLinearScanKeys) {
             // keys_ is a deque: its strings never move, so views into them stay valid.
-            frame.index = std::make_unique<std::unordered_set<std::string_view>>();
+            frame.index = std::make_unique<KeyIndex>();
             for (std::size_t i = frame.keys_begin; i < keys_.size(); ++i) {
                 frame.index->insert(keys_[i]);
             }
@@ -239,7 +329,9 @@ private:
 };
 
 /// Parses `text` as exactly one standard (RFC 8259) JSON document into `document`, enforcing
-/// `limits`. Throws brine::Error: Errc::malformed for syntax errors (with RapidJSON's message and
+/// `limits`. Throws brine::Error: Errc::truncated when the text ends inside the document (an
+/// unclosed object, array or string, a cut literal, number or escape: the parser needed more
+/// bytes than there are); Errc::malformed for other syntax errors (with RapidJSON's message and
 /// the byte offset), invalid UTF-8, duplicate keys, trailing bytes and empty input;
 /// Errc::limit_exceeded for input size, nesting depth (max_nesting), string or key length
 /// (max_string_length), or array elements or object members (max_elements) over the limits.
@@ -271,6 +363,14 @@ inline void parse_strict_json(std::string_view text, const Limits& limits, rj::D
         }
         std::string message = rj::GetParseError_En(result.Code());
         if (!message.empty() && message.back() == '.') message.pop_back();
+        // The reader consumed every byte and wanted more: the document was cut short. (A NUL
+        // byte also stops the reader, but then bytes remain.) An empty document is malformed.
+        if (stream.Tell() == text.size() && result.Code() != rj::kParseErrorDocumentEmpty) {
+            throw Error(Errc::truncated, "the JSON document ends after " +
+                                             std::to_string(text.size()) +
+                                             " bytes, inside a value (" + message + " at byte " +
+                                             std::to_string(result.Offset()) + ")");
+        }
         throw Error(Errc::malformed,
                     "invalid JSON: " + message + " at byte " + std::to_string(result.Offset()));
     }

@@ -28,12 +28,11 @@ namespace brine {
 /// treating it as untrusted: the whole text is parsed and checked against `limits` in the
 /// constructor, in one pass and without recursion, before any value is handed to a serializer.
 ///
-/// The constructor throws brine::Error: Errc::malformed for a syntax error ("invalid JSON: …
-/// at byte 17"), invalid UTF-8, a duplicate key, trailing bytes, a top level that is not an
-/// object, and for empty input (an empty document is a syntax error at byte 0, reported like any
-/// other; telling a truncated file from a damaged one is the container's job, which knows the
-/// payload's length); Errc::limit_exceeded when the text, the nesting, a string or an array is
-/// over `limits`.
+/// The constructor throws brine::Error: Errc::truncated when the text ends inside the document
+/// (an unclosed object, array or string, a cut literal or number); Errc::malformed for any other
+/// syntax error ("invalid JSON: … at byte 17"), invalid UTF-8, a duplicate key, trailing bytes, a
+/// top level that is not an object, and for empty input (no document at all); Errc::limit_exceeded
+/// when the text, the nesting, a string or an array is over `limits`.
 ///
 /// Besides cereal's interface it offers brine's archive contract (serialization/archive.hpp):
 /// `limits()`, `check_array()`, `fail()`, plus `set_allow_unknown_fields()` and `finish()`.
@@ -329,10 +328,10 @@ private:
         for (detail::rj::SizeType i = 0; i < count; ++i) {
             if (seen_[frame.seen_begin + i] == 0) {
                 const detail::rj::Value& key = frame.node->MemberBegin()[i].name;
-                throw Error(Errc::malformed,
-                            "unknown field '" +
-                                std::string(key.GetString(), key.GetStringLength()) + "' at " +
-                                path(depth));
+                throw Error(Errc::malformed, "unknown field " +
+                                                 detail::quoted(std::string_view(
+                                                     key.GetString(), key.GetStringLength())) +
+                                                 " at " + path(depth));
             }
         }
     }

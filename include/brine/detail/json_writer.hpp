@@ -14,35 +14,10 @@
 
 #include "brine/detail/json_dom.hpp"
 #include "brine/detail/json_number.hpp"
+#include "brine/detail/text.hpp"
 #include "brine/error.hpp"
 
 namespace brine::detail {
-
-/// Length of the UTF-8 sequence starting at `s[0]`, or 0 when it is not valid UTF-8 (overlong
-/// forms, surrogates and code points above U+10FFFF are invalid, as RFC 3629 says).
-inline std::size_t utf8_sequence_length(const unsigned char* s, std::size_t available) noexcept {
-    const unsigned char c = s[0];
-    std::size_t length = 0;
-    std::uint32_t lowest = 0;
-    std::uint32_t code = 0;
-    if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) {
-        length = 2, lowest = 0x80, code = c & 0x1Fu;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        length = 3, lowest = 0x800, code = c & 0x0Fu;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        length = 4, lowest = 0x10000, code = c & 0x07u;
-    } else {
-        return 0;
-    }
-    if (available < length) return 0;
-    for (std::size_t i = 1; i < length; ++i) {
-        if ((s[i] & 0xC0u) != 0x80u) return 0;
-        code = (code << 6) | (s[i] & 0x3Fu);
-    }
-    if (code < lowest || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;
-    return length;
-}
 
 /// Writes one JSON document: an object at the top, objects one member per line indented by two
 /// spaces, arrays whose first element is a number, string, boolean or null on one line, other

@@ -9,19 +9,49 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <ctime>
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "brine/detail/text.hpp"
 #include "brine/error.hpp"
 
 namespace brine::detail {
 
+/// A path as messages show it: quoted, with control characters and bytes that are not UTF-8
+/// escaped (a path may come from a directory listing), not cut below PATH_MAX.
+inline std::string quoted_path(const std::string& path) { return quoted(path, '\'', 4096); }
+
 [[noreturn]] inline void io_error(const std::string& what, const std::string& path, int err) {
-    throw Error(Errc::io, what + " '" + path + "': " + std::strerror(err));
+    throw Error(Errc::io, what + " " + quoted_path(path) + ": " + std::strerror(err));
+}
+
+/// The part of an Error's message after "brine: <errc_name>: ".
+inline std::string error_detail(const Error& e) {
+    const std::string what = e.what();
+    const std::string prefix = std::string("brine: ") + errc_name(e.code()) + ": ";
+    return what.compare(0, prefix.size(), prefix) == 0 ? what.substr(prefix.size()) : what;
+}
+
+/// Runs `f`, the loading of the file at `path`, so that every brine::Error it throws names that
+/// file: "brine: truncated file: 'm.brine': needed 8000 bytes for 'coef' at byte 112, 37 left".
+/// The code and the rest of the message are kept; a message that names the file already (the
+/// OS errors of opening and reading it) is passed on unchanged.
+template <class F>
+decltype(auto) naming_file(const std::string& path, F&& f) {
+    try {
+        return f();
+    } catch (const Error& e) {
+        const std::string name = quoted_path(path);
+        std::string detail = error_detail(e);
+        if (detail.find(name) != std::string::npos) throw;
+        throw Error(e.code(), name + ": " + detail);
+    }
 }
 
 /// Closes a descriptor on scope exit.
@@ -58,16 +88,16 @@ public:
         struct stat st {};
         if (::fstat(f.g_.fd, &st) != 0) io_error("cannot stat", path, errno);
         if (S_ISDIR(st.st_mode))
-            throw Error(Errc::io, "cannot load '" + path + "': it is a directory");
+            throw Error(Errc::io, "cannot load " + quoted_path(path) + ": it is a directory");
         if (!S_ISREG(st.st_mode)) {
-            throw Error(Errc::io,
-                        "cannot load '" + path + "': not a regular file (FIFO, socket or device)");
+            throw Error(Errc::io, "cannot load " + quoted_path(path) +
+                                      ": not a regular file (FIFO, socket or device)");
         }
         f.size_ = static_cast<std::uint64_t>(st.st_size);
         if (f.size_ > max_bytes) {
-            throw Error(Errc::limit_exceeded, "file '" + path + "' has " + std::to_string(f.size_) +
-                                                  " bytes, the limit is " +
-                                                  std::to_string(max_bytes));
+            throw Error(Errc::limit_exceeded,
+                        "file " + quoted_path(path) + " has " + std::to_string(f.size_) +
+                            " bytes, the limit is " + std::to_string(max_bytes));
         }
         const int flags = ::fcntl(f.g_.fd, F_GETFL);
         if (flags >= 0) ::fcntl(f.g_.fd, F_SETFL, flags & ~O_NONBLOCK);
@@ -88,7 +118,8 @@ public:
                 io_error("cannot read", path_, errno);
             }
             if (r == 0) {
-                throw Error(Errc::io, "file '" + path_ + "' shrank while being read: expected " +
+                throw Error(Errc::io, "file " + quoted_path(path_) +
+                                          " shrank while being read: expected " +
                                           std::to_string(size_) + " bytes, got " +
                                           std::to_string(pos_ + got));
             }
@@ -103,7 +134,7 @@ public:
         ssize_t r;
         do r = ::read(g_.fd, &extra, 1);
         while (r < 0 && errno == EINTR);
-        if (r > 0) throw Error(Errc::io, "file '" + path_ + "' grew while being read");
+        if (r > 0) throw Error(Errc::io, "file " + quoted_path(path_) + " grew while being read");
     }
 
 private:
@@ -224,6 +255,36 @@ inline void remove_stray_temporaries(const std::string& dir, const std::string& 
     ::closedir(d);
 }
 
+/// Creates the temporary `tmp` (a path ending in six 'X's, which are replaced by letters and digits
+/// until the name is new) for writing, with O_EXCL and O_NOFOLLOW and the permission bits `mode`,
+/// which the umask (or the directory's default ACL) reduces as it does for any new file. Returns
+/// the descriptor, or -1 with errno set.
+inline int create_temporary(std::string& tmp, mode_t mode) {
+    static std::atomic<std::uint64_t> counter{0};
+    static constexpr char alnum[] =
+        "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    const std::size_t at = tmp.size() - 6;
+    for (int attempt = 0; attempt < 1000; ++attempt) {
+        // Unique, not secret: O_EXCL and O_NOFOLLOW make a guessed name harmless.
+        std::uint64_t x = static_cast<std::uint64_t>(
+                              std::chrono::system_clock::now().time_since_epoch().count()) ^
+                          (static_cast<std::uint64_t>(::getpid()) << 40) ^
+                          (counter.fetch_add(1) + 1) * 0x9E3779B97F4A7C15u;
+        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9u;
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EBu;
+        x ^= x >> 31;
+        for (std::size_t i = 0; i < 6; ++i) {
+            tmp[at + i] = alnum[x % 62];
+            x /= 62;
+        }
+        const int fd =
+            ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+        if (fd >= 0 || errno != EEXIST) return fd;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
 /// Replaces `path` with the bytes `produce(emit)` passes, in order, to `emit(data, n)`, so that,
 /// whatever happens (crash, kill, full disk, an exception from `produce`), the path holds
 /// either its old content or the new one, complete: the bytes go to a temporary file in the same
@@ -232,18 +293,32 @@ inline void remove_stray_temporaries(const std::string& dir, const std::string& 
 /// and Errc::io is thrown, naming the failing step and the OS's reason. After a successful save,
 /// the temporaries of the same name that killed savers left behind are removed (see
 /// remove_stray_temporaries for the rule that keeps concurrent savers safe).
+///
+/// Permissions: a new file gets 0666 less the umask, like any file a program creates. A regular
+/// file that is replaced keeps its permission bits (rwx for user, group and others), never its
+/// setuid, setgid or sticky bits. A symbolic link at `path` is not followed: the link itself is
+/// replaced by the new file (its target is left as it was), which gets the mode of a new file.
+/// The temporary never has more permission bits than the final file, even before its chmod.
 template <class Produce>
 void write_file_atomic_with(const std::string& path, Produce&& produce) {
     const std::size_t slash = path.find_last_of('/');
     const std::string dir =
         slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
     const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-    if (base.empty()) throw Error(Errc::io, "cannot save to '" + path + "': it names a directory");
+    if (base.empty())
+        throw Error(Errc::io, "cannot save to " + quoted_path(path) + ": it names a directory");
     const FileSystemHooks& sys = fs_hooks();
+
+    // The mode of the file being replaced, if it is a regular file: lstat, so a symbolic link's
+    // target lends nothing (the link itself is replaced).
+    struct stat old {};
+    const bool keep_mode = ::lstat(path.c_str(), &old) == 0 && S_ISREG(old.st_mode);
+    const mode_t mode = keep_mode ? (old.st_mode & 0777) : 0666;
 
     std::string tmp = (dir == "/" ? "" : dir) + "/." + base + ".brine-tmp-XXXXXX";
     FdGuard g;
-    g.fd = ::mkostemp(tmp.data(), O_CLOEXEC);
+    // Created with `mode` less the umask: never more open than the final file.
+    g.fd = create_temporary(tmp, mode);
     if (g.fd < 0) io_error("cannot create a temporary file next to", path, errno);
     // A second open file description holds the lock that tells stray-temporary cleanup this file
     // is alive; it must outlive the close of g.fd, which comes before the rename.
@@ -257,11 +332,8 @@ void write_file_atomic_with(const std::string& path, Produce&& produce) {
         ::unlink(tmp.c_str());
         io_error(what, path, err);
     };
-    // mkstemp creates 0600; give the new file the permissions of the file it replaces, or the
-    // usual 0644 for a new one.
-    struct stat old {};
-    const mode_t mode = ::stat(path.c_str(), &old) == 0 ? (old.st_mode & 07777) : 0644;
-    if (::fchmod(g.fd, mode) != 0) fail("cannot set permissions for", errno);
+    // A replaced file keeps its permission bits, including those the umask would remove.
+    if (keep_mode && ::fchmod(g.fd, mode) != 0) fail("cannot set permissions for", errno);
 
     // The file's bytes, in order, as produce(emit) passes them to emit(data, n).
     auto emit = [&](const void* data, std::size_t n) {

@@ -78,8 +78,8 @@ public:
             throw Error(Errc::not_brine_file, "a JSON document without \"format\": \"brine\"");
         }
         if (format != "brine") {
-            throw Error(Errc::not_brine_file, "a JSON document with \"format\": \"" +
-                                                  format.substr(0, 64) + "\", expected \"brine\"");
+            throw Error(Errc::not_brine_file, "a JSON document with \"format\": " +
+                                                  quoted(format, '"') + ", expected \"brine\"");
         }
         ar_(cereal::make_nvp("format_version", version_));
         check_format_version(version_.major, version_.minor);
@@ -93,8 +93,8 @@ public:
         if (checksum.size() != checksum_prefix.size() + 16 ||
             checksum.compare(0, checksum_prefix.size(), checksum_prefix) != 0 ||
             !parse_hex(checksum.substr(checksum_prefix.size()), checksum_)) {
-            ar_.fail(Errc::malformed, "checksum \"" + checksum.substr(0, 64) +
-                                          "\" is not \"xxh64:\" followed by 16 hex digits");
+            ar_.fail(Errc::malformed, "checksum " + quoted(checksum, '"') +
+                                          " is not \"xxh64:\" followed by 16 hex digits");
         }
     }
 

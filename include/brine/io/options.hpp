@@ -75,8 +75,10 @@ struct FileInfo {
     Reference reference;
     std::uint64_t file_size = 0;
     std::uint64_t checksum = 0;  ///< stored XXH64
-    /// Whether inspect verified the checksum. Binary inspect reads only the header, so it cannot;
-    /// JSON inspect parses the whole document and does.
+    /// Whether the stored checksum was verified. True only from inspect_bytes of a binary file
+    /// (the whole file is at hand). False from inspect of a binary file (only its header is
+    /// read) and from inspect or inspect_bytes of a JSON document (its checksum covers the
+    /// decoded payload, which inspect does not decode); load and from_bytes always verify it.
     bool checksum_verified = false;
 };
 

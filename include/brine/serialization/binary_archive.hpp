@@ -14,6 +14,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "brine/detail/text.hpp"
 #include "brine/serialization/archive.hpp"
 
 namespace brine {
@@ -421,6 +422,13 @@ void CEREAL_LOAD_FUNCTION_NAME(BinaryInputArchive& ar, cereal::SizeTag<T>& tag) 
 }
 
 inline void CEREAL_SAVE_FUNCTION_NAME(BinaryOutputArchive& ar, const std::string& s) {
+    // Refused as the JSON encoding refuses it, and as loading refuses it.
+    const std::size_t bad = detail::invalid_utf8_offset(s);
+    if (bad != std::string::npos) {
+        throw Error(Errc::invalid_argument, "string " + detail::quoted(s) +
+                                                " is not valid UTF-8 (byte " + std::to_string(bad) +
+                                                ")");
+    }
     ar.write_scalar(static_cast<std::uint64_t>(s.size()));
     ar.write_bytes(s.data(), s.size());
 }
@@ -433,6 +441,15 @@ inline void CEREAL_LOAD_FUNCTION_NAME(BinaryInputArchive& ar, std::string& s) {
                                           std::to_string(ar.limits().max_string_length));
     }
     const std::string_view bytes = ar.read_bytes(static_cast<std::size_t>(n));
+    // Every string must be UTF-8, as in a JSON file: any file that loads can be saved as JSON.
+    const std::size_t bad = detail::invalid_utf8_offset(bytes);
+    if (bad != std::string_view::npos) {
+        throw Error(Errc::malformed, "string '" + ar.path() + "' is not valid UTF-8: byte " +
+                                         std::to_string(bad) + " of the string, at byte " +
+                                         std::to_string(ar.offset() - n + bad) +
+                                         " of the file, is 0x" +
+                                         detail::hex_byte(static_cast<unsigned char>(bytes[bad])));
+    }
     s.assign(bytes.data(), bytes.size());
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "brine/detail/text.hpp"
 #include "brine/io/options.hpp"
 #include "brine/metadata.hpp"
 #include "brine/serialization/eigen.hpp"
@@ -61,7 +62,7 @@ struct KeyValues {
             V value{};
             ar(Entry{&key, &value});
             if (!items->emplace(key, std::move(value)).second) {
-                ar.fail(Errc::malformed, "key '" + key + "' appears twice");
+                ar.fail(Errc::malformed, "key " + quoted(key) + " appears twice");
             }
         }
     }

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "brine/detail/text.hpp"
 #include "brine/models/any_model.hpp"
 #include "brine/serialization/archive.hpp"
 #include "brine/serialization/eigen.hpp"
@@ -114,7 +115,7 @@ struct KindSlot {
         ModelKind k{};
         if (!kind_from_name(kind, k)) {
             ar.fail(Errc::unsupported_version,
-                    "unknown model kind '" + kind + "' (written by a newer brine?)");
+                    "unknown model kind " + detail::quoted(kind) + " (written by a newer brine?)");
         }
         if (!try_load<0>(ar, k)) {
             ar.fail(Errc::malformed, "a " + kind + " cannot stand here");
@@ -211,8 +212,8 @@ void load(Archive& ar, DecisionTree& t) {
     } else if (task == "regression") {
         t.task = DecisionTree::Task::regression;
     } else {
-        ar.fail(Errc::malformed,
-                "tree task '" + task + "', expected 'classification' or 'regression'");
+        ar.fail(Errc::malformed, "tree task " + detail::quoted(task) +
+                                     ", expected 'classification' or 'regression'");
     }
     ar(cereal::make_nvp("n_features", t.n_features_in), cereal::make_nvp("n_nodes", n_nodes));
     if (n_nodes > ar.limits().max_nodes) {
