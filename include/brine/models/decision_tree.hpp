@@ -183,6 +183,7 @@ struct DecisionTree {
     /// Class probabilities (classifier only; else Errc::invalid_argument), one column per class.
     /// Throws as apply.
     Eigen::MatrixXd predict_proba(const MatrixRef& X) const {
+        check_shape();
         require_classifier();
         const IndexVector leaves = apply(X);
         Eigen::MatrixXd p(X.rows(), value.cols());
@@ -197,8 +198,8 @@ struct DecisionTree {
     /// Throws Errc::invalid_argument for a regressor, Errc::shape_mismatch unless x has n_features
     /// entries and `size` >= n_classes (nothing is written then), and as apply.
     void predict_proba_one(const RowRef& x, double* out, Eigen::Index size) const {
-        require_classifier();
         check_shape();
+        require_classifier();
         detail::check_output_size(size, value.cols(), name, "predict_proba_one");
         const Eigen::Index node = apply_one(x);
         for (Eigen::Index k = 0; k < value.cols(); ++k) out[k] = value(node, k);
@@ -278,7 +279,7 @@ private:
     }
 
     [[noreturn]] void bad_step(std::int32_t node, std::int32_t to) const {
-        detail::invalid_model(name, "node " + std::to_string(node) + " leads to node " +
+        detail::invalid_model(name, "node " + std::to_string(node) + " has child " +
                                         std::to_string(to) + "; children must be in (" +
                                         std::to_string(node) + ", " +
                                         std::to_string(n_nodes()) + ")");
