@@ -93,7 +93,7 @@ void register_proba(const std::string& name, const Model& m, bool pipeline_input
                                  [m, &x](benchmark::State& s) {
                                      double out[8];
                                      one(s, [&] {
-                                         m.predict_proba_one(x, out);
+                                         m.predict_proba_one(x, out, 8);
                                          return out[0];
                                      });
                                  })

@@ -21,6 +21,7 @@ enum class Errc {
     invalid_argument,     ///< bad argument to an API call (e.g. bad training data)
     reference_mismatch,   ///< stored reference predictions no longer agree after loading
     io,                   ///< operating-system error while reading or writing a file
+    invalid_input,        ///< an input value the model cannot take (NaN or infinity, see README)
 };
 
 /// Stable lower-case name of an error code, as used in messages ("truncated file").
@@ -38,6 +39,7 @@ constexpr const char* errc_name(Errc code) noexcept {
         case Errc::invalid_argument: return "invalid argument";
         case Errc::reference_mismatch: return "reference mismatch";
         case Errc::io: return "I/O error";
+        case Errc::invalid_input: return "invalid input";
     }
     return "unknown error";
 }

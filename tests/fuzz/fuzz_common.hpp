@@ -28,21 +28,49 @@ inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
     return {reinterpret_cast<const char*>(data), size};
 }
 
-/// Two rows of n_features values: ordinary numbers of both signs, then the values that reach a
-/// model's edge cases (NaN goes right in a tree; ±inf and huge values saturate the sigmoid).
+/// Two rows of n_features values: ordinary numbers of both signs, then the finite values that
+/// reach a model's edge cases (huge values overflow scores and saturate the sigmoid).
 inline Eigen::MatrixXd probe_rows(Eigen::Index n_features) {
     Eigen::MatrixXd x(2, n_features);
-    constexpr double edge[] = {std::numeric_limits<double>::quiet_NaN(),
-                               std::numeric_limits<double>::infinity(),
-                               -std::numeric_limits<double>::infinity(),
-                               1e308,
-                               -0.0,
-                               5e-324};
+    constexpr double edge[] = {1e308, -1e308, -0.0, 5e-324, -5e-324, 1e300};
     for (Eigen::Index j = 0; j < n_features; ++j) {
         x(0, j) = 0.75 * static_cast<double>(j % 5) - 1.5;
         x(1, j) = edge[j % 6];
     }
     return x;
+}
+
+/// One row that every model refuses (Errc::invalid_input): a NaN, then infinities.
+inline Eigen::MatrixXd non_finite_row(Eigen::Index n_features) {
+    Eigen::MatrixXd x(1, n_features);
+    constexpr double edge[] = {std::numeric_limits<double>::infinity(),
+                               std::numeric_limits<double>::quiet_NaN(),
+                               -std::numeric_limits<double>::infinity()};
+    for (Eigen::Index j = 0; j < n_features; ++j) x(0, j) = edge[j % 3];
+    return x;
+}
+
+/// Runs f() on finite rows. With `transforms` (a pipeline with steps) f may be refused
+/// (Errc::invalid_input): a transform can overflow a finite value to infinity, which the next step
+/// refuses, as in scikit-learn. Any other exception escapes, and the caller traps.
+template <class F>
+void allow_refusal(bool transforms, F&& f) {
+    try {
+        f();
+    } catch (const brine::Error& e) {
+        if (!transforms || e.code() != brine::Errc::invalid_input) throw;
+    }
+}
+
+/// Traps unless f() throws brine::Error with Errc::invalid_input.
+template <class F>
+void expect_refused(F&& f) {
+    try {
+        f();
+    } catch (const brine::Error& e) {
+        if (e.code() == brine::Errc::invalid_input) return;
+    }
+    __builtin_trap();
 }
 
 /// A model that loaded has passed validate(), so every prediction path must run on rows of the
@@ -51,9 +79,11 @@ inline void exercise(const brine::AnyModel& m) {
     const Eigen::Index n = m.n_features();
     const Eigen::MatrixXd x = probe_rows(n);
     const brine::ModelKind kind = m.kind();
+    const Eigen::MatrixXd bad = non_finite_row(n);
     if (kind == brine::ModelKind::standard_scaler || kind == brine::ModelKind::min_max_scaler) {
         const Eigen::MatrixXd t = m.transform(x);
         if (t.rows() != x.rows() || t.cols() != n) __builtin_trap();
+        expect_refused([&] { return m.transform(bad); });
         return;
     }
     const brine::LinearRegression* linear = m.get_if<brine::LinearRegression>();
@@ -62,20 +92,34 @@ inline void exercise(const brine::AnyModel& m) {
     if (linear != nullptr && linear->n_targets() > 1) {
         // Several targets: predict() refuses by design (Errc::invalid_argument), so the
         // multi-target path is exercised instead.
-        const Eigen::MatrixXd z = pipeline != nullptr ? pipeline->transform(x) : Eigen::MatrixXd(x);
-        const Eigen::MatrixXd y = linear->predict_targets(z);
-        if (y.rows() != x.rows() || y.cols() != linear->n_targets()) __builtin_trap();
+        allow_refusal(pipeline != nullptr, [&] {
+            const Eigen::MatrixXd z =
+                pipeline != nullptr ? pipeline->transform(x) : Eigen::MatrixXd(x);
+            const Eigen::MatrixXd y = linear->predict_targets(z);
+            if (y.rows() != x.rows() || y.cols() != linear->n_targets()) __builtin_trap();
+        });
+        expect_refused([&] { return linear->predict_targets(bad); });
         return;
     }
-    const Eigen::VectorXd p = m.predict(x);
-    if (p.size() != x.rows()) __builtin_trap();
-    (void)m.predict_one(x.row(0));
-    (void)m.predict_one(x.row(1));
+    const bool steps = pipeline != nullptr && !pipeline->steps.empty();
+    allow_refusal(steps, [&] {
+        const Eigen::VectorXd p = m.predict(x);
+        if (p.size() != x.rows()) __builtin_trap();
+    });
+    allow_refusal(steps, [&] { (void)m.predict_one(x.row(0)); });
+    allow_refusal(steps, [&] { (void)m.predict_one(x.row(1)); });
+    expect_refused([&] { return m.predict(bad); });
+    expect_refused([&] { return m.predict_one(bad.row(0)); });
     if (m.is_classifier()) {
-        const Eigen::MatrixXd proba = m.predict_proba(x);
-        if (proba.rows() != x.rows() || proba.cols() < 2) __builtin_trap();
-        Eigen::VectorXd one(proba.cols());
-        m.predict_proba_one(x.row(0), one.data());
+        allow_refusal(steps, [&] {
+            const Eigen::MatrixXd proba = m.predict_proba(x);
+            if (proba.rows() != x.rows() || proba.cols() != m.n_classes()) __builtin_trap();
+        });
+        allow_refusal(steps, [&] {
+            Eigen::VectorXd one(m.n_classes());
+            m.predict_proba_one(x.row(0), one);
+        });
+        expect_refused([&] { return m.predict_proba(bad); });
     }
 }
 

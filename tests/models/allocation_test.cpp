@@ -144,7 +144,7 @@ long allocations_of_single_row_calls(const Model& m, Eigen::Index cols, bool wit
     double sink = m.predict_one(X.row(0));  // warm-up: a per-thread buffer may grow once
     if (with_proba) {
         if constexpr (!std::is_same_v<Model, brine::LinearRegression>)
-            m.predict_proba_one(X.row(0), out);
+            m.predict_proba_one(X.row(0), out, std::size(out));
     }
     long n = 0;
     {
@@ -154,8 +154,8 @@ long allocations_of_single_row_calls(const Model& m, Eigen::Index cols, bool wit
             sink += m.predict_one(Xr.row(i));
             if (with_proba) {
                 if constexpr (!std::is_same_v<Model, brine::LinearRegression>) {
-                    m.predict_proba_one(X.row(i), out);
-                    m.predict_proba_one(Xr.row(i), out);
+                    m.predict_proba_one(X.row(i), out, std::size(out));
+                    m.predict_proba_one(Xr.row(i), out, std::size(out));
                 }
             }
         }
@@ -232,8 +232,8 @@ TEST_CASE("Transforms and tree leaves of one row do not allocate", "[models][all
     {
         CountAllocations count;
         for (Eigen::Index i = 0; i < X.rows(); ++i) {
-            s.transform_one(X.row(i), out);
-            mm.transform_one(X.row(i), out);
+            s.transform_one(X.row(i), out, std::size(out));
+            mm.transform_one(X.row(i), out, std::size(out));
             leaves += t.apply_one(X.row(i));
         }
         n = count.stop();

@@ -108,10 +108,10 @@ TEST_CASE("AnyModel dispatches predict, predict_one and predict_proba", "[models
     CHECK(tree.predict_one(X.row(1)) == 0.0);
     CHECK(tree.predict_proba(X)(0, 1) == 0.75);
     double out[2];
-    tree.predict_proba_one(X.row(0), out);
+    tree.predict_proba_one(X.row(0), out, std::size(out));
     CHECK(out[0] == 0.25);
     CHECK(out[1] == 0.75);
-    lr.predict_proba_one(X.row(0), out);
+    lr.predict_proba_one(X.row(0), out, std::size(out));
     CHECK_THAT(out[1], WithinRel(1.0 / (1.0 + std::exp(0.5)), 1e-14));
     CHECK_FALSE(brine::AnyModel(stump(false)).is_classifier());
 
@@ -158,12 +158,12 @@ TEST_CASE("AnyModel refuses operations the held kind does not have", "[models][a
     BRINE_CHECK_THROWS_CODE(brine::AnyModel(brine::Pipeline({}, linear())).predict_proba(X),
                             Errc::invalid_argument, "this Pipeline ends in LinearRegression");
     double out[2];
-    BRINE_CHECK_THROWS_CODE(brine::AnyModel(linear()).predict_proba_one(X.row(0), out),
+    BRINE_CHECK_THROWS_CODE(brine::AnyModel(linear()).predict_proba_one(X.row(0), out, std::size(out)),
                             Errc::invalid_argument,
                             "predict_proba needs a classifier; this model is a linear_regression");
-    BRINE_CHECK_THROWS_CODE(brine::AnyModel(any_min_max()).predict_proba_one(X.row(0), out),
+    BRINE_CHECK_THROWS_CODE(brine::AnyModel(any_min_max()).predict_proba_one(X.row(0), out, std::size(out)),
                             Errc::invalid_argument, "this model is a min_max_scaler");
-    BRINE_CHECK_THROWS_CODE(brine::AnyModel(stump(false)).predict_proba_one(X.row(0), out),
+    BRINE_CHECK_THROWS_CODE(brine::AnyModel(stump(false)).predict_proba_one(X.row(0), out, std::size(out)),
                             Errc::invalid_argument, "this DecisionTree is a regressor");
     BRINE_CHECK_THROWS_CODE(
         brine::AnyModel(linear()).transform(X), Errc::invalid_argument,

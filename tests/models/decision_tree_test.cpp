@@ -12,6 +12,7 @@ namespace {
 
 using special_values::inf_v;
 using special_values::nan_v;
+constexpr double big_v = std::numeric_limits<double>::max();
 constexpr std::int32_t L = brine::DecisionTree::leaf;
 
 /// Regressor over 2 features:
@@ -154,14 +155,15 @@ TEST_CASE("DecisionTree batch prediction handles many rows and strided input", "
     CHECK(t.predict(Eigen::MatrixXd(0, 2)).size() == 0);
 }
 
-TEST_CASE("DecisionTree sends NaN right and compares infinities as numbers", "[models][tree]") {
+TEST_CASE("DecisionTree compares the largest finite values as numbers", "[models][tree]") {
+    // NaN and infinities are refused (tests/models/input_policy_test.cpp); +-1e308 are numbers.
     const brine::DecisionTree t = regressor();
     Eigen::MatrixXd X(5, 2);
-    X << nan_v, -5.0,    // NaN <= 0.5 is false: right at the root, leaf 2
-        0.2, nan_v,      // left at the root, right at node 1, x0 > 0: leaf 6
-        -1.0, nan_v,     // ... x0 <= 0: leaf 5
-        inf_v, -5.0,     // leaf 2
-        -inf_v, -inf_v;  // leaf 3
+    X << 1e308, -5.0,      // right at the root, leaf 2
+        0.2, 1e308,        // left at the root, right at node 1, x0 > 0: leaf 6
+        -1.0, 1e308,       // ... x0 <= 0: leaf 5
+        big_v, -5.0,       // leaf 2
+        -big_v, -big_v;    // leaf 3
     const double expected[] = {20, 60, 50, 20, 30};
     const Eigen::VectorXd y = t.predict(X);
     for (Eigen::Index i = 0; i < X.rows(); ++i) {
@@ -180,7 +182,7 @@ TEST_CASE("DecisionTree classifier: labels, probabilities, first maximum wins", 
     X << 0, 0, 1.5,   // leaf 1
         -1, 9, 2,     // leaf 3 (tie between classes 1 and 2)
         0, 0, 2,      // leaf 4
-        0, 0, nan_v;  // NaN goes right at the root, x0 > -1: leaf 4
+        0, 0, 1e308;  // right at the root, x0 > -1: leaf 4
     const double labels[] = {5, 1, 2, 2};
     const int leaves[] = {1, 3, 4, 4};
     const Eigen::VectorXd y = t.predict(X);
@@ -190,7 +192,7 @@ TEST_CASE("DecisionTree classifier: labels, probabilities, first maximum wins", 
     for (Eigen::Index i = 0; i < X.rows(); ++i) {
         CHECK(y(i) == labels[i]);
         CHECK(t.predict_one(X.row(i)) == labels[i]);
-        t.predict_proba_one(X.row(i), out);
+        t.predict_proba_one(X.row(i), out, std::size(out));
         for (Eigen::Index k = 0; k < 3; ++k) {
             CHECK(p(i, k) == t.value(leaves[i], k));
             CHECK(out[k] == t.value(leaves[i], k));
@@ -229,7 +231,7 @@ TEST_CASE("DecisionTree checks the input's column count everywhere", "[models][t
                             "expects 2 feature columns, got 4");
     BRINE_CHECK_THROWS_CODE(c.predict_proba(X), Errc::shape_mismatch,
                             "expects 3 feature columns, got 4");
-    BRINE_CHECK_THROWS_CODE(c.predict_proba_one(X.row(0), out), Errc::shape_mismatch,
+    BRINE_CHECK_THROWS_CODE(c.predict_proba_one(X.row(0), out, std::size(out)), Errc::shape_mismatch,
                             "expects 3 feature columns, got 4");
     BRINE_CHECK_THROWS_CODE(c.predict(X), Errc::shape_mismatch, "expects 3 feature columns, got 4");
 }
@@ -240,7 +242,7 @@ TEST_CASE("DecisionTree regressor has no predict_proba", "[models][tree]") {
     double out[1];
     BRINE_CHECK_THROWS_CODE(r.predict_proba(X), brine::Errc::invalid_argument,
                             "predict_proba needs a classifier; this DecisionTree is a regressor");
-    BRINE_CHECK_THROWS_CODE(r.predict_proba_one(X.row(0), out), brine::Errc::invalid_argument,
+    BRINE_CHECK_THROWS_CODE(r.predict_proba_one(X.row(0), out, std::size(out)), brine::Errc::invalid_argument,
                             "this DecisionTree is a regressor");
 }
 

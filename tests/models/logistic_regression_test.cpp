@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: MIT
 #include "brine/models/logistic_regression.hpp"
 
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -120,10 +121,10 @@ TEST_CASE("LogisticRegression single-row paths agree with the batch paths", "[mo
             CHECK(m.predict_one(X.row(i)) == y(i));
             CHECK(m.predict_one(Xr.row(i)) == y(i));
             CHECK(m.predict_one(v.transpose()) == y(i));
-            m.predict_proba_one(Xr.row(i), out);
+            m.predict_proba_one(Xr.row(i), out, std::size(out));
             for (Eigen::Index k = 0; k < m.n_classes(); ++k)
                 CHECK_THAT(out[k], WithinAbs(p(i, k), 1e-15));
-            m.predict_proba_one(X.row(i), out);
+            m.predict_proba_one(X.row(i), out, std::size(out));
             for (Eigen::Index k = 0; k < m.n_classes(); ++k)
                 CHECK_THAT(out[k], WithinAbs(p(i, k), 1e-15));
         }
@@ -170,14 +171,15 @@ TEST_CASE("LogisticRegression softmax is stable for huge and infinite scores",
         CHECK(p(0, 1) == 0.5);
         CHECK(p(0, 2) == 0.0);
         double out[3];
-        m.predict_proba_one(x.row(0), out);
+        m.predict_proba_one(x.row(0), out, std::size(out));
         CHECK(out[0] == 0.5);
         CHECK(out[1] == 0.5);
         CHECK(out[2] == 0.0);
     }
     SECTION("every score -inf gives the uniform distribution") {
-        const auto m = one_feature_multinomial(1, 1, 1, 0, 0, 0);
-        const Eigen::MatrixXd x = Eigen::MatrixXd::Constant(1, 1, -inf_v);
+        // A finite input whose scores all overflow to -inf (an infinite input is refused).
+        const auto m = one_feature_multinomial(1e300, 1e300, 1e300, 0, 0, 0);
+        const Eigen::MatrixXd x = Eigen::MatrixXd::Constant(1, 1, -1e10);
         const Eigen::MatrixXd p = m.predict_proba(x);
         for (Eigen::Index k = 0; k < 3; ++k) CHECK_THAT(p(0, k), WithinRel(1.0 / 3.0, 1e-15));
     }
@@ -203,26 +205,36 @@ TEST_CASE("LogisticRegression sigmoid saturates without NaN", "[models][logistic
                WithinRel(std::exp(-30.0) / (1.0 + std::exp(-30.0)), 1e-15));
 }
 
-TEST_CASE("LogisticRegression with NaN input: documented labels, NaN probabilities",
+TEST_CASE("LogisticRegression with NaN scores: documented labels, NaN probabilities",
           "[models][logistic]") {
+    // NaN or infinite inputs are refused (tests/models/input_policy_test.cpp), but finite inputs
+    // can still give a NaN score when products overflow to +inf and -inf: 1e300 * 1e10 - 1e300 *
+    // 1e10 = inf - inf.
+    Eigen::MatrixXd x(1, 2);
+    x << 1e10, 1e10;
     SECTION("binary: NaN > 0 is false, so classes[0]") {
-        const brine::LogisticRegression m = binary_model();
-        Eigen::MatrixXd X(1, 2);
-        X << nan_v, 1.0;
-        CHECK(m.predict(X)(0) == -1.0);
-        CHECK(m.predict_one(X.row(0)) == -1.0);
-        const Eigen::MatrixXd p = m.predict_proba(X);
+        brine::RowMatrix coef(1, 2);
+        coef << 1e300, -1e300;
+        const brine::LogisticRegression m(coef, Eigen::VectorXd::Zero(1), Eigen::Vector2d(-1, 3));
+        CHECK(m.predict(x)(0) == -1.0);
+        CHECK(m.predict_one(x.row(0)) == -1.0);
+        const Eigen::MatrixXd p = m.predict_proba(x);
         CHECK(std::isnan(p(0, 0)));
         CHECK(std::isnan(p(0, 1)));
     }
     SECTION("multinomial: the first NaN score wins, as numpy.argmax") {
-        // x = +inf gives scores (+inf, 0 * inf = NaN, -inf).
-        const auto m = one_feature_multinomial(1, 0, -1, 0, 0, 0);
-        const Eigen::MatrixXd x = Eigen::MatrixXd::Constant(1, 1, inf_v);
+        // scores (+inf, inf - inf = NaN, -inf)
+        brine::RowMatrix coef(3, 2);
+        coef << 1e300, 1e300, 1e300, -1e300, -1e300, -1e300;
+        const brine::LogisticRegression m(coef, Eigen::VectorXd::Zero(3),
+                                          Eigen::Vector3d(0, 1, 2));
         CHECK(m.predict(x)(0) == 1.0);
         CHECK(m.predict_one(x.row(0)) == 1.0);
         const Eigen::MatrixXd p = m.predict_proba(x);
         for (Eigen::Index k = 0; k < 3; ++k) CHECK(std::isnan(p(0, k)));
+        std::array<double, 3> out{};
+        m.predict_proba_one(x.row(0), out);
+        for (double v : out) CHECK(std::isnan(v));
     }
 }
 
@@ -236,7 +248,7 @@ TEST_CASE("LogisticRegression checks the input's column count everywhere", "[mod
         BRINE_CHECK_THROWS_CODE(m.decision_function(X), Errc::shape_mismatch, text);
         BRINE_CHECK_THROWS_CODE(m.predict_one(X.row(0)), Errc::shape_mismatch, text);
         double out[3];
-        BRINE_CHECK_THROWS_CODE(m.predict_proba_one(X.row(0), out), Errc::shape_mismatch, text);
+        BRINE_CHECK_THROWS_CODE(m.predict_proba_one(X.row(0), out, std::size(out)), Errc::shape_mismatch, text);
     }
 }
 

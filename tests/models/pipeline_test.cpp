@@ -80,7 +80,7 @@ TEST_CASE("Pipeline runs scaler then logistic regression", "[models][pipeline]")
         CHECK(pipe.predict_one(Xr.row(i)) == y(i));
         const Eigen::VectorXd v = X.row(i).transpose();
         CHECK(pipe.predict_one(v.transpose()) == y(i));
-        pipe.predict_proba_one(X.row(i), out);
+        pipe.predict_proba_one(X.row(i), out, std::size(out));
         CHECK_THAT(out[0], WithinAbs(p(i, 0), 1e-15));
         CHECK_THAT(out[1], WithinAbs(p(i, 1), 1e-15));
         CHECK_THAT(out[0] + out[1], WithinAbs(1.0, 1e-15));
@@ -108,7 +108,7 @@ TEST_CASE("Pipeline chains two transforms into a tree", "[models][pipeline]") {
     double out[2];
     for (Eigen::Index i = 0; i < 3; ++i) {
         CHECK(pipe.predict_one(X.row(i)) == y(i));
-        pipe.predict_proba_one(X.row(i), out);
+        pipe.predict_proba_one(X.row(i), out, std::size(out));
         CHECK(out[0] == p(i, 0));
         CHECK(out[1] == p(i, 1));
     }
@@ -123,7 +123,7 @@ TEST_CASE("Pipeline without transforms is its estimator", "[models][pipeline]") 
     CHECK(pipe.predict_one(X.row(0)) == -1.0);
     CHECK_THAT(pipe.predict_proba(X)(0, 1), WithinRel(logistic_fn(-0.5), 1e-14));
     double out[2];
-    pipe.predict_proba_one(X.row(0), out);
+    pipe.predict_proba_one(X.row(0), out, std::size(out));
     CHECK_THAT(out[1], WithinRel(logistic_fn(-0.5), 1e-14));
     CHECK(pipe.transform(X) == X);
 }
@@ -179,7 +179,7 @@ TEST_CASE("Pipeline checks the input's column count on every entry point", "[mod
                                 "Pipeline expects 2 feature columns, got 3");
         BRINE_CHECK_THROWS_CODE(pipe.predict_one(X.row(0)), Errc::shape_mismatch,
                                 "Pipeline expects 2 feature columns, got 3");
-        BRINE_CHECK_THROWS_CODE(pipe.predict_proba_one(X.row(0), out), Errc::shape_mismatch,
+        BRINE_CHECK_THROWS_CODE(pipe.predict_proba_one(X.row(0), out, std::size(out)), Errc::shape_mismatch,
                                 "Pipeline expects 2 feature columns, got 3");
     }
 }
@@ -196,7 +196,7 @@ TEST_CASE("Pipeline that skipped validate() still never reads out of bounds",
                             "LogisticRegression expects 3 feature columns, got 2");
     BRINE_CHECK_THROWS_CODE(pipe.predict_one(X.row(0)), brine::Errc::shape_mismatch,
                             "LogisticRegression expects 3 feature columns, got 2");
-    BRINE_CHECK_THROWS_CODE(pipe.predict_proba_one(X.row(0), out), brine::Errc::shape_mismatch,
+    BRINE_CHECK_THROWS_CODE(pipe.predict_proba_one(X.row(0), out, std::size(out)), brine::Errc::shape_mismatch,
                             "LogisticRegression expects 3 feature columns, got 2");
 }
 
@@ -211,14 +211,14 @@ TEST_CASE("Pipeline predict_proba needs a classifying estimator", "[models][pipe
     BRINE_CHECK_THROWS_CODE(
         linear.predict_proba(X), Errc::invalid_argument,
         "predict_proba needs a classifier; this Pipeline ends in LinearRegression");
-    BRINE_CHECK_THROWS_CODE(linear.predict_proba_one(X.row(0), out), Errc::invalid_argument,
+    BRINE_CHECK_THROWS_CODE(linear.predict_proba_one(X.row(0), out, std::size(out)), Errc::invalid_argument,
                             "this Pipeline ends in LinearRegression");
     const brine::Pipeline regressor({scaler()}, stump(brine::DecisionTree::Task::regression));
     CHECK_FALSE(regressor.is_classifier());
     CHECK(regressor.n_classes() == 0);
     BRINE_CHECK_THROWS_CODE(regressor.predict_proba(X), Errc::invalid_argument,
                             "this DecisionTree is a regressor");
-    BRINE_CHECK_THROWS_CODE(regressor.predict_proba_one(X.row(0), out), Errc::invalid_argument,
+    BRINE_CHECK_THROWS_CODE(regressor.predict_proba_one(X.row(0), out, std::size(out)), Errc::invalid_argument,
                             "this DecisionTree is a regressor");
 }
 

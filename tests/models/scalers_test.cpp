@@ -36,7 +36,7 @@ TEST_CASE("StandardScaler computes (x - mean) / scale per feature", "[models][sc
     CHECK(Z(1, 1) == -2.0);  // (-3 + 2) / 0.5
     double out[2];
     for (Eigen::Index i = 0; i < 2; ++i) {
-        s.transform_one(X.row(i), out);  // a strided row
+        s.transform_one(X.row(i), out, std::size(out));  // a strided row
         CHECK(out[0] == Z(i, 0));
         CHECK(out[1] == Z(i, 1));
     }
@@ -56,27 +56,30 @@ TEST_CASE("MinMaxScaler computes x * scale + min per feature", "[models][scalers
     CHECK(Z(1, 1) == -0.75);
     const brine::RowMatrix Xr = X;
     double out[2];
-    s.transform_one(Xr.row(0), out);
+    s.transform_one(Xr.row(0), out, std::size(out));
     CHECK(out[0] == 1.0);
     CHECK(out[1] == 2.25);
 }
 
 TEST_CASE("Scalers transform_one may write over its own input", "[models][scalers]") {
     Eigen::RowVector2d x(3, -1);
-    standard().transform_one(x, x.data());
+    standard().transform_one(x, x.data(), x.size());
     CHECK(x(0) == 1.0);
     CHECK(x(1) == 2.0);
-    min_max().transform_one(x, x.data());
+    min_max().transform_one(x, x.data(), x.size());
     CHECK(x(0) == -0.5);  // 1 * 0.5 - 1
     CHECK(x(1) == 4.25);  // 2 * 2 + 0.25
 }
 
-TEST_CASE("Scalers propagate NaN and infinity per feature", "[models][scalers]") {
+TEST_CASE("Scalers keep NaN and refuse infinity, as scikit-learn", "[models][scalers]") {
     Eigen::MatrixXd X(1, 2);
-    X << nan_v, inf_v;
+    X << nan_v, 5.0;
     const Eigen::MatrixXd Z = standard().transform(X);
     CHECK(std::isnan(Z(0, 0)));
-    CHECK(Z(0, 1) == inf_v);
+    CHECK(Z(0, 1) == standard().transform(Eigen::RowVector2d(0, 5))(0, 1));
+    X(0, 1) = inf_v;
+    BRINE_CHECK_THROWS_CODE(standard().transform(X), brine::Errc::invalid_input,
+                            "StandardScaler: input row 0, column 1 is +infinity");
 }
 
 TEST_CASE("Scalers check the input's column count", "[models][scalers]") {
@@ -85,11 +88,11 @@ TEST_CASE("Scalers check the input's column count", "[models][scalers]") {
     double out[3];
     BRINE_CHECK_THROWS_CODE(standard().transform(X), Errc::shape_mismatch,
                             "StandardScaler expects 2 feature columns, got 3");
-    BRINE_CHECK_THROWS_CODE(standard().transform_one(X.row(0), out), Errc::shape_mismatch,
+    BRINE_CHECK_THROWS_CODE(standard().transform_one(X.row(0), out, std::size(out)), Errc::shape_mismatch,
                             "StandardScaler expects 2 feature columns, got 3");
     BRINE_CHECK_THROWS_CODE(min_max().transform(X), Errc::shape_mismatch,
                             "MinMaxScaler expects 2 feature columns, got 3");
-    BRINE_CHECK_THROWS_CODE(min_max().transform_one(X.row(0), out), Errc::shape_mismatch,
+    BRINE_CHECK_THROWS_CODE(min_max().transform_one(X.row(0), out, std::size(out)), Errc::shape_mismatch,
                             "MinMaxScaler expects 2 feature columns, got 3");
 }
 

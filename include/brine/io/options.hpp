@@ -60,7 +60,36 @@ struct SaveOptions {
 struct LoadOptions : Limits {
     /// Recompute the stored reference predictions and refuse a model that disagrees.
     bool verify_reference = true;
+    /// When set, refuse (Errc::shape_mismatch) a model that does not take exactly this many input
+    /// features, so a service never holds a model of another shape than it feeds.
+    std::optional<std::int64_t> expected_features;
+    /// When set, refuse (Errc::shape_mismatch) a model whose output has another width:
+    /// n_outputs() (classes of a classifier, targets of a regressor, features of a scaler).
+    std::optional<std::int64_t> expected_outputs;
 };
+
+namespace detail {
+
+/// Throws Errc::shape_mismatch unless the loaded model has the shape LoadOptions asks for; the
+/// message names what was expected and what the file holds.
+template <class Model>
+void check_expected_shape(const Model& m, const LoadOptions& o) {
+    auto check = [](std::int64_t found, const std::optional<std::int64_t>& expected,
+                    const char* what, const char* option) {
+        if (expected && *expected != found) {
+            throw Error(Errc::shape_mismatch,
+                        "the model in the file has " + std::to_string(found) + " " + what +
+                            ", expected " + std::to_string(*expected) + " (LoadOptions::" +
+                            option + ")");
+        }
+    };
+    check(static_cast<std::int64_t>(m.n_features()), o.expected_features, "input features",
+          "expected_features");
+    check(static_cast<std::int64_t>(m.n_outputs()), o.expected_outputs, "outputs",
+          "expected_outputs");
+}
+
+}  // namespace detail
 
 /// What brine::inspect tells about a file without decoding the model's parameters.
 struct FileInfo {

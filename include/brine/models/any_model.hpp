@@ -86,6 +86,21 @@ public:
     Eigen::Index n_features() const {
         return std::visit([](const auto& m) { return m.n_features(); }, model_);
     }
+    /// Values per sample of the model's main output: predict_proba's width for a classifier, the
+    /// number of targets of a regressor (predict_targets; 1 for a regression tree), transform's
+    /// width for a scaler; a pipeline's estimator's. This is the width of reference outputs.
+    Eigen::Index n_outputs() const {
+        return std::visit([](const auto& m) { return m.n_outputs(); }, model_);
+    }
+    /// Number of classes of a classifier (the width of predict_proba); 0 for other kinds.
+    Eigen::Index n_classes() const {
+        return std::visit([](const auto& m) { return m.n_classes(); }, model_);
+    }
+    /// Class labels of a classifier, in the order of predict_proba's columns; empty otherwise.
+    const Eigen::VectorXd& class_labels() const {
+        return std::visit([](const auto& m) -> const Eigen::VectorXd& { return m.class_labels(); },
+                          model_);
+    }
     /// Validates the model held (Errc::invalid_model, as that model's validate()).
     void validate() const {
         std::visit([](const auto& m) { m.validate(); }, model_);
@@ -157,15 +172,17 @@ public:
             model_);
     }
 
-    /// Class probabilities of one sample of a classifier into out[0 .. n_classes), without heap
-    /// allocation in steady state (Errc::invalid_argument for other kinds).
-    void predict_proba_one(const RowRef& x, double* out) const {
+    /// Class probabilities of one sample of a classifier into out[0 .. n_classes()), without heap
+    /// allocation in steady state. Throws Errc::invalid_argument for other kinds,
+    /// Errc::shape_mismatch if x has the wrong width or `size` < n_classes() (nothing is written
+    /// then), Errc::invalid_input if x holds a NaN or an infinity.
+    void predict_proba_one(const RowRef& x, double* out, Eigen::Index size) const {
         std::visit(
             [&](const auto& m) {
                 using M = std::decay_t<decltype(m)>;
                 if constexpr (std::is_same_v<M, LogisticRegression> ||
                               std::is_same_v<M, DecisionTree> || std::is_same_v<M, Pipeline>) {
-                    m.predict_proba_one(x, out);
+                    m.predict_proba_one(x, out, size);
                 } else {
                     throw Error(Errc::invalid_argument,
                                 std::string("predict_proba needs a classifier; this model is a ") +
@@ -173,6 +190,19 @@ public:
                 }
             },
             model_);
+    }
+
+    /// Class probabilities of one sample into a contiguous buffer (std::vector<double>,
+    /// std::array<double, N>, Eigen vector) of at least n_classes() entries; throws as above.
+    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
+    void predict_proba_one(const RowRef& x, Buffer&& out) const {
+        predict_proba_one(x, out.data(), static_cast<Eigen::Index>(out.size()));
+    }
+
+    /// Unsized form: writes n_classes() values to `out` whatever its size.
+    [[deprecated("pass the buffer's size: predict_proba_one(x, out, size) or a sized buffer")]]
+    void predict_proba_one(const RowRef& x, double* out) const {
+        predict_proba_one(x, out, n_classes());
     }
 
     /// Output of a scaler or of a pipeline's transforms (Errc::invalid_argument for estimators).

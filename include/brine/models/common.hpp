@@ -5,12 +5,14 @@
 #include <Eigen/Core>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <limits>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "brine/error.hpp"
 
@@ -38,6 +40,133 @@ inline void check_columns(Eigen::Index got, Eigen::Index expected, const char* m
 
 [[noreturn]] inline void invalid_model(const char* model, const std::string& what) {
     throw Error(Errc::invalid_model, std::string(model) + ": " + what);
+}
+
+/// Throws Errc::shape_mismatch unless an output buffer of `size` doubles holds the `needed` values
+/// `call` writes.
+inline void check_output_size(Eigen::Index size, Eigen::Index needed, const char* model,
+                              const char* call) {
+    if (size < needed) {
+        throw Error(Errc::shape_mismatch, std::string(model) + "::" + call + " writes " +
+                                              std::to_string(needed) +
+                                              " values, the output buffer holds " +
+                                              std::to_string(size));
+    }
+}
+
+/// Contiguous buffers of doubles whose size() is their number of doubles: what the sized output
+/// overloads (`predict_proba_one(x, out)`, `transform_one(x, out)`) accept besides pointer + size.
+/// Strided Eigen expressions (a row of a column-major matrix) are deliberately not among them.
+template <class T>
+struct is_double_buffer : std::false_type {};
+template <class A>
+struct is_double_buffer<std::vector<double, A>> : std::true_type {};
+template <std::size_t N>
+struct is_double_buffer<std::array<double, N>> : std::true_type {};
+template <int R, int C, int O, int MR, int MC>
+struct is_double_buffer<Eigen::Matrix<double, R, C, O, MR, MC>> : std::true_type {};
+template <int R, int C, int O, int MR, int MC, int Align>
+struct is_double_buffer<Eigen::Map<Eigen::Matrix<double, R, C, O, MR, MC>, Align>>
+    : std::true_type {};
+template <class T>
+using enable_if_double_buffer =
+    std::enable_if_t<is_double_buffer<std::remove_cv_t<std::remove_reference_t<T>>>::value, int>;
+
+/// The class labels of a model that has none.
+inline const Eigen::VectorXd& no_class_labels() {
+    static const Eigen::VectorXd none;
+    return none;
+}
+
+// ---- Non-finite inputs -------------------------------------------------------------------------
+// The policy (README, "NaN and infinite inputs"): estimators refuse a row with a NaN or an infinity
+// in any feature, as scikit-learn 1.2's predict does; scalers keep NaN (a missing value stays
+// missing, as scikit-learn's transform) and refuse infinities. The checks below work on the bits
+// of a double (exponent all ones: infinity or NaN) so that the loops over whole blocks compile to
+// integer vector code, without a branch per value.
+
+constexpr std::uint64_t exponent_mask = 0x7FF0000000000000ULL;
+
+inline std::uint64_t bits_of(double v) noexcept {
+    std::uint64_t b;
+    std::memcpy(&b, &v, sizeof b);
+    return b;
+}
+
+/// 1 if v is NaN or infinite (with `allow_nan`: if v is infinite), else 0.
+inline std::uint64_t is_refused(double v, bool allow_nan) noexcept {
+    const std::uint64_t b = bits_of(v) & ~(std::uint64_t{1} << 63);
+    return allow_nan ? static_cast<std::uint64_t>(b == exponent_mask)
+                     : static_cast<std::uint64_t>(b >= exponent_mask);
+}
+
+/// True if any of p[0], p[stride], ... p[(n - 1) * stride] is NaN or infinite.
+inline bool any_non_finite(const double* p, Eigen::Index n, Eigen::Index stride = 1) noexcept {
+    std::uint64_t bad = 0;
+    if (stride == 1) {
+        for (Eigen::Index i = 0; i < n; ++i) bad |= (bits_of(p[i]) & exponent_mask) == exponent_mask;
+    } else {
+        for (Eigen::Index i = 0; i < n; ++i)
+            bad |= (bits_of(p[i * stride]) & exponent_mask) == exponent_mask;
+    }
+    return bad != 0;
+}
+
+inline std::string describe_value(double v) {
+    return std::isnan(v) ? "NaN" : (v > 0 ? "+infinity" : "-infinity");
+}
+
+/// Throws Errc::invalid_input for the value v at (row, col) of a model's input; row < 0 means a
+/// single sample.
+[[noreturn]] inline void refuse_input(const char* model, Eigen::Index row, Eigen::Index col,
+                                      double v, bool allow_nan) {
+    std::string where = row < 0 ? std::string("input column ")
+                                : "input row " + std::to_string(row) + ", column ";
+    throw Error(Errc::invalid_input,
+                std::string(model) + ": " + where + std::to_string(col) + " is " +
+                    describe_value(v) + "; " + model +
+                    (allow_nan ? " takes finite values and NaN (kept as missing), not infinities"
+                               : " takes finite values only (no NaN or infinity)"));
+}
+
+/// Throws Errc::invalid_input for the first entry of the sample x that the model refuses.
+inline void check_sample(const RowRef& x, const char* model, bool allow_nan = false) {
+    for (Eigen::Index j = 0; j < x.size(); ++j) {
+        if (is_refused(x(j), allow_nan)) refuse_input(model, -1, j, x(j), allow_nan);
+    }
+}
+
+/// Throws Errc::invalid_input for the first (lowest row, then lowest column) entry of rows
+/// [first, first + n) of X that the model refuses; returns if there is none. Rows are numbered
+/// from `row_base` in the message.
+inline void check_rows(const MatrixRef& X, Eigen::Index first, Eigen::Index n, const char* model,
+                       bool allow_nan = false, Eigen::Index row_base = 0) {
+    for (Eigen::Index i = first; i < first + n; ++i) {
+        for (Eigen::Index j = 0; j < X.cols(); ++j) {
+            if (is_refused(X(i, j), allow_nan))
+                refuse_input(model, row_base + i, j, X(i, j), allow_nan);
+        }
+    }
+}
+
+/// The check of an estimator fused with its output: with finite parameters, an output (a sum of
+/// products of every input of its row) is finite whenever its row's inputs are, so only the rows of
+/// a non-finite output are searched, and a refusal happens exactly when an input is NaN or
+/// infinite (a finite row whose result overflows keeps its infinite result, as in scikit-learn).
+/// `Y` has one row per row of X.
+template <class Out>
+void check_rows_of_non_finite_outputs(const MatrixRef& X, const Out& Y, const char* model) {
+    const Eigen::Index cols = Y.cols();
+    bool any = false;
+    for (Eigen::Index k = 0; k < cols && !any; ++k) {
+        any = any_non_finite(Y.data() + k * Y.outerStride(), Y.rows());
+    }
+    if (!any) return;
+    for (Eigen::Index i = 0; i < Y.rows(); ++i) {
+        bool row_bad = false;
+        for (Eigen::Index k = 0; k < cols; ++k) row_bad |= !std::isfinite(Y(i, k));
+        if (row_bad) check_rows(X, i, 1, model);
+    }
 }
 
 /// Linear index (in storage order) of the first non-finite entry, or -1.

@@ -14,10 +14,15 @@ namespace brine {
 /// `value` has one row per node: class probabilities (classifier, one column per class in the
 /// order of `classes`) or the predicted value (regressor, one column).
 ///
-/// NaN inputs: `NaN <= threshold` is false, so a NaN feature value always goes right, as in
-/// scikit-learn up to 1.2 (before trees learned a direction for missing values). Infinite inputs
-/// compare as numbers. Every walk of a validated tree ends at a leaf within depth() steps, whatever
-/// the input.
+/// Non-finite inputs: every prediction call refuses a sample with a NaN or an infinity in any
+/// feature (Errc::invalid_input, naming the row and column), as scikit-learn 1.2 does (its trees
+/// learned no direction for missing values). scikit-learn also refuses finite values beyond
+/// float32's range, as it compares in float32; brine compares in double, so those are numbers.
+///
+/// The node arrays are public fields: every prediction checks their lengths (O(1)) and each step of
+/// a walk checks the node it goes to (a child after its parent, within the arrays) and the feature
+/// it reads, so no content of the fields makes a prediction read out of bounds or loop; a
+/// validate()d tree never fails these checks. Every walk ends at a leaf within n_nodes steps.
 ///
 /// ```
 /// // root: x[0] <= 0.5 ? leaf 1 (value 10) : leaf 2 (value 20)
@@ -44,19 +49,29 @@ struct DecisionTree {
 
     Eigen::Index n_features() const noexcept { return n_features_in; }
     Eigen::Index n_nodes() const noexcept { return children_left.size(); }
+    /// A classifier's number of classes; 0 for a regressor.
     Eigen::Index n_classes() const noexcept { return classes.size(); }
+    /// Values per sample of the model's output: n_classes (predict_proba) for a classifier, 1
+    /// (predict) for a regressor.
+    Eigen::Index n_outputs() const noexcept { return is_classifier() ? classes.size() : 1; }
+    /// The class labels (`classes`; empty for a regressor), in the order of predict_proba's columns.
+    const Eigen::VectorXd& class_labels() const noexcept { return classes; }
     bool is_classifier() const noexcept { return task == Task::classification; }
 
-    /// Depth of the tree (a lone root has depth 0). Requires a valid tree.
+    /// Depth of the tree (a lone root has depth 0). Throws Errc::invalid_model if a node's child is
+    /// not after it and within the arrays (never for a validated tree).
     int depth() const {
-        std::vector<int> d(static_cast<std::size_t>(n_nodes()), 0);
+        check_shape();
+        const Eigen::Index n = n_nodes();
+        std::vector<int> d(static_cast<std::size_t>(n), 0);
         int deepest = 0;
-        for (Eigen::Index i = 0; i < n_nodes(); ++i) {  // children have larger indices than parents
+        for (Eigen::Index i = 0; i < n; ++i) {  // children have larger indices than parents
             const int di = d[static_cast<std::size_t>(i)];
             deepest = std::max(deepest, di);
-            if (children_left(i) != leaf) {
-                d[static_cast<std::size_t>(children_left(i))] = di + 1;
-                d[static_cast<std::size_t>(children_right(i))] = di + 1;
+            if (children_left(i) == leaf) continue;
+            for (const std::int32_t c : {children_left(i), children_right(i)}) {
+                if (c <= i || c >= n) bad_step(static_cast<std::int32_t>(i), c);
+                d[static_cast<std::size_t>(c)] = di + 1;
             }
         }
         return deepest;
@@ -71,53 +86,15 @@ struct DecisionTree {
     /// columns, leaf rows are probabilities (>= 0, summing to 1 within 1e-9); regressor: one value
     /// column and no classes.
     void validate() const {
-        constexpr const char* name = "DecisionTree";
-        if (task != Task::classification && task != Task::regression) {
-            detail::invalid_model(name, "unknown task " + std::to_string(static_cast<int>(task)));
-        }
         const Eigen::Index n = n_nodes();
-        if (n < 1) detail::invalid_model(name, "has no nodes");
-        if (n > std::numeric_limits<std::int32_t>::max())
-            detail::invalid_model(name, "too many nodes");
-        auto same_length = [&](Eigen::Index len, const char* field) {
-            if (len != n) {
-                detail::invalid_model(name, std::string(field) + " has " + std::to_string(len) +
-                                                " entries for " + std::to_string(n) + " nodes");
-            }
-        };
-        same_length(children_right.size(), "children_right");
-        same_length(feature.size(), "feature");
-        same_length(threshold.size(), "threshold");
-        if (value.rows() != n) {
-            detail::invalid_model(name, "value has " + std::to_string(value.rows()) + " rows for " +
-                                            std::to_string(n) + " nodes");
-        }
-        if (n_features_in < 1) {
-            detail::invalid_model(name,
-                                  "n_features must be >= 1, is " + std::to_string(n_features_in));
-        }
+        check_shape();
         if (is_classifier()) {
-            if (classes.size() < 2) {
-                detail::invalid_model(name, "a classifier needs at least 2 classes, has " +
-                                                std::to_string(classes.size()));
-            }
             detail::require_finite(classes, name, "classes");
             for (Eigen::Index k = 1; k < classes.size(); ++k) {
                 if (!(classes(k - 1) < classes(k))) {
                     detail::invalid_model(name, "classes must be strictly increasing at classes[" +
                                                     std::to_string(k) + "]");
                 }
-            }
-            if (value.cols() != classes.size()) {
-                detail::invalid_model(name, "value has " + std::to_string(value.cols()) +
-                                                " columns for " + std::to_string(classes.size()) +
-                                                " classes");
-            }
-        } else {
-            if (classes.size() != 0) detail::invalid_model(name, "a regressor has no classes");
-            if (value.cols() != 1) {
-                detail::invalid_model(
-                    name, "a regressor's value has 1 column, not " + std::to_string(value.cols()));
             }
         }
         detail::require_finite(value, name, "value");
@@ -167,37 +144,35 @@ struct DecisionTree {
         }
     }
 
-    /// Index of the leaf that sample x reaches, reading x[feature * stride]. No checks: the tree
-    /// must be valid and x must have n_features entries.
-    Eigen::Index leaf_of(const double* x, Eigen::Index stride = 1) const noexcept {
-        const std::int32_t* left = children_left.data();
-        const std::int32_t* right = children_right.data();
-        const std::int32_t* feat = feature.data();
-        const double* thr = threshold.data();
-        std::int32_t node = 0;
-        while (left[node] != leaf) {
-            node = x[feat[node] * stride] <= thr[node] ? left[node] : right[node];
-        }
-        return node;
+    /// Index of the leaf that sample x reaches, reading x[feature * stride]; x must hold
+    /// n_features entries at that stride (the node arrays are checked, the input is not).
+    [[deprecated("use apply_one(x), which checks the input's length and values")]]
+    Eigen::Index leaf_of(const double* x, Eigen::Index stride = 1) const {
+        check_shape();
+        return walk(x, stride);
     }
 
     /// Index of the leaf each row of X reaches (scikit-learn's `apply`).
-    /// Throws Errc::shape_mismatch unless X has n_features columns.
+    /// Throws Errc::shape_mismatch unless X has n_features columns, Errc::invalid_input if a row
+    /// holds a NaN or an infinity, Errc::invalid_model if the walk meets a node or feature index
+    /// out of range (never for a validated tree).
     IndexVector apply(const MatrixRef& X) const {
-        detail::check_columns(X.cols(), n_features(), "DecisionTree");
+        check_shape();
+        detail::check_columns(X.cols(), n_features(), name);
         IndexVector leaves(X.rows());
         leaves_of(X, leaves.data());
         return leaves;
     }
 
-    /// Index of the leaf that one sample reaches. Throws Errc::shape_mismatch.
+    /// Index of the leaf that one sample reaches. Throws as apply.
     Eigen::Index apply_one(const RowRef& x) const {
-        detail::check_columns(x.size(), n_features(), "DecisionTree");
-        return leaf_of(x.data(), x.innerStride());
+        check_shape();
+        detail::check_columns(x.size(), n_features(), name);
+        detail::check_sample(x, name);
+        return walk(x.data(), x.innerStride());
     }
 
-    /// Predicted value (regressor) or class label (classifier) for every row of X.
-    /// Throws Errc::shape_mismatch unless X has n_features columns.
+    /// Predicted value (regressor) or class label (classifier) for every row of X. Throws as apply.
     Eigen::VectorXd predict(const MatrixRef& X) const {
         const IndexVector leaves = apply(X);
         Eigen::VectorXd y(X.rows());
@@ -206,8 +181,9 @@ struct DecisionTree {
     }
 
     /// Class probabilities (classifier only; else Errc::invalid_argument), one column per class.
-    /// Throws Errc::shape_mismatch unless X has n_features columns.
+    /// Throws as apply.
     Eigen::MatrixXd predict_proba(const MatrixRef& X) const {
+        check_shape();
         require_classifier();
         const IndexVector leaves = apply(X);
         Eigen::MatrixXd p(X.rows(), value.cols());
@@ -215,19 +191,31 @@ struct DecisionTree {
         return p;
     }
 
-    /// Prediction for one sample, without heap allocation. Throws Errc::shape_mismatch.
-    double predict_one(const RowRef& x) const {
-        detail::check_columns(x.size(), n_features(), "DecisionTree");
-        return output_of(leaf_of(x.data(), x.innerStride()));
-    }
+    /// Prediction for one sample, without heap allocation. Throws as apply.
+    double predict_one(const RowRef& x) const { return output_of(apply_one(x)); }
 
     /// Class probabilities of one sample into out[0 .. n_classes), without heap allocation.
-    /// Throws Errc::invalid_argument for a regressor, Errc::shape_mismatch.
-    void predict_proba_one(const RowRef& x, double* out) const {
+    /// Throws Errc::invalid_argument for a regressor, Errc::shape_mismatch unless x has n_features
+    /// entries and `size` >= n_classes (nothing is written then), and as apply.
+    void predict_proba_one(const RowRef& x, double* out, Eigen::Index size) const {
+        check_shape();
         require_classifier();
-        detail::check_columns(x.size(), n_features(), "DecisionTree");
-        const Eigen::Index node = leaf_of(x.data(), x.innerStride());
+        detail::check_output_size(size, value.cols(), name, "predict_proba_one");
+        const Eigen::Index node = apply_one(x);
         for (Eigen::Index k = 0; k < value.cols(); ++k) out[k] = value(node, k);
+    }
+
+    /// Class probabilities of one sample into a contiguous buffer (std::vector<double>,
+    /// std::array<double, N>, Eigen vector) of at least n_classes entries; throws as above.
+    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
+    void predict_proba_one(const RowRef& x, Buffer&& out) const {
+        predict_proba_one(x, out.data(), static_cast<Eigen::Index>(out.size()));
+    }
+
+    /// Unsized form: writes n_classes values to `out` whatever its size.
+    [[deprecated("pass the buffer's size: predict_proba_one(x, out, size) or a sized buffer")]]
+    void predict_proba_one(const RowRef& x, double* out) const {
+        predict_proba_one(x, out, n_classes());
     }
 
     friend bool operator==(const DecisionTree& a, const DecisionTree& b) {
@@ -241,19 +229,114 @@ struct DecisionTree {
     friend bool operator!=(const DecisionTree& a, const DecisionTree& b) { return !(a == b); }
 
 private:
+    static constexpr const char* name = "DecisionTree";
+
+    /// What every prediction relies on to stay in bounds, in O(1): the task, the node count, every
+    /// node array's length, value's shape against the classes, and n_features. Checked on every
+    /// call; walk() checks the rest (node and feature indices) step by step.
+    void check_shape() const {
+        if (task != Task::classification && task != Task::regression) {
+            detail::invalid_model(name, "unknown task " + std::to_string(static_cast<int>(task)));
+        }
+        const Eigen::Index n = n_nodes();
+        if (n < 1) detail::invalid_model(name, "has no nodes");
+        if (n > std::numeric_limits<std::int32_t>::max())
+            detail::invalid_model(name, "too many nodes");
+        auto same_length = [&](Eigen::Index len, const char* field) {
+            if (len != n) {
+                detail::invalid_model(name, std::string(field) + " has " + std::to_string(len) +
+                                                " entries for " + std::to_string(n) + " nodes");
+            }
+        };
+        same_length(children_right.size(), "children_right");
+        same_length(feature.size(), "feature");
+        same_length(threshold.size(), "threshold");
+        if (value.rows() != n) {
+            detail::invalid_model(name, "value has " + std::to_string(value.rows()) + " rows for " +
+                                            std::to_string(n) + " nodes");
+        }
+        if (n_features_in < 1) {
+            detail::invalid_model(name,
+                                  "n_features must be >= 1, is " + std::to_string(n_features_in));
+        }
+        if (is_classifier()) {
+            if (classes.size() < 2) {
+                detail::invalid_model(name, "a classifier needs at least 2 classes, has " +
+                                                std::to_string(classes.size()));
+            }
+            if (value.cols() != classes.size()) {
+                detail::invalid_model(name, "value has " + std::to_string(value.cols()) +
+                                                " columns for " + std::to_string(classes.size()) +
+                                                " classes");
+            }
+        } else {
+            if (classes.size() != 0) detail::invalid_model(name, "a regressor has no classes");
+            if (value.cols() != 1) {
+                detail::invalid_model(
+                    name, "a regressor's value has 1 column, not " + std::to_string(value.cols()));
+            }
+        }
+    }
+
+    [[noreturn]] void bad_step(std::int32_t node, std::int32_t to) const {
+        detail::invalid_model(name, "node " + std::to_string(node) + " has child " +
+                                        std::to_string(to) + "; children must be in (" +
+                                        std::to_string(node) + ", " +
+                                        std::to_string(n_nodes()) + ")");
+    }
+    [[noreturn]] void bad_feature(std::int32_t node) const {
+        detail::invalid_model(name, "node " + std::to_string(node) + " splits on feature " +
+                                        std::to_string(feature(node)) + ", expected 0 <= feature < " +
+                                        std::to_string(n_features_in));
+    }
+
+    /// The walk from the root to a leaf, reading x[feature * stride]. Requires check_shape(). Each
+    /// step checks the feature it reads and that the next node comes after the current one and
+    /// within the arrays, so the walk stays in bounds and ends within n_nodes steps; the two
+    /// comparisons are almost never taken and cost little next to the split's own branch.
+    Eigen::Index walk(const double* x, Eigen::Index stride) const {
+        const std::int32_t* left = children_left.data();
+        const std::int32_t* right = children_right.data();
+        const std::int32_t* feat = feature.data();
+        const double* thr = threshold.data();
+        const auto n = static_cast<std::uint32_t>(children_left.size());
+        const auto nf = static_cast<std::uint32_t>(n_features_in);
+        std::int32_t node = 0;
+        for (;;) {
+            const std::int32_t l = left[node];
+            if (l == leaf) return node;
+            const std::int32_t f = feat[node];
+            if (static_cast<std::uint32_t>(f) >= nf) bad_feature(node);
+            const std::int32_t next = x[f * stride] <= thr[node] ? l : right[node];
+            if (next <= node || static_cast<std::uint32_t>(next) >= n) bad_step(node, next);
+            node = next;
+        }
+    }
+
     double output_of(Eigen::Index node) const {
         if (!is_classifier()) return value(node, 0);
         // value is row-major, so a node's class probabilities are contiguous.
         return classes(detail::argmax(value.data() + node * value.cols(), value.cols()));
     }
 
+    /// Rows per block of the batch walk: a block's inputs are checked for NaN and infinity just
+    /// before it is walked, so the check reads rows the walk is about to bring into cache anyway.
+    static constexpr Eigen::Index block_rows = 256;
+
     /// Leaves of every row of X, one walk per row. (Copying blocks of rows into a row-major buffer
     /// and advancing a block of walks level by level were both measured on a 200000 x 30 input
     /// and an 8191-node tree: neither was faster, the walk is bound by unpredictable branches.)
     void leaves_of(const MatrixRef& X, std::int32_t* out) const {
         const Eigen::Index stride = X.outerStride();
-        for (Eigen::Index i = 0; i < X.rows(); ++i) {
-            out[i] = static_cast<std::int32_t>(leaf_of(X.data() + i, stride));
+        for (Eigen::Index first = 0; first < X.rows(); first += block_rows) {
+            const Eigen::Index n = std::min(block_rows, X.rows() - first);
+            bool bad = false;
+            for (Eigen::Index j = 0; j < X.cols(); ++j)
+                bad |= detail::any_non_finite(X.data() + j * stride + first, n);
+            if (bad) detail::check_rows(X, first, n, name);
+            for (Eigen::Index i = first; i < first + n; ++i) {
+                out[i] = static_cast<std::int32_t>(walk(X.data() + i, stride));
+            }
         }
     }
 

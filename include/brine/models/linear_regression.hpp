@@ -10,6 +10,11 @@ namespace brine {
 /// Ridge. `coef` has one row per target and one column per feature (scikit-learn's `coef_`,
 /// reshaped to 2-D); `intercept` one entry per target.
 ///
+/// Non-finite inputs: every prediction call refuses a sample with a NaN or an infinity in any
+/// feature (Errc::invalid_input, naming the row and column), as scikit-learn 1.2 does; a finite
+/// sample whose prediction overflows gets +-inf. The parameters are public fields: every prediction
+/// checks their shapes in O(1), so no change to them makes a prediction read out of bounds.
+///
 /// ```
 /// brine::LinearRegression m(coef, 0.5);   // one target: coef is an Eigen::VectorXd
 /// Eigen::VectorXd y = m.predict(X);
@@ -28,48 +33,53 @@ struct LinearRegression {
 
     Eigen::Index n_features() const noexcept { return coef.cols(); }
     Eigen::Index n_targets() const noexcept { return coef.rows(); }
+    /// Values per sample of the model's output: one per target (the width of predict_targets).
+    Eigen::Index n_outputs() const noexcept { return coef.rows(); }
+    /// A regressor has no classes: 0.
+    Eigen::Index n_classes() const noexcept { return 0; }
+    /// A regressor has no class labels: an empty vector.
+    const Eigen::VectorXd& class_labels() const noexcept { return detail::no_class_labels(); }
 
     /// Throws Error(Errc::invalid_model) unless at least one target and one feature, intercept size
     /// equal to the number of targets, and every parameter finite.
     void validate() const {
-        constexpr const char* name = "LinearRegression";
-        if (coef.rows() < 1 || coef.cols() < 1) {
-            detail::invalid_model(name, "coef must be at least 1 x 1, is " +
-                                            std::to_string(coef.rows()) + " x " +
-                                            std::to_string(coef.cols()));
-        }
-        if (intercept.size() != coef.rows()) {
-            detail::invalid_model(name, "intercept has " + std::to_string(intercept.size()) +
-                                            " entries for " + std::to_string(coef.rows()) +
-                                            " targets");
-        }
+        check_shape();
         detail::require_finite(coef, name, "coef");
         detail::require_finite(intercept, name, "intercept");
     }
 
     /// Predictions for every row of X (one target). Throws Errc::shape_mismatch on a wrong column
-    /// count, Errc::invalid_argument if the model has several targets (use predict_targets).
+    /// count, Errc::invalid_argument if the model has several targets (use predict_targets),
+    /// Errc::invalid_input if a row holds a NaN or an infinity (naming the first such entry).
     Eigen::VectorXd predict(const MatrixRef& X) const {
+        check_shape();
         require_single_target();
-        detail::check_columns(X.cols(), n_features(), "LinearRegression");
+        detail::check_columns(X.cols(), n_features(), name);
         Eigen::VectorXd y = X * coef.row(0).transpose();
         y.array() += intercept(0);
+        detail::check_rows_of_non_finite_outputs(X, y, name);
         return y;
     }
 
-    /// Predictions for every row of X, one column per target.
+    /// Predictions for every row of X, one column per target. Throws as predict (but any number of
+    /// targets is fine).
     Eigen::MatrixXd predict_targets(const MatrixRef& X) const {
-        detail::check_columns(X.cols(), n_features(), "LinearRegression");
+        check_shape();
+        detail::check_columns(X.cols(), n_features(), name);
         Eigen::MatrixXd y = X * coef.transpose();
         y.rowwise() += intercept.transpose();
+        detail::check_rows_of_non_finite_outputs(X, y, name);
         return y;
     }
 
-    /// Prediction for one sample (one target), without heap allocation.
+    /// Prediction for one sample (one target), without heap allocation. Throws as predict.
     double predict_one(const RowRef& x) const {
+        check_shape();
         require_single_target();
-        detail::check_columns(x.size(), n_features(), "LinearRegression");
-        return x.dot(coef.row(0)) + intercept(0);
+        detail::check_columns(x.size(), n_features(), name);
+        const double y = x.dot(coef.row(0)) + intercept(0);
+        if (!std::isfinite(y)) detail::check_sample(x, name);
+        return y;
     }
 
     friend bool operator==(const LinearRegression& a, const LinearRegression& b) {
@@ -80,6 +90,23 @@ struct LinearRegression {
     }
 
 private:
+    static constexpr const char* name = "LinearRegression";
+
+    /// What every prediction relies on to stay in bounds, in O(1): checked on every call, so no
+    /// change to the public fields can make a prediction read outside them.
+    void check_shape() const {
+        if (coef.rows() < 1 || coef.cols() < 1) {
+            detail::invalid_model(name, "coef must be at least 1 x 1, is " +
+                                            std::to_string(coef.rows()) + " x " +
+                                            std::to_string(coef.cols()));
+        }
+        if (intercept.size() != coef.rows()) {
+            detail::invalid_model(name, "intercept has " + std::to_string(intercept.size()) +
+                                            " entries for " + std::to_string(coef.rows()) +
+                                            " targets");
+        }
+    }
+
     void require_single_target() const {
         if (coef.rows() != 1) {
             throw Error(Errc::invalid_argument,

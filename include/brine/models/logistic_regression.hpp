@@ -17,11 +17,17 @@ namespace brine {
 /// `multi_class="multinomial"` computes softmax([-z, z]) = sigmoid(2z): import it with `coef` and
 /// `intercept` doubled.)
 ///
-/// Non-finite inputs: scores are computed in IEEE arithmetic. A NaN score gives NaN probabilities;
-/// its label is `classes[0]` for a binary model (as `NaN > 0` is false) and, for a multinomial
-/// model, the class of the first NaN score (numpy.argmax's rule). Infinite scores are the limits:
-/// sigmoid(+-inf) = 1 or 0, and softmax shares the probability evenly among the classes whose score
-/// equals the largest one when that is infinite. Probabilities are never NaN for non-NaN scores.
+/// Non-finite inputs: every prediction call refuses a sample with a NaN or an infinity in any
+/// feature (Errc::invalid_input, naming the row and column), as scikit-learn 1.2 does. Finite inputs
+/// whose scores overflow get the limits: sigmoid(+-inf) = 1 or 0, and softmax shares the
+/// probability evenly among the classes whose score equals the largest one when that is infinite.
+/// A score that overflows to inf - inf is NaN: its probabilities are NaN and its label is
+/// `classes[0]` for a binary model (as `NaN > 0` is false) and, for a multinomial model, the class
+/// of the first NaN score (numpy.argmax's rule), as scikit-learn computes on the same input.
+///
+/// The parameters are public fields: every prediction checks their shapes against each other in
+/// O(1), so no change to them makes a prediction read or write out of bounds; validate() checks
+/// their values too, and save and load always run it.
 ///
 /// The batch functions use a matrix product and predict_one / predict_proba_one a dot product per
 /// row, so their probabilities agree to rounding, not always bit for bit.
@@ -36,17 +42,17 @@ struct LogisticRegression {
 
     Eigen::Index n_features() const noexcept { return coef.cols(); }
     Eigen::Index n_classes() const noexcept { return classes.size(); }
+    /// Values per sample of predict_proba: n_classes.
+    Eigen::Index n_outputs() const noexcept { return classes.size(); }
+    /// The class labels (`classes`), in the order of predict_proba's columns.
+    const Eigen::VectorXd& class_labels() const noexcept { return classes; }
     bool is_binary() const noexcept { return classes.size() == 2; }
 
     /// Throws Error(Errc::invalid_model) unless: >= 2 classes, strictly increasing and finite;
     /// coef has 1 row for 2 classes or n_classes rows otherwise, and >= 1 column; intercept
     /// matches coef's rows; all parameters finite.
     void validate() const {
-        constexpr const char* name = "LogisticRegression";
-        if (classes.size() < 2) {
-            detail::invalid_model(
-                name, "needs at least 2 classes, has " + std::to_string(classes.size()));
-        }
+        check_shape();
         detail::require_finite(classes, name, "classes");
         for (Eigen::Index k = 1; k < classes.size(); ++k) {
             if (!(classes(k - 1) < classes(k))) {
@@ -55,33 +61,24 @@ struct LogisticRegression {
                                                 std::to_string(k - 1) + "]");
             }
         }
-        const Eigen::Index rows = is_binary() ? 1 : classes.size();
-        if (coef.rows() != rows || coef.cols() < 1) {
-            detail::invalid_model(name, "coef is " + std::to_string(coef.rows()) + " x " +
-                                            std::to_string(coef.cols()) + ", expected " +
-                                            std::to_string(rows) +
-                                            " x n_features (n_features >= 1) for " +
-                                            std::to_string(classes.size()) + " classes");
-        }
-        if (intercept.size() != rows) {
-            detail::invalid_model(name, "intercept has " + std::to_string(intercept.size()) +
-                                            " entries, expected " + std::to_string(rows));
-        }
         detail::require_finite(coef, name, "coef");
         detail::require_finite(intercept, name, "intercept");
     }
 
     /// Raw scores, one column per row of coef (scikit-learn's decision_function).
-    /// Throws Errc::shape_mismatch unless X has n_features columns.
+    /// Throws Errc::shape_mismatch unless X has n_features columns, Errc::invalid_input if a row
+    /// holds a NaN or an infinity.
     Eigen::MatrixXd decision_function(const MatrixRef& X) const {
-        detail::check_columns(X.cols(), n_features(), "LogisticRegression");
+        check_shape();
+        detail::check_columns(X.cols(), n_features(), name);
         Eigen::MatrixXd s = X * coef.transpose();
         s.rowwise() += intercept.transpose();
+        detail::check_rows_of_non_finite_outputs(X, s, name);
         return s;
     }
 
     /// Class probabilities, one column per class in the order of `classes`; each row sums to 1.
-    /// Throws Errc::shape_mismatch unless X has n_features columns.
+    /// Throws as decision_function.
     Eigen::MatrixXd predict_proba(const MatrixRef& X) const {
         const Eigen::MatrixXd s = decision_function(X);
         Eigen::MatrixXd p(X.rows(), n_classes());
@@ -89,8 +86,7 @@ struct LogisticRegression {
         return p;
     }
 
-    /// Predicted class labels for every row of X.
-    /// Throws Errc::shape_mismatch unless X has n_features columns.
+    /// Predicted class labels for every row of X. Throws as decision_function.
     Eigen::VectorXd predict(const MatrixRef& X) const {
         const Eigen::MatrixXd s = decision_function(X);
         Eigen::VectorXd y(X.rows());
@@ -99,19 +95,37 @@ struct LogisticRegression {
     }
 
     /// Predicted label of one sample, without heap allocation.
-    /// Throws Errc::shape_mismatch unless x has n_features entries.
+    /// Throws Errc::shape_mismatch unless x has n_features entries, Errc::invalid_input if x holds
+    /// a NaN or an infinity.
     double predict_one(const RowRef& x) const {
-        detail::check_columns(x.size(), n_features(), "LogisticRegression");
-        return label_of(RowScores{this, &x});
+        check_shape();
+        detail::check_columns(x.size(), n_features(), name);
+        return label_of(RowScores{this, &x, first_score(x)});
     }
 
     /// Class probabilities of one sample into out[0 .. n_classes), without heap allocation.
-    /// Throws Errc::shape_mismatch unless x has n_features entries.
-    void predict_proba_one(const RowRef& x, double* out) const {
-        detail::check_columns(x.size(), n_features(), "LogisticRegression");
-        const RowScores s{this, &x};
+    /// Throws Errc::shape_mismatch unless x has n_features entries and `size` >= n_classes (nothing
+    /// is written then), Errc::invalid_input as predict_one.
+    void predict_proba_one(const RowRef& x, double* out, Eigen::Index size) const {
+        check_shape();
+        detail::check_columns(x.size(), n_features(), name);
+        detail::check_output_size(size, n_classes(), name, "predict_proba_one");
+        const RowScores s{this, &x, first_score(x)};
         for (Eigen::Index k = 0; k < coef.rows(); ++k) out[k] = s[k];
         scores_to_proba(out, out);  // in place: each entry is read before it is overwritten
+    }
+
+    /// Class probabilities of one sample into a contiguous buffer (std::vector<double>,
+    /// std::array<double, N>, Eigen vector) of at least n_classes entries; throws as above.
+    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
+    void predict_proba_one(const RowRef& x, Buffer&& out) const {
+        predict_proba_one(x, out.data(), static_cast<Eigen::Index>(out.size()));
+    }
+
+    /// Unsized form: writes n_classes values to `out` whatever its size.
+    [[deprecated("pass the buffer's size: predict_proba_one(x, out, size) or a sized buffer")]]
+    void predict_proba_one(const RowRef& x, double* out) const {
+        predict_proba_one(x, out, n_classes());
     }
 
     friend bool operator==(const LogisticRegression& a, const LogisticRegression& b) {
@@ -130,11 +144,47 @@ struct LogisticRegression {
     }
 
 private:
-    /// The scores of one sample, computed on demand (score k = x . coef[k] + intercept[k]).
+    static constexpr const char* name = "LogisticRegression";
+
+    /// What every prediction relies on to stay in bounds, in O(1): checked on every call, so no
+    /// change to the public fields can make a prediction read or write outside them.
+    void check_shape() const {
+        if (classes.size() < 2) {
+            detail::invalid_model(
+                name, "needs at least 2 classes, has " + std::to_string(classes.size()));
+        }
+        const Eigen::Index rows = is_binary() ? 1 : classes.size();
+        if (coef.rows() != rows || coef.cols() < 1) {
+            detail::invalid_model(name, "coef is " + std::to_string(coef.rows()) + " x " +
+                                            std::to_string(coef.cols()) + ", expected " +
+                                            std::to_string(rows) +
+                                            " x n_features (n_features >= 1) for " +
+                                            std::to_string(classes.size()) + " classes");
+        }
+        if (intercept.size() != rows) {
+            detail::invalid_model(name, "intercept has " + std::to_string(intercept.size()) +
+                                            " entries, expected " + std::to_string(rows));
+        }
+    }
+
+    /// The score of class row 0 of one sample, after the input check: every score sums a product
+    /// with each input, so it is finite when the inputs are (with finite parameters), and the
+    /// inputs are searched only when it is not.
+    double first_score(const RowRef& x) const {
+        const double s0 = x.dot(coef.row(0)) + intercept(0);
+        if (!std::isfinite(s0)) detail::check_sample(x, name);
+        return s0;
+    }
+
+    /// The scores of one sample, computed on demand (score k = x . coef[k] + intercept[k]); score 0
+    /// was computed by the input check.
     struct RowScores {
         const LogisticRegression* m;
         const RowRef* x;
-        double operator[](Eigen::Index k) const { return x->dot(m->coef.row(k)) + m->intercept(k); }
+        double s0;
+        double operator[](Eigen::Index k) const {
+            return k == 0 ? s0 : x->dot(m->coef.row(k)) + m->intercept(k);
+        }
     };
 
     template <class Scores>

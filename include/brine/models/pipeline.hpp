@@ -19,6 +19,12 @@ using Estimator = std::variant<LinearRegression, LogisticRegression, DecisionTre
 
 /// Zero or more transforms, then one estimator (scikit-learn's Pipeline with those steps).
 ///
+/// Non-finite inputs: the transforms keep NaN and the estimators refuse it, so, as in
+/// scikit-learn 1.2, predict and predict_proba refuse a row holding a NaN or an infinity
+/// (Errc::invalid_input, naming the pipeline's input row and column); transform refuses only
+/// infinities. Every part checks its own shape on every call, so no change to the public fields
+/// makes a prediction read or write out of bounds.
+///
 /// ```
 /// brine::Pipeline pipe({scaler}, logistic);
 /// Eigen::MatrixXd p = pipe.predict_proba(X);
@@ -36,6 +42,18 @@ struct Pipeline {
         if (!steps.empty())
             return std::visit([](const auto& s) { return s.n_features(); }, steps.front());
         return std::visit([](const auto& e) { return e.n_features(); }, estimator);
+    }
+
+    /// Values per sample of the estimator's output (see its n_outputs).
+    Eigen::Index n_outputs() const {
+        return std::visit([](const auto& e) { return e.n_outputs(); }, estimator);
+    }
+
+    /// The class labels of a classifying estimator, in the order of predict_proba's columns;
+    /// empty otherwise.
+    const Eigen::VectorXd& class_labels() const noexcept {
+        return std::visit(
+            [](const auto& e) -> const Eigen::VectorXd& { return e.class_labels(); }, estimator);
     }
 
     bool is_classifier() const {
@@ -70,7 +88,8 @@ struct Pipeline {
     }
 
     /// Runs the transforms only (a copy of X when there are none).
-    /// Throws Errc::shape_mismatch unless X has n_features columns.
+    /// Throws Errc::shape_mismatch unless X has n_features columns, Errc::invalid_input if X holds
+    /// an infinity (and there is a transform).
     Eigen::MatrixXd transform(const MatrixRef& X) const {
         detail::check_columns(X.cols(), n_features(), "Pipeline");
         if (steps.empty()) return X;
@@ -78,7 +97,8 @@ struct Pipeline {
     }
 
     /// Predictions (values or class labels) for every row of X.
-    /// Throws Errc::shape_mismatch unless X has n_features columns.
+    /// Throws Errc::shape_mismatch unless X has n_features columns, Errc::invalid_input if a row
+    /// holds a NaN or an infinity.
     Eigen::VectorXd predict(const MatrixRef& X) const {
         if (steps.empty())
             return std::visit([&](const auto& e) { return e.predict(X); }, estimator);
@@ -92,7 +112,7 @@ struct Pipeline {
     }
 
     /// Class probabilities; the estimator must be a classifier (else Errc::invalid_argument).
-    /// Throws Errc::shape_mismatch unless X has n_features columns.
+    /// Throws as predict.
     Eigen::MatrixXd predict_proba(const MatrixRef& X) const {
         require_classifier_estimator();
         if (steps.empty())
@@ -112,11 +132,12 @@ struct Pipeline {
 
     /// Prediction for one sample. Intermediate values live in a stack buffer, or for more than
     /// `stack_width` features in a per-thread buffer that grows once, so steady-state calls do
-    /// not allocate. Throws Errc::shape_mismatch unless x has n_features entries.
+    /// not allocate. Throws as predict.
     double predict_one(const RowRef& x) const {
         detail::check_columns(x.size(), n_features(), "Pipeline");
         if (steps.empty())
             return std::visit([&](const auto& e) { return e.predict_one(x); }, estimator);
+        detail::check_sample(x, "Pipeline");
         double local[stack_width];
         const Eigen::Map<const Eigen::RowVectorXd> z = run_steps(x, local);
         return std::visit([&](const auto& e) { return e.predict_one(z); }, estimator);
@@ -124,17 +145,33 @@ struct Pipeline {
 
     /// Class probabilities of one sample into out[0 .. n_classes()), without heap allocation in
     /// steady state (see predict_one). Throws Errc::invalid_argument unless the estimator is a
-    /// classifier, Errc::shape_mismatch unless x has n_features entries.
-    void predict_proba_one(const RowRef& x, double* out) const {
+    /// classifier, Errc::shape_mismatch unless x has n_features entries and `size` >= n_classes()
+    /// (nothing is written then), Errc::invalid_input as predict_one.
+    void predict_proba_one(const RowRef& x, double* out, Eigen::Index size) const {
         require_classifier_estimator();
         detail::check_columns(x.size(), n_features(), "Pipeline");
+        detail::check_output_size(size, n_classes(), "Pipeline", "predict_proba_one");
         if (steps.empty()) {
-            std::visit([&](const auto& e) { proba_one_of(e, x, out); }, estimator);
+            std::visit([&](const auto& e) { proba_one_of(e, x, out, size); }, estimator);
             return;
         }
+        detail::check_sample(x, "Pipeline");
         double local[stack_width];
         const Eigen::Map<const Eigen::RowVectorXd> z = run_steps(x, local);
-        std::visit([&](const auto& e) { proba_one_of(e, z, out); }, estimator);
+        std::visit([&](const auto& e) { proba_one_of(e, z, out, size); }, estimator);
+    }
+
+    /// Class probabilities of one sample into a contiguous buffer (std::vector<double>,
+    /// std::array<double, N>, Eigen vector) of at least n_classes() entries; throws as above.
+    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
+    void predict_proba_one(const RowRef& x, Buffer&& out) const {
+        predict_proba_one(x, out.data(), static_cast<Eigen::Index>(out.size()));
+    }
+
+    /// Unsized form: writes n_classes() values to `out` whatever its size.
+    [[deprecated("pass the buffer's size: predict_proba_one(x, out, size) or a sized buffer")]]
+    void predict_proba_one(const RowRef& x, double* out) const {
+        predict_proba_one(x, out, n_classes());
     }
 
     /// Widths up to this many features run predict_one without touching the heap at all.
@@ -185,9 +222,9 @@ private:
             std::visit(
                 [&](const auto& t) {
                     if (first) {
-                        t.transform_one(x, buf);
+                        t.transform_one(x, buf, w);
                     } else {  // in place: transform_one reads entry j before writing it
-                        t.transform_one(Eigen::Map<const Eigen::RowVectorXd>(buf, w), buf);
+                        t.transform_one(Eigen::Map<const Eigen::RowVectorXd>(buf, w), buf, w);
                     }
                 },
                 s);
@@ -207,11 +244,20 @@ private:
 
     /// Calls f(transformed rows, index of their first row) for consecutive blocks of X's rows.
     /// Each row is transformed on its own, so the result is the same as for the whole of X.
+    /// A step or the estimator that refuses a block's input (Errc::invalid_input: the transforms
+    /// refuse infinities, keep NaN, and the estimator refuses both) saw rows numbered within the
+    /// block; the refusal is reported again in the pipeline's terms, naming X's row and column.
     template <class F>
     void for_each_block(const MatrixRef& X, F&& f) const {
         for (Eigen::Index first = 0; first < X.rows(); first += block_rows) {
             const Eigen::Index n = std::min(block_rows, X.rows() - first);
-            f(transform_rows(X.middleRows(first, n)), first);
+            try {
+                f(transform_rows(X.middleRows(first, n)), first);
+            } catch (const Error& e) {
+                if (e.code() != Errc::invalid_input) throw;
+                detail::check_rows(X, first, n, "Pipeline");
+                throw;  // a transform made a finite input infinite (an overflow): as reported
+            }
         }
     }
 
@@ -233,12 +279,12 @@ private:
     }
 
     template <class E>
-    static void proba_one_of(const E& e, const RowRef& x, double* out) {
+    static void proba_one_of(const E& e, const RowRef& x, double* out, Eigen::Index size) {
         if constexpr (std::is_same_v<E, LinearRegression>) {
             throw Error(Errc::invalid_argument,
                         "predict_proba needs a classifier; this Pipeline ends in LinearRegression");
         } else {
-            e.predict_proba_one(x, out);
+            e.predict_proba_one(x, out, size);
         }
     }
 };

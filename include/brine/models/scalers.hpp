@@ -6,7 +6,37 @@
 
 namespace brine {
 
+namespace detail {
+
+/// Applies a per-feature affine map f(x, j) to X, refusing infinite inputs (Errc::invalid_input)
+/// and passing NaN through, as scikit-learn 1.2's scalers do. The check is fused with the
+/// transform: it runs on each block of a column right after the block was transformed, while it is
+/// still in cache.
+template <class F>
+Eigen::MatrixXd scale_columns(const MatrixRef& X, const char* model, F f) {
+    constexpr Eigen::Index block = 1024;
+    Eigen::MatrixXd Z(X.rows(), X.cols());
+    for (Eigen::Index j = 0; j < X.cols(); ++j) {
+        for (Eigen::Index first = 0; first < X.rows(); first += block) {
+            const Eigen::Index n = std::min(block, X.rows() - first);
+            const auto in = X.col(j).segment(first, n);
+            Z.col(j).segment(first, n) = f(in.array(), j);
+            std::uint64_t inf = 0;
+            const double* p = in.data();
+            for (Eigen::Index i = 0; i < n; ++i) inf |= is_refused(p[i], true);
+            if (inf) check_rows(X, first, n, model, true);
+        }
+    }
+    return Z;
+}
+
+}  // namespace detail
+
 /// Standardisation as scikit-learn's StandardScaler: x' = (x - mean) / scale, per feature.
+///
+/// Non-finite inputs, as scikit-learn 1.2: NaN passes through (a missing value stays missing), an
+/// infinity is refused (Errc::invalid_input). Every transform checks that mean and scale have the
+/// same length (O(1)), so no change to the public fields makes it read out of bounds.
 struct StandardScaler {
     Eigen::VectorXd mean;   ///< per feature
     Eigen::VectorXd scale;  ///< per feature; scikit-learn uses 1 where the std is 0
@@ -16,16 +46,17 @@ struct StandardScaler {
         : mean(std::move(mean_)), scale(std::move(scale_)) {}
 
     Eigen::Index n_features() const noexcept { return mean.size(); }
+    /// Values per sample of transform: n_features.
+    Eigen::Index n_outputs() const noexcept { return mean.size(); }
+    /// A scaler has no classes: 0.
+    Eigen::Index n_classes() const noexcept { return 0; }
+    /// A scaler has no class labels: an empty vector.
+    const Eigen::VectorXd& class_labels() const noexcept { return detail::no_class_labels(); }
 
     /// Throws Error(Errc::invalid_model) unless >= 1 feature, mean and scale of equal length, all
     /// finite, and every scale non-zero.
     void validate() const {
-        constexpr const char* name = "StandardScaler";
-        if (mean.size() < 1) detail::invalid_model(name, "has no features");
-        if (scale.size() != mean.size()) {
-            detail::invalid_model(name, "scale has " + std::to_string(scale.size()) +
-                                            " entries, mean has " + std::to_string(mean.size()));
-        }
+        check_shape();
         detail::require_finite(mean, name, "mean");
         detail::require_finite(scale, name, "scale");
         for (Eigen::Index i = 0; i < scale.size(); ++i) {
@@ -34,26 +65,63 @@ struct StandardScaler {
         }
     }
 
+    /// The transformed rows. Throws Errc::shape_mismatch unless X has n_features columns,
+    /// Errc::invalid_input if X holds an infinity.
     Eigen::MatrixXd transform(const MatrixRef& X) const {
-        detail::check_columns(X.cols(), n_features(), "StandardScaler");
-        return (X.rowwise() - mean.transpose()).array().rowwise() / scale.transpose().array();
+        check_shape();
+        detail::check_columns(X.cols(), n_features(), name);
+        return detail::scale_columns(X, name, [&](const auto& x, Eigen::Index j) {
+            return (x - mean(j)) / scale(j);
+        });
     }
 
-    /// Transforms one sample into out[0 .. n_features); out may alias x's storage when contiguous.
-    void transform_one(const RowRef& x, double* out) const {
-        detail::check_columns(x.size(), n_features(), "StandardScaler");
+    /// Transforms one sample into out[0 .. n_features), without heap allocation; out may alias x's
+    /// storage when contiguous. Throws Errc::shape_mismatch unless x has n_features entries and
+    /// `size` >= n_features (nothing is written then), Errc::invalid_input if x holds an infinity.
+    void transform_one(const RowRef& x, double* out, Eigen::Index size) const {
+        check_shape();
+        detail::check_columns(x.size(), n_features(), name);
+        detail::check_output_size(size, n_features(), name, "transform_one");
+        detail::check_sample(x, name, true);
         for (Eigen::Index j = 0; j < x.size(); ++j) out[j] = (x(j) - mean(j)) / scale(j);
+    }
+
+    /// transform_one into a contiguous buffer (std::vector<double>, std::array<double, N>, Eigen
+    /// vector) of at least n_features entries; throws as above.
+    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
+    void transform_one(const RowRef& x, Buffer&& out) const {
+        transform_one(x, out.data(), static_cast<Eigen::Index>(out.size()));
+    }
+
+    /// Unsized form: writes n_features values to `out` whatever its size.
+    [[deprecated("pass the buffer's size: transform_one(x, out, size) or a sized buffer")]]
+    void transform_one(const RowRef& x, double* out) const {
+        transform_one(x, out, n_features());
     }
 
     friend bool operator==(const StandardScaler& a, const StandardScaler& b) {
         return detail::same_bits(a.mean, b.mean) && detail::same_bits(a.scale, b.scale);
     }
     friend bool operator!=(const StandardScaler& a, const StandardScaler& b) { return !(a == b); }
+
+private:
+    static constexpr const char* name = "StandardScaler";
+
+    /// What transforms rely on to stay in bounds, in O(1), checked on every call.
+    void check_shape() const {
+        if (mean.size() < 1) detail::invalid_model(name, "has no features");
+        if (scale.size() != mean.size()) {
+            detail::invalid_model(name, "scale has " + std::to_string(scale.size()) +
+                                            " entries, mean has " + std::to_string(mean.size()));
+        }
+    }
 };
 
 /// Scaling to a range as scikit-learn's MinMaxScaler: x' = x * scale + min, per feature, where
 /// scale = (range_max - range_min) / (data_max - data_min) and min = range_min - data_min * scale
 /// (scikit-learn's `scale_` and `min_`).
+///
+/// Non-finite inputs and public fields: as StandardScaler.
 struct MinMaxScaler {
     Eigen::VectorXd scale;  ///< per feature (scikit-learn's scale_)
     Eigen::VectorXd min;    ///< per feature (scikit-learn's min_)
@@ -63,35 +131,67 @@ struct MinMaxScaler {
         : scale(std::move(scale_)), min(std::move(min_)) {}
 
     Eigen::Index n_features() const noexcept { return scale.size(); }
+    /// Values per sample of transform: n_features.
+    Eigen::Index n_outputs() const noexcept { return scale.size(); }
+    /// A scaler has no classes: 0.
+    Eigen::Index n_classes() const noexcept { return 0; }
+    /// A scaler has no class labels: an empty vector.
+    const Eigen::VectorXd& class_labels() const noexcept { return detail::no_class_labels(); }
 
     /// Throws Error(Errc::invalid_model) unless >= 1 feature, scale and min of equal length and
     /// all finite.
     void validate() const {
-        constexpr const char* name = "MinMaxScaler";
-        if (scale.size() < 1) detail::invalid_model(name, "has no features");
-        if (min.size() != scale.size()) {
-            detail::invalid_model(name, "min has " + std::to_string(min.size()) +
-                                            " entries, scale has " + std::to_string(scale.size()));
-        }
+        check_shape();
         detail::require_finite(scale, name, "scale");
         detail::require_finite(min, name, "min");
     }
 
+    /// The transformed rows. Throws Errc::shape_mismatch unless X has n_features columns,
+    /// Errc::invalid_input if X holds an infinity.
     Eigen::MatrixXd transform(const MatrixRef& X) const {
-        detail::check_columns(X.cols(), n_features(), "MinMaxScaler");
-        return (X.array().rowwise() * scale.transpose().array()).rowwise() +
-               min.transpose().array();
+        check_shape();
+        detail::check_columns(X.cols(), n_features(), name);
+        return detail::scale_columns(X, name, [&](const auto& x, Eigen::Index j) {
+            return x * scale(j) + min(j);
+        });
     }
 
-    void transform_one(const RowRef& x, double* out) const {
-        detail::check_columns(x.size(), n_features(), "MinMaxScaler");
+    /// As StandardScaler::transform_one.
+    void transform_one(const RowRef& x, double* out, Eigen::Index size) const {
+        check_shape();
+        detail::check_columns(x.size(), n_features(), name);
+        detail::check_output_size(size, n_features(), name, "transform_one");
+        detail::check_sample(x, name, true);
         for (Eigen::Index j = 0; j < x.size(); ++j) out[j] = x(j) * scale(j) + min(j);
+    }
+
+    /// transform_one into a contiguous buffer of at least n_features entries.
+    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
+    void transform_one(const RowRef& x, Buffer&& out) const {
+        transform_one(x, out.data(), static_cast<Eigen::Index>(out.size()));
+    }
+
+    /// Unsized form: writes n_features values to `out` whatever its size.
+    [[deprecated("pass the buffer's size: transform_one(x, out, size) or a sized buffer")]]
+    void transform_one(const RowRef& x, double* out) const {
+        transform_one(x, out, n_features());
     }
 
     friend bool operator==(const MinMaxScaler& a, const MinMaxScaler& b) {
         return detail::same_bits(a.scale, b.scale) && detail::same_bits(a.min, b.min);
     }
     friend bool operator!=(const MinMaxScaler& a, const MinMaxScaler& b) { return !(a == b); }
+
+private:
+    static constexpr const char* name = "MinMaxScaler";
+
+    void check_shape() const {
+        if (scale.size() < 1) detail::invalid_model(name, "has no features");
+        if (min.size() != scale.size()) {
+            detail::invalid_model(name, "min has " + std::to_string(min.size()) +
+                                            " entries, scale has " + std::to_string(scale.size()));
+        }
+    }
 };
 
 }  // namespace brine
