@@ -201,10 +201,11 @@ TEST_CASE("text from a file is cut and escaped before it enters a message",
               Errc::malformed) == "brine: malformed file: unknown field '\\u202e\"' at $.payload");
 
     // A number too large for a double, a thousand digits long.
-    const std::string huge = "1" + std::string(1000, '0') + "e400";
+    // (RapidJSON refuses some such numbers itself; these fraction digits get past it.)
+    const std::string huge = "1." + std::string(1000, '0') + "e309";
     const std::string number = message_of(
         [&] { brine::from_bytes_any(replace_once(doc, "0.1,", huge + ",")); }, Errc::malformed);
-    CHECK_THAT(number, BRINE_CONTAINS("number 1" + std::string(63, '0') +
+    CHECK_THAT(number, BRINE_CONTAINS("number 1." + std::string(62, '0') +
                                       "... is out of range for a double at $.payload.coef.data"));
     CHECK(number.size() < 200);
 
