@@ -213,35 +213,70 @@ std::uint64_t binary_body_checksum(const Model& m, const Header& h, std::uint16_
 
 // ---- the decoder ---------------------------------------------------------------------------
 
-/// A binary file held in memory, as decode_binary reads it.
-class MemoryInput {
+/// Reads the payload of a binary file from the archive, as the type it names.
+class PayloadReader {
+public:
+    virtual void read(BinaryInputArchive& ar, const Header& h) = 0;
+
+protected:
+    ~PayloadReader() = default;
+};
+
+/// Where decode_binary reads a binary file from: bytes in memory (MemoryInput) or a file read in
+/// chunks (FileInput). Calls come in the order of the file: head, header, payload, checksums.
+class BinaryInput {
+public:
+    /// The first min(size(), binary_prefix_size) bytes, or more.
+    virtual std::string_view head() const = 0;
+    virtual std::uint64_t size() const = 0;
+    /// The header and the payload length after it (checked to be in the file).
+    virtual std::string_view header(const BinaryLayout& l) = 0;
+    /// Runs `reader` on an archive over the payload.
+    virtual void payload(const BinaryLayout& l, const Limits& limits, const Header& h,
+                         PayloadReader& reader) = 0;
+    /// The stored checksum and the one computed over bytes 0 to l.checksum_offset.
+    virtual std::pair<std::uint64_t, std::uint64_t> checksums(const BinaryLayout& l) = 0;
+
+protected:
+    ~BinaryInput() = default;
+};
+
+/// A binary file held in memory.
+class MemoryInput final : public BinaryInput {
 public:
     explicit MemoryInput(std::string_view bytes) noexcept : bytes_(bytes) {}
 
-    std::string_view head() const noexcept { return bytes_; }
-    std::uint64_t size() const noexcept { return bytes_.size(); }
+    std::string_view head() const override { return bytes_; }
+    std::uint64_t size() const override { return bytes_.size(); }
 
-    /// The header and the payload length after it (checked to be in the file).
-    std::string_view header(const BinaryLayout& l) {
+    std::string_view header(const BinaryLayout& l) override {
         return bytes_.substr(binary_prefix_size, static_cast<std::size_t>(l.header_len) + 8);
     }
 
-    template <class F>
-    void payload(const BinaryLayout& l, const Limits& limits, F&& f) {
+    void payload(const BinaryLayout& l, const Limits& limits, const Header& h,
+                 PayloadReader& reader) override {
         BinaryInputArchive ar(bytes_.substr(static_cast<std::size_t>(l.payload_offset),
                                             static_cast<std::size_t>(l.payload_len)),
                               limits, l.payload_offset);
-        f(ar);
+        read_all(ar, h, reader);
     }
 
-    /// The stored checksum and the one computed over bytes 0 to l.checksum_offset.
-    std::pair<std::uint64_t, std::uint64_t> checksums(const BinaryLayout& l) {
+    std::pair<std::uint64_t, std::uint64_t> checksums(const BinaryLayout& l) override {
         const std::uint64_t stored = get_u64(bytes_, static_cast<std::size_t>(l.checksum_offset));
 #if defined(FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION)
         return {stored, stored};
 #else
         return {stored, XxHash64::hash(bytes_.data(), static_cast<std::size_t>(l.checksum_offset))};
 #endif
+    }
+
+    /// The payload must be consumed exactly.
+    static void read_all(BinaryInputArchive& ar, const Header& h, PayloadReader& reader) {
+        reader.read(ar, h);
+        if (ar.remaining() != 0) {
+            ar.fail(Errc::malformed,
+                    std::to_string(ar.remaining()) + " unread bytes at the end of the payload");
+        }
     }
 
 private:
@@ -323,19 +358,19 @@ private:
     std::size_t at_ = 0, len_ = 0;
 };
 
-/// A binary file being read in chunks, as decode_binary reads it: the payload goes from the file
-/// straight into the model's arrays, and every byte is hashed as it arrives. `head` holds the
-/// file's first binary_prefix_size bytes, already read.
-class FileInput {
+/// A binary file read in chunks: the payload goes from the file straight into the model's arrays,
+/// and every byte is hashed as it arrives. `head` holds the file's first binary_prefix_size
+/// bytes, already read.
+class FileInput final : public BinaryInput {
 public:
     FileInput(InputFile& file, std::string_view head) : file_(file), head_(head) {
         hash_.update(head.data(), head.size());
     }
 
-    std::string_view head() const noexcept { return head_; }
-    std::uint64_t size() const noexcept { return file_.size(); }
+    std::string_view head() const override { return head_; }
+    std::uint64_t size() const override { return file_.size(); }
 
-    std::string_view header(const BinaryLayout& l) {
+    std::string_view header(const BinaryLayout& l) override {
         // No larger than the file, which is within the size limit.
         header_.resize(static_cast<std::size_t>(l.header_len) + 8);
         file_.read_exact(header_.data(), header_.size());
@@ -343,13 +378,13 @@ public:
         return header_;
     }
 
-    template <class F>
-    void payload(const BinaryLayout& l, const Limits& limits, F&& f) {
+    void payload(const BinaryLayout& l, const Limits& limits, const Header& h,
+                 PayloadReader& reader) override {
         BinaryInputArchive ar(source(l), l.payload_len, limits, l.payload_offset);
-        f(ar);
+        MemoryInput::read_all(ar, h, reader);
     }
 
-    std::pair<std::uint64_t, std::uint64_t> checksums(const BinaryLayout& l) {
+    std::pair<std::uint64_t, std::uint64_t> checksums(const BinaryLayout& l) override {
         source(l).skip_rest();
         char stored_le[checksum_size];
         file_.read_exact(stored_le, sizeof stored_le);
@@ -375,18 +410,16 @@ private:
     std::optional<HashingFileSource> source_;
 };
 
-/// Decodes a binary file from `in` (a MemoryInput or a FileInput), reading the payload with
-/// `decode_payload(BinaryInputArchive&, const Header&)`; returns the decoded (not yet validated)
-/// payload and the header.
+/// Decodes a binary file from `in`, reading the payload with `reader`; returns the header. The
+/// one binary decoder: from_bytes, load and load_any of every kind, in memory or from a file.
 ///
 /// Errors come in one order whatever the input: layout (magic, version, lengths, trailing bytes),
 /// then the checksum, then header, kind and payload. A file read in chunks is hashed as it is
 /// decoded, so the checksum is known only at the end: a header or payload error is held until the
 /// whole file has been hashed, and a damaged file is reported as damaged however it is read.
-template <class Input, class DecodePayload>
-auto decode_binary(Input& in, const Limits& limits, DecodePayload&& decode_payload) {
-    using Result = std::decay_t<decltype(decode_payload(std::declval<BinaryInputArchive&>(),
-                                                        std::declval<const Header&>()))>;
+/// (A template only so that it is compiled only where a program decodes.)
+template <class Tag = void>
+Header decode_binary(BinaryInput& in, const Limits& limits, PayloadReader& reader) {
     const std::uint64_t size = in.size();
     BinaryLayout layout = check_binary_prefix(in.head(), size);
     const std::string_view header = in.header(layout);
@@ -394,7 +427,6 @@ auto decode_binary(Input& in, const Limits& limits, DecodePayload&& decode_paylo
 
     std::exception_ptr deferred;
     Header h;
-    std::optional<Result> result;
     try {
         h = decode_binary_header(header.substr(0, static_cast<std::size_t>(layout.header_len)),
                                  limits);
@@ -403,13 +435,7 @@ auto decode_binary(Input& in, const Limits& limits, DecodePayload&& decode_paylo
     }
     if (!deferred) {
         try {
-            in.payload(layout, limits, [&](BinaryInputArchive& ar) {
-                result.emplace(decode_payload(ar, h));
-                if (ar.remaining() != 0) {
-                    ar.fail(Errc::malformed, std::to_string(ar.remaining()) +
-                                                 " unread bytes at the end of the payload");
-                }
-            });
+            in.payload(layout, limits, h, reader);
         } catch (...) {
             deferred = std::current_exception();
         }
@@ -417,18 +443,18 @@ auto decode_binary(Input& in, const Limits& limits, DecodePayload&& decode_paylo
     const auto [stored, computed] = in.checksums(layout);
     if (computed != stored) checksum_error(stored, computed, layout.checksum_offset);
     if (deferred) std::rethrow_exception(deferred);
-    return std::pair<Result, Header>(std::move(*result), std::move(h));
+    return h;
 }
 
 /// Reads a payload that must be a Model.
 template <class Model>
-struct PayloadAs {
-    Model operator()(BinaryInputArchive& ar, const Header& h) const {
+class ReadAs final : public PayloadReader {
+public:
+    void read(BinaryInputArchive& ar, const Header& h) override {
         require_kind<Model>(h);
-        Model m;
-        ar(cereal::make_nvp("payload", m));
-        return m;
+        ar(cereal::make_nvp("payload", model));
     }
+    Model model;
 };
 
 /// Reads one payload of the header's kind as whichever AnyModel alternative has it.
@@ -446,21 +472,30 @@ AnyModel read_any_payload(BinaryInputArchive& ar, const Header& h) {
     }
 }
 
+/// Reads a payload of any built-in kind. (A template so that the readers of every kind are
+/// compiled only where a program calls load_any or from_bytes_any.)
+template <class Tag = void>
+class ReadAny final : public PayloadReader {
+public:
+    void read(BinaryInputArchive& ar, const Header& h) override { model = read_any_payload(ar, h); }
+    AnyModel model;
+};
+
 /// A whole binary file from `in` as a Model: container, kind, payload, validate(), reference.
-template <class Model, class Input>
-Model decode_binary_model(Input& in, const LoadOptions& o) {
-    auto [m, h] = decode_binary(in, o, PayloadAs<Model>{});
-    return finish_model(std::move(m), h, o);
+template <class Model>
+Model decode_binary_model(BinaryInput& in, const LoadOptions& o) {
+    ReadAs<Model> r;
+    const Header h = decode_binary(in, o, r);
+    return finish_model(std::move(r.model), h, o);
 }
 
 /// A whole binary file from `in`, whatever built-in kind it holds.
-template <class Input>
-AnyModel decode_binary_any(Input& in, const LoadOptions& o) {
-    auto [any, h] = decode_binary(in, o, [](BinaryInputArchive& ar, const Header& header) {
-        return read_any_payload(ar, header);
-    });
-    std::visit([&, &hdr = h](auto& m) { m = finish_model(std::move(m), hdr, o); }, any.variant());
-    return any;
+template <class Tag = void>
+AnyModel decode_binary_any(BinaryInput& in, const LoadOptions& o) {
+    ReadAny<Tag> r;
+    const Header h = decode_binary(in, o, r);
+    std::visit([&](auto& m) { m = finish_model(std::move(m), h, o); }, r.model.variant());
+    return std::move(r.model);
 }
 
 /// A binary file held in memory as a Model (a JSON document is refused: json_not_read_here).
