@@ -2,47 +2,18 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <exception>
-#include <new>
-#include <optional>
+#include <cstring>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <variant>
 
-#include "brine/io/container.hpp"
+#include "brine/io/api.hpp"
+#include "brine/io/binary_codec.hpp"
 #include "brine/io/json_container.hpp"
 
 namespace brine {
 namespace detail {
-
-/// Runs f, turning anything that is not a brine::Error into one: no cereal, RapidJSON or standard
-/// library exception crosses brine's API.
-template <class F>
-decltype(auto) guarded(const char* action, F&& f) {
-    try {
-        return f();
-    } catch (const Error&) {
-        throw;
-    } catch (const std::bad_alloc&) {
-        throw Error(Errc::limit_exceeded, std::string(action) + ": out of memory");
-    } catch (const std::exception& e) {
-        throw Error(Errc::malformed, std::string(action) + ": " + e.what());
-    }
-}
-
-/// The format of a buffer, from its first bytes: the binary magic's first byte, or a JSON object
-/// (after optional whitespace or a UTF-8 byte-order mark).
-inline Format detect_format(std::string_view bytes) {
-    if (!bytes.empty() && bytes[0] == binary_magic[0]) return Format::binary;
-    std::size_t i = 0;
-    if (bytes.substr(0, 3) == "\xEF\xBB\xBF") i = 3;
-    while (i < bytes.size() &&
-           (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\n' || bytes[i] == '\r'))
-        ++i;
-    if (i < bytes.size() && bytes[i] == '{') return Format::json;
-    if (bytes.empty())
-        throw Error(Errc::truncated, "empty input: 0 bytes, a brine file has at least 36");
-    not_brine(bytes);
-}
 
 /// An encoded file: binary files are built in a ByteBuffer (no zero-fill, no extra copy on the
 /// way to disk), JSON documents in a string.
@@ -60,102 +31,43 @@ Encoded encode(const Model& m, Format f, const SaveOptions& o) {
     if constexpr (std::is_same_v<Model, AnyModel>) {
         return std::visit([&](const auto& alt) { return encode(alt, f, o); }, m.variant());
     } else {
-        m.validate();
-        const Header h = make_header(m, o);
         Encoded e;
-        guarded("saving", [&] {
-            if (f == Format::json) {
-                e.json = encode_json(m, h);
-                e.is_json = true;
-            } else {
-                encode_binary(e.binary, m, h);
-            }
-        });
+        if (f == Format::json) {
+            m.validate();
+            const Header h = make_header(m, o);
+            guarded("saving", [&] { e.json = encode_json(m, h); });
+            e.is_json = true;
+        } else {
+            e.binary = encode_binary_file(m, o);
+        }
         return e;
     }
 }
 
-inline void check_size(std::string_view bytes, const Limits& limits) {
-    if (bytes.size() > limits.max_file_bytes) {
-        throw Error(Errc::limit_exceeded, "input of " + std::to_string(bytes.size()) +
-                                              " bytes exceeds the limit of " +
-                                              std::to_string(limits.max_file_bytes));
-    }
-}
-
-/// Errc::kind_mismatch unless the header announces a Model.
-template <class Model>
-void require_kind(const Header& h) {
-    if (h.kind != model_kind_v<Model>) {
-        throw Error(Errc::kind_mismatch, "the file holds a " + std::string(kind_name(h.kind)) +
-                                             ", not a " +
-                                             std::string(kind_name(model_kind_v<Model>)));
-    }
-}
-
-/// A whole file opened for decoding: the container is checked and the header decoded on
-/// construction; the payload is decoded on request, as the model type the caller names.
-class Reader {
-public:
-    Reader(std::string_view bytes, const Limits& limits) : limits_(limits) {
-        check_size(bytes, limits);
-        format_ = detect_format(bytes);
-        if (format_ == Format::json) {
-            json_.emplace(bytes, limits);
-            header_ = json_->header();
-        } else {
-            sections_ = split_binary(bytes);
-            header_ = decode_binary_header(sections_.header, limits);
-        }
-    }
-
-    Format format() const noexcept { return format_; }
-    const Header& header() const noexcept { return header_; }
-
-    template <class Model>
-    Model payload() {
-        require_kind<Model>(header_);
-        if (format_ == Format::json) return json_->template payload<Model>();
-        return decode_binary_payload<Model>(sections_, limits_);
-    }
-
-private:
-    const Limits& limits_;
-    Format format_ = Format::binary;
-    std::optional<JsonDocument> json_;
-    BinarySections sections_;
-    Header header_;
-};
-
-template <class Model>
-Model finish_model(Model m, const Header& h, const LoadOptions& o) {
-    m.validate();
-    check_expected_shape(m, o);
-    if (o.verify_reference) check_reference(m, h.reference);
-    return m;
-}
-
-/// Decodes a whole file as Model: container checks, kind check, payload, validate(), reference.
+/// Decodes a whole file, binary or JSON, as Model: container checks, kind check, payload,
+/// validate(), reference.
 template <class Model>
 Model decode(std::string_view bytes, const LoadOptions& o) {
     return guarded("loading", [&]() -> Model {
-        Reader r(bytes, o);
-        return finish_model(r.template payload<Model>(), r.header(), o);
+        check_size(bytes, o);
+        if (detect_format(bytes) == Format::json) return decode_json_model<Model>(bytes, o);
+        MemoryInput in(bytes);
+        return decode_binary_model<Model>(in, o);
     });
 }
 
-template <std::size_t I = 0>
-AnyModel decode_any_as(Reader& r, const LoadOptions& o) {
-    using V = AnyModel::Variant;
-    if constexpr (I == std::variant_size_v<V>) {
-        throw Error(Errc::unsupported_version, "unknown model kind");
-    } else {
-        using Alt = std::variant_alternative_t<I, V>;
-        if (model_kind_v<Alt> == r.header().kind) {
-            return AnyModel(finish_model(r.template payload<Alt>(), r.header(), o));
+/// Decodes a whole file, binary or JSON, whatever built-in kind it holds.
+template <class Tag = void>
+AnyModel decode_any(std::string_view bytes, const LoadOptions& o) {
+    return guarded("loading", [&]() -> AnyModel {
+        check_size(bytes, o);
+        if (detect_format(bytes) == Format::json) {
+            JsonDocument doc(bytes, o);
+            return decode_json_any_as(doc, o);
         }
-        return decode_any_as<I + 1>(r, o);
-    }
+        MemoryInput in(bytes);
+        return decode_binary_any(in, o);
+    });
 }
 
 inline FileInfo info_from(Format f, std::uint16_t major, std::uint16_t minor, const Header& h,
@@ -178,8 +90,9 @@ inline FileInfo info_from(Format f, std::uint16_t major, std::uint16_t minor, co
 
 /// Reads the header of a binary file from its first bytes only. `file_size` is the whole
 /// file's size (the prefix may be shorter).
-inline FileInfo inspect_binary_prefix(std::string_view prefix, std::uint64_t file_size,
-                                      const Limits& limits) {
+template <class Tag = void>
+FileInfo inspect_binary_prefix(std::string_view prefix, std::uint64_t file_size,
+                               const Limits& limits) {
     if (prefix.size() < binary_prefix_size) {
         if (prefix.size() >= sizeof binary_magic &&
             std::memcmp(prefix.data(), binary_magic, 8) != 0)
@@ -205,38 +118,25 @@ inline FileInfo inspect_binary_prefix(std::string_view prefix, std::uint64_t fil
 
 }  // namespace detail
 
-/// Encodes a model as a complete brine file in memory.
-///
-/// Throws Error(Errc::invalid_model) if the model does not validate, Errc::shape_mismatch if
-/// reference inputs have the wrong width.
 template <class Model>
-std::string to_bytes(const Model& model, Format format = Format::binary,
-                     const SaveOptions& options = {}) {
+std::string to_bytes(const Model& model, Format format, const SaveOptions& options) {
     detail::Encoded e = detail::encode(model, format, options);
     if (e.is_json) return std::move(e.json);
     return std::string(e.view());
 }
 
-/// Decodes a brine file held in memory as a Model; the format is detected from the content.
-/// Throws Error: Errc::kind_mismatch if the file holds another kind, and every container, payload,
-/// validation and reference error.
 template <class Model>
-Model from_bytes(std::string_view bytes, const LoadOptions& options = {}) {
+Model from_bytes(std::string_view bytes, const LoadOptions& options) {
     return detail::decode<Model>(bytes, options);
 }
 
-/// Decodes a brine file held in memory, whatever built-in kind it holds.
-inline AnyModel from_bytes_any(std::string_view bytes, const LoadOptions& options = {}) {
-    return detail::guarded("loading", [&] {
-        detail::Reader r(bytes, options);
-        return detail::decode_any_as(r, options);
-    });
+template <class Tag>
+AnyModel from_bytes_any(std::string_view bytes, const LoadOptions& options) {
+    return detail::decode_any(bytes, options);
 }
 
-/// Header and metadata of a brine file held in memory, without decoding the model's parameters.
-/// For a binary file the checksum is verified (the whole file is at hand); a JSON file's checksum
-/// covers the decoded payload, so inspect cannot verify it.
-inline FileInfo inspect_bytes(std::string_view bytes, const Limits& limits = {}) {
+template <class Tag>
+FileInfo inspect_bytes(std::string_view bytes, const Limits& limits) {
     return detail::guarded("inspecting", [&] {
         if (detail::detect_format(bytes) == Format::json) {
             detail::check_size(bytes, limits);

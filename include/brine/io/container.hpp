@@ -106,12 +106,11 @@ inline std::uint16_t get_u16(std::string_view s, std::size_t at) {
     return v;
 }
 
-/// Binary encoding without the trailing checksum, into `out`; `encode_binary` appends the
-/// checksum. The JSON encoding's checksum is the XXH64 of exactly these bytes, so both encodings of
-/// a model share a checksum.
-/// The prefix (magic, format version, header length) and the header.
-inline void encode_binary_head(BinaryOutputArchive& ar, const Header& h, std::uint16_t major,
-                               std::uint16_t minor) {
+/// The prefix (magic, format version, header length) and the header. A template so that only a
+/// program that writes binary files compiles the header's encoder.
+template <class Tag = void>
+void encode_binary_head(BinaryOutputArchive& ar, const Header& h, std::uint16_t major,
+                        std::uint16_t minor) {
     ar.write_bytes(binary_magic, sizeof binary_magic);
     ar.write_scalar(major);
     ar.write_scalar(minor);
@@ -119,35 +118,6 @@ inline void encode_binary_head(BinaryOutputArchive& ar, const Header& h, std::ui
     ar.write_scalar(std::uint64_t{0});
     ar(h);
     put_u64_at(ar, header_len_at, ar.size() - binary_prefix_size);
-}
-
-template <class Model>
-void encode_binary_body(ByteBuffer& out, const Model& m, const Header& h,
-                        std::uint16_t major = format_version_major,
-                        std::uint16_t minor = format_version_minor) {
-    BinaryOutputArchive ar(out);
-    encode_binary_head(ar, h, major, minor);
-    const std::size_t payload_len_at = ar.size();
-    ar.write_scalar(std::uint64_t{0});
-    ar(m);
-    put_u64_at(ar, payload_len_at, ar.size() - payload_len_at - 8);
-}
-
-template <class Model>
-std::uint64_t binary_body_checksum(const Model& m, const Header& h, std::uint16_t major,
-                                   std::uint16_t minor) {
-    ByteBuffer body;
-    encode_binary_body(body, m, h, major, minor);
-    return XxHash64::hash(body.data(), body.size());
-}
-
-/// The complete binary file.
-template <class Model>
-void encode_binary(ByteBuffer& out, const Model& m, const Header& h) {
-    encode_binary_body(out, m, h);
-    const std::uint64_t sum = XxHash64::hash(out.data(), out.size());
-    BinaryOutputArchive ar(out);
-    ar.write_scalar(sum);
 }
 
 inline std::string hex64(std::uint64_t v) {
@@ -292,8 +262,10 @@ inline BinarySections split_binary(std::string_view bytes) {
     return s;
 }
 
-/// Decodes the header section (which must be consumed exactly).
-inline Header decode_binary_header(std::string_view header, const Limits& limits) {
+/// Decodes the header section (which must be consumed exactly). A template so that only a
+/// program that reads binary files compiles the header's decoder.
+template <class Tag = void>
+Header decode_binary_header(std::string_view header, const Limits& limits) {
     BinaryInputArchive ar(header, limits, binary_prefix_size);
     Header h;
     ar(cereal::make_nvp("header", h));
@@ -304,16 +276,16 @@ inline Header decode_binary_header(std::string_view header, const Limits& limits
     return h;
 }
 
-template <class Model>
-Model decode_binary_payload(const BinarySections& s, const Limits& limits) {
-    BinaryInputArchive ar(s.payload, limits, s.payload_offset);
-    Model m;
-    ar(cereal::make_nvp("payload", m));
-    if (ar.remaining() != 0) {
-        ar.fail(Errc::malformed,
-                std::to_string(ar.remaining()) + " unread bytes at the end of the payload");
+/// Errc::limit_exceeded for a JSON document of `size` bytes over Limits::max_json_bytes, before
+/// it is parsed.
+inline void check_json_size(std::uint64_t size, const Limits& limits) {
+    if (size > limits.max_json_bytes) {
+        throw Error(Errc::limit_exceeded,
+                    "JSON document of " + std::to_string(size) + " bytes exceeds max_json_bytes, " +
+                        std::to_string(limits.max_json_bytes) +
+                        " (decoding JSON takes up to ~24x its size in memory; raise the limit or "
+                        "use the binary encoding)");
     }
-    return m;
 }
 
 }  // namespace brine::detail

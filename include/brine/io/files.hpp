@@ -4,53 +4,60 @@
 
 #include <string>
 
+#include "brine/io/api.hpp"
+#include "brine/io/binary_codec.hpp"
 #include "brine/io/codec.hpp"
 #include "brine/io/file.hpp"
-#include "brine/io/streamed.hpp"
 
 namespace brine {
+namespace detail {
 
-/// The format `save` uses for `path` when SaveOptions::format is unset: JSON for a ".json"
-/// extension (any case), binary otherwise.
-inline Format format_for_path(const std::string& path) {
-    if (path.size() >= 5) {
-        std::string ext = path.substr(path.size() - 5);
-        for (char& c : ext) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-        if (ext == ".json") return Format::json;
-    }
-    return Format::binary;
+/// brine::load: binary files of at least `stream_from` bytes are decoded as they are read, every
+/// other file (and every JSON document) read whole, then decoded.
+template <class Model>
+Model load_model_file(const std::string& path, const LoadOptions& o,
+                      std::uint64_t stream_from = stream_threshold) {
+    return load_file(
+        path, o, stream_from, [&](FileInput& in) { return decode_binary_model<Model>(in, o); },
+        [&](std::string_view bytes) { return decode<Model>(bytes, o); });
 }
 
-/// Saves a model to `path`, atomically: the path holds either its old content or the complete new
-/// file, even if the process is killed or the disk fills up.
-///
-/// ```
-/// brine::save(model, "model.brine");                 // binary
-/// brine::SaveOptions so; so.format = brine::Format::json;
-/// brine::save(model, "model.json", so);
-/// ```
-/// Throws Error: Errc::invalid_model (model does not validate), Errc::io (OS error, with reason).
+template <class Tag = void>
+AnyModel load_any_file(const std::string& path, const LoadOptions& o,
+                       std::uint64_t stream_from = stream_threshold) {
+    return load_file(
+        path, o, stream_from, [&](FileInput& in) { return decode_binary_any(in, o); },
+        [&](std::string_view bytes) { return decode_any(bytes, o); });
+}
+
+/// brine::save: binary files go through save_binary_file, JSON documents are encoded whole, then
+/// written.
 template <class Model>
-void save(const Model& model, const std::string& path, const SaveOptions& options = {}) {
+void save_model_file(const Model& m, const std::string& path, Format f, const SaveOptions& o,
+                     std::uint64_t stream_from = stream_threshold) {
+    if (f == Format::binary) {
+        save_binary_file(m, path, o, stream_from);
+    } else {
+        const Encoded e = encode(m, f, o);
+        write_file_atomic(path, e.view());
+    }
+}
+
+}  // namespace detail
+
+template <class Model>
+void save(const Model& model, const std::string& path, const SaveOptions& options) {
     const Format f = options.format ? *options.format : format_for_path(path);
     detail::save_model_file(model, path, f, options);
 }
 
-/// Loads a model of type Model from `path` (binary or JSON, detected from the content): checks the
-/// container, the versions, the checksum, the model's invariants and its reference predictions.
-/// Throws Error with Errc::io for a missing, unreadable or non-regular path, Errc::kind_mismatch
-/// when the file holds another kind, and the code of any other failure; every message names the
-/// file ("brine: malformed file: 'm.json': duplicate key 'coef' at $.payload").
-///
-/// Large binary files are read straight into the model's arrays, with no copy of the whole file in
-/// memory; the result and the errors are the same as from_bytes on the file's bytes.
 template <class Model>
-Model load(const std::string& path, const LoadOptions& options = {}) {
+Model load(const std::string& path, const LoadOptions& options) {
     return detail::naming_file(path, [&] { return detail::load_model_file<Model>(path, options); });
 }
 
-/// Loads whatever built-in model `path` holds.
-inline AnyModel load_any(const std::string& path, const LoadOptions& options = {}) {
+template <class Tag>
+AnyModel load_any(const std::string& path, const LoadOptions& options) {
     return detail::naming_file(path, [&] { return detail::load_any_file(path, options); });
 }
 
@@ -68,11 +75,8 @@ inline void refuse_oversized_json(std::string_view head, std::uint64_t file_size
 
 }  // namespace detail
 
-/// Header, versions and metadata of a model file without decoding its parameters. For a binary
-/// file only the prefix and header are read (the checksum, which covers the whole file, is not
-/// verified: FileInfo::checksum_verified is false); a JSON file is read whole, and refused unread
-/// when it is over Limits::max_json_bytes, as load does. Errors name the file, as load's do.
-inline FileInfo inspect(const std::string& path, const Limits& limits = {}) {
+template <class Tag>
+FileInfo inspect(const std::string& path, const Limits& limits) {
     return detail::naming_file(path, [&]() -> FileInfo {
         // Read the fixed prefix first to learn the header's length, then exactly the header.
         const auto head =

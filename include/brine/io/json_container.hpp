@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "brine/io/container.hpp"
+#include "brine/io/binary_codec.hpp"
 #include "brine/serialization/json_archive.hpp"
 
 namespace brine::detail {
@@ -46,29 +46,19 @@ std::string encode_json(const Model& m, const Header& h) {
     return out;
 }
 
-/// Errc::limit_exceeded for a JSON document of `size` bytes over Limits::max_json_bytes, before
-/// it is parsed.
-inline void check_json_size(std::uint64_t size, const Limits& limits) {
-    if (size > limits.max_json_bytes) {
-        throw Error(Errc::limit_exceeded,
-                    "JSON document of " + std::to_string(size) + " bytes exceeds max_json_bytes, " +
-                        std::to_string(limits.max_json_bytes) +
-                        " (decoding JSON takes up to ~24x its size in memory; raise the limit or "
-                        "use the binary encoding)");
-    }
-}
-
 inline std::string_view within_json_limit(std::string_view text, const Limits& limits) {
     check_json_size(text.size(), limits);
     return text;
 }
 
 /// A parsed JSON brine document: the container fields are read on construction, the payload on
-/// request (then the checksum is verified against the decoded content).
-class JsonDocument {
+/// request (then the checksum is verified against the decoded content). A template (JsonDocument
+/// is BasicJsonDocument<>) so that only a program that reads JSON compiles the header's decoder.
+template <class Tag = void>
+class BasicJsonDocument {
 public:
     /// A leading UTF-8 byte-order mark is skipped (RFC 8259 lets a parser ignore one).
-    JsonDocument(std::string_view text, const Limits& limits)
+    BasicJsonDocument(std::string_view text, const Limits& limits)
         : ar_(without_bom(within_json_limit(text, limits)), limits) {
         std::string format;
         try {
@@ -146,5 +136,31 @@ private:
     Header header_;
     std::uint64_t checksum_ = 0;
 };
+
+using JsonDocument = BasicJsonDocument<>;
+
+/// A JSON document held in memory as a Model: container, kind, payload and its checksum,
+/// validate(), reference.
+template <class Model>
+Model decode_json_model(std::string_view text, const LoadOptions& o) {
+    JsonDocument doc(text, o);
+    require_kind<Model>(doc.header());
+    return finish_model(doc.template payload<Model>(), doc.header(), o);
+}
+
+/// Decodes the payload of `doc` as whichever AnyModel alternative has the header's kind.
+template <std::size_t I = 0>
+AnyModel decode_json_any_as(JsonDocument& doc, const LoadOptions& o) {
+    using V = AnyModel::Variant;
+    if constexpr (I == std::variant_size_v<V>) {
+        throw Error(Errc::unsupported_version, "unknown model kind");
+    } else {
+        using Alt = std::variant_alternative_t<I, V>;
+        if (model_kind_v<Alt> == doc.header().kind) {
+            return AnyModel(finish_model(doc.template payload<Alt>(), doc.header(), o));
+        }
+        return decode_json_any_as<I + 1>(doc, o);
+    }
+}
 
 }  // namespace brine::detail

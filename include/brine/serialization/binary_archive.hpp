@@ -116,6 +116,9 @@ protected:
     ~ByteSink() = default;
 };
 
+/// Tag for a BinaryOutputArchive that only counts the bytes it would write.
+struct CountOnly {};
+
 }  // namespace detail
 
 /// Writes brine's binary encoding into a std::string, a detail::ByteBuffer or a detail::ByteSink.
@@ -136,10 +139,19 @@ public:
     explicit BinaryOutputArchive(detail::ByteSink& out)
         : cereal::OutputArchive<BinaryOutputArchive, cereal::AllowEmptyClassElision>(this),
           sink_(&out) {}
+    /// Writes nothing, only counts: size() is then the length of the encoding (arrays are not
+    /// read, so counting costs nothing per element).
+    explicit BinaryOutputArchive(detail::CountOnly)
+        : cereal::OutputArchive<BinaryOutputArchive, cereal::AllowEmptyClassElision>(this),
+          count_only_(true) {}
 
     template <class T>
     void write_scalar(T v) {
         static_assert(detail::is_wire_scalar_v<T>, "fixed-width arithmetic types only");
+        if (count_only_) {
+            written_ += sizeof(T);
+            return;
+        }
         if (sink_) {
             char le[sizeof(T)];
             detail::copy_le_out<T>(le, &v, 1);
@@ -151,6 +163,10 @@ public:
 
     template <class T>
     void write_array(const T* data, std::size_t n) {
+        if (count_only_) {
+            written_ += n * sizeof(T);
+            return;
+        }
         if (sink_) {
             write_array_to_sink(data, n);
             return;
@@ -159,6 +175,10 @@ public:
     }
 
     void write_bytes(const char* data, std::size_t n) {
+        if (count_only_) {
+            written_ += n;
+            return;
+        }
         if (sink_) {
             if (n) put(data, n);
             return;
@@ -168,7 +188,7 @@ public:
 
     /// Bytes written so far.
     std::size_t size() const noexcept {
-        return sink_ ? written_ : buffer_ ? buffer_->size() : string_->size();
+        return sink_ || count_only_ ? written_ : buffer_ ? buffer_->size() : string_->size();
     }
     /// Where byte `at` of the output is (valid until the next write; not for a sink).
     char* at(std::size_t at) noexcept { return (buffer_ ? buffer_->data() : string_->data()) + at; }
@@ -210,6 +230,7 @@ private:
     std::string* string_ = nullptr;
     detail::ByteBuffer* buffer_ = nullptr;
     detail::ByteSink* sink_ = nullptr;
+    bool count_only_ = false;
     std::size_t written_ = 0;
     std::unique_ptr<char[]> copy_;  // a span that needs converting, for a sink
 };
