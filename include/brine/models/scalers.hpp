@@ -21,10 +21,9 @@ Eigen::MatrixXd scale_columns(const MatrixRef& X, const char* model, F f) {
             const Eigen::Index n = std::min(block, X.rows() - first);
             const auto in = X.col(j).segment(first, n);
             Z.col(j).segment(first, n) = f(in.array(), j);
-            std::uint64_t inf = 0;
-            const double* p = in.data();
-            for (Eigen::Index i = 0; i < n; ++i) inf |= is_refused(p[i], true);
-            if (inf) check_rows(X, first, n, model, true);
+            // The cheaper test first: data without NaN or infinity (the usual case) stops there.
+            if (any_non_finite(in.data(), n) && any_infinite(in.data(), n))
+                check_rows(X, first, n, model, true);
         }
     }
     return Z;
