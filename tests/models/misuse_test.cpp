@@ -146,8 +146,7 @@ TEST_CASE("Changing a model's public fields after construction cannot make it re
     }
 }
 
-TEST_CASE("A tree walk of a tree that never validated still ends, in bounds",
-          "[models][misuse]") {
+TEST_CASE("A tree walk of a tree that never validated still ends, in bounds", "[models][misuse]") {
     // Node 2 is the child of two nodes and node 4 has no parent: validate() refuses, but every
     // walk goes forward through the arrays and ends at a leaf.
     brine::DecisionTree t = fixtures::tree_classifier();
@@ -157,8 +156,8 @@ TEST_CASE("A tree walk of a tree that never validated still ends, in bounds",
     BRINE_CHECK_THROWS_CODE(t.validate(), Errc::invalid_model, "");
     Eigen::MatrixXd X(2, 2);
     X << 0, 0, -5, 9;
-    CHECK(t.apply(X)(0) == 3);            // x1 <= 0.5: node 2, then x0 > -2: node 3
-    CHECK(t.apply_one(X.row(1)) == 1);    // x1 > 0.5: node 1, a leaf
+    CHECK(t.apply(X)(0) == 3);          // x1 <= 0.5: node 2, then x0 > -2: node 3
+    CHECK(t.apply_one(X.row(1)) == 1);  // x1 > 0.5: node 1, a leaf
     CHECK(t.depth() == 2);
 }
 

@@ -47,10 +47,9 @@ inline void check_columns(Eigen::Index got, Eigen::Index expected, const char* m
 inline void check_output_size(Eigen::Index size, Eigen::Index needed, const char* model,
                               const char* call) {
     if (size < needed) {
-        throw Error(Errc::shape_mismatch, std::string(model) + "::" + call + " writes " +
-                                              std::to_string(needed) +
-                                              " values, the output buffer holds " +
-                                              std::to_string(size));
+        throw Error(Errc::shape_mismatch,
+                    std::string(model) + "::" + call + " writes " + std::to_string(needed) +
+                        " values, the output buffer holds " + std::to_string(size));
     }
 }
 
@@ -125,8 +124,8 @@ inline std::string describe_value(double v) {
 /// single sample.
 [[noreturn]] inline void refuse_input(const char* model, Eigen::Index row, Eigen::Index col,
                                       double v, bool allow_nan) {
-    std::string where = row < 0 ? std::string("input column ")
-                                : "input row " + std::to_string(row) + ", column ";
+    std::string where =
+        row < 0 ? std::string("input column ") : "input row " + std::to_string(row) + ", column ";
     throw Error(Errc::invalid_input,
                 std::string(model) + ": " + where + std::to_string(col) + " is " +
                     describe_value(v) + "; " + model +

@@ -54,7 +54,8 @@ struct DecisionTree {
     /// Values per sample of the model's output: n_classes (predict_proba) for a classifier, 1
     /// (predict) for a regressor.
     Eigen::Index n_outputs() const noexcept { return is_classifier() ? classes.size() : 1; }
-    /// The class labels (`classes`; empty for a regressor), in the order of predict_proba's columns.
+    /// The class labels (`classes`; empty for a regressor), in the order of predict_proba's
+    /// columns.
     const Eigen::VectorXd& class_labels() const noexcept { return classes; }
     bool is_classifier() const noexcept { return task == Task::classification; }
 
@@ -146,8 +147,8 @@ struct DecisionTree {
 
     /// Index of the leaf that sample x reaches, reading x[feature * stride]; x must hold
     /// n_features entries at that stride (the node arrays are checked, the input is not).
-    [[deprecated("use apply_one(x), which checks the input's length and values")]]
-    Eigen::Index leaf_of(const double* x, Eigen::Index stride = 1) const {
+    [[deprecated("use apply_one(x), which checks the input's length and values")]] Eigen::Index
+    leaf_of(const double* x, Eigen::Index stride = 1) const {
         check_shape();
         return walk(x, stride);
     }
@@ -213,8 +214,8 @@ struct DecisionTree {
     }
 
     /// Unsized form: writes n_classes values to `out` whatever its size.
-    [[deprecated("pass the buffer's size: predict_proba_one(x, out, size) or a sized buffer")]]
-    void predict_proba_one(const RowRef& x, double* out) const {
+    [[deprecated("pass the buffer's size: predict_proba_one(x, out, size) or a sized buffer")]] void
+    predict_proba_one(const RowRef& x, double* out) const {
         predict_proba_one(x, out, n_classes());
     }
 
@@ -281,12 +282,13 @@ private:
     [[noreturn]] void bad_step(std::int32_t node, std::int32_t to) const {
         detail::invalid_model(name, "node " + std::to_string(node) + " has child " +
                                         std::to_string(to) + "; children must be in (" +
-                                        std::to_string(node) + ", " +
-                                        std::to_string(n_nodes()) + ")");
+                                        std::to_string(node) + ", " + std::to_string(n_nodes()) +
+                                        ")");
     }
     [[noreturn]] void bad_feature(std::int32_t node) const {
         detail::invalid_model(name, "node " + std::to_string(node) + " splits on feature " +
-                                        std::to_string(feature(node)) + ", expected 0 <= feature < " +
+                                        std::to_string(feature(node)) +
+                                        ", expected 0 <= feature < " +
                                         std::to_string(n_features_in));
     }
 

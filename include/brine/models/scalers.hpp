@@ -69,9 +69,8 @@ struct StandardScaler {
     Eigen::MatrixXd transform(const MatrixRef& X) const {
         check_shape();
         detail::check_columns(X.cols(), n_features(), name);
-        return detail::scale_columns(X, name, [&](const auto& x, Eigen::Index j) {
-            return (x - mean(j)) / scale(j);
-        });
+        return detail::scale_columns(
+            X, name, [&](const auto& x, Eigen::Index j) { return (x - mean(j)) / scale(j); });
     }
 
     /// Transforms one sample into out[0 .. n_features), without heap allocation; out may alias x's
@@ -93,8 +92,8 @@ struct StandardScaler {
     }
 
     /// Unsized form: writes n_features values to `out` whatever its size.
-    [[deprecated("pass the buffer's size: transform_one(x, out, size) or a sized buffer")]]
-    void transform_one(const RowRef& x, double* out) const {
+    [[deprecated("pass the buffer's size: transform_one(x, out, size) or a sized buffer")]] void
+    transform_one(const RowRef& x, double* out) const {
         transform_one(x, out, n_features());
     }
 
@@ -150,9 +149,8 @@ struct MinMaxScaler {
     Eigen::MatrixXd transform(const MatrixRef& X) const {
         check_shape();
         detail::check_columns(X.cols(), n_features(), name);
-        return detail::scale_columns(X, name, [&](const auto& x, Eigen::Index j) {
-            return x * scale(j) + min(j);
-        });
+        return detail::scale_columns(
+            X, name, [&](const auto& x, Eigen::Index j) { return x * scale(j) + min(j); });
     }
 
     /// As StandardScaler::transform_one.
@@ -171,8 +169,8 @@ struct MinMaxScaler {
     }
 
     /// Unsized form: writes n_features values to `out` whatever its size.
-    [[deprecated("pass the buffer's size: transform_one(x, out, size) or a sized buffer")]]
-    void transform_one(const RowRef& x, double* out) const {
+    [[deprecated("pass the buffer's size: transform_one(x, out, size) or a sized buffer")]] void
+    transform_one(const RowRef& x, double* out) const {
         transform_one(x, out, n_features());
     }
 
