@@ -292,10 +292,11 @@ private:
                                         std::to_string(n_features_in));
     }
 
-    /// The walk from the root to a leaf, reading x[feature * stride]. Requires check_shape(). Each
-    /// step checks the feature it reads and that the next node comes after the current one and
-    /// within the arrays, so the walk stays in bounds and ends within n_nodes steps; the two
-    /// comparisons are almost never taken and cost little next to the split's own branch.
+    /// The walk from the root to a leaf, reading x[feature * stride]. Requires check_shape().
+    /// Checked: each step checks the feature it reads and that the next node comes after the
+    /// current one and within the arrays, so the walk stays in bounds and ends within n_nodes
+    /// steps. Unchecked: for batches, after check_indices() has checked every node once.
+    template <bool Checked = true>
     Eigen::Index walk(const double* x, Eigen::Index stride) const {
         const std::int32_t* left = children_left.data();
         const std::int32_t* right = children_right.data();
@@ -308,10 +309,28 @@ private:
             const std::int32_t l = left[node];
             if (l == leaf) return node;
             const std::int32_t f = feat[node];
-            if (static_cast<std::uint32_t>(f) >= nf) bad_feature(node);
+            if (Checked && static_cast<std::uint32_t>(f) >= nf) bad_feature(node);
             const std::int32_t next = x[f * stride] <= thr[node] ? l : right[node];
-            if (next <= node || static_cast<std::uint32_t>(next) >= n) bad_step(node, next);
+            if (Checked && (next <= node || static_cast<std::uint32_t>(next) >= n))
+                bad_step(node, next);
             node = next;
+        }
+    }
+
+    /// What the unchecked walk relies on, for every split node (a node whose left child is not
+    /// `leaf`): both children after it and within the arrays, its feature in [0, n_features).
+    /// O(n_nodes), once per batch call: a batch costs rows x depth, so this is noise.
+    void check_indices() const {
+        const Eigen::Index n = n_nodes();
+        for (Eigen::Index i = 0; i < n; ++i) {
+            const std::int32_t l = children_left(i);
+            if (l == leaf) continue;
+            const auto node = static_cast<std::int32_t>(i);
+            if (static_cast<std::uint32_t>(feature(i)) >= static_cast<std::uint32_t>(n_features_in))
+                bad_feature(node);
+            for (const std::int32_t c : {l, children_right(i)}) {
+                if (c <= node || c >= n) bad_step(node, c);
+            }
         }
     }
 
@@ -329,6 +348,19 @@ private:
     /// and advancing a block of walks level by level were both measured on a 200000 x 30 input
     /// and an 8191-node tree: neither was faster, the walk is bound by unpredictable branches.)
     void leaves_of(const MatrixRef& X, std::int32_t* out) const {
+        // Checking every node once costs less than checking each step of the walks when there
+        // are at least n_nodes / 16 rows; for fewer (a pipeline's block of a big tree) each step
+        // is checked instead.
+        if (X.rows() * 16 >= n_nodes()) {
+            check_indices();
+            walk_rows<false>(X, out);
+        } else {
+            walk_rows<true>(X, out);
+        }
+    }
+
+    template <bool Checked>
+    void walk_rows(const MatrixRef& X, std::int32_t* out) const {
         const Eigen::Index stride = X.outerStride();
         for (Eigen::Index first = 0; first < X.rows(); first += block_rows) {
             const Eigen::Index n = std::min(block_rows, X.rows() - first);
@@ -337,7 +369,7 @@ private:
                 bad |= detail::any_non_finite(X.data() + j * stride + first, n);
             if (bad) detail::check_rows(X, first, n, name);
             for (Eigen::Index i = first; i < first + n; ++i) {
-                out[i] = static_cast<std::int32_t>(walk(X.data() + i, stride));
+                out[i] = static_cast<std::int32_t>(walk<Checked>(X.data() + i, stride));
             }
         }
     }
