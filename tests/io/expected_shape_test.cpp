@@ -51,9 +51,8 @@ void check_shape(const Model& m, Eigen::Index features, Eigen::Index outputs) {
         brine::LoadOptions wrong_features;
         wrong_features.expected_features = features + 1;
         const std::string want_features =
-            "the model in the file has " + std::to_string(features) +
-            " input features, expected " + std::to_string(features + 1) +
-            " (LoadOptions::expected_features)";
+            "the model in the file has " + std::to_string(features) + " input features, expected " +
+            std::to_string(features + 1) + " (LoadOptions::expected_features)";
         for (const auto& load : loads<Model>(bytes, path, wrong_features))
             BRINE_CHECK_THROWS_CODE(load(), Errc::shape_mismatch, want_features);
 

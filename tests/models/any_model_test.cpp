@@ -158,13 +158,16 @@ TEST_CASE("AnyModel refuses operations the held kind does not have", "[models][a
     BRINE_CHECK_THROWS_CODE(brine::AnyModel(brine::Pipeline({}, linear())).predict_proba(X),
                             Errc::invalid_argument, "this Pipeline ends in LinearRegression");
     double out[2];
-    BRINE_CHECK_THROWS_CODE(brine::AnyModel(linear()).predict_proba_one(X.row(0), out, std::size(out)),
-                            Errc::invalid_argument,
-                            "predict_proba needs a classifier; this model is a linear_regression");
-    BRINE_CHECK_THROWS_CODE(brine::AnyModel(any_min_max()).predict_proba_one(X.row(0), out, std::size(out)),
-                            Errc::invalid_argument, "this model is a min_max_scaler");
-    BRINE_CHECK_THROWS_CODE(brine::AnyModel(stump(false)).predict_proba_one(X.row(0), out, std::size(out)),
-                            Errc::invalid_argument, "this DecisionTree is a regressor");
+    BRINE_CHECK_THROWS_CODE(
+        brine::AnyModel(linear()).predict_proba_one(X.row(0), out, std::size(out)),
+        Errc::invalid_argument,
+        "predict_proba needs a classifier; this model is a linear_regression");
+    BRINE_CHECK_THROWS_CODE(
+        brine::AnyModel(any_min_max()).predict_proba_one(X.row(0), out, std::size(out)),
+        Errc::invalid_argument, "this model is a min_max_scaler");
+    BRINE_CHECK_THROWS_CODE(
+        brine::AnyModel(stump(false)).predict_proba_one(X.row(0), out, std::size(out)),
+        Errc::invalid_argument, "this DecisionTree is a regressor");
     BRINE_CHECK_THROWS_CODE(
         brine::AnyModel(linear()).transform(X), Errc::invalid_argument,
         "transform needs a scaler or pipeline; this model is a linear_regression");

@@ -159,11 +159,11 @@ TEST_CASE("DecisionTree compares the largest finite values as numbers", "[models
     // NaN and infinities are refused (tests/models/input_policy_test.cpp); +-1e308 are numbers.
     const brine::DecisionTree t = regressor();
     Eigen::MatrixXd X(5, 2);
-    X << 1e308, -5.0,      // right at the root, leaf 2
-        0.2, 1e308,        // left at the root, right at node 1, x0 > 0: leaf 6
-        -1.0, 1e308,       // ... x0 <= 0: leaf 5
-        big_v, -5.0,       // leaf 2
-        -big_v, -big_v;    // leaf 3
+    X << 1e308, -5.0,    // right at the root, leaf 2
+        0.2, 1e308,      // left at the root, right at node 1, x0 > 0: leaf 6
+        -1.0, 1e308,     // ... x0 <= 0: leaf 5
+        big_v, -5.0,     // leaf 2
+        -big_v, -big_v;  // leaf 3
     const double expected[] = {20, 60, 50, 20, 30};
     const Eigen::VectorXd y = t.predict(X);
     for (Eigen::Index i = 0; i < X.rows(); ++i) {
@@ -231,8 +231,8 @@ TEST_CASE("DecisionTree checks the input's column count everywhere", "[models][t
                             "expects 2 feature columns, got 4");
     BRINE_CHECK_THROWS_CODE(c.predict_proba(X), Errc::shape_mismatch,
                             "expects 3 feature columns, got 4");
-    BRINE_CHECK_THROWS_CODE(c.predict_proba_one(X.row(0), out, std::size(out)), Errc::shape_mismatch,
-                            "expects 3 feature columns, got 4");
+    BRINE_CHECK_THROWS_CODE(c.predict_proba_one(X.row(0), out, std::size(out)),
+                            Errc::shape_mismatch, "expects 3 feature columns, got 4");
     BRINE_CHECK_THROWS_CODE(c.predict(X), Errc::shape_mismatch, "expects 3 feature columns, got 4");
 }
 
@@ -242,8 +242,8 @@ TEST_CASE("DecisionTree regressor has no predict_proba", "[models][tree]") {
     double out[1];
     BRINE_CHECK_THROWS_CODE(r.predict_proba(X), brine::Errc::invalid_argument,
                             "predict_proba needs a classifier; this DecisionTree is a regressor");
-    BRINE_CHECK_THROWS_CODE(r.predict_proba_one(X.row(0), out, std::size(out)), brine::Errc::invalid_argument,
-                            "this DecisionTree is a regressor");
+    BRINE_CHECK_THROWS_CODE(r.predict_proba_one(X.row(0), out, std::size(out)),
+                            brine::Errc::invalid_argument, "this DecisionTree is a regressor");
 }
 
 TEST_CASE("DecisionTree::validate rejects each broken invariant", "[models][tree]") {

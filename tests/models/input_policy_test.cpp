@@ -76,7 +76,9 @@ brine::DecisionTree tree(bool classifier) {
 
 brine::StandardScaler standard() { return brine::StandardScaler(vec2(1, -2), vec2(2, 3)); }
 brine::MinMaxScaler min_max() { return brine::MinMaxScaler(vec2(0.5, 0.1), vec2(-1, 0.3)); }
-brine::Pipeline pipeline() { return brine::Pipeline({standard(), min_max()}, logistic_multinomial()); }
+brine::Pipeline pipeline() {
+    return brine::Pipeline({standard(), min_max()}, logistic_multinomial());
+}
 
 brine::AnyModel model_named(const std::string& name) {
     if (name == "linear_regression") return linear();
@@ -128,7 +130,9 @@ std::vector<std::string> outcomes(const brine::AnyModel& m, const std::string& m
     auto batch = [&](const std::function<Eigen::MatrixXd()>& f) {
         r.push_back(outcome([&] { return Eigen::MatrixXd(f().middleRows(1, 1)); }, batch_where));
     };
-    auto one = [&](const std::function<Eigen::MatrixXd()>& f) { r.push_back(outcome(f, one_where)); };
+    auto one = [&](const std::function<Eigen::MatrixXd()>& f) {
+        r.push_back(outcome(f, one_where));
+    };
     const auto* lr = m.get_if<brine::LogisticRegression>();
     const auto* t = m.get_if<brine::DecisionTree>();
     const auto* p = m.get_if<brine::Pipeline>();
@@ -171,7 +175,8 @@ std::vector<std::string> outcomes(const brine::AnyModel& m, const std::string& m
             s.transform_one(x, out);
             return Eigen::MatrixXd(out);
         };
-        if (const auto* s = m.get_if<brine::StandardScaler>()) one([&] { return transform_one(*s); });
+        if (const auto* s = m.get_if<brine::StandardScaler>())
+            one([&] { return transform_one(*s); });
         if (const auto* s = m.get_if<brine::MinMaxScaler>()) one([&] { return transform_one(*s); });
     } else {
         FAIL("unknown method " << method);
@@ -212,8 +217,7 @@ TEST_CASE("Every model treats NaN and infinite inputs as scikit-learn 1.2 does",
     CHECK(checked == 136);
 }
 
-TEST_CASE("A refused input names the model, the row, the column and the value",
-          "[models][input]") {
+TEST_CASE("A refused input names the model, the row, the column and the value", "[models][input]") {
     Eigen::MatrixXd X = Eigen::MatrixXd::Zero(600, 2);
     X(517, 1) = -inf_v;
     X(530, 0) = nan_v;

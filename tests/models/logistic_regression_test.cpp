@@ -226,8 +226,7 @@ TEST_CASE("LogisticRegression with NaN scores: documented labels, NaN probabilit
         // scores (+inf, inf - inf = NaN, -inf)
         brine::RowMatrix coef(3, 2);
         coef << 1e300, 1e300, 1e300, -1e300, -1e300, -1e300;
-        const brine::LogisticRegression m(coef, Eigen::VectorXd::Zero(3),
-                                          Eigen::Vector3d(0, 1, 2));
+        const brine::LogisticRegression m(coef, Eigen::VectorXd::Zero(3), Eigen::Vector3d(0, 1, 2));
         CHECK(m.predict(x)(0) == 1.0);
         CHECK(m.predict_one(x.row(0)) == 1.0);
         const Eigen::MatrixXd p = m.predict_proba(x);
@@ -248,7 +247,8 @@ TEST_CASE("LogisticRegression checks the input's column count everywhere", "[mod
         BRINE_CHECK_THROWS_CODE(m.decision_function(X), Errc::shape_mismatch, text);
         BRINE_CHECK_THROWS_CODE(m.predict_one(X.row(0)), Errc::shape_mismatch, text);
         double out[3];
-        BRINE_CHECK_THROWS_CODE(m.predict_proba_one(X.row(0), out, std::size(out)), Errc::shape_mismatch, text);
+        BRINE_CHECK_THROWS_CODE(m.predict_proba_one(X.row(0), out, std::size(out)),
+                                Errc::shape_mismatch, text);
     }
 }
 

@@ -146,8 +146,7 @@ TEST_CASE("Changing a model's public fields after construction cannot make it re
     }
 }
 
-TEST_CASE("A tree walk of a tree that never validated still ends, in bounds",
-          "[models][misuse]") {
+TEST_CASE("A tree walk of a tree that never validated still ends, in bounds", "[models][misuse]") {
     // Node 2 is the child of two nodes and node 4 has no parent: validate() refuses, but every
     // walk goes forward through the arrays and ends at a leaf.
     brine::DecisionTree t = fixtures::tree_classifier();
@@ -157,8 +156,8 @@ TEST_CASE("A tree walk of a tree that never validated still ends, in bounds",
     BRINE_CHECK_THROWS_CODE(t.validate(), Errc::invalid_model, "");
     Eigen::MatrixXd X(2, 2);
     X << 0, 0, -5, 9;
-    CHECK(t.apply(X)(0) == 3);            // x1 <= 0.5: node 2, then x0 > -2: node 3
-    CHECK(t.apply_one(X.row(1)) == 1);    // x1 > 0.5: node 1, a leaf
+    CHECK(t.apply(X)(0) == 3);          // x1 <= 0.5: node 2, then x0 > -2: node 3
+    CHECK(t.apply_one(X.row(1)) == 1);  // x1 > 0.5: node 1, a leaf
     CHECK(t.depth() == 2);
 }
 
@@ -276,4 +275,35 @@ TEST_CASE("Every model says how many features, outputs and classes it has", "[mo
             CHECK(c.model.transform(X).cols() == c.outputs);
         }
     }
+}
+
+TEST_CASE("A batch checks tree indices whether it checks them up front or step by step",
+          "[models][misuse]") {
+    // A chain of 201 nodes: node 2k splits on feature 0 at 0, left to leaf 2k + 1, right to 2k + 2.
+    brine::DecisionTree t;
+    t.task = brine::DecisionTree::Task::regression;
+    t.n_features_in = 1;
+    const int n = 201;
+    t.children_left.resize(n);
+    t.children_right.resize(n);
+    t.feature.resize(n);
+    t.threshold.resize(n);
+    t.value.resize(n, 1);
+    for (int i = 0; i < n; ++i) {
+        const bool split = i % 2 == 0 && i + 2 < n;
+        t.children_left(i) = split ? i + 1 : -1;
+        t.children_right(i) = split ? i + 2 : -1;
+        t.feature(i) = split ? 0 : -2;
+        t.threshold(i) = split ? 0.0 : -2;
+        t.value(i, 0) = i;
+    }
+    t.validate();
+    t.children_right(198) = 3;  // backwards: met only by a sample that goes right 100 times
+    const Eigen::MatrixXd few = Eigen::MatrixXd::Constant(2, 1, 1.0);    // 2 x 16 < 201: per step
+    const Eigen::MatrixXd many = Eigen::MatrixXd::Constant(20, 1, 1.0);  // 20 x 16 >= 201: up front
+    const Eigen::MatrixXd left = Eigen::MatrixXd::Constant(2, 1, -1.0);  // never reaches node 198
+    BRINE_CHECK_THROWS_CODE(t.predict(few), Errc::invalid_model, "node 198 has child 3");
+    BRINE_CHECK_THROWS_CODE(t.predict(many), Errc::invalid_model, "node 198 has child 3");
+    BRINE_CHECK_THROWS_CODE(t.predict_one(few.row(0)), Errc::invalid_model, "node 198 has child 3");
+    CHECK(t.predict(left)(0) == 1.0);  // the per-step walk only checks the nodes it meets
 }

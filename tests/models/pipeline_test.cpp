@@ -179,8 +179,8 @@ TEST_CASE("Pipeline checks the input's column count on every entry point", "[mod
                                 "Pipeline expects 2 feature columns, got 3");
         BRINE_CHECK_THROWS_CODE(pipe.predict_one(X.row(0)), Errc::shape_mismatch,
                                 "Pipeline expects 2 feature columns, got 3");
-        BRINE_CHECK_THROWS_CODE(pipe.predict_proba_one(X.row(0), out, std::size(out)), Errc::shape_mismatch,
-                                "Pipeline expects 2 feature columns, got 3");
+        BRINE_CHECK_THROWS_CODE(pipe.predict_proba_one(X.row(0), out, std::size(out)),
+                                Errc::shape_mismatch, "Pipeline expects 2 feature columns, got 3");
     }
 }
 
@@ -196,7 +196,8 @@ TEST_CASE("Pipeline that skipped validate() still never reads out of bounds",
                             "LogisticRegression expects 3 feature columns, got 2");
     BRINE_CHECK_THROWS_CODE(pipe.predict_one(X.row(0)), brine::Errc::shape_mismatch,
                             "LogisticRegression expects 3 feature columns, got 2");
-    BRINE_CHECK_THROWS_CODE(pipe.predict_proba_one(X.row(0), out, std::size(out)), brine::Errc::shape_mismatch,
+    BRINE_CHECK_THROWS_CODE(pipe.predict_proba_one(X.row(0), out, std::size(out)),
+                            brine::Errc::shape_mismatch,
                             "LogisticRegression expects 3 feature columns, got 2");
 }
 
@@ -211,15 +212,15 @@ TEST_CASE("Pipeline predict_proba needs a classifying estimator", "[models][pipe
     BRINE_CHECK_THROWS_CODE(
         linear.predict_proba(X), Errc::invalid_argument,
         "predict_proba needs a classifier; this Pipeline ends in LinearRegression");
-    BRINE_CHECK_THROWS_CODE(linear.predict_proba_one(X.row(0), out, std::size(out)), Errc::invalid_argument,
-                            "this Pipeline ends in LinearRegression");
+    BRINE_CHECK_THROWS_CODE(linear.predict_proba_one(X.row(0), out, std::size(out)),
+                            Errc::invalid_argument, "this Pipeline ends in LinearRegression");
     const brine::Pipeline regressor({scaler()}, stump(brine::DecisionTree::Task::regression));
     CHECK_FALSE(regressor.is_classifier());
     CHECK(regressor.n_classes() == 0);
     BRINE_CHECK_THROWS_CODE(regressor.predict_proba(X), Errc::invalid_argument,
                             "this DecisionTree is a regressor");
-    BRINE_CHECK_THROWS_CODE(regressor.predict_proba_one(X.row(0), out, std::size(out)), Errc::invalid_argument,
-                            "this DecisionTree is a regressor");
+    BRINE_CHECK_THROWS_CODE(regressor.predict_proba_one(X.row(0), out, std::size(out)),
+                            Errc::invalid_argument, "this DecisionTree is a regressor");
 }
 
 TEST_CASE("Pipeline::validate rejects each broken invariant", "[models][pipeline]") {

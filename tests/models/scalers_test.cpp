@@ -88,12 +88,13 @@ TEST_CASE("Scalers check the input's column count", "[models][scalers]") {
     double out[3];
     BRINE_CHECK_THROWS_CODE(standard().transform(X), Errc::shape_mismatch,
                             "StandardScaler expects 2 feature columns, got 3");
-    BRINE_CHECK_THROWS_CODE(standard().transform_one(X.row(0), out, std::size(out)), Errc::shape_mismatch,
+    BRINE_CHECK_THROWS_CODE(standard().transform_one(X.row(0), out, std::size(out)),
+                            Errc::shape_mismatch,
                             "StandardScaler expects 2 feature columns, got 3");
     BRINE_CHECK_THROWS_CODE(min_max().transform(X), Errc::shape_mismatch,
                             "MinMaxScaler expects 2 feature columns, got 3");
-    BRINE_CHECK_THROWS_CODE(min_max().transform_one(X.row(0), out, std::size(out)), Errc::shape_mismatch,
-                            "MinMaxScaler expects 2 feature columns, got 3");
+    BRINE_CHECK_THROWS_CODE(min_max().transform_one(X.row(0), out, std::size(out)),
+                            Errc::shape_mismatch, "MinMaxScaler expects 2 feature columns, got 3");
 }
 
 TEST_CASE("StandardScaler::validate rejects each broken invariant", "[models][scalers]") {

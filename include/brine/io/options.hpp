@@ -77,10 +77,10 @@ void check_expected_shape(const Model& m, const LoadOptions& o) {
     auto check = [](std::int64_t found, const std::optional<std::int64_t>& expected,
                     const char* what, const char* option) {
         if (expected && *expected != found) {
-            throw Error(Errc::shape_mismatch,
-                        "the model in the file has " + std::to_string(found) + " " + what +
-                            ", expected " + std::to_string(*expected) + " (LoadOptions::" +
-                            option + ")");
+            throw Error(Errc::shape_mismatch, "the model in the file has " + std::to_string(found) +
+                                                  " " + what + ", expected " +
+                                                  std::to_string(*expected) +
+                                                  " (LoadOptions::" + option + ")");
         }
     };
     check(static_cast<std::int64_t>(m.n_features()), o.expected_features, "input features",

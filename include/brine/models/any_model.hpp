@@ -200,8 +200,8 @@ public:
     }
 
     /// Unsized form: writes n_classes() values to `out` whatever its size.
-    [[deprecated("pass the buffer's size: predict_proba_one(x, out, size) or a sized buffer")]]
-    void predict_proba_one(const RowRef& x, double* out) const {
+    [[deprecated("pass the buffer's size: predict_proba_one(x, out, size) or a sized buffer")]] void
+    predict_proba_one(const RowRef& x, double* out) const {
         predict_proba_one(x, out, n_classes());
     }
 

@@ -47,10 +47,9 @@ inline void check_columns(Eigen::Index got, Eigen::Index expected, const char* m
 inline void check_output_size(Eigen::Index size, Eigen::Index needed, const char* model,
                               const char* call) {
     if (size < needed) {
-        throw Error(Errc::shape_mismatch, std::string(model) + "::" + call + " writes " +
-                                              std::to_string(needed) +
-                                              " values, the output buffer holds " +
-                                              std::to_string(size));
+        throw Error(Errc::shape_mismatch,
+                    std::string(model) + "::" + call + " writes " + std::to_string(needed) +
+                        " values, the output buffer holds " + std::to_string(size));
     }
 }
 
@@ -82,8 +81,8 @@ inline const Eigen::VectorXd& no_class_labels() {
 // The policy (README, "NaN and infinite inputs"): estimators refuse a row with a NaN or an infinity
 // in any feature, as scikit-learn 1.2's predict does; scalers keep NaN (a missing value stays
 // missing, as scikit-learn's transform) and refuse infinities. The checks below work on the bits
-// of a double (exponent all ones: infinity or NaN) so that the loops over whole blocks compile to
-// integer vector code, without a branch per value.
+// of a double (exponent all ones: infinity or NaN); the checks of whole blocks are vectorized
+// reductions (any_non_finite, any_infinite).
 
 constexpr std::uint64_t exponent_mask = 0x7FF0000000000000ULL;
 
@@ -100,16 +99,21 @@ inline std::uint64_t is_refused(double v, bool allow_nan) noexcept {
                      : static_cast<std::uint64_t>(b >= exponent_mask);
 }
 
-/// True if any of p[0], p[stride], ... p[(n - 1) * stride] is NaN or infinite.
-inline bool any_non_finite(const double* p, Eigen::Index n, Eigen::Index stride = 1) noexcept {
-    std::uint64_t bad = 0;
-    if (stride == 1) {
-        for (Eigen::Index i = 0; i < n; ++i) bad |= (bits_of(p[i]) & exponent_mask) == exponent_mask;
-    } else {
-        for (Eigen::Index i = 0; i < n; ++i)
-            bad |= (bits_of(p[i * stride]) & exponent_mask) == exponent_mask;
-    }
-    return bad != 0;
+/// True if any of p[0 .. n) is NaN or infinite. Computed as the sum of p[i] * 0, which is NaN
+/// exactly when some p[i] is (a finite value times 0 is 0): Eigen vectorizes the reduction, where
+/// a loop of comparisons would run one value at a time.
+inline bool any_non_finite(const double* p, Eigen::Index n) noexcept {
+    if (n == 0) return false;
+    const double s = (Eigen::Map<const Eigen::ArrayXd>(p, n) * 0.0).sum();
+    return s != s;
+}
+
+/// True if any of p[0 .. n) is infinite (NaN does not count), vectorized as any_non_finite.
+inline bool any_infinite(const double* p, Eigen::Index n) noexcept {
+    if (n == 0) return false;
+    const double m =
+        Eigen::Map<const Eigen::ArrayXd>(p, n).abs().template maxCoeff<Eigen::PropagateNumbers>();
+    return m > std::numeric_limits<double>::max();
 }
 
 inline std::string describe_value(double v) {
@@ -120,8 +124,8 @@ inline std::string describe_value(double v) {
 /// single sample.
 [[noreturn]] inline void refuse_input(const char* model, Eigen::Index row, Eigen::Index col,
                                       double v, bool allow_nan) {
-    std::string where = row < 0 ? std::string("input column ")
-                                : "input row " + std::to_string(row) + ", column ";
+    std::string where =
+        row < 0 ? std::string("input column ") : "input row " + std::to_string(row) + ", column ";
     throw Error(Errc::invalid_input,
                 std::string(model) + ": " + where + std::to_string(col) + " is " +
                     describe_value(v) + "; " + model +

@@ -54,7 +54,8 @@ struct DecisionTree {
     /// Values per sample of the model's output: n_classes (predict_proba) for a classifier, 1
     /// (predict) for a regressor.
     Eigen::Index n_outputs() const noexcept { return is_classifier() ? classes.size() : 1; }
-    /// The class labels (`classes`; empty for a regressor), in the order of predict_proba's columns.
+    /// The class labels (`classes`; empty for a regressor), in the order of predict_proba's
+    /// columns.
     const Eigen::VectorXd& class_labels() const noexcept { return classes; }
     bool is_classifier() const noexcept { return task == Task::classification; }
 
@@ -146,8 +147,8 @@ struct DecisionTree {
 
     /// Index of the leaf that sample x reaches, reading x[feature * stride]; x must hold
     /// n_features entries at that stride (the node arrays are checked, the input is not).
-    [[deprecated("use apply_one(x), which checks the input's length and values")]]
-    Eigen::Index leaf_of(const double* x, Eigen::Index stride = 1) const {
+    [[deprecated("use apply_one(x), which checks the input's length and values")]] Eigen::Index
+    leaf_of(const double* x, Eigen::Index stride = 1) const {
         check_shape();
         return walk(x, stride);
     }
@@ -213,8 +214,8 @@ struct DecisionTree {
     }
 
     /// Unsized form: writes n_classes values to `out` whatever its size.
-    [[deprecated("pass the buffer's size: predict_proba_one(x, out, size) or a sized buffer")]]
-    void predict_proba_one(const RowRef& x, double* out) const {
+    [[deprecated("pass the buffer's size: predict_proba_one(x, out, size) or a sized buffer")]] void
+    predict_proba_one(const RowRef& x, double* out) const {
         predict_proba_one(x, out, n_classes());
     }
 
@@ -281,19 +282,21 @@ private:
     [[noreturn]] void bad_step(std::int32_t node, std::int32_t to) const {
         detail::invalid_model(name, "node " + std::to_string(node) + " has child " +
                                         std::to_string(to) + "; children must be in (" +
-                                        std::to_string(node) + ", " +
-                                        std::to_string(n_nodes()) + ")");
+                                        std::to_string(node) + ", " + std::to_string(n_nodes()) +
+                                        ")");
     }
     [[noreturn]] void bad_feature(std::int32_t node) const {
         detail::invalid_model(name, "node " + std::to_string(node) + " splits on feature " +
-                                        std::to_string(feature(node)) + ", expected 0 <= feature < " +
+                                        std::to_string(feature(node)) +
+                                        ", expected 0 <= feature < " +
                                         std::to_string(n_features_in));
     }
 
-    /// The walk from the root to a leaf, reading x[feature * stride]. Requires check_shape(). Each
-    /// step checks the feature it reads and that the next node comes after the current one and
-    /// within the arrays, so the walk stays in bounds and ends within n_nodes steps; the two
-    /// comparisons are almost never taken and cost little next to the split's own branch.
+    /// The walk from the root to a leaf, reading x[feature * stride]. Requires check_shape().
+    /// Checked: each step checks the feature it reads and that the next node comes after the
+    /// current one and within the arrays, so the walk stays in bounds and ends within n_nodes
+    /// steps. Unchecked: for batches, after check_indices() has checked every node once.
+    template <bool Checked = true>
     Eigen::Index walk(const double* x, Eigen::Index stride) const {
         const std::int32_t* left = children_left.data();
         const std::int32_t* right = children_right.data();
@@ -306,10 +309,28 @@ private:
             const std::int32_t l = left[node];
             if (l == leaf) return node;
             const std::int32_t f = feat[node];
-            if (static_cast<std::uint32_t>(f) >= nf) bad_feature(node);
+            if (Checked && static_cast<std::uint32_t>(f) >= nf) bad_feature(node);
             const std::int32_t next = x[f * stride] <= thr[node] ? l : right[node];
-            if (next <= node || static_cast<std::uint32_t>(next) >= n) bad_step(node, next);
+            if (Checked && (next <= node || static_cast<std::uint32_t>(next) >= n))
+                bad_step(node, next);
             node = next;
+        }
+    }
+
+    /// What the unchecked walk relies on, for every split node (a node whose left child is not
+    /// `leaf`): both children after it and within the arrays, its feature in [0, n_features).
+    /// O(n_nodes), once per batch call: a batch costs rows x depth, so this is noise.
+    void check_indices() const {
+        const Eigen::Index n = n_nodes();
+        for (Eigen::Index i = 0; i < n; ++i) {
+            const std::int32_t l = children_left(i);
+            if (l == leaf) continue;
+            const auto node = static_cast<std::int32_t>(i);
+            if (static_cast<std::uint32_t>(feature(i)) >= static_cast<std::uint32_t>(n_features_in))
+                bad_feature(node);
+            for (const std::int32_t c : {l, children_right(i)}) {
+                if (c <= node || c >= n) bad_step(node, c);
+            }
         }
     }
 
@@ -327,6 +348,19 @@ private:
     /// and advancing a block of walks level by level were both measured on a 200000 x 30 input
     /// and an 8191-node tree: neither was faster, the walk is bound by unpredictable branches.)
     void leaves_of(const MatrixRef& X, std::int32_t* out) const {
+        // Checking every node once costs less than checking each step of the walks when there
+        // are at least n_nodes / 16 rows; for fewer (a pipeline's block of a big tree) each step
+        // is checked instead.
+        if (X.rows() * 16 >= n_nodes()) {
+            check_indices();
+            walk_rows<false>(X, out);
+        } else {
+            walk_rows<true>(X, out);
+        }
+    }
+
+    template <bool Checked>
+    void walk_rows(const MatrixRef& X, std::int32_t* out) const {
         const Eigen::Index stride = X.outerStride();
         for (Eigen::Index first = 0; first < X.rows(); first += block_rows) {
             const Eigen::Index n = std::min(block_rows, X.rows() - first);
@@ -335,7 +369,7 @@ private:
                 bad |= detail::any_non_finite(X.data() + j * stride + first, n);
             if (bad) detail::check_rows(X, first, n, name);
             for (Eigen::Index i = first; i < first + n; ++i) {
-                out[i] = static_cast<std::int32_t>(walk(X.data() + i, stride));
+                out[i] = static_cast<std::int32_t>(walk<Checked>(X.data() + i, stride));
             }
         }
     }

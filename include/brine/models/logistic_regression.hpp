@@ -18,8 +18,8 @@ namespace brine {
 /// `intercept` doubled.)
 ///
 /// Non-finite inputs: every prediction call refuses a sample with a NaN or an infinity in any
-/// feature (Errc::invalid_input, naming the row and column), as scikit-learn 1.2 does. Finite inputs
-/// whose scores overflow get the limits: sigmoid(+-inf) = 1 or 0, and softmax shares the
+/// feature (Errc::invalid_input, naming the row and column), as scikit-learn 1.2 does. Finite
+/// inputs whose scores overflow get the limits: sigmoid(+-inf) = 1 or 0, and softmax shares the
 /// probability evenly among the classes whose score equals the largest one when that is infinite.
 /// A score that overflows to inf - inf is NaN: its probabilities are NaN and its label is
 /// `classes[0]` for a binary model (as `NaN > 0` is false) and, for a multinomial model, the class
@@ -123,8 +123,8 @@ struct LogisticRegression {
     }
 
     /// Unsized form: writes n_classes values to `out` whatever its size.
-    [[deprecated("pass the buffer's size: predict_proba_one(x, out, size) or a sized buffer")]]
-    void predict_proba_one(const RowRef& x, double* out) const {
+    [[deprecated("pass the buffer's size: predict_proba_one(x, out, size) or a sized buffer")]] void
+    predict_proba_one(const RowRef& x, double* out) const {
         predict_proba_one(x, out, n_classes());
     }
 

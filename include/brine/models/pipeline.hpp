@@ -52,8 +52,8 @@ struct Pipeline {
     /// The class labels of a classifying estimator, in the order of predict_proba's columns;
     /// empty otherwise.
     const Eigen::VectorXd& class_labels() const noexcept {
-        return std::visit(
-            [](const auto& e) -> const Eigen::VectorXd& { return e.class_labels(); }, estimator);
+        return std::visit([](const auto& e) -> const Eigen::VectorXd& { return e.class_labels(); },
+                          estimator);
     }
 
     bool is_classifier() const {
@@ -169,8 +169,8 @@ struct Pipeline {
     }
 
     /// Unsized form: writes n_classes() values to `out` whatever its size.
-    [[deprecated("pass the buffer's size: predict_proba_one(x, out, size) or a sized buffer")]]
-    void predict_proba_one(const RowRef& x, double* out) const {
+    [[deprecated("pass the buffer's size: predict_proba_one(x, out, size) or a sized buffer")]] void
+    predict_proba_one(const RowRef& x, double* out) const {
         predict_proba_one(x, out, n_classes());
     }
 

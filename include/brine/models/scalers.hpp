@@ -21,10 +21,9 @@ Eigen::MatrixXd scale_columns(const MatrixRef& X, const char* model, F f) {
             const Eigen::Index n = std::min(block, X.rows() - first);
             const auto in = X.col(j).segment(first, n);
             Z.col(j).segment(first, n) = f(in.array(), j);
-            std::uint64_t inf = 0;
-            const double* p = in.data();
-            for (Eigen::Index i = 0; i < n; ++i) inf |= is_refused(p[i], true);
-            if (inf) check_rows(X, first, n, model, true);
+            // The cheaper test first: data without NaN or infinity (the usual case) stops there.
+            if (any_non_finite(in.data(), n) && any_infinite(in.data(), n))
+                check_rows(X, first, n, model, true);
         }
     }
     return Z;
@@ -70,9 +69,8 @@ struct StandardScaler {
     Eigen::MatrixXd transform(const MatrixRef& X) const {
         check_shape();
         detail::check_columns(X.cols(), n_features(), name);
-        return detail::scale_columns(X, name, [&](const auto& x, Eigen::Index j) {
-            return (x - mean(j)) / scale(j);
-        });
+        return detail::scale_columns(
+            X, name, [&](const auto& x, Eigen::Index j) { return (x - mean(j)) / scale(j); });
     }
 
     /// Transforms one sample into out[0 .. n_features), without heap allocation; out may alias x's
@@ -94,8 +92,8 @@ struct StandardScaler {
     }
 
     /// Unsized form: writes n_features values to `out` whatever its size.
-    [[deprecated("pass the buffer's size: transform_one(x, out, size) or a sized buffer")]]
-    void transform_one(const RowRef& x, double* out) const {
+    [[deprecated("pass the buffer's size: transform_one(x, out, size) or a sized buffer")]] void
+    transform_one(const RowRef& x, double* out) const {
         transform_one(x, out, n_features());
     }
 
@@ -151,9 +149,8 @@ struct MinMaxScaler {
     Eigen::MatrixXd transform(const MatrixRef& X) const {
         check_shape();
         detail::check_columns(X.cols(), n_features(), name);
-        return detail::scale_columns(X, name, [&](const auto& x, Eigen::Index j) {
-            return x * scale(j) + min(j);
-        });
+        return detail::scale_columns(
+            X, name, [&](const auto& x, Eigen::Index j) { return x * scale(j) + min(j); });
     }
 
     /// As StandardScaler::transform_one.
@@ -172,8 +169,8 @@ struct MinMaxScaler {
     }
 
     /// Unsized form: writes n_features values to `out` whatever its size.
-    [[deprecated("pass the buffer's size: transform_one(x, out, size) or a sized buffer")]]
-    void transform_one(const RowRef& x, double* out) const {
+    [[deprecated("pass the buffer's size: transform_one(x, out, size) or a sized buffer")]] void
+    transform_one(const RowRef& x, double* out) const {
         transform_one(x, out, n_features());
     }
 
