@@ -10,7 +10,7 @@
 set -euo pipefail
 
 # python3 runs the independent reader of the golden files (tests/golden/check_golden.py).
-packages=(build-essential cmake libcereal-dev rapidjson-dev libeigen3-dev catch2 python3)
+packages=(build-essential cmake libcereal-dev rapidjson-dev libeigen3-dev catch2 python3 libsodium-dev minisign pkg-config)
 ci_tools=${BRINE_SETUP_CI:-0}
 bench_tools=0
 for arg in "$@"; do

@@ -21,6 +21,12 @@ enum class Errc {
     invalid_argument,     ///< bad argument to an API call (e.g. bad training data)
     reference_mismatch,   ///< stored reference predictions no longer agree after loading
     io,                   ///< operating-system error while reading or writing a file
+    missing_signature,    ///< a signed load found no signature file (brine/signing.hpp)
+    untrusted_key,        ///< the signature's key id is not among the trusted keys
+    bad_signature,        ///< the signature does not match the file's bytes or its comment
+    unsupported_signature,  ///< a signature algorithm brine refuses (legacy minisign "Ed")
+    name_mismatch,        ///< the signature binds another model name than the one required
+    version_rollback,     ///< the signature binds a version below the minimum required
 };
 
 /// Stable lower-case name of an error code, as used in messages ("truncated file").
@@ -38,6 +44,12 @@ constexpr const char* errc_name(Errc code) noexcept {
         case Errc::invalid_argument: return "invalid argument";
         case Errc::reference_mismatch: return "reference mismatch";
         case Errc::io: return "I/O error";
+        case Errc::missing_signature: return "missing signature";
+        case Errc::untrusted_key: return "untrusted key";
+        case Errc::bad_signature: return "bad signature";
+        case Errc::unsupported_signature: return "unsupported signature";
+        case Errc::name_mismatch: return "name mismatch";
+        case Errc::version_rollback: return "version rollback";
     }
     return "unknown error";
 }
