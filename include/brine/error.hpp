@@ -24,7 +24,7 @@ enum class Errc {
     missing_signature,    ///< a signed load found no signature file (brine/signing.hpp)
     untrusted_key,        ///< the signature's key id is not among the trusted keys
     bad_signature,        ///< the signature does not match the file's bytes or its comment
-    unsupported_signature,  ///< a signature algorithm brine refuses (legacy minisign "Ed")
+    bad_algorithm,        ///< a signature algorithm brine refuses (legacy minisign "Ed")
     name_mismatch,        ///< the signature binds another model name than the one required
     version_rollback,     ///< the signature binds a version below the minimum required
 };
@@ -47,7 +47,7 @@ constexpr const char* errc_name(Errc code) noexcept {
         case Errc::missing_signature: return "missing signature";
         case Errc::untrusted_key: return "untrusted key";
         case Errc::bad_signature: return "bad signature";
-        case Errc::unsupported_signature: return "unsupported signature";
+        case Errc::bad_algorithm: return "unsupported signature algorithm";
         case Errc::name_mismatch: return "name mismatch";
         case Errc::version_rollback: return "version rollback";
     }

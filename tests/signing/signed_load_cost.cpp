@@ -42,7 +42,8 @@ void measure(const char* label, const brine::LinearRegression& model, const std:
     std::vector<double> plain, signed_;
     double sink = 0;
     for (int i = 0; i < reps; ++i) {
-        plain.push_back(seconds([&] { sink += brine::load<brine::LinearRegression>(path).intercept(0); }));
+        plain.push_back(
+            seconds([&] { sink += brine::load<brine::LinearRegression>(path).intercept(0); }));
         signed_.push_back(seconds([&] {
             sink += brine::load_signed<brine::LinearRegression>(path, keys, policy).intercept(0);
         }));
@@ -60,7 +61,8 @@ void measure(const char* label, const brine::LinearRegression& model, const std:
 int main(int argc, char** argv) {
     const int reps = argc > 1 ? std::atoi(argv[1]) : 15;
     const std::string dir = argc > 2 ? argv[2] : "/tmp";
-    const std::string path = dir + "/brine-signed-load-cost-" + std::to_string(::getpid()) + ".brine";
+    const std::string path =
+        dir + "/brine-signed-load-cost-" + std::to_string(::getpid()) + ".brine";
 
     Eigen::VectorXd small(10);
     for (Eigen::Index i = 0; i < small.size(); ++i) small(i) = 0.5 * static_cast<double>(i) - 2;

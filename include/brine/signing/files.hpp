@@ -124,23 +124,22 @@ inline const PublicKey& check_signature(const MinisignSignature& s, const Truste
     if (!s.prehashed()) {
         // Legacy "Ed" signs the file itself. A prehashed signature of F is also a legacy signature
         // of the 64-byte file BLAKE2b(F): accepting both would let one stand for the other.
-        throw Error(Errc::unsupported_signature,
+        throw Error(Errc::bad_algorithm,
                     "signature '" + sig + "' of '" + model_path + "'" + by +
                         " is a legacy minisign 'Ed' signature; only prehashed 'ED' signatures "
                         "are accepted (sign with minisign 0.10 or later, without -l)");
     }
     const PublicKey* key = keys.find(s.key_id);
     if (!key) {
-        throw Error(Errc::untrusted_key, "signature '" + sig + "' of '" + model_path +
-                                             "' is by key id " + s.key_id.hex() +
-                                             ", which is not trusted (trusted: " + keys.ids() +
-                                             ")");
+        throw Error(Errc::untrusted_key,
+                    "signature '" + sig + "' of '" + model_path + "' is by key id " +
+                        s.key_id.hex() + ", which is not trusted (trusted: " + keys.ids() + ")");
     }
     std::string signed_comment(reinterpret_cast<const char*>(s.signature.data()), 64);
     signed_comment += s.trusted_comment;
-    if (::crypto_sign_verify_detached(
-            s.global_signature.data(), reinterpret_cast<const unsigned char*>(signed_comment.data()),
-            signed_comment.size(), key->key.data()) != 0) {
+    if (::crypto_sign_verify_detached(s.global_signature.data(),
+                                      reinterpret_cast<const unsigned char*>(signed_comment.data()),
+                                      signed_comment.size(), key->key.data()) != 0) {
         throw Error(Errc::bad_signature, "signature '" + sig + "' of '" + model_path + "'" + by +
                                              ": the trusted comment or the signature was altered "
                                              "(the comment's signature does not verify)");
@@ -155,24 +154,25 @@ inline void check_digest(const MinisignSignature& s, const PublicKey& key, const
                                       key.key.data()) != 0) {
         throw Error(Errc::bad_signature,
                     "signature '" + sig + "' (key id " + s.key_id.hex() + ") does not match '" +
-                        model_path + "': the file was altered, or the signature is of another file");
+                        model_path +
+                        "': the file was altered, or the signature is of another file");
     }
 }
 
 /// The binding a signed load requires, checked against the policy.
 inline ModelBinding check_binding(const MinisignSignature& s, const SignaturePolicy& policy,
                                   const std::string& model_path, const std::string& sig) {
-    const std::string what = "signature '" + sig + "' of '" + model_path + "' (key id " +
-                             s.key_id.hex() + ")";
+    const std::string what =
+        "signature '" + sig + "' of '" + model_path + "' (key id " + s.key_id.hex() + ")";
     ModelBinding b = ModelBinding::parse(s.trusted_comment, what);
     if (!policy.name.empty() && b.name != policy.name) {
-        throw Error(Errc::name_mismatch, what + " is for model '" + b.name + "', expected '" +
-                                             policy.name + "'");
+        throw Error(Errc::name_mismatch,
+                    what + " is for model '" + b.name + "', expected '" + policy.name + "'");
     }
     if (b.version < policy.min_version) {
-        throw Error(Errc::version_rollback,
-                    what + " is for version " + std::to_string(b.version) + " of '" + b.name +
-                        "', the minimum accepted is " + std::to_string(policy.min_version));
+        throw Error(Errc::version_rollback, what + " is for version " + std::to_string(b.version) +
+                                                " of '" + b.name + "', the minimum accepted is " +
+                                                std::to_string(policy.min_version));
     }
     return b;
 }
@@ -207,7 +207,8 @@ inline MinisignSignature make_signature(const SecretKey& key, const Digest& dige
     check_comment_text(s.untrusted_comment, "untrusted comment");
     if (s.untrusted_comment.size() + untrusted_prefix.size() > max_untrusted_comment)
         throw Error(Errc::invalid_argument, "untrusted comment is over 1000 bytes");
-    const std::int64_t ts = o.timestamp ? *o.timestamp : static_cast<std::int64_t>(std::time(nullptr));
+    const std::int64_t ts =
+        o.timestamp ? *o.timestamp : static_cast<std::int64_t>(std::time(nullptr));
     s.trusted_comment = binding.to_comment("timestamp=" + std::to_string(ts));
     s.key_id = key.id();
     ::crypto_sign_detached(s.signature.data(), nullptr, digest.data(), digest.size(), key.bytes());
@@ -276,7 +277,7 @@ void save_signed(const Model& model, const std::string& path, const SecretKey& k
 
 /// Verifies any file's minisign signature (prehashed "ED") against the trusted keys, reading the
 /// file once in 1 MiB pieces and keeping none of it. The trusted comment need not be brine's.
-/// Throws Errc::missing_signature, Errc::unsupported_signature, Errc::untrusted_key,
+/// Throws Errc::missing_signature, Errc::bad_algorithm, Errc::untrusted_key,
 /// Errc::bad_signature (each naming the file and key id), and the parse errors of a hostile
 /// `.minisig` (malformed, truncated, limit_exceeded).
 inline SignatureInfo verify_file(const std::string& path, const TrustedKeys& keys,
@@ -308,7 +309,7 @@ inline SignatureInfo verify_file(const std::string& path, const TrustedKeys& key
 /// auto m = brine::load_signed<brine::LogisticRegression>("model.brine", keys,
 ///                                                        {"fraud-scorer", 42});
 /// ```
-/// Throws Error: Errc::missing_signature, Errc::unsupported_signature (legacy "Ed"),
+/// Throws Error: Errc::missing_signature, Errc::bad_algorithm (legacy "Ed"),
 /// Errc::untrusted_key, Errc::bad_signature, Errc::name_mismatch, Errc::version_rollback,
 /// Errc::kind_mismatch (signed as or holding another kind), Errc::malformed for a `.minisig` or
 /// trusted comment of the wrong form, and every error of from_bytes.

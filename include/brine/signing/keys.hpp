@@ -136,7 +136,7 @@ public:
 
     /// Parses a minisign secret key file. An encrypted key ("Sc") needs its password; an
     /// unencrypted one (`minisign -G -W`) needs none. `source` names it in messages.
-    /// Throws Errc::malformed (layout, base64), Errc::unsupported_signature (not Ed25519, unknown
+    /// Throws Errc::malformed (layout, base64), Errc::bad_algorithm (not Ed25519, unknown
     /// KDF or checksum), Errc::limit_exceeded (scrypt cost over max_kdf_*),
     /// Errc::invalid_argument (a password is needed, or it is wrong; the key is inconsistent).
     static SecretKey parse(std::string_view text, std::string_view password = {},
@@ -145,26 +145,27 @@ public:
         const auto lines = detail::split_lines(text);
         if (lines.size() != 2 ||
             lines[0].substr(0, detail::untrusted_prefix.size()) != detail::untrusted_prefix) {
-            throw Error(Errc::malformed, source + ": expected an \"untrusted comment: \" line and "
-                                                  "a key line");
+            throw Error(Errc::malformed, source +
+                                             ": expected an \"untrusted comment: \" line and "
+                                             "a key line");
         }
         detail::Wiped<detail::seckey_bytes> raw;
         unsigned char* r = raw.b;
         detail::base64_decode_exact(lines[1], r, detail::seckey_bytes, source + " line 2");
         if (std::memcmp(r, "Ed", 2) != 0)
-            throw Error(Errc::unsupported_signature, source + ": algorithm is not 'Ed' (Ed25519)");
+            throw Error(Errc::bad_algorithm, source + ": algorithm is not 'Ed' (Ed25519)");
         if (std::memcmp(r + 4, "B2", 2) != 0)
-            throw Error(Errc::unsupported_signature, source + ": checksum is not 'B2' (BLAKE2b)");
+            throw Error(Errc::bad_algorithm, source + ": checksum is not 'B2' (BLAKE2b)");
         unsigned char* secret = r + detail::seckey_secret_offset;
         const bool encrypted = std::memcmp(r + 2, "Sc", 2) == 0;
         if (encrypted) {
             const std::uint64_t ops = detail::load_le64(r + 38), mem = detail::load_le64(r + 46);
             if (ops > max_kdf_opslimit || mem > max_kdf_memlimit) {
-                throw Error(Errc::limit_exceeded,
-                            source + ": scrypt cost opslimit " + std::to_string(ops) +
-                                ", memlimit " + std::to_string(mem) + " is over the limit " +
-                                std::to_string(max_kdf_opslimit) + ", " +
-                                std::to_string(max_kdf_memlimit));
+                throw Error(Errc::limit_exceeded, source + ": scrypt cost opslimit " +
+                                                      std::to_string(ops) + ", memlimit " +
+                                                      std::to_string(mem) + " is over the limit " +
+                                                      std::to_string(max_kdf_opslimit) + ", " +
+                                                      std::to_string(max_kdf_memlimit));
             }
             if (password.empty()) {
                 throw Error(Errc::invalid_argument,
@@ -172,8 +173,9 @@ public:
             }
             xor_stream(secret, password, r + 6, ops, mem, "decrypting");
         } else if (r[2] != 0 || r[3] != 0) {
-            throw Error(Errc::unsupported_signature,
-                        source + ": unknown key derivation function, expected 'Sc' (scrypt) or none");
+            throw Error(
+                Errc::bad_algorithm,
+                source + ": unknown key derivation function, expected 'Sc' (scrypt) or none");
         }
         SecretKey k;
         std::memcpy(k.id_.bytes.data(), secret, 8);
@@ -202,8 +204,8 @@ public:
 
     /// Reads a secret key file (see parse).
     static SecretKey read(const std::string& path, std::string_view password = {}) {
-        const std::string text = detail::read_small_file(path, 4096, Errc::io,
-                                                         "no secret key file '" + path + "'");
+        const std::string text =
+            detail::read_small_file(path, 4096, Errc::io, "no secret key file '" + path + "'");
         return parse(text, password, "secret key '" + path + "'");
     }
 

@@ -44,8 +44,8 @@ inline std::string base64_encode(const unsigned char* data, std::size_t n) {
     out.reserve((n + 2) / 3 * 4);
     std::size_t i = 0;
     for (; i + 3 <= n; i += 3) {
-        const std::uint32_t t = (std::uint32_t{data[i]} << 16) | (std::uint32_t{data[i + 1]} << 8) |
-                                data[i + 2];
+        const std::uint32_t t =
+            (std::uint32_t{data[i]} << 16) | (std::uint32_t{data[i + 1]} << 8) | data[i + 2];
         out += chars[(t >> 18) & 63];
         out += chars[(t >> 12) & 63];
         out += chars[(t >> 6) & 63];
@@ -93,19 +93,18 @@ inline void base64_decode_exact(std::string_view text, unsigned char* out, std::
         const char c = text[i];
         if (i >= want - pad) {
             if (c != '=') {
-                throw Error(Errc::malformed, what + ": expected padding '=' at column " +
-                                                 std::to_string(i + 1));
+                throw Error(Errc::malformed,
+                            what + ": expected padding '=' at column " + std::to_string(i + 1));
             }
             continue;
         }
         const int v = base64_value(c);
         if (v < 0) {
             const unsigned char u = static_cast<unsigned char>(c);
-            const std::string shown = u >= 0x20 && u < 0x7f ? std::string("'") + c + "'"
-                                                            : "byte " + std::to_string(u);
-            throw Error(Errc::malformed, what + ": bad base64 character " + shown +
-                                             " at column " + std::to_string(i + 1) +
-                                             ", expected A-Z a-z 0-9 + /");
+            const std::string shown =
+                u >= 0x20 && u < 0x7f ? std::string("'") + c + "'" : "byte " + std::to_string(u);
+            throw Error(Errc::malformed, what + ": bad base64 character " + shown + " at column " +
+                                             std::to_string(i + 1) + ", expected A-Z a-z 0-9 + /");
         }
         acc = (acc << 6) | static_cast<std::uint32_t>(v);
         bits += 6;
@@ -117,7 +116,8 @@ inline void base64_decode_exact(std::string_view text, unsigned char* out, std::
     // The bits left over before the padding must be zero: one text per value, so that a .minisig
     // cannot be altered without changing what it decodes to.
     if (bits > 0 && (acc & ((1u << bits) - 1)) != 0) {
-        throw Error(Errc::malformed, what + ": non-canonical base64 (unused bits before the padding)");
+        throw Error(Errc::malformed,
+                    what + ": non-canonical base64 (unused bits before the padding)");
     }
 }
 
@@ -183,7 +183,7 @@ struct PublicKey {
 
     /// Parses a public key from its `RW…` line alone or from a whole `.pub` file (an
     /// "untrusted comment: " line, then the key line). `source` names it in error messages.
-    /// Throws Errc::malformed (bad layout or base64), Errc::unsupported_signature (not Ed25519).
+    /// Throws Errc::malformed (bad layout or base64), Errc::bad_algorithm (not Ed25519).
     static PublicKey parse(std::string_view text, const std::string& source = "public key") {
         const auto lines = detail::split_lines(text);
         std::string_view line;
@@ -196,17 +196,18 @@ struct PublicKey {
             line_no = 2;
         } else {
             throw Error(Errc::malformed,
-                        source + ": expected a base64 key line, or an \"untrusted comment: \" "
-                                 "line and a key line, found " +
+                        source +
+                            ": expected a base64 key line, or an \"untrusted comment: \" "
+                            "line and a key line, found " +
                             std::to_string(lines.size()) + " lines");
         }
         unsigned char raw[42];
         detail::base64_decode_exact(line, raw, sizeof raw,
                                     source + " line " + std::to_string(line_no));
         if (raw[0] != 'E' || raw[1] != 'd') {
-            throw Error(Errc::unsupported_signature,
-                        source + ": algorithm '" + std::string(reinterpret_cast<char*>(raw), 2) +
-                            "', expected 'Ed' (Ed25519)");
+            throw Error(Errc::bad_algorithm, source + ": algorithm '" +
+                                                 std::string(reinterpret_cast<char*>(raw), 2) +
+                                                 "', expected 'Ed' (Ed25519)");
         }
         PublicKey k;
         std::memcpy(k.id.bytes.data(), raw + 2, 8);
@@ -248,14 +249,14 @@ struct MinisignSignature {
     /// Parses a `.minisig` file's text; `source` (its path) names it in error messages. Nothing
     /// is verified here. Throws Errc::limit_exceeded (over max_signature_file_bytes or a comment
     /// over minisign's limits), Errc::truncated (fewer than four lines), Errc::malformed (layout,
-    /// base64, control bytes, extra lines), Errc::unsupported_signature (an algorithm other than
+    /// base64, control bytes, extra lines), Errc::bad_algorithm (an algorithm other than
     /// "ED" or legacy "Ed").
     static MinisignSignature parse(std::string_view text, const std::string& source) {
         const std::string what = "signature '" + source + "'";
         if (text.size() > detail::max_signature_file_bytes) {
-            throw Error(Errc::limit_exceeded,
-                        what + " has " + std::to_string(text.size()) + " bytes, the limit is " +
-                            std::to_string(detail::max_signature_file_bytes));
+            throw Error(Errc::limit_exceeded, what + " has " + std::to_string(text.size()) +
+                                                  " bytes, the limit is " +
+                                                  std::to_string(detail::max_signature_file_bytes));
         }
         const auto lines = detail::split_lines(text);
         if (lines.size() < 4) {
@@ -263,8 +264,9 @@ struct MinisignSignature {
                                              " lines, a minisign signature has 4");
         }
         if (lines.size() > 4) {
-            throw Error(Errc::malformed, what + ": unexpected text on line 5, a minisign "
-                                                "signature has 4 lines");
+            throw Error(Errc::malformed, what +
+                                             ": unexpected text on line 5, a minisign "
+                                             "signature has 4 lines");
         }
         MinisignSignature s;
         auto line_what = [&](int n) { return what + " line " + std::to_string(n); };
@@ -272,9 +274,10 @@ struct MinisignSignature {
             throw Error(Errc::malformed, line_what(1) + ": expected \"untrusted comment: \"");
         }
         if (lines[0].size() > detail::max_untrusted_comment) {
-            throw Error(Errc::limit_exceeded,
-                        line_what(1) + ": " + std::to_string(lines[0].size()) +
-                            " bytes, the limit is " + std::to_string(detail::max_untrusted_comment));
+            throw Error(Errc::limit_exceeded, line_what(1) + ": " +
+                                                  std::to_string(lines[0].size()) +
+                                                  " bytes, the limit is " +
+                                                  std::to_string(detail::max_untrusted_comment));
         }
         s.untrusted_comment = std::string(lines[0].substr(detail::untrusted_prefix.size()));
         detail::check_comment_text(s.untrusted_comment, line_what(1));
@@ -288,7 +291,7 @@ struct MinisignSignature {
                 return c >= 0x20 && c < 0x7f ? std::string(1, static_cast<char>(c))
                                              : std::string("\\x") + hex[c >> 4] + hex[c & 15];
             };
-            throw Error(Errc::unsupported_signature,
+            throw Error(Errc::bad_algorithm,
                         what + ": algorithm '" + shown(raw[0]) + shown(raw[1]) +
                             "', expected 'ED' (Ed25519 over the BLAKE2b-512 of the file)");
         }

@@ -94,7 +94,8 @@ struct HashedFile {
         Blake2b512 h;
         std::uint64_t done = 0;
         while (done < size) {
-            const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk, size - done));
+            const std::size_t want =
+                static_cast<std::size_t>(std::min<std::uint64_t>(chunk, size - done));
             char* dst = keep ? out.data.get() + done : out.data.get();
             std::size_t got = 0;
             while (got < want) {
