@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -39,19 +41,31 @@ void measure(const char* label, const brine::LinearRegression& model, const std:
     const brine::TrustedKeys keys{kp.public_key};
     brine::SignaturePolicy policy;
     policy.name = "bench";
-    std::vector<double> plain, signed_;
+    std::vector<double> plain, signed_, verify_only, decode_only;
     double sink = 0;
+    std::string bytes;
+    {
+        std::ifstream in(path, std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
     for (int i = 0; i < reps; ++i) {
         plain.push_back(
             seconds([&] { sink += brine::load<brine::LinearRegression>(path).intercept(0); }));
         signed_.push_back(seconds([&] {
             sink += brine::load_signed<brine::LinearRegression>(path, keys, policy).intercept(0);
         }));
+        // The two halves of a signed load: reading and verifying, decoding from memory.
+        verify_only.push_back(
+            seconds([&] { sink += brine::verify_file(path, keys).key_id.bytes[0]; }));
+        decode_only.push_back(seconds(
+            [&] { sink += brine::from_bytes<brine::LinearRegression>(bytes).intercept(0); }));
     }
     const double p = median(plain), s = median(signed_);
-    std::printf("%-22s file %10llu bytes  unsigned %10.1f us  signed %10.1f us  ratio %.2f%s\n",
-                label, static_cast<unsigned long long>(std::filesystem::file_size(path)), p * 1e6,
-                s * 1e6, s / p, sink == 12345.678 ? " " : "");
+    std::printf(
+        "%-16s %9llu bytes  unsigned %10.1f us  signed %10.1f us  ratio %5.2f"
+        "  (verify_file %9.1f us, from_bytes %9.1f us)%s\n",
+        label, static_cast<unsigned long long>(std::filesystem::file_size(path)), p * 1e6, s * 1e6,
+        s / p, median(verify_only) * 1e6, median(decode_only) * 1e6, sink == 12345.678 ? " " : "");
     std::filesystem::remove(path);
     std::filesystem::remove(path + ".minisig");
 }
@@ -66,7 +80,7 @@ int main(int argc, char** argv) {
 
     Eigen::VectorXd small(10);
     for (Eigen::Index i = 0; i < small.size(); ++i) small(i) = 0.5 * static_cast<double>(i) - 2;
-    measure("small (10 coef)", brine::LinearRegression(small, 0.25), path, reps);
+    measure("small model", brine::LinearRegression(small, 0.25), path, reps);
 
     Eigen::VectorXd big(10'000'000);
     for (Eigen::Index i = 0; i < big.size(); ++i) big(i) = 1.0 / static_cast<double>(i + 1);
