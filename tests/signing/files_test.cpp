@@ -263,3 +263,19 @@ TEST_CASE("load_signed refuses a model file over the size limit before reading i
         brine::load_signed<brine::LinearRegression>(dir.path.string(), {kp.public_key}),
         brine::Errc::missing_signature, "");
 }
+
+TEST_CASE("the README's signing example, with its brace-initialised options") {
+    TempDir dir;
+    const brine::KeyPair kp = brine::generate_key_pair();
+    brine::write_secret_key(kp.secret_key, dir.file("brine.key"));
+    const std::string path = dir.file("model.brine");
+    const auto model = fixtures::logistic_binary();
+
+    auto key = brine::SecretKey::read(dir.file("brine.key"));
+    brine::save_signed(model, path, key, {"fraud-scorer", 42});
+
+    const brine::TrustedKeys keys{brine::PublicKey::parse(kp.public_key.to_base64())};
+    auto m = brine::load_signed<brine::LogisticRegression>(path, keys,
+                                                           {"fraud-scorer", /*min_version=*/42});
+    CHECK(m == model);
+}

@@ -66,6 +66,12 @@ private:
 
 /// What a signed load requires beyond a good signature by a trusted key.
 struct SignaturePolicy {
+    SignaturePolicy() = default;
+    /// `{"fraud-scorer", 42}`: the required name and the minimum version.
+    SignaturePolicy(std::string name_,
+                    std::uint64_t min_version_ = 0)  // NOLINT: implicit by design
+        : name(std::move(name_)), min_version(min_version_) {}
+
     /// The model name the signature must bind (the slot this loader serves). Empty accepts any
     /// name: set it, or a model signed for another service is accepted too.
     std::string name;
@@ -77,6 +83,11 @@ struct SignaturePolicy {
 
 /// What signing writes into the signature.
 struct SignOptions {
+    SignOptions() = default;
+    /// `{"fraud-scorer", 42}`: the model's name and version.
+    SignOptions(std::string name_, std::uint64_t version_)
+        : name(std::move(name_)), version(version_) {}
+
     /// The model name the signature binds (1 to 128 of A-Z a-z 0-9 . _ -). Required.
     std::string name;
     /// The model's version; loaders can require a minimum.
