@@ -10,8 +10,10 @@
 set -euo pipefail
 
 # python3 runs the independent reader of the golden files (tests/golden/check_golden.py); ccache
-# keeps compiled objects between builds (scripts/test.sh and CI use it).
-packages=(build-essential cmake ccache libcereal-dev rapidjson-dev libeigen3-dev catch2 python3)
+# keeps compiled objects between builds (scripts/test.sh and CI use it); libsodium-dev, pkg-config
+# and minisign build and test brine::signing (minisign checks brine's signatures both ways).
+packages=(build-essential cmake ccache libcereal-dev rapidjson-dev libeigen3-dev catch2 python3
+          libsodium-dev pkg-config minisign)
 ci_tools=${BRINE_SETUP_CI:-0}
 bench_tools=0
 for arg in "$@"; do

@@ -22,6 +22,12 @@ enum class Errc {
     reference_mismatch,   ///< stored reference predictions no longer agree after loading
     io,                   ///< operating-system error while reading or writing a file
     invalid_input,        ///< an input value the model cannot take (NaN or infinity, see README)
+    missing_signature,    ///< a signed load found no signature file (brine/signing.hpp)
+    untrusted_key,        ///< the signature's key id is not among the trusted keys
+    bad_signature,        ///< the signature does not match the file's bytes or its comment
+    bad_algorithm,        ///< a signature algorithm brine refuses (legacy minisign "Ed")
+    name_mismatch,        ///< the signature binds another model name than the one required
+    version_rollback,     ///< the signature binds a version below the minimum required
 };
 
 /// Stable lower-case name of an error code, as used in messages ("truncated file").
@@ -40,6 +46,12 @@ constexpr const char* errc_name(Errc code) noexcept {
         case Errc::reference_mismatch: return "reference mismatch";
         case Errc::io: return "I/O error";
         case Errc::invalid_input: return "invalid input";
+        case Errc::missing_signature: return "missing signature";
+        case Errc::untrusted_key: return "untrusted key";
+        case Errc::bad_signature: return "bad signature";
+        case Errc::bad_algorithm: return "unsupported signature algorithm";
+        case Errc::name_mismatch: return "name mismatch";
+        case Errc::version_rollback: return "version rollback";
     }
     return "unknown error";
 }

@@ -1,0 +1,21 @@
+# Part of brine's installed package configuration: defines brine::signing when libsodium is found
+# through pkg-config (brine::sodium wraps it), and reports the `signing` component's status.
+include(CMakeFindDependencyMacro)
+set(brine_signing_FOUND FALSE)
+if(NOT TARGET brine::signing)
+  find_package(PkgConfig QUIET)
+  if(PkgConfig_FOUND)
+    pkg_check_modules(BRINE_SODIUM QUIET IMPORTED_TARGET libsodium)
+  endif()
+  if(TARGET PkgConfig::BRINE_SODIUM)
+    add_library(brine::sodium INTERFACE IMPORTED)
+    set_target_properties(brine::sodium PROPERTIES INTERFACE_LINK_LIBRARIES PkgConfig::BRINE_SODIUM)
+    include("${CMAKE_CURRENT_LIST_DIR}/brineSigningTargets.cmake")
+  elseif(brine_FIND_REQUIRED_signing)
+    set(brine_signing_NOT_FOUND_MESSAGE "brine::signing needs libsodium through pkg-config \
+(Debian: libsodium-dev pkg-config)")
+  endif()
+endif()
+if(TARGET brine::signing)
+  set(brine_signing_FOUND TRUE)
+endif()
