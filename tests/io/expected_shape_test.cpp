@@ -10,7 +10,9 @@
 #include "model_fixtures.hpp"
 #include "temp_dir.hpp"
 
-namespace {
+// A named namespace, not an anonymous one: the tests of an area compile together (unity
+// batches), and this file's helpers must not meet another file's.
+namespace expected_shape_test {
 
 using brine::Errc;
 
@@ -67,7 +69,6 @@ void check_shape(const Model& m, Eigen::Index features, Eigen::Index outputs) {
     }
 }
 
-}  // namespace
 
 TEST_CASE("LoadOptions refuses a model of another number of features or outputs",
           "[io][expected_shape]") {
@@ -89,3 +90,5 @@ TEST_CASE("LoadOptions accepts any shape by default", "[io][expected_shape]") {
     CHECK_FALSE(o.expected_outputs.has_value());
     CHECK(brine::from_bytes_any(brine::to_bytes(fixtures::logistic_multi()), o).n_classes() == 3);
 }
+
+}  // namespace expected_shape_test

@@ -21,7 +21,9 @@
 
 using brine::Errc;
 
-namespace {
+// A named namespace, not an anonymous one: the tests of an area compile together (unity
+// batches), and this file's helpers must not meet another file's.
+namespace json_worst_case_test {
 
 // ---- libstdc++'s std::hash for strings (std::_Hash_bytes), written out from its definition ----
 
@@ -163,7 +165,6 @@ void check_linear(const std::string& small, const std::string& large) {
     CHECK(t_large < 3 * size_ratio * std::max(t_small, 1e-4));
 }
 
-}  // namespace
 
 TEST_CASE("json: the duplicate-key hash is SipHash-2-4 (reference vectors)", "[io][json][worst]") {
     const std::array<std::uint64_t, 2> key = {0x0706050403020100u, 0x0f0e0d0c0b0a0908u};
@@ -306,3 +307,5 @@ TEST_CASE("json: a document that ends early is truncated, wherever it is cut",
     BRINE_CHECK_THROWS_CODE(brine::detail::parse_strict_json(nul, brine::Limits{}, d),
                             Errc::malformed, "invalid JSON:");
 }
+
+}  // namespace json_worst_case_test

@@ -10,12 +10,15 @@
 #include <string>
 
 #include "brine_catch.hpp"
+#include "test_data.hpp"
 #include "model_fixtures.hpp"
 #include "temp_dir.hpp"
 
 using brine::Errc;
 
-namespace {
+// A named namespace, not an anonymous one: the tests of an area compile together (unity
+// batches), and this file's helpers must not meet another file's.
+namespace messages_test {
 
 const brine::Format formats[] = {brine::Format::binary, brine::Format::json};
 
@@ -54,7 +57,6 @@ std::size_t count_of(const std::string& text, const std::string& part) {
     return n;
 }
 
-}  // namespace
 
 TEST_CASE("every content error of a load from a path names the file, keeping code and message",
           "[io][files][messages]") {
@@ -291,7 +293,7 @@ TEST_CASE("strings in a binary file must be UTF-8, so any loaded file can be sav
                    BRINE_CONTAINS("not valid UTF-8 (byte 1)"));
     }
     // Every golden file loads and re-saves as JSON.
-    for (const auto& entry : std::filesystem::directory_iterator(std::string(BRINE_TEST_DATA_DIR) +
+    for (const auto& entry : std::filesystem::directory_iterator(test_data::dir() +
                                                                  "/golden/format-1.0")) {
         INFO(entry.path());
         const brine::AnyModel m = brine::load_any(entry.path().string());
@@ -363,3 +365,5 @@ TEST_CASE("FileInfo::checksum_verified is true only where the checksum was check
         }
     }
 }
+
+}  // namespace messages_test

@@ -12,7 +12,9 @@
 #include "model_fixtures.hpp"
 #include "temp_dir.hpp"
 
-namespace {
+// A named namespace, not an anonymous one: the tests of an area compile together (unity
+// batches), and this file's helpers must not meet another file's.
+namespace permissions_test {
 
 /// Sets the process's umask for one scope (tests run one at a time in this process).
 struct ScopedUmask {
@@ -39,7 +41,6 @@ brine::SaveOptions in(brine::Format f) {
     return so;
 }
 
-}  // namespace
 
 TEST_CASE("a new file gets 0666 less the umask", "[io][files][permissions]") {
     for (const brine::Format f : formats) {
@@ -139,3 +140,5 @@ TEST_CASE("saving over a dangling symbolic link creates no file at its target",
     CHECK(!std::filesystem::exists(dir.file("elsewhere")));
     CHECK(dir.entries() == 1);
 }
+
+}  // namespace permissions_test

@@ -14,8 +14,11 @@
 #include <vector>
 
 #include "brine_catch.hpp"
+#include "test_data.hpp"
 
-namespace {
+// A named namespace, not an anonymous one: the tests of an area compile together (unity
+// batches), and this file's helpers must not meet another file's.
+namespace input_policy_test {
 
 using brine::Errc;
 
@@ -184,11 +187,10 @@ std::vector<std::string> outcomes(const brine::AnyModel& m, const std::string& m
     return r;
 }
 
-}  // namespace
 
 TEST_CASE("Every model treats NaN and infinite inputs as scikit-learn 1.2 does",
           "[models][input]") {
-    std::ifstream in(std::string(BRINE_TEST_DATA_DIR) + "/input_policy/sklearn.csv");
+    std::ifstream in(test_data::dir() + "/input_policy/sklearn.csv");
     REQUIRE(in);
     std::string line;
     int checked = 0;
@@ -273,3 +275,5 @@ TEST_CASE("Finite inputs whose outputs overflow are answered, as in scikit-learn
     CHECK(Z(0, 0) == inf_v);
     CHECK(Z(1, 0) == -inf_v);
 }
+
+}  // namespace input_policy_test

@@ -12,7 +12,9 @@
 #include "brine_catch.hpp"
 #include "model_fixtures.hpp"
 
-namespace {
+// A named namespace, not an anonymous one: the tests of an area compile together (unity
+// batches), and this file's helpers must not meet another file's.
+namespace misuse_test {
 
 using brine::Errc;
 
@@ -56,7 +58,6 @@ void check_every_call_refuses(const Model& m, Eigen::Index width, const std::str
         BRINE_CHECK_THROWS_CODE(call(), Errc::invalid_model, text);
 }
 
-}  // namespace
 
 TEST_CASE("Changing a model's public fields after construction cannot make it read out of bounds",
           "[models][misuse]") {
@@ -307,3 +308,5 @@ TEST_CASE("A batch checks tree indices whether it checks them up front or step b
     BRINE_CHECK_THROWS_CODE(t.predict_one(few.row(0)), Errc::invalid_model, "node 198 has child 3");
     CHECK(t.predict(left)(0) == 1.0);  // the per-step walk only checks the nodes it meets
 }
+
+}  // namespace misuse_test

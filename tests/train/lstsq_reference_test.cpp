@@ -8,17 +8,19 @@
 
 #include "brine/train/linear.hpp"
 #include "brine_catch.hpp"
+#include "test_data.hpp"
 #include "csv.hpp"
 
-namespace {
+// A named namespace, not an anonymous one: the tests of an area compile together (unity
+// batches), and this file's helpers must not meet another file's.
+namespace lstsq_reference_test {
 
-const std::string lstsq_dir = BRINE_TEST_DATA_DIR "/sklearn_reference/lstsq/";
+const std::string lstsq_dir = test_data::dir() + "/sklearn_reference/lstsq/";
 
 Eigen::MatrixXd read(const std::string& file) {
     return brine::test::read_csv(lstsq_dir + file).data;
 }
 
-}  // namespace
 
 TEST_CASE("linear_regression gives numpy.linalg.lstsq's minimum-norm fit") {
     struct Case {
@@ -48,3 +50,5 @@ TEST_CASE("linear_regression gives numpy.linalg.lstsq's minimum-norm fit") {
         }
     }
 }
+
+}  // namespace lstsq_reference_test

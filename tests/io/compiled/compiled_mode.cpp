@@ -8,6 +8,7 @@
 #include <string>
 
 #include "brine_catch.hpp"
+#include "test_data.hpp"
 #include "model_fixtures.hpp"
 #include "temp_dir.hpp"
 
@@ -20,7 +21,7 @@
 
 namespace {
 
-const std::string golden_dir = std::string(BRINE_TEST_DATA_DIR) + "/golden/format-1.0/";
+const std::string golden_dir = test_data::dir() + "/golden/format-1.0/";
 
 template <class Model>
 void check_kind(const TempDir& dir, const std::string& golden, const Model& expected) {
