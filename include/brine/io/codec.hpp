@@ -130,7 +130,7 @@ private:
 template <class Model>
 Model finish_model(Model m, const Header& h, const LoadOptions& o) {
     m.validate();
-    if (o.verify_reference) check_reference(m, h.reference);
+    if (o.verify_reference) check_reference(m, h.reference, o);
     return m;
 }
 
