@@ -67,6 +67,13 @@ std::vector<Case> cases() {
         brine::LinearRegression changed = m;
         changed.coef(1, 100) *= 1 + 1e-7;
         c.push_back({"linear", m, changed, v.matrix(rows, features)});
+        // One reference row: Eigen computes 1 x n products as dot products whose partial sums
+        // follow the SIMD width, so these outputs differ in their last bits between the builds.
+        c.push_back({"linear_one_row", m, changed, v.matrix(1, features)});
+    }
+    {
+        const brine::LogisticRegression& m = *c.front().model.get_if<brine::LogisticRegression>();
+        c.push_back({"logistic_one_row", m, c.front().changed, v.matrix(1, features)});
     }
     return c;
 }

@@ -57,7 +57,8 @@ inline std::uint64_t model_elements(const AnyModel& m) {
 ///  - scalers: 2 w (value and bound per feature);
 ///  - linear and logistic regression: 2 (n_features + 1) per row of coef (value and bound), plus
 ///    n_classes for the probabilities;
-///  - decision tree: depth + 1 node visits, plus the width of a leaf's value;
+///  - decision tree: 2 (depth + 1) node visits (the walk, and the rounding bound's walk behind a
+///    pipeline's transforms), plus the width of a leaf's value;
 ///  - pipeline: the sum over its steps and estimator.
 inline std::uint64_t row_cost(const StandardScaler& m) { return cost_mul(2, count(m.n_features())); }
 inline std::uint64_t row_cost(const MinMaxScaler& m) { return cost_mul(2, count(m.n_features())); }
@@ -69,7 +70,9 @@ inline std::uint64_t row_cost(const LogisticRegression& m) {
                     count(m.n_classes()));
 }
 inline std::uint64_t row_cost(const DecisionTree& m) {
-    return cost_add(cost_add(static_cast<std::uint64_t>(m.depth()), 1), count(m.value.cols()));
+    // One walk for the output, one more behind a pipeline's transforms (for the rounding bound).
+    return cost_add(cost_mul(2, cost_add(static_cast<std::uint64_t>(m.depth()), 1)),
+                    count(m.value.cols()));
 }
 inline std::uint64_t row_cost(const Pipeline& m) {
     std::uint64_t c = std::visit([](const auto& x) { return row_cost(x); }, m.estimator);
