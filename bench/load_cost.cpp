@@ -27,7 +27,7 @@ struct Class {
     long sizes[3];
 };
 
-/// Loads `path` in a child; returns wall seconds, peak RSS (KiB) and the outcome.
+/// Loads `path` in a child and prints the outcome, wall and CPU time and peak RSS.
 void measure(const std::string& path, const char* name, long n, long bytes, int timeout) {
     std::fflush(nullptr);
     const auto start = std::chrono::steady_clock::now();
@@ -53,7 +53,10 @@ void measure(const std::string& path, const char* name, long n, long bytes, int 
         std::printf("%-40s %8ld %10ld  killed (%s) ", name, n, bytes,
                     WTERMSIG(status) == SIGALRM ? "timeout" : strsignal(WTERMSIG(status)));
     }
-    std::printf("  %9.3f s  %9.1f MiB\n", seconds, static_cast<double>(ru.ru_maxrss) / 1024.0);
+    const double cpu = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                       1e-6 * static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+    std::printf("  %9.3f s  %9.3f s  %9.1f MiB\n", seconds, cpu,
+                static_cast<double>(ru.ru_maxrss) / 1024.0);
 }
 
 }  // namespace
@@ -75,8 +78,8 @@ int main(int argc, char** argv) {
          [](long n) { return worst::logistic_outputs_n_by_0(n); },
          {1 << 12, 1 << 14, 1 << 16}},
     };
-    std::printf("%-40s %8s %10s  %-15s  %11s  %13s\n", "product class", "n", "bytes", "outcome",
-                "wall time", "peak RSS");
+    std::printf("%-40s %8s %10s  %-15s  %11s  %11s  %13s\n", "product class", "n", "bytes",
+                "outcome", "wall time", "CPU time", "peak RSS");
     for (const Class& c : classes) {
         for (const long n : c.sizes) {
             const worst::File f = c.make(n);
