@@ -38,8 +38,7 @@ void measure(const std::string& path, const char* name, long n, long bytes, int 
             (void)brine::load_any(path);
             std::printf("%-40s %8ld %10ld  loaded", name, n, bytes);
         } catch (const brine::Error& e) {
-            std::printf("%-40s %8ld %10ld  %-15.15s", name, n, bytes,
-                        brine::errc_name(e.code()));
+            std::printf("%-40s %8ld %10ld  %-15.15s", name, n, bytes, brine::errc_name(e.code()));
         }
         std::fflush(nullptr);
         _exit(0);
@@ -84,8 +83,8 @@ int main(int argc, char** argv) {
         for (const long n : c.sizes) {
             const worst::File f = c.make(n);
             const std::string path = dir + "/load_cost.brine";
-            std::ofstream(path, std::ios::binary).write(f.bytes.data(),
-                                                        static_cast<std::streamsize>(f.bytes.size()));
+            std::ofstream(path, std::ios::binary)
+                .write(f.bytes.data(), static_cast<std::streamsize>(f.bytes.size()));
             measure(path, c.name, n, static_cast<long>(f.bytes.size()), timeout);
         }
     }

@@ -52,7 +52,8 @@ std::vector<Case> cases() {
         c.push_back({"logistic", m, changed, v.matrix(rows, features)});
     }
     {
-        const brine::StandardScaler s(v.matrix(features, 1), (v.matrix(features, 1).array() + 2).matrix());
+        const brine::StandardScaler s(v.matrix(features, 1),
+                                      (v.matrix(features, 1).array() + 2).matrix());
         brine::LogisticRegression e;
         e.coef = v.matrix(1, features);
         e.intercept = v.matrix(1, 1);
@@ -134,9 +135,10 @@ int read(const std::string& dir) {
                 worst = std::max(worst, std::abs(a - b));
             }
             differing += n;
-            std::printf("%s: loaded; %lld of %lld outputs differ in their bits from the writer's "
-                        "(largest difference %.3g)\n",
-                        c.name.c_str(), n, static_cast<long long>(got.size()), worst);
+            std::printf(
+                "%s: loaded; %lld of %lld outputs differ in their bits from the writer's "
+                "(largest difference %.3g)\n",
+                c.name.c_str(), n, static_cast<long long>(got.size()), worst);
         } catch (const brine::Error& e) {
             std::printf("%s: FAIL: %s\n", c.name.c_str(), e.what());
             ++failures;

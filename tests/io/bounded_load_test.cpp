@@ -52,8 +52,8 @@ Eigen::Index most_rows(const Model& m, const brine::LoadOptions& o) {
     const auto per_row = brine::detail::reference_work(m, 1);
     const auto per_row_values =
         static_cast<std::uint64_t>(m.n_features() + brine::detail::reference_width(m));
-    const auto room = o.reference_work_base +
-                      o.reference_work_per_element * brine::detail::model_elements(m);
+    const auto room =
+        o.reference_work_base + o.reference_work_per_element * brine::detail::model_elements(m);
     const auto net = per_row - std::min(per_row, o.reference_work_per_element * per_row_values);
     return net == 0 ? 1 << 20 : static_cast<Eigen::Index>(room / net);
 }
@@ -145,9 +145,9 @@ TEST_CASE("the reference check's work is bounded before it runs", "[io][bounded]
     // 4096)); an eighth do (1024 x 16389 = 16,782,336 <= 2^24 + 16 x (81925 + 2048)).
     const brine::DecisionTree t = worst::chain_tree(8192);
     CHECK(brine::detail::reference_work(t, 2048) == 2048u * 16389u);
-    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(worst::with_reference(
-                                t, worst::reference_for(t, 2048))),
-                            Errc::limit_exceeded, "2048 reference rows cost 33564672 operations");
+    BRINE_CHECK_THROWS_CODE(
+        brine::from_bytes_any(worst::with_reference(t, worst::reference_for(t, 2048))),
+        Errc::limit_exceeded, "2048 reference rows cost 33564672 operations");
     brine::Reference r = worst::reference_for(t, 1024);
     CHECK(brine::from_bytes<brine::DecisionTree>(worst::with_reference(t, r)) == t);
 }

@@ -69,8 +69,8 @@ inline brine::Pipeline long_pipeline(Eigen::Index steps, Eigen::Index width) {
     for (Eigen::Index i = 0; i < steps; ++i)
         s.emplace_back(brine::StandardScaler(Eigen::VectorXd::Constant(width, 0.001),
                                              Eigen::VectorXd::Constant(width, 1.001)));
-    return brine::Pipeline(std::move(s), brine::LinearRegression(
-                                             Eigen::VectorXd::LinSpaced(width, -1, 1), 0.5));
+    return brine::Pipeline(std::move(s),
+                           brine::LinearRegression(Eigen::VectorXd::LinSpaced(width, -1, 1), 0.5));
 }
 
 /// A multinomial logistic regression with `classes` classes over `features` features.

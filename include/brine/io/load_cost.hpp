@@ -20,7 +20,9 @@ inline std::uint64_t cost_mul(std::uint64_t a, std::uint64_t b) noexcept {
     std::uint64_t p = 0;
     return __builtin_mul_overflow(a, b, &p) ? UINT64_MAX : p;
 }
-inline std::uint64_t count(Eigen::Index n) noexcept { return n < 0 ? 0 : static_cast<std::uint64_t>(n); }
+inline std::uint64_t count(Eigen::Index n) noexcept {
+    return n < 0 ? 0 : static_cast<std::uint64_t>(n);
+}
 
 /// E(m): the number of parameter values a model holds. Every one of them is at least one byte of
 /// the file in either encoding, so E(m) is at most the file's size.
@@ -60,7 +62,9 @@ inline std::uint64_t model_elements(const AnyModel& m) {
 ///  - decision tree: 2 (depth + 1) node visits (the walk, and the rounding bound's walk behind a
 ///    pipeline's transforms), plus the width of a leaf's value;
 ///  - pipeline: the sum over its steps and estimator.
-inline std::uint64_t row_cost(const StandardScaler& m) { return cost_mul(2, count(m.n_features())); }
+inline std::uint64_t row_cost(const StandardScaler& m) {
+    return cost_mul(2, count(m.n_features()));
+}
 inline std::uint64_t row_cost(const MinMaxScaler& m) { return cost_mul(2, count(m.n_features())); }
 inline std::uint64_t row_cost(const LinearRegression& m) {
     return cost_mul(cost_mul(2, count(m.coef.rows())), cost_add(count(m.n_features()), 1));

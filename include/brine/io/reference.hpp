@@ -181,7 +181,8 @@ inline Evaluation evaluate(const Pipeline& m, const Eigen::MatrixXd& X) {
     for (Eigen::Index first = 0; first < X.rows(); first += Pipeline::block_rows) {
         const Eigen::Index n = std::min(Pipeline::block_rows, X.rows() - first);
         Eigen::MatrixXd Z = X.middleRows(first, n), E;
-        for (const auto& s : m.steps) std::visit([&](const auto& t) { step_with_bound(t, Z, E); }, s);
+        for (const auto& s : m.steps)
+            std::visit([&](const auto& t) { step_with_bound(t, Z, E); }, s);
         const Evaluation b =
             std::visit([&](const auto& e) { return evaluate_part(e, Z, E); }, m.estimator);
         r.out.middleRows(first, n) = b.out;
@@ -203,27 +204,25 @@ void check_reference_work(const Model& m, Eigen::Index rows, std::uint64_t refer
                           const LoadOptions& o, bool saving) {
     const std::uint64_t work = reference_work(m, rows);
     const std::uint64_t elems = model_elements(m);
-    const std::uint64_t budget = reference_budget(o.reference_work_base,
-                                                  o.reference_work_per_element, elems,
-                                                  reference_values);
+    const std::uint64_t budget = reference_budget(
+        o.reference_work_base, o.reference_work_per_element, elems, reference_values);
     if (work <= budget) return;
     const std::uint64_t per_row = reference_work(m, 1);
-    const std::string what = std::to_string(rows) + " reference rows cost " +
-                             std::to_string(work) + " operations to check (" +
-                             std::to_string(per_row) + " per row), over the budget of " +
-                             std::to_string(budget) + " (reference_work_base " +
-                             std::to_string(o.reference_work_base) + " + " +
-                             std::to_string(o.reference_work_per_element) + " x " +
-                             std::to_string(cost_add(elems, reference_values)) +
-                             " parameter and reference values)";
+    const std::string what =
+        std::to_string(rows) + " reference rows cost " + std::to_string(work) +
+        " operations to check (" + std::to_string(per_row) + " per row), over the budget of " +
+        std::to_string(budget) + " (reference_work_base " + std::to_string(o.reference_work_base) +
+        " + " + std::to_string(o.reference_work_per_element) + " x " +
+        std::to_string(cost_add(elems, reference_values)) + " parameter and reference values)";
     if (saving) {
-        throw Error(Errc::invalid_argument,
-                    "reference_inputs: " + what + "; the default LoadOptions would refuse the "
-                                                  "file: store fewer reference rows");
+        throw Error(Errc::invalid_argument, "reference_inputs: " + what +
+                                                "; the default LoadOptions would refuse the "
+                                                "file: store fewer reference rows");
     }
     throw Error(Errc::limit_exceeded,
-                what + "; raise LoadOptions::reference_work_per_element, or set "
-                       "LoadOptions::verify_reference = false to load without the check");
+                what +
+                    "; raise LoadOptions::reference_work_per_element, or set "
+                    "LoadOptions::verify_reference = false to load without the check");
 }
 
 template <class Model>
@@ -239,10 +238,10 @@ Reference make_reference(const Model& m, const Eigen::MatrixXd& X, double tolera
         throw Error(Errc::invalid_argument, "reference_tolerance must be finite and >= 0");
     }
     // Never write a file that the default LoadOptions refuse.
-    check_reference_work(m, X.rows(),
-                         cost_add(count(X.size()), cost_mul(count(X.rows()),
-                                                            count(reference_width(m)))),
-                         LoadOptions{}, true);
+    check_reference_work(
+        m, X.rows(),
+        cost_add(count(X.size()), cost_mul(count(X.rows()), count(reference_width(m)))),
+        LoadOptions{}, true);
     r.inputs = X;
     r.outputs = reference_outputs(m, X);
     r.tolerance = tolerance;
@@ -268,15 +267,13 @@ void check_reference(const Model& m, const Reference& r, const LoadOptions& o = 
     const Eigen::Index width = reference_width(m);
     if (r.inputs.cols() != m.n_features() || r.outputs.rows() != r.inputs.rows() ||
         r.outputs.cols() != width) {
-        throw Error(Errc::malformed, "reference block has inputs " +
-                                         std::to_string(r.inputs.rows()) + " x " +
-                                         std::to_string(r.inputs.cols()) + " and outputs " +
-                                         std::to_string(r.outputs.rows()) + " x " +
-                                         std::to_string(r.outputs.cols()) +
-                                         "; the model needs inputs of " +
-                                         std::to_string(m.n_features()) +
-                                         " columns and gives " + std::to_string(width) +
-                                         " outputs per row");
+        throw Error(Errc::malformed,
+                    "reference block has inputs " + std::to_string(r.inputs.rows()) + " x " +
+                        std::to_string(r.inputs.cols()) + " and outputs " +
+                        std::to_string(r.outputs.rows()) + " x " +
+                        std::to_string(r.outputs.cols()) + "; the model needs inputs of " +
+                        std::to_string(m.n_features()) + " columns and gives " +
+                        std::to_string(width) + " outputs per row");
     }
     if (!(r.tolerance >= 0) || !std::isfinite(r.tolerance)) {
         throw Error(Errc::malformed, "reference tolerance is not a finite number >= 0");
@@ -303,15 +300,17 @@ void check_reference(const Model& m, const Reference& r, const LoadOptions& o = 
             if (other_build) {
                 std::snprintf(buf, sizeof buf, " + the file's tolerance %.3g x max(1, |stored|)",
                               r.tolerance);
-                msg += std::string(buf) + ", as it was written by another build: " +
-                       quoted_for_message(r.build);
+                msg += std::string(buf) +
+                       ", as it was written by another build: " + quoted_for_message(r.build);
             } else {
-                msg += "; the file was written by this build, so its stored tolerance does not "
-                       "apply";
+                msg +=
+                    "; the file was written by this build, so its stored tolerance does not "
+                    "apply";
             }
             throw Error(Errc::reference_mismatch,
-                        msg + "); set LoadOptions::verify_reference = false to load without the "
-                              "check");
+                        msg +
+                            "); set LoadOptions::verify_reference = false to load without the "
+                            "check");
         }
     }
 }
