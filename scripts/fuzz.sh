@@ -4,8 +4,12 @@
 #
 # Usage: bash scripts/fuzz.sh [seconds per target, default 60]
 # Environment: FUZZ_CXX (default clang++), FUZZ_PARALLEL (targets at once, default 2),
-#              FUZZ_TARGETS (space-separated subset). Findings are written to
-#              build/fuzz/artifacts/<target>/; see tests/fuzz/README.md for what to do with them.
+#              FUZZ_TARGETS (space-separated subset), FUZZ_MAX_LEN (largest input, default
+#              16384; raise it to reach products of sizes at realistic scale). The harnesses also
+#              read BRINE_FUZZ_NS_PER_BYTE (fail on loads slower than that per input byte) and
+#              BRINE_FUZZ_DEFAULT_LIMITS=1 (load with the default limits); see tests/fuzz/README.md.
+#              Findings are written to build/fuzz/artifacts/<target>/; see tests/fuzz/README.md for
+#              what to do with them.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -13,7 +17,9 @@ seconds=${1:-60}
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "fuzz.sh: seconds must be a number, not '$seconds'" >&2; exit 2; }
 cxx=${FUZZ_CXX:-clang++}
 parallel=${FUZZ_PARALLEL:-2}
-targets=(${FUZZ_TARGETS:-fuzz_load_binary fuzz_load_json fuzz_inspect fuzz_roundtrip})
+targets=(${FUZZ_TARGETS:-fuzz_load_binary fuzz_load_json fuzz_inspect fuzz_roundtrip fuzz_load_streamed})
+max_len=${FUZZ_MAX_LEN:-16384}
+[[ $max_len =~ ^[0-9]+$ ]] || { echo "fuzz.sh: FUZZ_MAX_LEN must be a number, not '$max_len'" >&2; exit 2; }
 build=build/fuzz
 fuzz_dir=$PWD/tests/fuzz
 
@@ -29,7 +35,7 @@ run_target() {
     local t=$1 out=$build/runs/$1
     mkdir -p "$out/corpus" "$out/artifacts"
     "$build/tests/fuzz/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=128 \
-        -max_len=16384 -dict="$fuzz_dir/brine.dict" -print_final_stats=1 -artifact_prefix="$out/artifacts/" \
+        -max_len="$max_len" -dict="$fuzz_dir/brine.dict" -print_final_stats=1 -artifact_prefix="$out/artifacts/" \
         "$out/corpus" "$fuzz_dir/corpus/$t" "$fuzz_dir/regressions" >"$out/log" 2>&1
 }
 

@@ -7,6 +7,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <ctime>
 #include <limits>
 #include <string_view>
 
@@ -21,7 +23,57 @@ inline brine::LoadOptions load_options() {
     o.max_nodes = std::uint64_t{1} << 14;
     o.max_string_length = std::uint64_t{1} << 12;
     o.max_nesting = 32;
+    // The reference check's fixed allowance (2^24 operations by default) would cover every
+    // product a fuzzer-sized input can build; without it the per-value budget, the part that
+    // scales, is what inputs run into.
+    o.reference_work_base = std::uint64_t{1} << 10;
+    // BRINE_FUZZ_DEFAULT_LIMITS=1: the limits a program gets by default instead (run with a large
+    // -max_len to reach products of sizes at realistic scale).
+    if (const char* e = std::getenv("BRINE_FUZZ_DEFAULT_LIMITS"); e != nullptr && *e == '1') {
+        o = brine::LoadOptions();
+    }
     return o;
+}
+
+/// CPU time of this thread in nanoseconds.
+inline double thread_ns() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return 1e9 * static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec);
+}
+
+/// Work per input byte. With BRINE_FUZZ_NS_PER_BYTE=n set, a load that takes more than n ns of
+/// CPU time per input byte beyond a fixed 20 ms is a finding: a product of sizes that escaped the
+/// cost model (docs/threat-model.md) stands out as such an outlier long before it hits
+/// libFuzzer's -timeout. Unset: nothing is measured.
+class WorkMeter {
+public:
+    explicit WorkMeter(std::size_t size) : size_(size) {
+        static const double limit = [] {
+            const char* e = std::getenv("BRINE_FUZZ_NS_PER_BYTE");
+            return e != nullptr ? std::atof(e) : 0.0;
+        }();
+        limit_ = limit;
+        if (limit_ > 0) start_ = thread_ns();
+    }
+    WorkMeter(const WorkMeter&) = delete;
+    WorkMeter& operator=(const WorkMeter&) = delete;
+    ~WorkMeter() {
+        if (limit_ <= 0) return;
+        const double spent = thread_ns() - start_;
+        if (spent > 2e7 + limit_ * static_cast<double>(size_)) __builtin_trap();
+    }
+
+private:
+    std::size_t size_;
+    double limit_ = 0;
+    double start_ = 0;
+};
+
+/// The cost model's premise: every parameter value of a loaded model took at least one byte of
+/// its file, so the reference budget is linear in the file's size.
+inline void check_cost_model(const brine::AnyModel& m, std::size_t size) {
+    if (brine::detail::model_elements(m) > size) __builtin_trap();
 }
 
 inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {

@@ -15,12 +15,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     bytes.append(reinterpret_cast<const char*>(data), size);
     brine::AnyModel m;
     try {
+        const brine_fuzz::WorkMeter meter(bytes.size());
         m = brine::from_bytes_any(bytes, brine_fuzz::load_options());
     } catch (const brine::Error&) {
         return 0;  // the one way a load may fail
     } catch (...) {
         __builtin_trap();
     }
+    brine_fuzz::check_cost_model(m, bytes.size());
     try {
         brine_fuzz::exercise(m);
     } catch (...) {

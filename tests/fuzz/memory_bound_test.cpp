@@ -25,6 +25,7 @@
 
 #include "brine_catch.hpp"
 #include "model_fixtures.hpp"
+#include "worst_files.hpp"
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
@@ -243,6 +244,11 @@ std::vector<Input> valid_inputs() {
         }
     }
     in.push_back({"linear_400k_zeros_dense.json", dense, false});
+    // Near the most a reference check may cost: a chain tree of depth 2^15 walked by 300 rows
+    // (300 x 65541 operations, within the default budget of 2^24 + 16 per value).
+    const brine::DecisionTree chain = worst::chain_tree(1 << 15);
+    in.push_back({"chain tree of depth 2^15, 300 reference rows",
+                  worst::with_reference(chain, worst::reference_for(chain, 300)), false});
     return in;
 }
 
@@ -337,6 +343,14 @@ std::vector<Input> hostile_inputs() {
     for (int i = 0; i < (1 << 20); ++i) numbers += i ? ",0" : "0";
     in.push_back({"json 2^20 numbers in a 1 x 3 coef",
                   replace_once(json, "\"data\": [0.1, 5e-324, -0.0", numbers), true});
+    // Products of sizes in the reference check, refused before the work (or its outputs) exists:
+    // rows x depth, rows x steps, rows x classes x features, and n x 0 stored outputs for n rows
+    // of 1024 classes (computing them first would allocate 8 KiB per 8-byte row).
+    for (const worst::File& f :
+         {worst::tree_rows_x_depth(1 << 15), worst::pipeline_rows_x_steps(1 << 12),
+          worst::logistic_rows_x_coef(256), worst::logistic_outputs_n_by_0(1 << 16)}) {
+        in.push_back({"reference " + f.name, f.bytes, true});
+    }
     return in;
 }
 

@@ -83,7 +83,7 @@ template <class Model>
 Model finish_model(Model m, const Header& h, const LoadOptions& o) {
     m.validate();
     check_expected_shape(m, o);
-    if (o.verify_reference) check_reference(m, h.reference);
+    if (o.verify_reference) check_reference(m, h.reference, o);
     return m;
 }
 

@@ -23,10 +23,12 @@ constexpr const char* format_name(Format f) noexcept {
 }
 
 /// Reference predictions: input rows and the outputs the model gave for them when it was saved.
-/// Outputs are predict_proba for classifiers, predict (one column) for regressors and transform
-/// for scalers. On load they are computed again and must agree: bit for bit when the file was
-/// written by the same build (`build` equal), within `tolerance` (relative, with a floor of 1)
-/// otherwise.
+/// Outputs are predict_proba for classifiers, the targets for regressors (one column each) and
+/// transform for scalers. On load they are computed again and must agree within the rounding
+/// bound of the model's arithmetic (what any build of the same source may legitimately compute:
+/// another summation order, SIMD width or compiler), plus, when the file was written by another
+/// build (`build` differs), `tolerance` relative to max(1, |stored|). docs/threat-model.md gives
+/// the bound.
 struct Reference {
     RowMatrix inputs;      ///< n_rows x n_features
     RowMatrix outputs;     ///< n_rows x n_outputs
@@ -49,7 +51,8 @@ struct SaveOptions {
     /// Rows whose outputs are stored as reference predictions (none when empty). Use a few
     /// training rows, e.g. `X.topRows(5)`.
     Eigen::MatrixXd reference_inputs;
-    /// Tolerance stored with the reference predictions for loads by a different build.
+    /// Tolerance stored with the reference predictions for loads by a different build, added to
+    /// the rounding bound every check allows.
     double reference_tolerance = 1e-9;
     /// Creation time written in the header, ISO 8601 UTC; empty means now. Set it for
     /// reproducible files.
@@ -66,6 +69,13 @@ struct LoadOptions : Limits {
     /// When set, refuse (Errc::shape_mismatch) a model whose output has another width:
     /// n_outputs() (classes of a classifier, targets of a regressor, features of a scaler).
     std::optional<std::int64_t> expected_outputs;
+    /// The work budget of the reference check, checked before it runs (Errc::limit_exceeded):
+    /// rows x (n_features + n_outputs + C(model)) operations may not exceed
+    /// reference_work_base + reference_work_per_element x (parameters + stored reference values).
+    /// Both terms keep the check's time linear in the file's size; docs/threat-model.md gives
+    /// C(model) per kind. Saving refuses reference rows that the defaults would refuse.
+    std::uint64_t reference_work_base = std::uint64_t{1} << 24;
+    std::uint64_t reference_work_per_element = 16;  ///< see reference_work_base
 };
 
 namespace detail {

@@ -1,12 +1,15 @@
-// Reference predictions: computing them at save time and checking them again at load time.
+// Reference predictions: computing them at save time and checking them again at load time, within
+// the rounding bound of the model's arithmetic and a work budget checked before any of it runs.
 // SPDX-License-Identifier: MIT
 #pragma once
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <string>
 
+#include "brine/io/load_cost.hpp"
 #include "brine/io/options.hpp"
 #include "brine/models/any_model.hpp"
 #include "brine/version.hpp"
@@ -14,7 +17,9 @@
 namespace brine::detail {
 
 /// Identifies the code that computes predictions: brine version, compiler, architecture and the
-/// floating-point options that change results. Equal strings mean bit-identical predictions.
+/// floating-point options that change results. Equal strings do not mean bit-identical results
+/// (SIMD width and vectorization flags are not in it); a different string adds the file's stored
+/// tolerance to the rounding bound of the check.
 inline std::string current_build() {
     std::string b = std::string("brine ") + library_version_string;
 #if defined(__clang__)
@@ -40,20 +45,184 @@ inline std::string current_build() {
     return b;
 }
 
-/// The outputs a reference check compares: predict_proba for classifiers, predict for regressors,
-/// transform for scalers.
+/// The unit roundoff of double and gamma(n) = n u / (1 - n u): a sum of n products computed in
+/// any order, with or without fused multiply-adds, is within gamma(n) x (sum of |products|) of the
+/// exact sum (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., section 3.1).
+constexpr double unit_roundoff = 0x1p-53;
+inline double rounding_gamma(Eigen::Index n) {
+    const double nu = static_cast<double>(n) * unit_roundoff;
+    return nu < 0.5 ? nu / (1 - nu) : std::numeric_limits<double>::infinity();
+}
+
+/// Outputs of a model for some rows and, per output, a bound on its distance from the exact
+/// result (`err`); any two builds of the same source compute outputs within 2 err of each other.
+struct Evaluation {
+    Eigen::MatrixXd out;
+    Eigen::MatrixXd err;
+};
+
+// The error-propagating evaluation. `Z` holds the values a part receives, `E` a bound on their
+// distance from the exact values (an empty E means exact inputs).
+
+inline double err_at(const Eigen::MatrixXd& E, Eigen::Index i, Eigen::Index j) {
+    return E.size() == 0 ? 0.0 : E(i, j);
+}
+
+/// A scaler: each output is two correctly rounded operations on one input, so its error is the
+/// input's error scaled, plus gamma(2) of the magnitudes involved.
+template <class Scaler>
+void step_with_bound(const Scaler& s, Eigen::MatrixXd& Z, Eigen::MatrixXd& E) {
+    const double g = rounding_gamma(2);
+    Eigen::MatrixXd next(Z.rows(), Z.cols());
+    for (Eigen::Index i = 0; i < Z.rows(); ++i) {
+        for (Eigen::Index j = 0; j < Z.cols(); ++j) {
+            const double z = std::abs(Z(i, j)), e = err_at(E, i, j);
+            if constexpr (std::is_same_v<Scaler, StandardScaler>) {
+                const double a = 1.0 / std::abs(s.scale(j));  // (z - mean) / scale
+                next(i, j) = (e + g * (z + std::abs(s.mean(j)))) * a;
+            } else {  // z * scale + min
+                const double a = std::abs(s.scale(j));
+                next(i, j) = (e + g * z) * a + g * std::abs(s.min(j));
+            }
+        }
+    }
+    Z = s.transform(Z);
+    E = std::move(next);
+}
+
+/// |C| (E + gamma |Z|)^T + gamma |b| with gamma = gamma(n_features + 2): the error bound of the
+/// scores Z C^T + b.
+inline Eigen::MatrixXd linear_bound(const RowMatrix& coef, const Eigen::VectorXd& intercept,
+                                    const Eigen::MatrixXd& Z, const Eigen::MatrixXd& E) {
+    const double g = rounding_gamma(coef.cols() + 2);
+    Eigen::MatrixXd A = g * Z.cwiseAbs();
+    if (E.size() != 0) A += E;
+    Eigen::MatrixXd bound = A * coef.cwiseAbs().transpose();
+    bound.rowwise() += g * intercept.cwiseAbs().transpose();
+    return bound;
+}
+
+inline Evaluation evaluate_part(const LinearRegression& m, const Eigen::MatrixXd& Z,
+                                const Eigen::MatrixXd& E) {
+    return {m.predict_targets(Z), linear_bound(m.coef, m.intercept, Z, E)};
+}
+
+/// Probabilities move by at most half the largest score error (the softmax's Jacobian has rows of
+/// absolute sum 2 p (1 - p) <= 1/2; the sigmoid's slope is <= 1/4); exp, the sum of n_classes
+/// terms and the division add a few ulps of a value <= 1.
+inline Evaluation evaluate_part(const LogisticRegression& m, const Eigen::MatrixXd& Z,
+                                const Eigen::MatrixXd& E) {
+    Evaluation r{m.predict_proba(Z), Eigen::MatrixXd()};
+    const Eigen::MatrixXd scores = linear_bound(m.coef, m.intercept, Z, E);
+    const double ulps = 4.0 * static_cast<double>(m.n_classes() + 4) * unit_roundoff;
+    r.err.resize(r.out.rows(), r.out.cols());
+    for (Eigen::Index i = 0; i < r.out.rows(); ++i)
+        r.err.row(i).setConstant(scores.row(i).maxCoeff() + ulps);
+    return r;
+}
+
+/// A tree copies a leaf's stored values, so its outputs are exact; but when its inputs carry a
+/// rounding error (after a pipeline's transforms), a row whose walk passes a threshold closer
+/// than twice that error may reach another leaf on another build: its bound is infinite.
+inline Evaluation evaluate_part(const DecisionTree& m, const Eigen::MatrixXd& Z,
+                                const Eigen::MatrixXd& E) {
+    Evaluation r;
+    if (m.is_classifier()) {
+        r.out = m.predict_proba(Z);
+    } else {
+        r.out = m.predict(Z);
+    }
+    r.err = Eigen::MatrixXd::Zero(r.out.rows(), r.out.cols());
+    if (E.size() == 0) return r;
+    for (Eigen::Index i = 0; i < Z.rows(); ++i) {
+        std::int32_t node = 0;
+        while (m.children_left(node) != DecisionTree::leaf) {
+            const std::int32_t f = m.feature(node);
+            const double z = Z(i, f), t = m.threshold(node);
+            if (std::abs(z - t) <= 2 * E(i, f)) {
+                r.err.row(i).setConstant(std::numeric_limits<double>::infinity());
+                break;
+            }
+            node = z <= t ? m.children_left(node) : m.children_right(node);
+        }
+    }
+    return r;
+}
+
+template <class Scaler>
+Evaluation evaluate_scaler(const Scaler& m, const Eigen::MatrixXd& X) {
+    Evaluation r{X, Eigen::MatrixXd()};
+    step_with_bound(m, r.out, r.err);
+    return r;
+}
+
+/// The outputs a reference check compares, with their error bounds: predict_proba for
+/// classifiers, the targets for regressors, transform for scalers. Pipelines run in blocks of
+/// rows, so intermediate values take memory proportional to one block.
+inline Evaluation evaluate(const StandardScaler& m, const Eigen::MatrixXd& X) {
+    return evaluate_scaler(m, X);
+}
+inline Evaluation evaluate(const MinMaxScaler& m, const Eigen::MatrixXd& X) {
+    return evaluate_scaler(m, X);
+}
+inline Evaluation evaluate(const LinearRegression& m, const Eigen::MatrixXd& X) {
+    return evaluate_part(m, X, Eigen::MatrixXd());
+}
+inline Evaluation evaluate(const LogisticRegression& m, const Eigen::MatrixXd& X) {
+    return evaluate_part(m, X, Eigen::MatrixXd());
+}
+inline Evaluation evaluate(const DecisionTree& m, const Eigen::MatrixXd& X) {
+    return evaluate_part(m, X, Eigen::MatrixXd());
+}
+inline Evaluation evaluate(const Pipeline& m, const Eigen::MatrixXd& X) {
+    Evaluation r;
+    r.out.resize(X.rows(), reference_width(m));
+    r.err.resize(X.rows(), reference_width(m));
+    for (Eigen::Index first = 0; first < X.rows(); first += Pipeline::block_rows) {
+        const Eigen::Index n = std::min(Pipeline::block_rows, X.rows() - first);
+        Eigen::MatrixXd Z = X.middleRows(first, n), E;
+        for (const auto& s : m.steps)
+            std::visit([&](const auto& t) { step_with_bound(t, Z, E); }, s);
+        const Evaluation b =
+            std::visit([&](const auto& e) { return evaluate_part(e, Z, E); }, m.estimator);
+        r.out.middleRows(first, n) = b.out;
+        r.err.middleRows(first, n) = b.err;
+    }
+    return r;
+}
+
+/// The outputs stored as reference predictions (see evaluate).
 template <class Model>
 RowMatrix reference_outputs(const Model& m, const Eigen::MatrixXd& X) {
-    if constexpr (std::is_same_v<Model, StandardScaler> || std::is_same_v<Model, MinMaxScaler>) {
-        return m.transform(X);
-    } else if constexpr (std::is_same_v<Model, LinearRegression>) {
-        return m.predict_targets(X);
-    } else if constexpr (std::is_same_v<Model, LogisticRegression>) {
-        return m.predict_proba(X);
-    } else {
-        if (m.is_classifier()) return m.predict_proba(X);
-        return m.predict(X);
+    return evaluate(m, X).out;
+}
+
+/// Errc::limit_exceeded (load) or Errc::invalid_argument (save) when checking `rows` reference
+/// rows would take more work than the budget allows; nothing is computed before this check.
+template <class Model>
+void check_reference_work(const Model& m, Eigen::Index rows, std::uint64_t reference_values,
+                          const LoadOptions& o, bool saving) {
+    const std::uint64_t work = reference_work(m, rows);
+    const std::uint64_t elems = model_elements(m);
+    const std::uint64_t budget = reference_budget(
+        o.reference_work_base, o.reference_work_per_element, elems, reference_values);
+    if (work <= budget) return;
+    const std::uint64_t per_row = reference_work(m, 1);
+    const std::string what =
+        std::to_string(rows) + " reference rows cost " + std::to_string(work) +
+        " operations to check (" + std::to_string(per_row) + " per row), over the budget of " +
+        std::to_string(budget) + " (reference_work_base " + std::to_string(o.reference_work_base) +
+        " + " + std::to_string(o.reference_work_per_element) + " x " +
+        std::to_string(cost_add(elems, reference_values)) + " parameter and reference values)";
+    if (saving) {
+        throw Error(Errc::invalid_argument, "reference_inputs: " + what +
+                                                "; the default LoadOptions would refuse the "
+                                                "file: store fewer reference rows");
     }
+    throw Error(Errc::limit_exceeded,
+                what +
+                    "; raise LoadOptions::reference_work_per_element, or set "
+                    "LoadOptions::verify_reference = false to load without the check");
 }
 
 template <class Model>
@@ -68,6 +237,11 @@ Reference make_reference(const Model& m, const Eigen::MatrixXd& X, double tolera
     if (!(tolerance >= 0) || !std::isfinite(tolerance)) {
         throw Error(Errc::invalid_argument, "reference_tolerance must be finite and >= 0");
     }
+    // Never write a file that the default LoadOptions refuse.
+    check_reference_work(
+        m, X.rows(),
+        cost_add(count(X.size()), cost_mul(count(X.rows()), count(reference_width(m)))),
+        LoadOptions{}, true);
     r.inputs = X;
     r.outputs = reference_outputs(m, X);
     r.tolerance = tolerance;
@@ -75,45 +249,68 @@ Reference make_reference(const Model& m, const Eigen::MatrixXd& X, double tolera
     return r;
 }
 
-/// Throws Errc::reference_mismatch (or Errc::malformed for an inconsistent reference block) unless
-/// the model reproduces the stored outputs.
+/// A string from a file, cut to `max` bytes and with anything but printable ASCII as '?', for
+/// quoting in a message.
+inline std::string quoted_for_message(const std::string& s, std::size_t max = 96) {
+    std::string q = s.substr(0, max);
+    for (char& c : q)
+        if (c < 0x20 || c > 0x7e) c = '?';
+    return "'" + q + (s.size() > max ? "...'" : "'");
+}
+
+/// Throws Errc::reference_mismatch (or Errc::malformed for an inconsistent reference block, or
+/// Errc::limit_exceeded for one whose check would cost more than the budget) unless the model
+/// reproduces the stored outputs. Shapes and the budget are checked before anything is computed.
 template <class Model>
-void check_reference(const Model& m, const Reference& r) {
-    if (r.empty()) return;
-    if (r.inputs.cols() != m.n_features() || r.outputs.rows() != r.inputs.rows()) {
-        throw Error(Errc::malformed, "reference block has inputs " +
-                                         std::to_string(r.inputs.rows()) + " x " +
-                                         std::to_string(r.inputs.cols()) + " and outputs " +
-                                         std::to_string(r.outputs.rows()) + " x " +
-                                         std::to_string(r.outputs.cols()) + " for a model with " +
-                                         std::to_string(m.n_features()) + " features");
+void check_reference(const Model& m, const Reference& r, const LoadOptions& o = {}) {
+    if (r.inputs.rows() == 0 && r.outputs.size() == 0) return;
+    const Eigen::Index width = reference_width(m);
+    if (r.inputs.cols() != m.n_features() || r.outputs.rows() != r.inputs.rows() ||
+        r.outputs.cols() != width) {
+        throw Error(Errc::malformed,
+                    "reference block has inputs " + std::to_string(r.inputs.rows()) + " x " +
+                        std::to_string(r.inputs.cols()) + " and outputs " +
+                        std::to_string(r.outputs.rows()) + " x " +
+                        std::to_string(r.outputs.cols()) + "; the model needs inputs of " +
+                        std::to_string(m.n_features()) + " columns and gives " +
+                        std::to_string(width) + " outputs per row");
     }
     if (!(r.tolerance >= 0) || !std::isfinite(r.tolerance)) {
         throw Error(Errc::malformed, "reference tolerance is not a finite number >= 0");
     }
-    const RowMatrix got = reference_outputs(m, Eigen::MatrixXd(r.inputs));
-    if (got.cols() != r.outputs.cols()) {
-        throw Error(Errc::malformed, "reference outputs have " + std::to_string(r.outputs.cols()) +
-                                         " columns, the model gives " + std::to_string(got.cols()));
-    }
-    const bool exact = r.build == current_build();
-    for (Eigen::Index i = 0; i < got.rows(); ++i) {
-        for (Eigen::Index j = 0; j < got.cols(); ++j) {
-            const double want = r.outputs(i, j), have = got(i, j);
-            const bool ok =
-                exact ? same_bits(Eigen::Matrix<double, 1, 1>(want),
-                                  Eigen::Matrix<double, 1, 1>(have))
-                      : std::abs(want - have) <= r.tolerance * std::max(1.0, std::abs(want));
-            if (!ok) {
-                char buf[160];
-                std::snprintf(buf, sizeof buf,
-                              "row %lld output %lld: stored %.17g, model gives %.17g",
-                              static_cast<long long>(i), static_cast<long long>(j), want, have);
-                throw Error(Errc::reference_mismatch,
-                            std::string(buf) +
-                                (exact ? " (same build: must be bit-identical)"
-                                       : " (tolerance " + std::to_string(r.tolerance) + ")"));
+    check_reference_work(m, r.inputs.rows(),
+                         cost_add(count(r.inputs.size()), count(r.outputs.size())), o, false);
+    const Evaluation got = evaluate(m, Eigen::MatrixXd(r.inputs));
+    const bool other_build = r.build != current_build();
+    for (Eigen::Index i = 0; i < got.out.rows(); ++i) {
+        for (Eigen::Index j = 0; j < got.out.cols(); ++j) {
+            const double want = r.outputs(i, j), have = got.out(i, j);
+            if (want == have || (std::isnan(want) && std::isnan(have))) continue;
+            const double rounding = 2 * got.err(i, j);
+            const double stored = other_build ? r.tolerance * std::max(1.0, std::abs(want)) : 0.0;
+            if (std::abs(want - have) <= rounding + stored) continue;
+            char buf[256];
+            std::snprintf(buf, sizeof buf,
+                          "row %lld output %lld: stored %.17g, model gives %.17g, a difference of "
+                          "%.3g over the tolerance %.3g (rounding bound %.3g of the model's "
+                          "arithmetic",
+                          static_cast<long long>(i), static_cast<long long>(j), want, have,
+                          std::abs(want - have), rounding + stored, rounding);
+            std::string msg = buf;
+            if (other_build) {
+                std::snprintf(buf, sizeof buf, " + the file's tolerance %.3g x max(1, |stored|)",
+                              r.tolerance);
+                msg += std::string(buf) +
+                       ", as it was written by another build: " + quoted_for_message(r.build);
+            } else {
+                msg +=
+                    "; the file was written by this build, so its stored tolerance does not "
+                    "apply";
             }
+            throw Error(Errc::reference_mismatch,
+                        msg +
+                            "); set LoadOptions::verify_reference = false to load without the "
+                            "check");
         }
     }
 }

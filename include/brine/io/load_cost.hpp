@@ -1,0 +1,116 @@
+// The cost model of a load: how much work the reference check of a model does, bounded before it
+// runs by the size of what the file holds.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include "brine/models/any_model.hpp"
+
+namespace brine::detail {
+
+/// Saturating a + b and a * b for costs: a cost that overflows is "too much", never a small number.
+inline std::uint64_t cost_add(std::uint64_t a, std::uint64_t b) noexcept {
+    const std::uint64_t s = a + b;
+    return s < a ? UINT64_MAX : s;
+}
+inline std::uint64_t cost_mul(std::uint64_t a, std::uint64_t b) noexcept {
+    std::uint64_t p = 0;
+    return __builtin_mul_overflow(a, b, &p) ? UINT64_MAX : p;
+}
+inline std::uint64_t count(Eigen::Index n) noexcept {
+    return n < 0 ? 0 : static_cast<std::uint64_t>(n);
+}
+
+/// E(m): the number of parameter values a model holds. Every one of them is at least one byte of
+/// the file in either encoding, so E(m) is at most the file's size.
+inline std::uint64_t model_elements(const StandardScaler& m) {
+    return cost_add(count(m.mean.size()), count(m.scale.size()));
+}
+inline std::uint64_t model_elements(const MinMaxScaler& m) {
+    return cost_add(count(m.scale.size()), count(m.min.size()));
+}
+inline std::uint64_t model_elements(const LinearRegression& m) {
+    return cost_add(count(m.coef.size()), count(m.intercept.size()));
+}
+inline std::uint64_t model_elements(const LogisticRegression& m) {
+    return cost_add(cost_add(count(m.coef.size()), count(m.intercept.size())),
+                    count(m.classes.size()));
+}
+inline std::uint64_t model_elements(const DecisionTree& m) {
+    // children_left, children_right, feature and threshold: four values per node.
+    return cost_add(cost_add(cost_mul(4, count(m.n_nodes())), count(m.value.size())),
+                    count(m.classes.size()));
+}
+inline std::uint64_t model_elements(const Pipeline& m) {
+    std::uint64_t e = std::visit([](const auto& x) { return model_elements(x); }, m.estimator);
+    for (const auto& s : m.steps)
+        e = cost_add(e, std::visit([](const auto& x) { return model_elements(x); }, s));
+    return e;
+}
+inline std::uint64_t model_elements(const AnyModel& m) {
+    return std::visit([](const auto& x) { return model_elements(x); }, m.variant());
+}
+
+/// C(m): operations to compute one row's reference outputs and their rounding bounds (a
+/// multiply-add, a comparison or one step down a tree each count 1). Requires a valid model.
+///  - scalers: 2 w (value and bound per feature);
+///  - linear and logistic regression: 2 (n_features + 1) per row of coef (value and bound), plus
+///    n_classes for the probabilities;
+///  - decision tree: 2 (depth + 1) node visits (the walk, and the rounding bound's walk behind a
+///    pipeline's transforms), plus the width of a leaf's value;
+///  - pipeline: the sum over its steps and estimator.
+inline std::uint64_t row_cost(const StandardScaler& m) {
+    return cost_mul(2, count(m.n_features()));
+}
+inline std::uint64_t row_cost(const MinMaxScaler& m) { return cost_mul(2, count(m.n_features())); }
+inline std::uint64_t row_cost(const LinearRegression& m) {
+    return cost_mul(cost_mul(2, count(m.coef.rows())), cost_add(count(m.n_features()), 1));
+}
+inline std::uint64_t row_cost(const LogisticRegression& m) {
+    return cost_add(cost_mul(cost_mul(2, count(m.coef.rows())), cost_add(count(m.n_features()), 1)),
+                    count(m.n_classes()));
+}
+inline std::uint64_t row_cost(const DecisionTree& m) {
+    // One walk for the output, one more behind a pipeline's transforms (for the rounding bound).
+    return cost_add(cost_mul(2, cost_add(static_cast<std::uint64_t>(m.depth()), 1)),
+                    count(m.value.cols()));
+}
+inline std::uint64_t row_cost(const Pipeline& m) {
+    std::uint64_t c = std::visit([](const auto& x) { return row_cost(x); }, m.estimator);
+    for (const auto& s : m.steps)
+        c = cost_add(c, std::visit([](const auto& x) { return row_cost(x); }, s));
+    return c;
+}
+
+/// The number of outputs per row a reference check compares: predict_proba's width for
+/// classifiers, the number of targets for regressors, the width for scalers and transforms.
+inline Eigen::Index reference_width(const StandardScaler& m) { return m.n_features(); }
+inline Eigen::Index reference_width(const MinMaxScaler& m) { return m.n_features(); }
+inline Eigen::Index reference_width(const LinearRegression& m) { return m.n_targets(); }
+inline Eigen::Index reference_width(const LogisticRegression& m) { return m.n_classes(); }
+inline Eigen::Index reference_width(const DecisionTree& m) {
+    return m.is_classifier() ? m.n_classes() : 1;
+}
+inline Eigen::Index reference_width(const Pipeline& m) {
+    return std::visit([](const auto& e) { return reference_width(e); }, m.estimator);
+}
+
+/// W: the work of checking `rows` reference rows: rows x (n_features + n_outputs + C(m)).
+template <class Model>
+std::uint64_t reference_work(const Model& m, Eigen::Index rows) {
+    const std::uint64_t per_row =
+        cost_add(cost_add(count(m.n_features()), count(reference_width(m))), row_cost(m));
+    return cost_mul(count(rows), per_row);
+}
+
+/// The budget for W: base + per_element x (E(m) + stored reference values). Both terms are
+/// linear in the file's size, so a load whose check fits costs time linear in that size.
+inline std::uint64_t reference_budget(std::uint64_t base, std::uint64_t per_element,
+                                      std::uint64_t model_elems, std::uint64_t reference_elems) {
+    return cost_add(base, cost_mul(per_element, cost_add(model_elems, reference_elems)));
+}
+
+}  // namespace brine::detail
