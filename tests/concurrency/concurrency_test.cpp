@@ -70,7 +70,7 @@ TEST_CASE("concurrent predict, load, inspect and save give the single-threaded r
                 if (!(m.predict_proba(inputs[k]) == probas[k])) ++wrong;
                 Eigen::VectorXd p(probas[k].cols());
                 for (Eigen::Index i = 0; i < inputs[k].rows(); ++i) {
-                    m.predict_proba_one(inputs[k].row(i), p.data());
+                    m.predict_proba_one(inputs[k].row(i), p.data(), p.size());
                     if (!((p.transpose() - probas[k].row(i)).cwiseAbs().maxCoeff() <= 1e-12))
                         ++wrong;
                 }

@@ -69,7 +69,6 @@ void check_shape(const Model& m, Eigen::Index features, Eigen::Index outputs) {
     }
 }
 
-
 TEST_CASE("LoadOptions refuses a model of another number of features or outputs",
           "[io][expected_shape]") {
     check_shape(fixtures::linear(), 3, 1);

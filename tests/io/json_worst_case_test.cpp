@@ -165,7 +165,6 @@ void check_linear(const std::string& small, const std::string& large) {
     CHECK(t_large < 3 * size_ratio * std::max(t_small, 1e-4));
 }
 
-
 TEST_CASE("json: the duplicate-key hash is SipHash-2-4 (reference vectors)", "[io][json][worst]") {
     const std::array<std::uint64_t, 2> key = {0x0706050403020100u, 0x0f0e0d0c0b0a0908u};
     unsigned char msg[15];

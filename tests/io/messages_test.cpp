@@ -10,9 +10,9 @@
 #include <string>
 
 #include "brine_catch.hpp"
-#include "test_data.hpp"
 #include "model_fixtures.hpp"
 #include "temp_dir.hpp"
+#include "test_data.hpp"
 
 using brine::Errc;
 
@@ -56,7 +56,6 @@ std::size_t count_of(const std::string& text, const std::string& part) {
         ++n;
     return n;
 }
-
 
 TEST_CASE("every content error of a load from a path names the file, keeping code and message",
           "[io][files][messages]") {
@@ -293,8 +292,8 @@ TEST_CASE("strings in a binary file must be UTF-8, so any loaded file can be sav
                    BRINE_CONTAINS("not valid UTF-8 (byte 1)"));
     }
     // Every golden file loads and re-saves as JSON.
-    for (const auto& entry : std::filesystem::directory_iterator(test_data::dir() +
-                                                                 "/golden/format-1.0")) {
+    for (const auto& entry :
+         std::filesystem::directory_iterator(test_data::dir() + "/golden/format-1.0")) {
         INFO(entry.path());
         const brine::AnyModel m = brine::load_any(entry.path().string());
         const brine::FileInfo i = brine::inspect(entry.path().string());

@@ -41,7 +41,6 @@ brine::SaveOptions in(brine::Format f) {
     return so;
 }
 
-
 TEST_CASE("a new file gets 0666 less the umask", "[io][files][permissions]") {
     for (const brine::Format f : formats) {
         for (const mode_t mask : {mode_t{022}, mode_t{077}, mode_t{027}, mode_t{002}, mode_t{0}}) {

@@ -187,7 +187,6 @@ std::vector<std::string> outcomes(const brine::AnyModel& m, const std::string& m
     return r;
 }
 
-
 TEST_CASE("Every model treats NaN and infinite inputs as scikit-learn 1.2 does",
           "[models][input]") {
     std::ifstream in(test_data::dir() + "/input_policy/sklearn.csv");

@@ -58,7 +58,6 @@ void check_every_call_refuses(const Model& m, Eigen::Index width, const std::str
         BRINE_CHECK_THROWS_CODE(call(), Errc::invalid_model, text);
 }
 
-
 TEST_CASE("Changing a model's public fields after construction cannot make it read out of bounds",
           "[models][misuse]") {
     SECTION("LinearRegression") {

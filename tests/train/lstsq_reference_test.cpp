@@ -8,8 +8,8 @@
 
 #include "brine/train/linear.hpp"
 #include "brine_catch.hpp"
-#include "test_data.hpp"
 #include "csv.hpp"
+#include "test_data.hpp"
 
 // A named namespace, not an anonymous one: the tests of an area compile together (unity
 // batches), and this file's helpers must not meet another file's.
@@ -20,7 +20,6 @@ const std::string lstsq_dir = test_data::dir() + "/sklearn_reference/lstsq/";
 Eigen::MatrixXd read(const std::string& file) {
     return brine::test::read_csv(lstsq_dir + file).data;
 }
-
 
 TEST_CASE("linear_regression gives numpy.linalg.lstsq's minimum-norm fit") {
     struct Case {

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "brine/io/load_cost.hpp"
 #include "brine/io/options.hpp"
@@ -258,6 +259,25 @@ inline std::string quoted_for_message(const std::string& s, std::size_t max = 96
     return "'" + q + (s.size() > max ? "...'" : "'");
 }
 
+/// The reference rows a load can recompute: every row, except those holding an input the model
+/// refuses at prediction (NaN or infinity for an estimator or pipeline, infinity for a scaler).
+template <class Model>
+std::vector<Eigen::Index> checkable_reference_rows(const Model&, const RowMatrix& X) {
+    constexpr bool scaler =
+        std::is_same_v<Model, StandardScaler> || std::is_same_v<Model, MinMaxScaler>;
+    std::vector<Eigen::Index> rows;
+    rows.reserve(static_cast<std::size_t>(X.rows()));
+    for (Eigen::Index i = 0; i < X.rows(); ++i) {
+        bool ok = true;
+        for (Eigen::Index j = 0; j < X.cols() && ok; ++j) {
+            const double v = X(i, j);
+            ok = std::isfinite(v) || (scaler && std::isnan(v));
+        }
+        if (ok) rows.push_back(i);
+    }
+    return rows;
+}
+
 /// Throws Errc::reference_mismatch (or Errc::malformed for an inconsistent reference block, or
 /// Errc::limit_exceeded for one whose check would cost more than the budget) unless the model
 /// reproduces the stored outputs. Shapes and the budget are checked before anything is computed.
@@ -280,11 +300,19 @@ void check_reference(const Model& m, const Reference& r, const LoadOptions& o = 
     }
     check_reference_work(m, r.inputs.rows(),
                          cost_add(count(r.inputs.size()), count(r.outputs.size())), o, false);
-    const Evaluation got = evaluate(m, Eigen::MatrixXd(r.inputs));
+    // Rows the model refuses as input (NaN or infinity for an estimator, infinity for a scaler)
+    // cannot be recomputed: save refuses them, but files written before inputs were checked may
+    // hold them, and such a file stays loadable, checked on its other rows.
+    const std::vector<Eigen::Index> rows = checkable_reference_rows(m, r.inputs);
+    Eigen::MatrixXd inputs(static_cast<Eigen::Index>(rows.size()), r.inputs.cols());
+    for (std::size_t k = 0; k < rows.size(); ++k)
+        inputs.row(static_cast<Eigen::Index>(k)) = r.inputs.row(rows[k]);
+    const Evaluation got = evaluate(m, inputs);
     const bool other_build = r.build != current_build();
-    for (Eigen::Index i = 0; i < got.out.rows(); ++i) {
+    for (Eigen::Index k = 0; k < got.out.rows(); ++k) {
+        const Eigen::Index i = rows[static_cast<std::size_t>(k)];
         for (Eigen::Index j = 0; j < got.out.cols(); ++j) {
-            const double want = r.outputs(i, j), have = got.out(i, j);
+            const double want = r.outputs(i, j), have = got.out(k, j);
             if (want == have || (std::isnan(want) && std::isnan(have))) continue;
             const double rounding = 2 * got.err(i, j);
             const double stored = other_build ? r.tolerance * std::max(1.0, std::abs(want)) : 0.0;

@@ -8,9 +8,9 @@
 #include <string>
 
 #include "brine_catch.hpp"
-#include "test_data.hpp"
 #include "model_fixtures.hpp"
 #include "temp_dir.hpp"
+#include "test_data.hpp"
 
 #if !defined(BRINE_COMPILED)
 #error "this test is built against brine::compiled"
