@@ -13,9 +13,7 @@ namespace legacy_reference_test {
 
 using brine::Errc;
 
-TEST_CASE(
-    "a file whose reference inputs hold NaN and infinity, written before they were refused, "
-    "loads") {
+TEST_CASE("a file written before NaN inputs were refused loads with them in its reference") {
     for (const char* name : {"logistic_nan_reference.brine", "logistic_nan_reference.json"}) {
         CAPTURE(name);
         const std::string path = test_data::dir() + "/legacy/" + name;
