@@ -57,9 +57,9 @@ namespace {
 ///    std::string in memory), 6x while that vector grows by doubling (measured: 6.0).
 /// C covers the fixed costs: RapidJSON's 64 KiB pool chunks and parse stack, messages, small
 /// models.
-constexpr double k_json = 32;
-constexpr double k_binary = 8;
-constexpr double c_bytes = 1 << 20;
+[[maybe_unused]] constexpr double k_json = 32;  // unused when the heap is not measured
+[[maybe_unused]] constexpr double k_binary = 8;
+[[maybe_unused]] constexpr double c_bytes = 1 << 20;
 
 #if defined(BRINE_TEST_MEASURES_MEMORY)
 std::atomic<long long> live_bytes{0};
