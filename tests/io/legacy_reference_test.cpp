@@ -51,4 +51,17 @@ TEST_CASE("a legacy file's finite reference rows are still checked") {
                             Errc::reference_mismatch, "row 0 output");
 }
 
+TEST_CASE("a mismatch after a skipped reference row names the file's row") {
+    // Rows 0 and 2 are finite, row 1 is skipped (NaN). A coefficient change that keeps row 0's
+    // score, 0.5 x0 - 0.75 x1 + 0.125 at (1, 2), and moves row 2's at (-3, 0.5) is refused at the
+    // file's row 2: the second computed row, which must be compared with the third stored one.
+    const std::string path = test_data::dir() + "/legacy/logistic_nan_reference.brine";
+    const brine::FileInfo info = brine::inspect(path);
+    auto m = brine::load<brine::LogisticRegression>(path);
+    m.coef(0, 0) += 2e-6;
+    m.coef(0, 1) -= 1e-6;
+    BRINE_CHECK_THROWS_CODE(brine::detail::check_reference(m, info.reference),
+                            Errc::reference_mismatch, "row 2 output");
+}
+
 }  // namespace legacy_reference_test

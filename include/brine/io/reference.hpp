@@ -314,7 +314,7 @@ void check_reference(const Model& m, const Reference& r, const LoadOptions& o = 
         for (Eigen::Index j = 0; j < got.out.cols(); ++j) {
             const double want = r.outputs(i, j), have = got.out(k, j);
             if (want == have || (std::isnan(want) && std::isnan(have))) continue;
-            const double rounding = 2 * got.err(i, j);
+            const double rounding = 2 * got.err(k, j);
             const double stored = other_build ? r.tolerance * std::max(1.0, std::abs(want)) : 0.0;
             if (std::abs(want - have) <= rounding + stored) continue;
             char buf[256];
