@@ -1,0 +1,216 @@
+# The model kinds of the brine format: one table entry per kind, its fields per schema version.
+# SPDX-License-Identifier: MIT
+"""The table of model kinds, from docs/format.md section 4.
+
+A kind is one entry of `KINDS`: its name, the fields of each schema version (after
+`schema_version`, in file order) and a check of the invariants a reader verifies before a model
+is used. Encoding and decoding are generic over the field types below, so adding a kind means
+adding an entry here (and, to export it, an exporter in `_sklearn.py`).
+
+Field types: "u32", "u64", "i32", "f64", "str", ("mat", "f64"), ("mat", "i32"), ("list", T),
+("kv", T), ("struct", fields) and "slot" (a nested model: its kind name, then that kind's struct).
+"""
+import math
+
+import numpy as np
+
+from ._errors import Error
+
+MAT_F64 = ("mat", "f64")
+MAT_I32 = ("mat", "i32")
+
+
+class Kind:
+    """One model kind: name, fields per schema version, invariant check."""
+
+    def __init__(self, name, schemas, check, role):
+        self.name = name
+        self.schemas = schemas  # {schema version: [(field name, field type), ...]}
+        self.check = check      # check(model, where) raises Error("invalid_model", ...)
+        self.role = role        # "estimator" or "transformer": where a pipeline may hold it
+
+    @property
+    def current_schema(self):
+        return max(self.schemas)
+
+
+def _invalid(where, what):
+    raise Error("invalid_model", f"{where}: {what}")
+
+
+def _vector(m, name, where, rows=None):
+    a = m[name]
+    if a.shape[1] != 1:
+        _invalid(where, f"{name} is {a.shape[0]} x {a.shape[1]}, expected one column")
+    if rows is not None and a.shape[0] != rows:
+        _invalid(where, f"{name} has {a.shape[0]} rows, expected {rows}")
+    return a[:, 0]
+
+
+def _finite(a, name, where):
+    if a.size and not np.all(np.isfinite(a)):
+        i = int(np.argmin(np.isfinite(a).ravel()))
+        _invalid(where, f"{name}[{i}] is not finite")
+
+
+def _check_classes(classes, where):
+    if classes.size < 2:
+        _invalid(where, f"{classes.size} classes, expected at least 2")
+    _finite(classes, "classes", where)
+    if np.any(np.diff(classes) <= 0):
+        _invalid(where, "classes are not strictly increasing")
+
+
+def _check_linear(m, where):
+    coef, intercept = m["coef"], m["intercept"]
+    if coef.shape[0] < 1 or coef.shape[1] < 1:
+        _invalid(where, f"coef is {coef.shape[0]} x {coef.shape[1]}, expected at least 1 x 1")
+    _vector(m, "intercept", where, coef.shape[0])
+    _finite(coef, "coef", where)
+    _finite(intercept, "intercept", where)
+
+
+def _check_logistic(m, where):
+    classes = _vector(m, "classes", where)
+    _check_classes(classes, where)
+    coef = m["coef"]
+    rows = 1 if classes.size == 2 else classes.size
+    if coef.shape[0] != rows or coef.shape[1] < 1:
+        _invalid(where, f"coef is {coef.shape[0]} x {coef.shape[1]}, expected {rows} rows "
+                        f"for {classes.size} classes and at least one feature")
+    _vector(m, "intercept", where, rows)
+    _finite(coef, "coef", where)
+    _finite(m["intercept"], "intercept", where)
+
+
+def _check_tree(m, where):
+    task = m["task"]
+    if task not in ("classification", "regression"):
+        _invalid(where, f"task {task!r}, expected 'classification' or 'regression'")
+    n_features, n = m["n_features"], m["n_nodes"]
+    if n_features < 1:
+        _invalid(where, f"n_features is {n_features}, expected at least 1")
+    if n < 1:
+        _invalid(where, "n_nodes is 0, expected at least 1")
+    left = _vector(m, "children_left", where, n)
+    right = _vector(m, "children_right", where, n)
+    feature = _vector(m, "feature", where, n)
+    threshold = _vector(m, "threshold", where, n)
+    if np.any(np.isnan(threshold)):
+        _invalid(where, "a threshold is NaN")
+    if task == "classification":
+        classes = _vector(m, "classes", where)
+        _check_classes(classes, where)
+        width = classes.size
+    else:
+        if m["classes"].shape != (0, 1):
+            _invalid(where, f"classes is {m['classes'].shape[0]} x {m['classes'].shape[1]}, "
+                            "expected 0 x 1 for a regressor")
+        width = 1
+    value = m["value"]
+    if value.shape != (n, width):
+        _invalid(where, f"value is {value.shape[0]} x {value.shape[1]}, expected {n} x {width}")
+    _finite(value, "value", where)
+    leaf = (left == -1) & (right == -1)
+    split = ~leaf
+    idx = np.arange(n)
+    bad = split & ~((left > idx) & (left < n) & (right > idx) & (right < n) & (left != right))
+    if np.any(bad):
+        i = int(np.argmax(bad))
+        _invalid(where, f"node {i} has children {left[i]} and {right[i]}: a split's two distinct "
+                        f"children lie in ({i}, {n})")
+    children = np.concatenate([left[split], right[split]])
+    parents = np.bincount(children, minlength=n) if children.size else np.zeros(n, np.int64)
+    if np.any(parents[1:] != 1) or parents[0] != 0:
+        i = int(np.argmax(np.concatenate([[parents[0] != 0], parents[1:] != 1])))
+        _invalid(where, f"node {i} has {parents[i]} parents, expected "
+                        f"{0 if i == 0 else 1}")
+    badf = split & ((feature < 0) | (feature >= n_features))
+    if np.any(badf):
+        i = int(np.argmax(badf))
+        _invalid(where, f"node {i} splits on feature {feature[i]}, expected [0, {n_features})")
+    if task == "classification":
+        rows = value[leaf]
+        if np.any(rows < 0) or np.any(np.abs(rows.sum(axis=1) - 1.0) > 1e-9):
+            _invalid(where, "a leaf's class probabilities are negative or do not sum to 1")
+
+
+def _check_scaler(first, second):
+    def check(m, where):
+        a = _vector(m, first, where)
+        if a.size < 1:
+            _invalid(where, "no features")
+        b = _vector(m, second, where, a.size)
+        _finite(a, first, where)
+        _finite(b, second, where)
+        if first == "mean" and np.any(b == 0):
+            _invalid(where, f"scale[{int(np.argmax(b == 0))}] is 0")
+    return check
+
+
+def n_features(kind, m):
+    """Input width of a model, for the pipeline's chaining check."""
+    if kind in ("linear_regression", "logistic_regression"):
+        return m["coef"].shape[1]
+    if kind == "decision_tree":
+        return m["n_features"]
+    if kind == "pipeline":
+        first = m["steps"][0] if m["steps"] else m["estimator"]
+        return n_features(first["kind"], first["model"])
+    return KINDS[kind].width(m)
+
+
+def _check_pipeline(m, where):
+    width = None
+    for i, slot in enumerate(m["steps"]):
+        if KINDS[slot["kind"]].role != "transformer":
+            _invalid(where, f"steps[{i}] is a {slot['kind']}, expected a transformer")
+        w = n_features(slot["kind"], slot["model"])
+        if width is not None and w != width:
+            _invalid(where, f"steps[{i}] takes {w} features, the step before gives {width}")
+        width = w
+    est = m["estimator"]
+    if KINDS[est["kind"]].role != "estimator":
+        _invalid(where, f"the estimator is a {est['kind']}, expected an estimator")
+    w = n_features(est["kind"], est["model"])
+    if width is not None and w != width:
+        _invalid(where, f"the estimator takes {w} features, the last step gives {width}")
+
+
+KINDS = {}
+
+
+def _add(kind, width=None):
+    kind.width = width
+    KINDS[kind.name] = kind
+
+
+_add(Kind("linear_regression", {1: [("coef", MAT_F64), ("intercept", MAT_F64)]},
+          _check_linear, "estimator"))
+_add(Kind("logistic_regression",
+          {1: [("classes", MAT_F64), ("coef", MAT_F64), ("intercept", MAT_F64)]},
+          _check_logistic, "estimator"))
+_add(Kind("decision_tree",
+          {1: [("task", "str"), ("n_features", "i32"), ("n_nodes", "u64"), ("classes", MAT_F64),
+               ("children_left", MAT_I32), ("children_right", MAT_I32), ("feature", MAT_I32),
+               ("threshold", MAT_F64), ("value", MAT_F64)]},
+          _check_tree, "estimator"))
+_add(Kind("standard_scaler", {1: [("mean", MAT_F64), ("scale", MAT_F64)]},
+          _check_scaler("mean", "scale"), "transformer"), width=lambda m: m["mean"].shape[0])
+_add(Kind("min_max_scaler", {1: [("scale", MAT_F64), ("min", MAT_F64)]},
+          _check_scaler("scale", "min"), "transformer"), width=lambda m: m["scale"].shape[0])
+_add(Kind("pipeline", {1: [("steps", ("list", "slot")), ("estimator", "slot")]},
+          _check_pipeline, "estimator"))
+
+
+def check_model(kind, m, where="$.payload"):
+    """Verifies a decoded model's invariants (Error "invalid_model"), nested models first."""
+    if kind == "pipeline":
+        for i, slot in enumerate(m["steps"]):
+            check_model(slot["kind"], slot["model"], f"{where}.steps[{i}].model")
+        check_model(m["estimator"]["kind"], m["estimator"]["model"], f"{where}.estimator.model")
+    KINDS[kind].check(m, f"{kind} at {where}")
+
+
+def is_finite_number(x):
+    return isinstance(x, float) and math.isfinite(x)

@@ -1,0 +1,299 @@
+# Exporters from scikit-learn estimators to brine models: one table entry per estimator class.
+# SPDX-License-Identifier: MIT
+"""scikit-learn estimators as brine models, predicting exactly what scikit-learn predicts.
+
+`EXPORTERS` maps an estimator class, by its public name (``sklearn.tree.DecisionTreeClassifier``),
+to a function returning an `Exported`: the brine kind and payload, the source's own output
+function for reference predictions, the tolerance stored with them and the metadata the
+estimator knows (class labels, parameters). Only these exact classes are accepted (a subclass may
+predict differently); every other estimator, and every option a kind cannot represent, raises
+`UnsupportedModel` naming it.
+
+Traps handled here:
+ - scikit-learn's trees compare `float32(x) <= threshold`; brine's decision_tree (schema 1)
+   compares the double `x <= threshold`. For every threshold t the exporter stores the double t'
+   with `x <= t'` exactly when `float32(x) <= t` (the rounding boundary between the largest float32
+   not above t and the next float32, on the side round-to-nearest-even sends it), so the file
+   routes every finite double input as scikit-learn does.
+ - 1.2's `tree_.value` holds class counts (weighted): they are divided by their row sums exactly
+   as `predict_proba` does, so the stored probabilities are the bits scikit-learn returns.
+ - LogisticRegression with `multi_class="multinomial"` and two classes computes
+   softmax([-z, z]) = sigmoid(2z): stored with coef and intercept doubled (exact in binary).
+"""
+import warnings
+
+import numpy as np
+
+from ._errors import UnsupportedModel
+
+EXPORTERS = {}
+
+#: Tolerance stored with reference predictions, per brine kind: |stored - computed| allowed
+#: relative to max(1, |stored|), on top of the rounding bound brine's own check allows. Trees copy
+#: scikit-learn's leaf values and route exactly, so their outputs are bit-identical; the others
+#: compute the same formulas in another summation order (and exp() from another libm).
+TOLERANCE = {"decision_tree": 0.0, "linear_regression": 1e-12, "logistic_regression": 1e-12,
+             "standard_scaler": 1e-12, "min_max_scaler": 1e-12}
+
+
+class Exported:
+    def __init__(self, kind, payload, outputs, tolerance, class_labels=(), options=None,
+                 notes=None):
+        self.kind = kind
+        self.payload = payload
+        self.outputs = outputs          # X -> the source's reference outputs (2-D)
+        self.tolerance = tolerance
+        self.class_labels = list(class_labels)
+        self.options = options or {}
+        self.notes = notes or {}        # extra metadata: how the export kept the semantics
+
+
+def public_name(cls):
+    """``sklearn.tree.DecisionTreeClassifier`` for scikit-learn's classes (private modules
+    dropped), ``module.Class`` for others."""
+    parts = [p for p in cls.__module__.split(".") if not p.startswith("_")]
+    return ".".join(parts + [cls.__name__])
+
+
+def supported():
+    """Public names of the estimator classes brine.save accepts."""
+    return sorted(EXPORTERS)
+
+
+def _register(*names):
+    def wrap(fn):
+        for n in names:
+            EXPORTERS[n] = fn
+        return fn
+    return wrap
+
+
+def _unsupported(what):
+    raise UnsupportedModel(what, supported())
+
+
+def export(est):
+    name = public_name(type(est))
+    fn = EXPORTERS.get(name)
+    if fn is None:
+        _unsupported(f"{name} is not an estimator brine can export")
+    _check_fitted(est, name)
+    return fn(est)
+
+
+def _check_fitted(est, name):
+    if not hasattr(est, "n_features_in_") and not hasattr(est, "steps"):
+        from ._errors import Error
+        raise Error("invalid_argument", f"{name} is not fitted: call fit() before brine.save")
+
+
+def _col(a):
+    return np.ascontiguousarray(np.asarray(a, dtype=np.float64).reshape(-1, 1))
+
+
+def _params(est):
+    out = {}
+    for k, v in sorted(est.get_params(deep=False).items()):
+        out[k] = v if isinstance(v, str) else repr(v)
+    return out
+
+
+def _numeric_classes(est, name):
+    classes = np.asarray(est.classes_)
+    if classes.dtype.kind not in "iufb":
+        _unsupported(f"{name} with non-numeric class labels {classes[:3].tolist()}... (brine "
+                     "stores classes as numbers; encode them first, e.g. with LabelEncoder, and "
+                     "pass the names as metadata={'class_labels': [...]})")
+    as_float = classes.astype(np.float64)
+    if not np.array_equal(as_float.astype(classes.dtype), classes) or not np.all(
+            np.isfinite(as_float)):
+        _unsupported(f"{name} with class labels that are not exactly representable as doubles")
+    labels = [str(c.item()) for c in classes]
+    return as_float, labels
+
+
+def _proba(est):
+    return lambda X: np.asarray(est.predict_proba(X), dtype=np.float64)
+
+
+def _predict_2d(est):
+    def out(X):
+        y = np.asarray(est.predict(X), dtype=np.float64)
+        return y.reshape(len(X), -1)
+    return out
+
+
+@_register("sklearn.linear_model.LinearRegression", "sklearn.linear_model.Ridge",
+           "sklearn.linear_model.Lasso", "sklearn.linear_model.ElasticNet")
+def _linear(est):
+    coef = np.asarray(est.coef_, dtype=np.float64)
+    coef = coef.reshape(1, -1) if coef.ndim == 1 else coef
+    intercept = np.broadcast_to(np.asarray(est.intercept_, dtype=np.float64),
+                                (coef.shape[0],))
+    payload = {"schema_version": 1, "coef": np.ascontiguousarray(coef),
+               "intercept": _col(intercept)}
+    return Exported("linear_regression", payload, _predict_2d(est),
+                    TOLERANCE["linear_regression"], options=_params(est))
+
+
+@_register("sklearn.linear_model.LogisticRegression")
+def _logistic(est):
+    name = public_name(type(est))
+    classes, labels = _numeric_classes(est, name)
+    k = classes.size
+    multi = est.multi_class
+    if multi == "auto":
+        multi = "ovr" if (k <= 2 or est.solver == "liblinear") else "multinomial"
+    coef = np.asarray(est.coef_, dtype=np.float64)
+    intercept = np.asarray(est.intercept_, dtype=np.float64).reshape(-1)
+    if k < 2:
+        _unsupported(f"{name} fitted on {k} class")
+    notes = {}
+    if k == 2:
+        if multi == "multinomial":
+            # softmax([-z, z]) = sigmoid(2z); doubling is exact in binary floating point.
+            coef, intercept = 2.0 * coef, 2.0 * intercept
+            notes["brine.logistic"] = ("multi_class='multinomial' with two classes: stored "
+                                       "as sigmoid(2z), coef and intercept doubled")
+    elif multi != "multinomial":
+        _unsupported(f"{name} with multi_class='{est.multi_class}' (one-vs-rest) and {k} "
+                     f"classes (solver '{est.solver}'); brine's logistic_regression is "
+                     "binary or multinomial (softmax): use multi_class='multinomial'")
+    payload = {"schema_version": 1, "classes": _col(classes), "coef": np.ascontiguousarray(coef),
+               "intercept": _col(intercept)}
+    return Exported("logistic_regression", payload, _proba(est),
+                    TOLERANCE["logistic_regression"], labels, _params(est), notes)
+
+
+F32_MAX = float(np.finfo(np.float32).max)
+
+
+def float32_threshold(t):
+    """The double t' with `x <= t'` exactly when `float32(x) <= t`, for every finite double x
+    (round to nearest, ties to even, as NumPy converts)."""
+    if not -F32_MAX <= t <= F32_MAX:
+        return None
+    f = np.float32(t)
+    if float(f) > t:
+        f = np.nextafter(f, np.float32(-np.inf))
+    up = np.nextafter(f, np.float32(np.inf))
+    hi = 2.0 ** 128 if np.isinf(up) else float(up)
+    boundary = (float(f) + hi) / 2.0  # exact: two adjacent float32 need 25 bits
+    even = int(np.array([f], dtype=np.float32).view(np.uint32)[0]) & 1 == 0
+    # At the boundary itself float32(x) is whichever neighbour is even.
+    return boundary if even else float(np.nextafter(boundary, -np.inf))
+
+
+@_register("sklearn.tree.DecisionTreeClassifier", "sklearn.tree.DecisionTreeRegressor")
+def _tree(est):
+    name = public_name(type(est))
+    t = est.tree_
+    if est.n_outputs_ != 1:
+        _unsupported(f"{name} with {est.n_outputs_} outputs (brine's decision_tree has one)")
+    n = t.node_count
+    left = np.asarray(t.children_left, dtype=np.int64)
+    right = np.asarray(t.children_right, dtype=np.int64)
+    feature = np.asarray(t.feature, dtype=np.int64)
+    threshold = np.asarray(t.threshold, dtype=np.float64).copy()
+    leaf = left == -1
+    for i in np.flatnonzero(~leaf):
+        bound = float32_threshold(float(threshold[i]))
+        if bound is None:
+            _unsupported(f"{name} with threshold {threshold[i]!r} at node {i}, outside the "
+                         "float32 range")
+        threshold[i] = bound
+    value = np.asarray(t.value, dtype=np.float64)[:, 0, :]
+    classifier = hasattr(est, "classes_")
+    labels = []
+    if classifier:
+        classes, labels = _numeric_classes(est, name)
+        # predict_proba divides each leaf's (weighted) class counts by their sum, using 1 for
+        # an empty leaf; the same NumPy operations give the same bits.
+        normalizer = value.sum(axis=1)[:, np.newaxis]
+        normalizer[normalizer == 0.0] = 1.0
+        value = value / normalizer
+        if np.any(np.abs(value[leaf].sum(axis=1) - 1.0) > 1e-9):
+            _unsupported(f"{name} with a leaf of zero total sample weight")
+        outputs = _proba(est)
+    else:
+        classes = np.zeros(0)
+        outputs = _predict_2d(est)
+    payload = {
+        "schema_version": 1, "task": "classification" if classifier else "regression",
+        "n_features": int(est.n_features_in_), "n_nodes": int(n), "classes": _col(classes),
+        "children_left": left.astype(np.int32).reshape(-1, 1),
+        "children_right": right.astype(np.int32).reshape(-1, 1),
+        "feature": feature.astype(np.int32).reshape(-1, 1), "threshold": _col(threshold),
+        "value": np.ascontiguousarray(value)}
+    notes = {"brine.threshold": "scikit-learn's rule float32(x) <= threshold, stored as the "
+                                "equivalent double bound x <= threshold'"}
+    return Exported("decision_tree", payload, outputs, TOLERANCE["decision_tree"], labels,
+                    _params(est), notes)
+
+
+def _transform(est):
+    return lambda X: np.asarray(est.transform(X), dtype=np.float64)
+
+
+@_register("sklearn.preprocessing.StandardScaler")
+def _standard(est):
+    n = int(est.n_features_in_)
+    mean = est.mean_ if est.mean_ is not None and est.with_mean else np.zeros(n)
+    scale = est.scale_ if est.scale_ is not None and est.with_std else np.ones(n)
+    payload = {"schema_version": 1, "mean": _col(mean), "scale": _col(scale)}
+    return Exported("standard_scaler", payload, _transform(est), TOLERANCE["standard_scaler"],
+                    options=_params(est))
+
+
+@_register("sklearn.preprocessing.MinMaxScaler")
+def _min_max(est):
+    if est.clip:
+        _unsupported("sklearn.preprocessing.MinMaxScaler with clip=True (brine's "
+                     "min_max_scaler does not clip)")
+    payload = {"schema_version": 1, "scale": _col(est.scale_), "min": _col(est.min_)}
+    return Exported("min_max_scaler", payload, _transform(est), TOLERANCE["min_max_scaler"],
+                    options=_params(est))
+
+
+_TRANSFORMER_KINDS = ("standard_scaler", "min_max_scaler")
+_ESTIMATOR_KINDS = ("linear_regression", "logistic_regression", "decision_tree")
+
+
+@_register("sklearn.pipeline.Pipeline")
+def _pipeline(est):
+    steps = [(n, s) for n, s in est.steps if s is not None and s != "passthrough"]
+    if not steps:
+        _unsupported("sklearn.pipeline.Pipeline without steps")
+    slots, options, notes, tolerance = [], {}, {}, 0.0
+    for i, (step_name, step) in enumerate(steps):
+        last = i == len(steps) - 1
+        inner = export(step)
+        allowed = _ESTIMATOR_KINDS if last else _TRANSFORMER_KINDS
+        if inner.kind not in allowed:
+            where = "final estimator" if last else f"step '{step_name}'"
+            _unsupported(f"sklearn.pipeline.Pipeline with {public_name(type(step))} as its "
+                         f"{where} (brine's pipeline is scalers, then one linear, logistic or "
+                         "tree estimator)")
+        slots.append({"kind": inner.kind, "model": inner.payload})
+        for k, v in inner.options.items():
+            options[f"{step_name}__{k}"] = v
+        options[step_name] = public_name(type(step))
+        notes.update(inner.notes)
+        tolerance = max(tolerance, inner.tolerance)
+    payload = {"schema_version": 1, "steps": slots[:-1], "estimator": slots[-1]}
+    final = steps[-1][1]
+    outputs = _proba(est) if inner.kind == "logistic_regression" or hasattr(
+        final, "classes_") else _predict_2d(est)
+    return Exported("pipeline", payload, outputs, tolerance, inner.class_labels, options, notes)
+
+
+def reference_outputs(exported, X):
+    with warnings.catch_warnings():
+        # Estimators fitted on a DataFrame warn about a bare array; the columns are in order.
+        warnings.simplefilter("ignore", UserWarning)
+        return np.ascontiguousarray(exported.outputs(X), dtype=np.float64)
+
+
+def source_version():
+    import sklearn
+    return f"scikit-learn {sklearn.__version__}"
