@@ -1,0 +1,241 @@
+# The Python package's reader and writer against the format specification and the golden files.
+# SPDX-License-Identifier: MIT
+import math
+import os
+import pathlib
+import random
+import struct
+import sys
+import tempfile
+import unittest
+
+import numpy as np
+
+import brine
+from brine import _codec
+from brine._dtoa import format_double
+from brine._xxhash import xxh64
+
+SOURCE = pathlib.Path(os.environ.get("BRINE_SOURCE_DIR",
+                                     pathlib.Path(__file__).resolve().parents[2]))
+GOLDEN = SOURCE / "tests" / "data" / "golden"
+sys.path.insert(0, str(SOURCE / "tests" / "golden"))
+import check_golden  # noqa: E402  the repository's standalone reader, another XXH64
+
+
+def golden_files():
+    files = sorted(GOLDEN.rglob("*.brine")) + sorted(GOLDEN.rglob("*.json"))
+    assert files, f"no golden files under {GOLDEN}"
+    return files
+
+
+def with_checksum(body):
+    return body + struct.pack("<Q", xxh64(body))
+
+
+class XxHash(unittest.TestCase):
+    def test_published_values(self):
+        # From the xxHash specification's reference implementation.
+        self.assertEqual(xxh64(b""), 0xEF46DB3751D8E999)
+        self.assertEqual(xxh64(b"a"), 0xD24EC4F1A98C6E5B)
+        self.assertEqual(xxh64(b"abc"), 0x44BC2CF5AD770999)
+
+    def test_agrees_with_the_golden_checker_at_every_length(self):
+        rng = random.Random(7)
+        for n in list(range(0, 80)) + [255, 256, 1000]:
+            data = bytes(rng.getrandbits(8) for _ in range(n))
+            self.assertEqual(xxh64(data), check_golden.xxh64(data), n)
+
+
+class Doubles(unittest.TestCase):
+    def test_layout_of_the_cpp_writer(self):
+        # RapidJSON's layout as brine's C++ writer produces it (see the golden files).
+        cases = [(0.0, "0.0"), (-0.0, "-0.0")] + list({1.0: "1.0", 0.05: "0.05", -1.25: "-1.25",
+                 1e-9: "1e-9", 5e-324: "5e-324", 1e21: "1e21", 1e20: "100000000000000000000.0",
+                 1.5e-6: "0.0000015", 1e-7: "1e-7", 1.7976931348623157e308:
+                 "1.7976931348623157e308", 0.14999999999999986: "0.14999999999999986",
+                 123456.789: "123456.789", 2.5e-5: "0.000025", math.nan: '"NaN"',
+                 math.inf: '"Infinity"', -math.inf: '"-Infinity"'}.items())
+        for value, text in cases:
+            self.assertEqual(format_double(value), text, repr(value))
+
+    def test_every_text_reads_back_to_the_same_bits(self):
+        rng = random.Random(11)
+        for _ in range(20000):
+            bits = rng.getrandbits(64)
+            x = struct.unpack("<d", struct.pack("<Q", bits))[0]
+            if math.isfinite(x):
+                text = format_double(x)
+                self.assertTrue("." in text or "e" in text, text)
+                self.assertEqual(struct.pack("<d", float(text)), struct.pack("<d", x), text)
+
+
+class GoldenFiles(unittest.TestCase):
+    def test_every_golden_file_reads_and_re_encodes_to_the_same_bytes(self):
+        for path in golden_files():
+            with self.subTest(path=path.name):
+                raw = path.read_bytes()
+                f = brine.load(path)
+                self.assertEqual(f.format, "json" if path.suffix == ".json" else "binary")
+                self.assertEqual(f.to_bytes(f.format), raw)
+                info = brine.inspect(path)
+                self.assertIsNone(info.payload)
+                self.assertEqual(info.checksum, f.checksum)
+                self.assertEqual(info.header["metadata"], f.metadata)
+
+    def test_both_encodings_of_a_golden_model_agree(self):
+        for path in sorted(GOLDEN.rglob("*.brine")):
+            with self.subTest(path=path.name):
+                b, j = brine.load(path), brine.load(path.with_suffix(".json"))
+                self.assertEqual(b.checksum, j.checksum)
+                self.assertEqual(b.to_bytes("json"), path.with_suffix(".json").read_bytes())
+                self.assertEqual(j.to_bytes("binary"), path.read_bytes())
+
+    def test_parameters_are_numpy_arrays_in_their_stored_shape(self):
+        f = brine.load(GOLDEN / "format-1.0" / "pipeline_tree.brine")
+        tree = f.payload["estimator"]["model"]
+        self.assertEqual(f.kind, "pipeline")
+        self.assertEqual(tree["children_left"].dtype, np.int32)
+        self.assertEqual(tree["children_left"][:, 0].tolist(), [1, -1, 3, -1, -1])
+        self.assertEqual(tree["value"].shape, (5, 2))
+        self.assertEqual(tree["classes"][:, 0].tolist(), [3.0, 7.0])
+        self.assertEqual(f.metadata["feature_names"], ["x0", "x1"])
+        self.assertEqual(f.metadata["extra"], {"golden": "pipeline_tree"})
+        self.assertEqual(f.reference["inputs"].shape, (4, 2))
+        self.assertEqual(f.reference["tolerance"], 1e-9)
+
+
+class Errors(unittest.TestCase):
+    def setUp(self):
+        self.bin = (GOLDEN / "format-1.0" / "linear_regression.brine").read_bytes()
+        self.json = (GOLDEN / "format-1.0" / "linear_regression.json").read_bytes()
+
+    def refused(self, data, code, *fragments, limits=None):
+        with self.assertRaises(brine.Error) as c:
+            brine.loads(data, limits=limits)
+        self.assertEqual(c.exception.code, code, str(c.exception))
+        self.assertTrue(str(c.exception).startswith(f"brine: {brine.ERRC[code]}: "))
+        for fragment in fragments:
+            self.assertIn(fragment, str(c.exception))
+        return str(c.exception)
+
+    def test_not_a_brine_file(self):
+        self.refused(b"\x80\x04\x95abcdefgh", "not_brine_file", "80 04 95 61",
+                     "looks like a Python pickle")
+        self.refused(b"PK\x03\x04rest-of-zip", "not_brine_file", "ZIP")
+        self.refused(b'{"format": "other"}', "not_brine_file", '"format": "other"')
+
+    def test_truncated_files(self):
+        self.refused(b"", "truncated", "empty file")
+        self.refused(self.bin[:5], "truncated", "ends inside the magic")
+        self.refused(self.bin[:16], "truncated", "needed 20 bytes")
+        self.refused(self.bin[:-1], "truncated", "for the payload and 8 for the checksum")
+
+    def test_damage_is_reported_as_a_checksum_mismatch(self):
+        for at in (40, len(self.bin) // 2, len(self.bin) - 9):
+            damaged = bytearray(self.bin)
+            damaged[at] ^= 0x10
+            self.refused(bytes(damaged), "checksum_mismatch", "stored xxh64:")
+        changed = self.json.replace(b'"target_name": "y"', b'"target_name": "z"')
+        self.assertNotEqual(changed, self.json)
+        self.refused(changed, "checksum_mismatch", "from the decoded header and payload")
+
+    def test_trailing_bytes_and_versions(self):
+        self.refused(self.bin + b"\0", "malformed", "1 bytes after the checksum")
+        newer = bytearray(self.bin)
+        newer[8:10] = struct.pack("<H", 2)
+        self.refused(bytes(newer), "unsupported_version", "file format version 2.0",
+                     "reads versions 1.0 to 1.0")
+
+    def test_unknown_kind_and_newer_schema_are_named(self):
+        body = self.bin[:-8].replace(b"linear_regression", b"linear_regressiom", 1)
+        self.refused(with_checksum(body), "unsupported_version", "'linear_regressiom'")
+        at = self.bin.index(b"linear_regression") + len(b"linear_regression")
+        body = bytearray(self.bin[:-8])
+        body[at:at + 4] = struct.pack("<I", 2)
+        self.refused(with_checksum(bytes(body)), "unsupported_version",
+                     "linear_regression schema version 2", "reads versions 1 to 1")
+
+    def test_json_is_strict(self):
+        text = self.json.decode()
+        self.refused(text.replace('"target_name": "y"', '"target_name": "y", "target_name": "y"')
+                     .encode(), "malformed", "duplicate key")
+        self.refused(text.replace('"tolerance": 1e-9', '"tolerance": NaN').encode(), "malformed",
+                     "NaN")
+        self.refused(text.replace('"target_name": "y"', '"target_name": "y", "other": 1')
+                     .encode(), "malformed", "unknown field", "$.header.metadata.other")
+        self.refused(text.replace('"target_name": "y",', '').encode(), "malformed",
+                     'missing field "target_name"', "$.header.metadata")
+        self.refused(text.replace('"n_samples": 4', '"n_samples": 4.5').encode(), "malformed",
+                     "$.header.metadata.provenance.n_samples")
+        self.refused((text + "{}").encode(), "malformed", "Extra data")
+        self.refused(b'{"format": "brine", "x": "\xff"}', "malformed", "invalid UTF-8")
+
+    def test_json_with_a_newer_minor_version_may_add_members(self):
+        text = self.json.decode().replace('"minor": 0', '"minor": 1')
+        text = text.replace('"target_name": "y"', '"target_name": "y", "added": 1')
+        body = _codec.encode_body(brine.loads(self.bin).header, brine.loads(self.bin).payload,
+                                  1, 1)
+        old = text[text.index('"checksum"'):]
+        text = text.replace(old, f'"checksum": "xxh64:{xxh64(body):016x}"\n}}\n')
+        f = brine.loads(text.encode())
+        self.assertEqual(f.format_version, (1, 1))
+
+    def test_limits(self):
+        self.refused(self.bin, "limit_exceeded", "over the limit of 2",
+                     limits=brine.Limits(max_elements=2))
+        self.refused(self.bin, "limit_exceeded", "over the limit of 3",
+                     limits=brine.Limits(max_string_length=3))
+        self.refused(self.json, "limit_exceeded", "max_json_bytes",
+                     limits=brine.Limits(max_json_bytes=100))
+        self.refused(self.json, "limit_exceeded", "nesting", limits=brine.Limits(max_nesting=3))
+        tree = (GOLDEN / "format-1.0" / "decision_tree_regressor.brine").read_bytes()
+        self.refused(tree, "limit_exceeded", "nodes", limits=brine.Limits(max_nodes=2))
+
+    def test_a_count_larger_than_the_file_is_refused_before_allocating(self):
+        f = brine.loads(self.bin)
+        at = self.bin.index(struct.pack("<QQ", *f.payload["coef"].shape))
+        body = bytearray(self.bin[:-8])
+        body[at:at + 8] = struct.pack("<Q", 1 << 20)
+        self.refused(with_checksum(bytes(body)), "truncated", "needed 25165824 bytes for "
+                     "'coef'")
+
+    def test_invalid_models_are_refused_on_read_and_never_written(self):
+        f = brine.load(GOLDEN / "format-1.0" / "decision_tree_classifier.brine")
+        tree = f.payload
+        tree["children_left"][1, 0] = 0  # a cycle back to the root
+        with self.assertRaises(brine.Error) as c:
+            f.to_bytes()
+        self.assertEqual(c.exception.code, "invalid_model")
+        raw = _codec.encode_binary(f.header, tree)
+        self.refused(raw, "invalid_model", "decision_tree at $.payload", "node 1")
+
+    def test_io_errors(self):
+        with self.assertRaises(brine.Error) as c:
+            brine.load(os.path.join(tempfile.gettempdir(), "brine-no-such-file.brine"))
+        self.assertEqual(c.exception.code, "io")
+
+
+class Writer(unittest.TestCase):
+    def test_nan_is_written_as_the_one_quiet_nan(self):
+        f = brine.load(GOLDEN / "format-1.0" / "linear_regression.brine")
+        x = np.array([struct.unpack("<d", struct.pack("<Q", 0xFFF8000000000001))[0]])
+        f.header["reference"]["inputs"] = np.zeros((0, 0))
+        f.header["reference"]["outputs"] = np.zeros((0, 0))
+        f.header["metadata"]["provenance"]["metrics"] = {"loss": float(x[0])}
+        raw = f.to_bytes()
+        self.assertIn(struct.pack("<Q", 0x7FF8000000000000), raw)
+        self.assertNotIn(struct.pack("<Q", 0xFFF8000000000001), raw)
+        self.assertIn(b'"value": "NaN"', f.to_bytes("json"))
+        self.assertEqual(brine.loads(f.to_bytes("json")).checksum, brine.loads(raw).checksum)
+
+    def test_strings_are_escaped_as_the_cpp_writer_does(self):
+        f = brine.load(GOLDEN / "format-1.0" / "linear_regression.json")
+        f.header["metadata"]["target_name"] = 'a"b\\c\n\t\x01é'
+        text = f.to_bytes("json").decode("utf-8")
+        self.assertIn('"target_name": "a\\"b\\\\c\\n\\t\\u0001é"', text)
+        self.assertEqual(brine.loads(text.encode()).metadata["target_name"], 'a"b\\c\n\t\x01é')
+
+
+if __name__ == "__main__":
+    unittest.main()
