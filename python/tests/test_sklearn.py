@@ -1,0 +1,335 @@
+# scikit-learn models exported by brine.save predict in brine's C++ library what scikit-learn
+# predicts; the Python and C++ writers produce the same bytes; unsupported models are refused.
+# SPDX-License-Identifier: MIT
+import os
+import pathlib
+import subprocess
+import tempfile
+import unittest
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+import brine
+
+SOURCE = pathlib.Path(os.environ.get("BRINE_SOURCE_DIR",
+                                     pathlib.Path(__file__).resolve().parents[2]))
+CHECK = os.environ.get("BRINE_PYTHON_CHECK")
+CREATED = "2026-12-01T00:00:00Z"
+# Values: |brine - scikit-learn| <= RTOL * max(1, |scikit-learn|) (the reference check's measure).
+RTOL = 1e-12
+
+
+def dataset(name):
+    data = np.loadtxt(SOURCE / "examples" / "data" / f"{name}.csv", delimiter=",", skiprows=1)
+    return data[:, :-1], data[:, -1]
+
+
+def hex_rows(X, path):
+    with open(path, "w") as f:
+        f.write(f"{X.shape[0]} {X.shape[1]}\n")
+        f.write("\n".join(float(x).hex() for x in X.ravel()))
+        f.write("\n")
+
+
+def read_output(path):
+    out = {}
+    with open(path) as f:
+        lines = f.read().split("\n")
+    out["kind"] = lines[0].split()[1]
+    i = 1
+    while i < len(lines) and lines[i]:
+        what, rows, cols = lines[i].split()
+        rows, cols = int(rows), int(cols)
+        values = [float.fromhex(x) for x in lines[i + 1:i + 1 + rows * cols]]
+        out[what] = np.array(values).reshape(rows, cols)
+        i += 1 + rows * cols
+    return out
+
+
+def fit(est, X, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return est.fit(X, y)
+
+
+def near_thresholds(tree, X):
+    """Rows at, and one double and one float32 ulp either side of, every split threshold (and of
+    its float32 rounding), each on a copy of a training row."""
+    t = tree.tree_
+    rows = []
+    for node in np.flatnonzero(t.children_left != -1):
+        f, thr = t.feature[node], t.threshold[node]
+        f32 = np.float32(thr)
+        candidates = {thr, np.nextafter(thr, np.inf), np.nextafter(thr, -np.inf), float(f32),
+                      float(np.nextafter(f32, np.float32(np.inf))),
+                      float(np.nextafter(f32, np.float32(-np.inf)))}
+        # The double rounding boundaries of float32 around the threshold: the trap itself.
+        lo = float(f32) if float(f32) <= thr else float(np.nextafter(f32, np.float32(-np.inf)))
+        hi = float(np.nextafter(np.float32(lo), np.float32(np.inf)))
+        mid = (lo + hi) / 2
+        candidates |= {mid, float(np.nextafter(mid, np.inf)), float(np.nextafter(mid, -np.inf))}
+        for value in candidates:
+            row = X[node % len(X)].copy()
+            row[f] = value
+            rows.append(row)
+    return np.array(rows)
+
+
+@unittest.skipUnless(CHECK, "BRINE_PYTHON_CHECK (the C++ checker program) is not set")
+class PredictAlikeInCpp(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.dir = pathlib.Path(cls.tmp.name)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def cpp(self, *args):
+        r = subprocess.run([CHECK, *map(str, args)], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def predict_in_cpp(self, path, X):
+        rows, out = self.dir / "rows.txt", self.dir / "out.txt"
+        hex_rows(X, rows)
+        self.cpp("predict", path, rows, out)
+        return read_output(out)
+
+    def check(self, name, est, X, extra_rows=None):
+        """Exports est in both encodings; C++ predicts all rows (and extra_rows) as est does."""
+        rows = X if extra_rows is None else np.vstack([X, extra_rows])
+        kind = None
+        for fmt in ("binary", "json"):
+            path = self.dir / f"{name}.{'json' if fmt == 'json' else 'brine'}"
+            brine.save(est, path, format=fmt, reference_inputs=X[:5], created=CREATED)
+            f = brine.load(path)
+            kind = f.kind
+            got = self.predict_in_cpp(path, rows)
+            self.assertEqual(got["kind"], kind)
+            exact = kind == "decision_tree" or (
+                kind == "pipeline" and f.payload["estimator"]["kind"] == "decision_tree"
+                and not f.payload["steps"])
+            if hasattr(est, "predict_proba"):
+                want = est.predict_proba(rows)
+                np.testing.assert_array_equal(got["labels"][:, 0], est.predict(rows),
+                                              err_msg=name)
+            elif hasattr(est, "transform") and not hasattr(est, "predict"):
+                want = est.transform(rows)
+            else:
+                want = est.predict(rows).reshape(len(rows), -1)
+                if "labels" in got:
+                    np.testing.assert_array_equal(got["labels"][:, 0], want[:, 0], err_msg=name)
+            values = got["values"]
+            self.assertEqual(values.shape, want.shape, name)
+            if exact:
+                np.testing.assert_array_equal(values, want, err_msg=name)
+            else:
+                excess = np.abs(values - want) / np.maximum(1.0, np.abs(want))
+                self.assertLessEqual(float(excess.max()), RTOL, name)
+            self.resave_identical(path, fmt)
+        return kind
+
+    def resave_identical(self, path, fmt):
+        # The same model and options saved by C++ (which computes the reference outputs again with
+        # its own build string): the Python reader re-encodes it to the very same bytes.
+        out = self.dir / ("cpp_" + path.name)
+        self.cpp("resave", path, out, fmt)
+        cpp_bytes = out.read_bytes()
+        f = brine.loads(cpp_bytes)
+        self.assertEqual(f.to_bytes(fmt), cpp_bytes)
+        self.assertTrue(f.reference["build"].startswith("brine 0.1.0"), f.reference["build"])
+
+    def test_linear_models(self):
+        X, y = dataset("diabetes")
+        for est in (LinearRegression(), Ridge(alpha=0.5), Lasso(alpha=0.01),
+                    ElasticNet(alpha=0.01, l1_ratio=0.3), LinearRegression(fit_intercept=False)):
+            self.assertEqual(self.check(type(est).__name__, fit(est, X, y), X),
+                             "linear_regression")
+        two = np.column_stack([y, 0.5 * y + X[:, 0]])
+        self.check("linear_multi", fit(LinearRegression(), X, two), X)
+        self.check("ridge_multi", fit(Ridge(alpha=2.0), X, two), X)
+
+    def test_logistic_regression(self):
+        X, y = dataset("iris")
+        self.check("logistic_multinomial", fit(LogisticRegression(max_iter=500), X, y), X)
+        Xb, yb = dataset("breast_cancer")
+        Xb = StandardScaler().fit_transform(Xb)
+        self.check("logistic_binary", fit(LogisticRegression(), Xb, yb), Xb)
+        self.check("logistic_binary_liblinear",
+                   fit(LogisticRegression(solver="liblinear", C=0.3), Xb, yb), Xb)
+        # Binary multinomial: softmax([-z, z]) = sigmoid(2z).
+        self.check("logistic_binary_multinomial",
+                   fit(LogisticRegression(multi_class="multinomial"), Xb, yb), Xb)
+        self.check("logistic_no_intercept",
+                   fit(LogisticRegression(fit_intercept=False, max_iter=500), X, y), X)
+        # Class labels that are not 0..K-1.
+        self.check("logistic_labels", fit(LogisticRegression(max_iter=500), X, 10 * y - 3), X)
+
+    def test_decision_trees_route_like_float32_at_every_threshold(self):
+        for data, est in (("iris", DecisionTreeClassifier(random_state=0)),
+                          ("wine", DecisionTreeClassifier(max_depth=4, random_state=1)),
+                          ("breast_cancer", DecisionTreeClassifier(min_samples_leaf=3,
+                                                                   random_state=2)),
+                          ("diabetes", DecisionTreeRegressor(max_depth=6, random_state=0)),
+                          ("diabetes", DecisionTreeRegressor(min_samples_leaf=5,
+                                                             random_state=3))):
+            X, y = dataset(data)
+            fit(est, X, y)
+            self.check(f"tree_{data}", est, X, near_thresholds(est, X))
+        # Weighted class counts (1.2's tree_.value) become the probabilities predict_proba gives.
+        X, y = dataset("wine")
+        w = np.linspace(0.5, 2.0, len(y))
+        est = DecisionTreeClassifier(max_depth=3, random_state=0).fit(X, y, sample_weight=w)
+        self.check("tree_weighted", est, X, near_thresholds(est, X))
+
+    def test_a_threshold_where_float32_and_double_disagree(self):
+        # x = 1.25 + 2^-40 is above the threshold 1.25 as a double, but float32(x) = 1.25 is
+        # not: scikit-learn sends it left, and so must the file.
+        X = np.array([[1.0], [1.5], [1.0], [1.5]])
+        y = np.array([0.0, 1.0, 0.0, 1.0])
+        est = DecisionTreeRegressor().fit(X, y)
+        self.assertEqual(est.tree_.threshold[0], 1.25)
+        x = np.array([[1.25 + 2.0 ** -40]])
+        self.assertEqual(est.predict(x)[0], 0.0)
+        self.assertGreater(x[0, 0], est.tree_.threshold[0])
+        self.check("tree_trap", est, X, x)
+
+    def test_scalers(self):
+        X, _ = dataset("wine")
+        for est in (StandardScaler(), StandardScaler(with_mean=False),
+                    StandardScaler(with_std=False), MinMaxScaler(),
+                    MinMaxScaler(feature_range=(-2, 3))):
+            self.check(type(est).__name__, est.fit(X), X)
+
+    def test_pipelines(self):
+        X, y = dataset("wine")
+        self.check("pipe_logistic", fit(make_pipeline(StandardScaler(), MinMaxScaler(),
+                                                      LogisticRegression(max_iter=1000)), X, y), X)
+        est = fit(Pipeline([("scale", MinMaxScaler()), ("skip", "passthrough"),
+                            ("tree", DecisionTreeClassifier(random_state=0))]), X, y)
+        self.check("pipe_tree", est, X)
+        Xd, yd = dataset("diabetes")
+        self.check("pipe_ridge", fit(make_pipeline(StandardScaler(), Ridge()), Xd, yd), Xd)
+        self.check("pipe_bare_tree", fit(make_pipeline(DecisionTreeRegressor(max_depth=5)),
+                                         Xd, yd), Xd)
+
+    def test_the_two_writers_give_the_same_bytes(self):
+        X, y = dataset("iris")
+        for est in (fit(make_pipeline(StandardScaler(), LogisticRegression(max_iter=500)), X, y),
+                    fit(DecisionTreeClassifier(random_state=0), X, y), MinMaxScaler().fit(X),
+                    fit(LinearRegression(), X, y)):
+            for fmt, ext in (("binary", "brine"), ("json", "json")):
+                path = self.dir / f"same.{ext}"
+                brine.save(est, path, metadata={"target_name": "species", "note": "é\n"},
+                           created=CREATED)
+                out = self.dir / f"same_cpp.{ext}"
+                self.cpp("resave", path, out, fmt)
+                self.assertEqual(out.read_bytes(), path.read_bytes(), (type(est).__name__, fmt))
+
+
+class Metadata(unittest.TestCase):
+    def test_what_the_file_says_about_its_source(self):
+        X, y = dataset("iris")
+        est = fit(LogisticRegression(C=0.5, max_iter=300), X, 10 * y)
+        names = ["sepal length", "sepal width", "petal length", "petal width"]
+        f = brine.loads(brine.to_bytes(est, metadata={"feature_names": names,
+                                                      "target_name": "species",
+                                                      "extra": {"owner": "lab"}, "run": "7"},
+                                       reference_inputs=X[:3], created=CREATED))
+        import sklearn
+        m = f.metadata
+        self.assertEqual(m["feature_names"], names)
+        self.assertEqual(m["target_name"], "species")
+        self.assertEqual(m["class_labels"], ["0.0", "10.0", "20.0"])
+        self.assertEqual(m["extra"]["owner"], "lab")
+        self.assertEqual(m["extra"]["run"], "7")
+        self.assertEqual(m["extra"]["source"], f"scikit-learn {sklearn.__version__}")
+        p = m["provenance"]
+        self.assertEqual(p["library_version"], f"scikit-learn {sklearn.__version__}")
+        self.assertEqual(p["trainer"], "sklearn.linear_model.LogisticRegression")
+        self.assertEqual(p["options"]["C"], "0.5")
+        self.assertEqual(p["options"]["max_iter"], "300")
+        self.assertEqual(p["options"]["solver"], "lbfgs")
+        self.assertEqual(f.header["created"], CREATED)
+        self.assertEqual(f.header["library_version"], brine.__version__)
+        np.testing.assert_array_equal(f.reference["outputs"], est.predict_proba(X[:3]))
+        self.assertEqual(f.reference["tolerance"], 1e-12)
+        self.assertIn("scikit-learn", f.reference["build"])
+
+    def test_tree_files_state_their_threshold_rule_and_exact_tolerance(self):
+        X, y = dataset("iris")
+        est = DecisionTreeClassifier(random_state=0).fit(X, y)
+        f = brine.loads(brine.to_bytes(est, reference_inputs=X[:4]))
+        self.assertIn("float32(x) <= threshold", f.metadata["extra"]["brine.threshold"])
+        self.assertEqual(f.reference["tolerance"], 0.0)
+        self.assertEqual(f.metadata["class_labels"], ["0.0", "1.0", "2.0"])
+
+    def test_library_version_matches_the_cpp_library(self):
+        text = (SOURCE / "CMakeLists.txt").read_text()
+        self.assertIn(f"VERSION {brine.__version__}", text)
+
+
+class Unsupported(unittest.TestCase):
+    def refused(self, est, *fragments):
+        with tempfile.TemporaryDirectory() as d:
+            path = pathlib.Path(d) / "m.brine"
+            with self.assertRaises(brine.UnsupportedModel) as c:
+                brine.save(est, path)
+            self.assertFalse(path.exists())
+            self.assertEqual(os.listdir(d), [])
+        message = str(c.exception)
+        for fragment in fragments:
+            self.assertIn(fragment, message)
+        self.assertIn("Supported: ", message)
+        for name in brine.supported():
+            self.assertIn(name, message)
+        return message
+
+    def test_other_estimators_are_named(self):
+        from sklearn.ensemble import RandomForestClassifier
+        from sklearn.impute import SimpleImputer
+        X, y = dataset("iris")
+        self.refused(RandomForestClassifier(n_estimators=2).fit(X, y),
+                     "sklearn.ensemble.RandomForestClassifier is not an estimator brine can "
+                     "export")
+        self.refused(SimpleImputer().fit(X), "sklearn.impute.SimpleImputer")
+
+    def test_subclasses_are_refused(self):
+        class Shifted(LinearRegression):
+            def predict(self, X):
+                return super().predict(X) + 1
+
+        X, y = dataset("diabetes")
+        self.refused(Shifted().fit(X, y), "Shifted")
+
+    def test_options_a_kind_cannot_represent(self):
+        X, y = dataset("iris")
+        self.refused(fit(LogisticRegression(multi_class="ovr", max_iter=500), X, y),
+                     "multi_class='ovr'", "one-vs-rest")
+        self.refused(fit(LogisticRegression(solver="liblinear"), X, y), "one-vs-rest")
+        self.refused(MinMaxScaler(clip=True).fit(X), "clip=True")
+        self.refused(DecisionTreeClassifier().fit(X, np.column_stack([y, y])), "2 outputs")
+        self.refused(DecisionTreeClassifier().fit(X, np.array(["a", "b", "c"])[y.astype(int)]),
+                     "non-numeric class labels")
+        self.refused(make_pipeline(StandardScaler(), MinMaxScaler()).fit(X),
+                     "MinMaxScaler as its final estimator")
+        pipe = fit(make_pipeline(StandardScaler(), LogisticRegression(max_iter=500)), X, y)
+        pipe.steps.insert(0, ("tree", DecisionTreeRegressor().fit(X, y)))
+        self.refused(pipe, "DecisionTreeRegressor as its step 'tree'")
+
+    def test_an_unfitted_estimator_is_an_error(self):
+        with self.assertRaises(brine.Error) as c:
+            brine.to_bytes(LinearRegression())
+        self.assertEqual(c.exception.code, "invalid_argument")
+        self.assertIn("not fitted", str(c.exception))
+
+
+if __name__ == "__main__":
+    unittest.main()
