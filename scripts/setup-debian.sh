@@ -4,16 +4,19 @@
 # Usage: bash scripts/setup-debian.sh [--ci] [--bench]
 #   --ci     also install what CI uses beyond the default compiler: clang, its sanitizer runtimes
 #            (libclang-rt-14-dev) and clang-format. BRINE_SETUP_CI=1 does the same.
-#   --bench  also install what scripts/bench.sh compares against: Google Benchmark, Debian's
-#            scikit-learn, joblib, NumPy and XGBoost (Python and C API).
+#   --bench  also install what scripts/bench.sh compares against: Google Benchmark and the XGBoost
+#            C API (scikit-learn, joblib, NumPy and XGBoost for Python are always installed).
 # Runs apt-get as root, or through sudo for other users. Prints nothing when all is present.
 set -euo pipefail
 
 # python3 runs the independent reader of the golden files (tests/golden/check_golden.py); ccache
 # keeps compiled objects between builds (scripts/test.sh and CI use it); libsodium-dev, pkg-config
 # and minisign build and test brine::signing (minisign checks brine's signatures both ways).
+# The Python package's tests (python/) run scikit-learn and XGBoost from Debian, with NumPy, and
+# install the package offline (pip, setuptools and wheel).
 packages=(build-essential cmake ccache libcereal-dev rapidjson-dev libeigen3-dev catch2 python3
-          libsodium-dev pkg-config minisign)
+          libsodium-dev pkg-config minisign python3-numpy python3-sklearn python3-joblib
+          python3-xgboost python3-pip python3-setuptools python3-wheel)
 ci_tools=${BRINE_SETUP_CI:-0}
 bench_tools=0
 for arg in "$@"; do
@@ -31,8 +34,7 @@ if [[ $ci_tools == 1 ]]; then
 fi
 if [[ $bench_tools == 1 ]]; then
     # time: /usr/bin/time measures the compiler's CPU time and memory (scripts/bench-compile.sh).
-    packages+=(libbenchmark-dev libxgboost-dev python3-sklearn python3-joblib python3-numpy
-               python3-xgboost time)
+    packages+=(libbenchmark-dev libxgboost-dev time)
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then

@@ -3,6 +3,7 @@
 # tree; exits 77 (ctest's "skipped") with the reason when a module the suite needs is missing.
 # SPDX-License-Identifier: MIT
 import importlib
+import importlib.util
 import os
 import sys
 import unittest
@@ -14,9 +15,8 @@ NEEDS = {"codec": ["numpy"], "sklearn": ["numpy", "sklearn"], "readme": ["numpy"
 
 def main(suite):
     for module in NEEDS[suite]:
-        try:
-            importlib.import_module(module)
-        except ImportError:
+        # find_spec, not import: importing pip before setuptools upsets setuptools' distutils shim.
+        if importlib.util.find_spec(module) is None:
             print(f"SKIPPED: {sys.executable} has no {module} (Debian: apt-get install "
                   f"python3-{'sklearn' if module == 'sklearn' else module})")
             return 77
