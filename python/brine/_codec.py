@@ -90,10 +90,10 @@ class _BinWriter:
             b = _utf8(v, path)
             self.put(struct.pack("<Q", len(b)))
             self.put(b)
-        elif t == "slot":
+        elif t[0] == "slot":
             self.value("str", v["kind"], path)
             self.model(v["kind"], v["model"], path + ".model")
-        elif t[0] == "mat":
+        elif t[0] in ("mat", "vec"):
             a = v
             self.put(struct.pack("<QQ", a.shape[0], a.shape[1]))
             if t[1] == "f64":
@@ -201,11 +201,11 @@ def _json_value(t, v, depth, path):
         return format_double(float(v))
     if t == "str":
         return _json_string(v, path)
-    if t == "slot":
+    if t[0] == "slot":
         return _json_object([("kind", _json_string(v["kind"], path)),
                              ("model", _json_model(v["kind"], v["model"], depth + 1,
                                                   path + ".model"))], depth)
-    if t[0] == "mat":
+    if t[0] in ("mat", "vec"):
         return _json_object([("rows", str(v.shape[0])), ("cols", str(v.shape[1])),
                              ("data", _json_number_array(v, t[1]))], depth)
     if t[0] == "list":
@@ -264,14 +264,13 @@ class _BinReader:
         return out
 
     def count(self, what, elem_size):
-        at = self.pos
         n = struct.unpack("<Q", self.take(8, what))[0]
         if n > self.limits.max_elements:
-            raise Error("limit_exceeded", f"'{what}' at byte {at} has {n} elements, over the "
-                                          f"limit of {self.limits.max_elements}")
+            raise Error("limit_exceeded", f"container '{what}' claims {n} elements, limit "
+                                          f"{self.limits.max_elements}")
         if n * elem_size > self.end - self.pos:
-            raise Error("truncated", f"needed {n * elem_size} bytes for the {n} elements of "
-                                     f"'{what}' at byte {self.pos}, {self.end - self.pos} left")
+            raise Error("truncated", f"container '{what}' claims {n} elements but only "
+                                     f"{self.end - self.pos} bytes are left")
         return n
 
     def value(self, t, what):
@@ -291,19 +290,18 @@ class _BinReader:
             except UnicodeDecodeError as e:
                 raise Error("malformed", f"string '{what}' at byte {at + 8} is not valid UTF-8 "
                                          f"(byte {e.start})") from None
-        if t == "slot":
+        if t[0] == "slot":
             at = self.pos
             kind = self.value("str", what + ".kind")
-            if kind not in _kinds.KINDS:
-                raise Error("unsupported_version", f"unknown model kind '{kind}' in '{what}' at "
-                                                   f"byte {at} (written by a newer brine?)")
+            _check_slot(t, kind, f"'{what}' at byte {at}")
             return {"kind": kind, "model": self.model(kind, what)}
-        if t[0] == "mat":
+        if t[0] in ("mat", "vec"):
             at = self.pos
             head = self.take(16, what)
             rows, cols = struct.unpack("<QQ", head)
+            _check_shape(t, rows, cols, f"'{what}' at byte {at}")
             n = rows * cols
-            if n > self.limits.max_elements:
+            if max(n, rows, cols) > self.limits.max_elements:
                 raise Error("limit_exceeded", f"matrix '{what}' at byte {at} is {rows} x {cols}, "
                                               f"over the limit of {self.limits.max_elements} "
                                               "elements")
@@ -313,10 +311,10 @@ class _BinReader:
                 np.float64 if size == 8 else np.int32)
             return a.reshape(rows, cols)
         if t[0] == "list":
-            n = self.count(what, 8 if t[1] in ("str", "slot") else 1)
+            n = self.count(what, 1)  # as the C++ reader: at least one byte per element
             return [self.value(t[1], f"{what}[{i}]") for i in range(n)]
         if t[0] == "kv":
-            n = self.count(what, 16)
+            n = self.count(what, 1)
             out = {}
             for i in range(n):
                 at = self.pos
@@ -334,12 +332,42 @@ class _BinReader:
         version = self.value("u32", "schema_version")
         _check_schema(kind, version, f"byte {at}")
         m = {"schema_version": version}
+        hooks = _kinds.KINDS[kind].on_field
         for name, ft in _kinds.KINDS[kind].schemas[version]:
             m[name] = self.value(ft, name)
-            if kind == "decision_tree" and name == "n_nodes" and m[name] > self.limits.max_nodes:
-                raise Error("limit_exceeded", f"decision_tree has {m[name]} nodes, over the "
-                                              f"limit of {self.limits.max_nodes}")
+            if name in hooks:
+                _located(hooks[name], m, self.limits, f"byte {self.pos}")
         return m
+
+
+# An array dimension, and their product, must fit half an Eigen::Index (as in the C++ reader):
+# with the other dimension 0 the product is 0, yet a dimension of 2^63 cannot be allocated.
+# NumPy cannot shape even an empty array with a dimension near 2^62, so this reader also holds
+# each dimension (not only the product) to Limits.max_elements.
+_MAX_EXTENT = (2 ** 63 - 1) // 2
+
+
+def _check_shape(t, rows, cols, where):
+    if t[0] == "vec" and cols != 1:
+        raise Error("malformed", f"array of shape {rows} x {cols} where the field has shape "
+                                 f"n x 1 at {where}")
+    if rows > _MAX_EXTENT or cols > _MAX_EXTENT or rows * cols > _MAX_EXTENT:
+        raise Error("malformed", f"array shape {rows} x {cols} overflows at {where}")
+
+
+def _located(check, m, limits, where):
+    try:
+        check(m, limits)
+    except Error as e:
+        raise Error(e.code, f"{e.detail} at {where}") from None
+
+
+def _check_slot(t, kind, where):
+    if kind not in _kinds.KINDS:
+        raise Error("unsupported_version", f"unknown model kind '{kind}' at {where} (written by a "
+                                           "newer brine?)")
+    if _kinds.KINDS[kind].role != t[1]:
+        raise Error("malformed", f"a {kind} cannot stand here, at {where}")
 
 
 def _check_schema(kind, version, where):
@@ -445,6 +473,20 @@ def _refuse_constant(name):
                              "strings \"NaN\", \"Infinity\", \"-Infinity\")")
 
 
+def _parse_float(text):
+    value = float(text)
+    if math.isinf(value):
+        raise Error("malformed", f"number {text[:40]} is too large for a double")
+    return value
+
+
+def _parse_int(text):
+    try:
+        return int(text)
+    except ValueError:  # more digits than Python converts to int: a double, or too large
+        return _parse_float(text)
+
+
 def _pairs(pairs):
     out = {}
     for k, v in pairs:
@@ -507,19 +549,18 @@ class _JsonReader:
                 raise Error("limit_exceeded", f"string at {path} has {len(b)} bytes, over the "
                                               f"limit of {self.limits.max_string_length}")
             return v
-        if t == "slot":
+        if t[0] == "slot":
             self.members(v, [("kind", "str"), ("model", None)], path)
             kind = self.value("str", v["kind"], path + ".kind")
-            if kind not in _kinds.KINDS:
-                raise Error("unsupported_version", f"unknown model kind \"{kind}\" at "
-                                                   f"{path}.kind (written by a newer brine?)")
+            _check_slot(t, kind, path + ".kind")
             return {"kind": kind, "model": self.model(kind, v["model"], path + ".model")}
-        if t[0] == "mat":
+        if t[0] in ("mat", "vec"):
             self.members(v, [("rows", "u64"), ("cols", "u64"), ("data", None)], path)
             rows = self.value("u64", v["rows"], path + ".rows")
             cols = self.value("u64", v["cols"], path + ".cols")
             data = v["data"]
-            if rows * cols > self.limits.max_elements:
+            _check_shape(t, rows, cols, path)
+            if max(rows * cols, rows, cols) > self.limits.max_elements:
                 raise Error("limit_exceeded", f"matrix at {path} is {rows} x {cols}, over the "
                                               f"limit of {self.limits.max_elements} elements")
             if not isinstance(data, list):
@@ -568,11 +609,11 @@ class _JsonReader:
         fields = model_fields(kind, version)
         self.members(v, fields, path)
         m = {"schema_version": version}
+        hooks = _kinds.KINDS[kind].on_field
         for name, ft in fields[1:]:
             m[name] = self.value(ft, v[name], f"{path}.{name}")
-            if kind == "decision_tree" and name == "n_nodes" and m[name] > self.limits.max_nodes:
-                raise Error("limit_exceeded", f"decision_tree at {path} has {m[name]} nodes, "
-                                              f"over the limit of {self.limits.max_nodes}")
+            if name in hooks:
+                _located(hooks[name], m, self.limits, f"{path}.{name}")
         return m
 
 
@@ -600,7 +641,8 @@ def decode_json(data, limits, header_only=False):
     except UnicodeDecodeError as e:
         raise Error("malformed", f"invalid UTF-8 at byte {e.start}") from None
     try:
-        doc = json.loads(text, object_pairs_hook=_pairs, parse_constant=_refuse_constant)
+        doc = json.loads(text, object_pairs_hook=_pairs, parse_constant=_refuse_constant,
+                         parse_float=_parse_float, parse_int=_parse_int)
     except RecursionError:
         raise Error("limit_exceeded", f"JSON nesting deeper than {limits.max_nesting} "
                                       "levels") from None

@@ -7,8 +7,9 @@ A kind is one entry of `KINDS`: its name, the fields of each schema version (aft
 is used. Encoding and decoding are generic over the field types below, so adding a kind means
 adding an entry here (and, to export it, an exporter in `_sklearn.py`).
 
-Field types: "u32", "u64", "i32", "f64", "str", ("mat", "f64"), ("mat", "i32"), ("list", T),
-("kv", T), ("struct", fields) and "slot" (a nested model: its kind name, then that kind's struct).
+Field types: "u32", "u64", "i32", "f64", "str", ("mat", "f64"), ("mat", "i32"), ("vec", "f64"),
+("vec", "i32"), ("list", T), ("kv", T), ("struct", fields) and ("slot", role): a nested model,
+its kind name then that kind's struct, where the kind must have that role.
 """
 import math
 
@@ -18,16 +19,25 @@ from ._errors import Error
 
 MAT_F64 = ("mat", "f64")
 MAT_I32 = ("mat", "i32")
+# A vector is stored as a matrix of one column; a reader refuses any other width (malformed).
+VEC_F64 = ("vec", "f64")
+VEC_I32 = ("vec", "i32")
 
 
 class Kind:
-    """One model kind: name, fields per schema version, invariant check."""
+    """One model kind: name, fields per schema version, invariant check.
 
-    def __init__(self, name, schemas, check, role):
+    `on_field` maps a field name to a check run while decoding, right after that field is read:
+    check(model so far, limits) raises Error with the C++ reader's code (structure errors that
+    the C++ reader finds while decoding, before the model's validate()).
+    """
+
+    def __init__(self, name, schemas, check, role, on_field=None):
         self.name = name
         self.schemas = schemas  # {schema version: [(field name, field type), ...]}
         self.check = check      # check(model, where) raises Error("invalid_model", ...)
-        self.role = role        # "estimator" or "transformer": where a pipeline may hold it
+        self.role = role        # "estimator", "transformer" or "pipeline": what slot holds it
+        self.on_field = on_field or {}
 
     @property
     def current_schema(self):
@@ -96,8 +106,6 @@ def _check_tree(m, where):
     right = _vector(m, "children_right", where, n)
     feature = _vector(m, "feature", where, n)
     threshold = _vector(m, "threshold", where, n)
-    if np.any(np.isnan(threshold)):
-        _invalid(where, "a threshold is NaN")
     if task == "classification":
         classes = _vector(m, "classes", where)
         _check_classes(classes, where)
@@ -125,6 +133,9 @@ def _check_tree(m, where):
         i = int(np.argmax(np.concatenate([[parents[0] != 0], parents[1:] != 1])))
         _invalid(where, f"node {i} has {parents[i]} parents, expected "
                         f"{0 if i == 0 else 1}")
+    if np.any(np.isnan(threshold[split])):
+        _invalid(where, f"the threshold of node {int(np.argmax(split & np.isnan(threshold)))} "
+                        "is NaN")
     badf = split & ((feature < 0) | (feature >= n_features))
     if np.any(badf):
         i = int(np.argmax(badf))
@@ -177,6 +188,24 @@ def _check_pipeline(m, where):
         _invalid(where, f"the estimator takes {w} features, the last step gives {width}")
 
 
+def _decode_task(m, limits):
+    if m["task"] not in ("classification", "regression"):
+        raise Error("malformed", f"tree task {m['task']!r}, expected 'classification' or "
+                                 "'regression'")
+
+
+def _decode_n_nodes(m, limits):
+    if m["n_nodes"] > limits.max_nodes:
+        raise Error("limit_exceeded", f"tree of {m['n_nodes']} nodes exceeds the limit of "
+                                      f"{limits.max_nodes}")
+
+
+def _decode_children_left(m, limits):
+    if m["children_left"].shape[0] != m["n_nodes"]:
+        raise Error("malformed", f"children_left has {m['children_left'].shape[0]} entries for "
+                                 f"n_nodes {m['n_nodes']}")
+
+
 KINDS = {}
 
 
@@ -185,22 +214,25 @@ def _add(kind, width=None):
     KINDS[kind.name] = kind
 
 
-_add(Kind("linear_regression", {1: [("coef", MAT_F64), ("intercept", MAT_F64)]},
+_add(Kind("linear_regression", {1: [("coef", MAT_F64), ("intercept", VEC_F64)]},
           _check_linear, "estimator"))
 _add(Kind("logistic_regression",
-          {1: [("classes", MAT_F64), ("coef", MAT_F64), ("intercept", MAT_F64)]},
+          {1: [("classes", VEC_F64), ("coef", MAT_F64), ("intercept", VEC_F64)]},
           _check_logistic, "estimator"))
 _add(Kind("decision_tree",
-          {1: [("task", "str"), ("n_features", "i32"), ("n_nodes", "u64"), ("classes", MAT_F64),
-               ("children_left", MAT_I32), ("children_right", MAT_I32), ("feature", MAT_I32),
-               ("threshold", MAT_F64), ("value", MAT_F64)]},
-          _check_tree, "estimator"))
-_add(Kind("standard_scaler", {1: [("mean", MAT_F64), ("scale", MAT_F64)]},
+          {1: [("task", "str"), ("n_features", "i32"), ("n_nodes", "u64"), ("classes", VEC_F64),
+               ("children_left", VEC_I32), ("children_right", VEC_I32), ("feature", VEC_I32),
+               ("threshold", VEC_F64), ("value", MAT_F64)]},
+          _check_tree, "estimator", on_field={
+              "task": _decode_task, "n_nodes": _decode_n_nodes,
+              "children_left": _decode_children_left}))
+_add(Kind("standard_scaler", {1: [("mean", VEC_F64), ("scale", VEC_F64)]},
           _check_scaler("mean", "scale"), "transformer"), width=lambda m: m["mean"].shape[0])
-_add(Kind("min_max_scaler", {1: [("scale", MAT_F64), ("min", MAT_F64)]},
+_add(Kind("min_max_scaler", {1: [("scale", VEC_F64), ("min", VEC_F64)]},
           _check_scaler("scale", "min"), "transformer"), width=lambda m: m["scale"].shape[0])
-_add(Kind("pipeline", {1: [("steps", ("list", "slot")), ("estimator", "slot")]},
-          _check_pipeline, "estimator"))
+_add(Kind("pipeline", {1: [("steps", ("list", ("slot", "transformer"))),
+                           ("estimator", ("slot", "estimator"))]},
+          _check_pipeline, "pipeline"))
 
 
 def check_model(kind, m, where="$.payload"):

@@ -4,13 +4,15 @@
 //
 //   brine_python_check predict <model file> <rows> <output>
 //   brine_python_check resave <model file> <output file> binary|json
+//   brine_python_check verdict <file>...
 //
 // <rows>: "rows cols" then the values, row-major, as C hexadecimal floats (exact). <output>:
 // "kind <name>", then for an estimator "labels <n>" and its predict() values, then "values <r>
 // <c>" and predict_proba (classifiers), the targets (regressors) or transform (scalers), every
 // number as a hexadecimal float. resave copies the file's metadata, creation time, reference
-// inputs and tolerance; brine computes the reference outputs again. Exit status 1 with the
-// message of any brine::Error.
+// inputs and tolerance; brine computes the reference outputs again. verdict loads each file
+// without the reference check (which the Python reader does not make) and prints one line per
+// file: "ok" or the brine::Error message. Exit status 1 with the message of any brine::Error.
 // SPDX-License-Identifier: MIT
 #include <brine/brine.hpp>
 
@@ -80,6 +82,20 @@ int resave(const std::string& in_path, const std::string& out_path, const std::s
     return 0;
 }
 
+int verdict(int count, char** paths) {
+    brine::LoadOptions options;
+    options.verify_reference = false;
+    for (int i = 0; i < count; ++i) {
+        try {
+            (void)brine::load_any(paths[i], options);
+            std::cout << "ok\n";
+        } catch (const brine::Error& e) {
+            std::cout << e.what() << "\n";
+        }
+    }
+    return 0;
+}
+
 }  // namespace python_check
 
 int main(int argc, char** argv) {
@@ -87,8 +103,10 @@ int main(int argc, char** argv) {
         const std::string mode = argc > 1 ? argv[1] : "";
         if (mode == "predict" && argc == 5) return python_check::predict(argv[2], argv[3], argv[4]);
         if (mode == "resave" && argc == 5) return python_check::resave(argv[2], argv[3], argv[4]);
+        if (mode == "verdict") return python_check::verdict(argc - 2, argv + 2);
         std::cerr << "usage: brine_python_check predict <model> <rows> <output>\n"
-                     "       brine_python_check resave <model> <output> binary|json\n";
+                     "       brine_python_check resave <model> <output> binary|json\n"
+                     "       brine_python_check verdict <file>...\n";
         return 2;
     } catch (const std::exception& e) {
         std::cerr << "brine_python_check: " << e.what() << "\n";
