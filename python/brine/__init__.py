@@ -14,10 +14,11 @@ JSON, with the checks and limits of the C++ reader; errors are `brine.Error` wit
 code's name in `.code`. Pure Python with NumPy; scikit-learn is needed only to export.
 """
 import datetime
+import math
 import os
 import platform
+import secrets
 import sys
-import tempfile
 
 import numpy as np
 
@@ -79,7 +80,20 @@ def supported():
 
 
 def _encode(header, payload, fmt, version=(FORMAT_MAJOR, FORMAT_MINOR)):
-    _kinds.check_model(header["kind"], payload)
+    kind = header["kind"]
+    _kinds.check_model(kind, payload)
+    ref = header["reference"]
+    rows = ref["inputs"].shape[0]
+    if rows:
+        width = (_kinds.n_features(kind, payload), _kinds.reference_width(kind, payload))
+        shape = (ref["inputs"].shape[1], ref["outputs"].shape[1], ref["outputs"].shape[0])
+        if shape != width + (rows,):
+            raise Error("shape_mismatch", f"reference inputs {ref['inputs'].shape} and outputs "
+                                          f"{ref['outputs'].shape}, expected {rows} rows of "
+                                          f"{width[0]} features and {width[1]} outputs")
+        if not (math.isfinite(ref["tolerance"]) and ref["tolerance"] >= 0):
+            raise Error("invalid_argument", "reference tolerance must be finite and >= 0")
+        _kinds.check_reference_work(kind, payload, rows)
     if fmt == "binary":
         return _codec.encode_binary(header, payload, *version)
     if fmt == "json":
@@ -194,21 +208,37 @@ def save(estimator, path, *, format=None, metadata=None, reference_inputs=None, 
 
 
 def _write_atomic(path, data):
+    # As brine's C++ save: a temporary file in the same folder (created with the usual
+    # permissions, 0666 less the umask), fsync, rename over the target, fsync the folder.
     folder = os.path.dirname(os.path.abspath(path))
+    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".brine-", dir=folder)
+        for _ in range(100):
+            tmp = os.path.join(folder, f".{os.path.basename(path)}.{secrets.token_hex(6)}.tmp")
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+                break
+            except FileExistsError:
+                continue
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
             os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+            tmp = None
+            if hasattr(os, "O_DIRECTORY"):
+                dfd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+                try:
+                    os.fsync(dfd)
+                finally:
+                    os.close(dfd)
+        finally:
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
     except OSError as e:
         raise Error("io", f"cannot write {path}: {e.strerror or e}") from None
 

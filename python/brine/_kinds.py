@@ -246,3 +246,66 @@ def check_model(kind, m, where="$.payload"):
 
 def is_finite_number(x):
     return isinstance(x, float) and math.isfinite(x)
+
+
+# The C++ loader's budget for the reference check (io/load_cost.hpp), so that a writer never
+# stores reference rows that brine's default LoadOptions would refuse to check.
+REFERENCE_WORK_BASE = 1 << 24
+REFERENCE_WORK_PER_ELEMENT = 16
+
+
+def _tree_depth(m):
+    left, right = m["children_left"][:, 0], m["children_right"][:, 0]
+    depth = np.zeros(len(left), dtype=np.int64)
+    for i in range(len(left)):  # children come after their parent
+        if left[i] != -1:
+            depth[left[i]] = depth[right[i]] = depth[i] + 1
+    return int(depth.max()) if len(depth) else 0
+
+
+def model_elements(kind, m):
+    """E(m): the parameter values a model holds."""
+    if kind == "pipeline":
+        return sum(model_elements(s["kind"], s["model"]) for s in m["steps"] + [m["estimator"]])
+    if kind == "decision_tree":
+        return 4 * m["n_nodes"] + m["value"].size + m["classes"].size
+    return sum(v.size for k, v in m.items() if isinstance(v, np.ndarray))
+
+
+def reference_width(kind, m):
+    """Outputs per reference row: classes, targets, or the scaler's width."""
+    if kind == "pipeline":
+        return reference_width(m["estimator"]["kind"], m["estimator"]["model"])
+    if kind == "linear_regression":
+        return m["coef"].shape[0]
+    if kind == "logistic_regression":
+        return m["classes"].shape[0]
+    if kind == "decision_tree":
+        return m["value"].shape[1]
+    return n_features(kind, m)
+
+
+def row_cost(kind, m):
+    """C(m): operations to compute one row's reference outputs and their rounding bounds."""
+    if kind == "pipeline":
+        return sum(row_cost(s["kind"], s["model"]) for s in m["steps"] + [m["estimator"]])
+    if kind in ("linear_regression", "logistic_regression"):
+        c = 2 * m["coef"].shape[0] * (m["coef"].shape[1] + 1)
+        return c + (m["classes"].shape[0] if kind == "logistic_regression" else 0)
+    if kind == "decision_tree":
+        return 2 * (_tree_depth(m) + 1) + m["value"].shape[1]
+    return 2 * n_features(kind, m)
+
+
+def check_reference_work(kind, m, rows):
+    """Error "invalid_argument" when checking `rows` reference rows exceeds the default budget."""
+    width = reference_width(kind, m)
+    per_row = n_features(kind, m) + width + row_cost(kind, m)
+    work = rows * per_row
+    elements = model_elements(kind, m) + rows * n_features(kind, m) + rows * width
+    budget = REFERENCE_WORK_BASE + REFERENCE_WORK_PER_ELEMENT * elements
+    if work > budget:
+        raise Error("invalid_argument", f"reference_inputs: {rows} reference rows cost {work} "
+                                        f"operations to check ({per_row} per row), over the "
+                                        f"budget of {budget}; the default LoadOptions would "
+                                        "refuse the file: store fewer reference rows")

@@ -234,6 +234,39 @@ class PredictAlikeInCpp(unittest.TestCase):
                 self.assertEqual(out.read_bytes(), path.read_bytes(), (type(est).__name__, fmt))
 
 
+@unittest.skipUnless(CHECK, "BRINE_PYTHON_CHECK (the C++ checker program) is not set")
+class ReferenceBudget(unittest.TestCase):
+    def test_as_many_reference_rows_as_the_cpp_loader_checks_and_no_more(self):
+        # docs/threat-model.md: rows x (n_features + n_outputs + C) <= 2^24 + 16 x (E + stored
+        # reference values), with C = 2 (depth + 1) + 1 and E = 4 nodes + values for this tree.
+        X = np.linspace(0.0, 1.0, 3000).reshape(-1, 1)
+        est = DecisionTreeRegressor().fit(X, np.sin(40 * X[:, 0]))
+        depth, nodes = est.get_depth(), est.tree_.node_count
+        per_row = 1 + 1 + 2 * (depth + 1) + 1
+        most = (2 ** 24 + 16 * 5 * nodes) // (per_row - 16 * 2)
+        with tempfile.TemporaryDirectory() as d:
+            path = pathlib.Path(d) / "budget.brine"
+            with self.assertRaises(brine.Error) as c:
+                brine.save(est, path, reference_inputs=np.resize(X, (most + 1, 1)))
+            self.assertEqual(c.exception.code, "invalid_argument")
+            self.assertIn(f"{most + 1} reference rows cost", str(c.exception))
+            self.assertFalse(path.exists())
+            brine.save(est, path, reference_inputs=np.resize(X, (most, 1)))
+            rows, out = pathlib.Path(d) / "rows.txt", pathlib.Path(d) / "out.txt"
+            hex_rows(X[:3], rows)
+            r = subprocess.run([CHECK, "predict", path, rows, out], capture_output=True,
+                               text=True)  # loads with the reference check
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(oct(path.stat().st_mode & 0o777),
+                             oct(0o666 & ~_umask()))
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 class Metadata(unittest.TestCase):
     def test_what_the_file_says_about_its_source(self):
         X, y = dataset("iris")
