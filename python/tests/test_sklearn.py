@@ -214,7 +214,20 @@ class PredictAlikeInCpp(unittest.TestCase):
                                                       LogisticRegression(max_iter=1000)), X, y), X)
         est = fit(Pipeline([("scale", MinMaxScaler()), ("skip", "passthrough"),
                             ("tree", DecisionTreeClassifier(random_state=0))]), X, y)
-        self.check("pipe_tree", est, X)
+        # Raw inputs whose scaled values fall next to each threshold: the scaler's inverse, then
+        # a few double ulps either way.
+        scaler, tree = est[0], est[-1].tree_
+        near = []
+        for node in np.flatnonzero(tree.children_left != -1):
+            f = tree.feature[node]
+            x = (tree.threshold[node] - scaler.min_[f]) / scaler.scale_[f]
+            for step in range(-3, 4):
+                row = X[node % len(X)].copy()
+                row[f] = x
+                for _ in range(abs(step)):
+                    row[f] = np.nextafter(row[f], np.inf if step > 0 else -np.inf)
+                near.append(row)
+        self.check("pipe_tree", est, X, np.array(near))
         Xd, yd = dataset("diabetes")
         self.check("pipe_ridge", fit(make_pipeline(StandardScaler(), Ridge()), Xd, yd), Xd)
         self.check("pipe_bare_tree", fit(make_pipeline(DecisionTreeRegressor(max_depth=5)),
