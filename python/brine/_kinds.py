@@ -11,8 +11,6 @@ Field types: "u32", "u64", "i32", "f64", "str", ("mat", "f64"), ("mat", "i32"), 
 ("vec", "i32"), ("list", T), ("kv", T), ("struct", fields) and ("slot", role): a nested model,
 its kind name then that kind's struct, where the kind must have that role.
 """
-import math
-
 import numpy as np
 
 from ._errors import Error
@@ -242,10 +240,6 @@ def check_model(kind, m, where="$.payload"):
             check_model(slot["kind"], slot["model"], f"{where}.steps[{i}].model")
         check_model(m["estimator"]["kind"], m["estimator"]["model"], f"{where}.estimator.model")
     KINDS[kind].check(m, f"{kind} at {where}")
-
-
-def is_finite_number(x):
-    return isinstance(x, float) and math.isfinite(x)
 
 
 # The C++ loader's budget for the reference check (io/load_cost.hpp), so that a writer never
