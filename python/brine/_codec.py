@@ -52,7 +52,8 @@ REFERENCE = ("struct", [("inputs", _kinds.MAT_F64), ("outputs", _kinds.MAT_F64),
 HEADER_REST = [("library_version", "str"), ("created", "str"), ("metadata", METADATA),
                ("reference", REFERENCE)]
 
-_INT_RANGE = {"u32": (0, (1 << 32) - 1), "u64": (0, (1 << 64) - 1), "i32": (-(1 << 31), (1 << 31) - 1)}
+_INT_RANGE = {"u32": (0, (1 << 32) - 1), "u64": (0, (1 << 64) - 1),
+              "i32": (-(1 << 31), (1 << 31) - 1)}
 _INT_FMT = {"u32": "<I", "u64": "<Q", "i32": "<i"}
 
 
