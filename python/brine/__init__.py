@@ -85,7 +85,7 @@ def _encode(header, payload, fmt, version=(FORMAT_MAJOR, FORMAT_MINOR)):
     ref = header["reference"]
     rows = ref["inputs"].shape[0]
     if rows:
-        width = (_kinds.n_features(kind, payload), _kinds.reference_width(kind, payload))
+        width = (_kinds.n_features(kind, payload), _kinds.KINDS[kind].n_outputs(payload))
         shape = (ref["inputs"].shape[1], ref["outputs"].shape[1], ref["outputs"].shape[0])
         if shape != width + (rows,):
             raise Error("shape_mismatch", f"reference inputs {ref['inputs'].shape} and outputs "

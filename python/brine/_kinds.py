@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: MIT
 """The table of model kinds, from docs/format.md section 4.
 
-A kind is one entry of `KINDS`: its name, the fields of each schema version (after
-`schema_version`, in file order) and a check of the invariants a reader verifies before a model
-is used. Encoding and decoding are generic over the field types below, so adding a kind means
-adding an entry here (and, to export it, an exporter in `_sklearn.py`).
+A kind is one entry of `KINDS` (a `Kind`): its name, the fields of each schema version (after
+`schema_version`, in file order), the invariants a reader verifies, where a pipeline may hold it,
+and its input and output widths and reference-check cost. Encoding and decoding are generic over
+the field types below, so adding a kind means adding one `_add(Kind(...))` here and, to export
+it, one exporter function in `_sklearn.py`.
 
 Field types: "u32", "u64", "i32", "f64", "str", ("mat", "f64"), ("mat", "i32"), ("vec", "f64"),
 ("vec", "i32"), ("list", T), ("kv", T), ("struct", fields) and ("slot", role): a nested model,
@@ -23,18 +24,30 @@ VEC_I32 = ("vec", "i32")
 
 
 class Kind:
-    """One model kind: name, fields per schema version, invariant check.
+    """One model kind: everything the package needs to know about it.
 
-    `on_field` maps a field name to a check run while decoding, right after that field is read:
-    check(model so far, limits) raises Error with the C++ reader's code (structure errors that
-    the C++ reader finds while decoding, before the model's validate()).
+    name, schemas ({schema version: [(field, type), ...]}, fields after `schema_version` in file
+    order), check(model, where) (the invariants a reader verifies; raises Error "invalid_model"),
+    role ("estimator", "transformer" or "pipeline": which pipeline slot may hold it), and:
+      n_features(model)  input width;
+      n_outputs(model)   values per reference row (classes, targets, or the transform's width);
+      row_cost(model)    C(m) of io/load_cost.hpp: operations of one reference row's check;
+      elements(model)    E(m): parameter values held (default: every array's size);
+      on_field           {field: check(model so far, limits)} run while decoding, right after
+                         that field (structure errors the C++ reader finds while decoding).
     """
 
-    def __init__(self, name, schemas, check, role, on_field=None):
+    def __init__(self, name, schemas, check, role, n_features, n_outputs, row_cost,
+                 elements=None, on_field=None):
         self.name = name
-        self.schemas = schemas  # {schema version: [(field name, field type), ...]}
-        self.check = check      # check(model, where) raises Error("invalid_model", ...)
-        self.role = role        # "estimator", "transformer" or "pipeline": what slot holds it
+        self.schemas = schemas
+        self.check = check
+        self.role = role
+        self.n_features = n_features
+        self.n_outputs = n_outputs
+        self.row_cost = row_cost
+        self.elements = elements or (
+            lambda m: sum(v.size for v in m.values() if isinstance(v, np.ndarray)))
         self.on_field = on_field or {}
 
     @property
@@ -158,15 +171,12 @@ def _check_scaler(first, second):
 
 
 def n_features(kind, m):
-    """Input width of a model, for the pipeline's chaining check."""
-    if kind in ("linear_regression", "logistic_regression"):
-        return m["coef"].shape[1]
-    if kind == "decision_tree":
-        return m["n_features"]
-    if kind == "pipeline":
-        first = m["steps"][0] if m["steps"] else m["estimator"]
-        return n_features(first["kind"], first["model"])
-    return KINDS[kind].width(m)
+    """Input width of a model."""
+    return KINDS[kind].n_features(m)
+
+
+def _pipeline_parts(m):
+    return m["steps"] + [m["estimator"]]
 
 
 def _check_pipeline(m, where):
@@ -204,50 +214,6 @@ def _decode_children_left(m, limits):
                                  f"n_nodes {m['n_nodes']}")
 
 
-KINDS = {}
-
-
-def _add(kind, width=None):
-    kind.width = width
-    KINDS[kind.name] = kind
-
-
-_add(Kind("linear_regression", {1: [("coef", MAT_F64), ("intercept", VEC_F64)]},
-          _check_linear, "estimator"))
-_add(Kind("logistic_regression",
-          {1: [("classes", VEC_F64), ("coef", MAT_F64), ("intercept", VEC_F64)]},
-          _check_logistic, "estimator"))
-_add(Kind("decision_tree",
-          {1: [("task", "str"), ("n_features", "i32"), ("n_nodes", "u64"), ("classes", VEC_F64),
-               ("children_left", VEC_I32), ("children_right", VEC_I32), ("feature", VEC_I32),
-               ("threshold", VEC_F64), ("value", MAT_F64)]},
-          _check_tree, "estimator", on_field={
-              "task": _decode_task, "n_nodes": _decode_n_nodes,
-              "children_left": _decode_children_left}))
-_add(Kind("standard_scaler", {1: [("mean", VEC_F64), ("scale", VEC_F64)]},
-          _check_scaler("mean", "scale"), "transformer"), width=lambda m: m["mean"].shape[0])
-_add(Kind("min_max_scaler", {1: [("scale", VEC_F64), ("min", VEC_F64)]},
-          _check_scaler("scale", "min"), "transformer"), width=lambda m: m["scale"].shape[0])
-_add(Kind("pipeline", {1: [("steps", ("list", ("slot", "transformer"))),
-                           ("estimator", ("slot", "estimator"))]},
-          _check_pipeline, "pipeline"))
-
-
-def check_model(kind, m, where="$.payload"):
-    """Verifies a decoded model's invariants (Error "invalid_model"), nested models first."""
-    if kind == "pipeline":
-        for i, slot in enumerate(m["steps"]):
-            check_model(slot["kind"], slot["model"], f"{where}.steps[{i}].model")
-        check_model(m["estimator"]["kind"], m["estimator"]["model"], f"{where}.estimator.model")
-    KINDS[kind].check(m, f"{kind} at {where}")
-
-
-# The C++ loader's budget for the reference check (io/load_cost.hpp), so that a writer never
-# stores reference rows that brine's default LoadOptions would refuse to check.
-REFERENCE_WORK_BASE = 1 << 24
-REFERENCE_WORK_PER_ELEMENT = 16
-
-
 def _tree_depth(m):
     left, right = m["children_left"][:, 0], m["children_right"][:, 0]
     depth = np.zeros(len(left), dtype=np.int64)
@@ -257,46 +223,84 @@ def _tree_depth(m):
     return int(depth.max()) if len(depth) else 0
 
 
-def model_elements(kind, m):
-    """E(m): the parameter values a model holds."""
-    if kind == "pipeline":
-        return sum(model_elements(s["kind"], s["model"]) for s in m["steps"] + [m["estimator"]])
-    if kind == "decision_tree":
-        return 4 * m["n_nodes"] + m["value"].size + m["classes"].size
-    return sum(v.size for k, v in m.items() if isinstance(v, np.ndarray))
+def _linear_cost(m):
+    # 2 (n_features + 1) per row of coef: the value and its rounding bound.
+    return 2 * m["coef"].shape[0] * (m["coef"].shape[1] + 1)
 
 
-def reference_width(kind, m):
-    """Outputs per reference row: classes, targets, or the scaler's width."""
-    if kind == "pipeline":
-        return reference_width(m["estimator"]["kind"], m["estimator"]["model"])
-    if kind == "linear_regression":
-        return m["coef"].shape[0]
-    if kind == "logistic_regression":
-        return m["classes"].shape[0]
-    if kind == "decision_tree":
-        return m["value"].shape[1]
-    return n_features(kind, m)
+KINDS = {}
 
 
-def row_cost(kind, m):
-    """C(m): operations to compute one row's reference outputs and their rounding bounds."""
-    if kind == "pipeline":
-        return sum(row_cost(s["kind"], s["model"]) for s in m["steps"] + [m["estimator"]])
-    if kind in ("linear_regression", "logistic_regression"):
-        c = 2 * m["coef"].shape[0] * (m["coef"].shape[1] + 1)
-        return c + (m["classes"].shape[0] if kind == "logistic_regression" else 0)
-    if kind == "decision_tree":
-        return 2 * (_tree_depth(m) + 1) + m["value"].shape[1]
-    return 2 * n_features(kind, m)
+def _add(kind):
+    KINDS[kind.name] = kind
+
+
+_add(Kind("linear_regression", {1: [("coef", MAT_F64), ("intercept", VEC_F64)]},
+          _check_linear, "estimator",
+          n_features=lambda m: m["coef"].shape[1], n_outputs=lambda m: m["coef"].shape[0],
+          row_cost=_linear_cost))
+_add(Kind("logistic_regression",
+          {1: [("classes", VEC_F64), ("coef", MAT_F64), ("intercept", VEC_F64)]},
+          _check_logistic, "estimator",
+          n_features=lambda m: m["coef"].shape[1], n_outputs=lambda m: m["classes"].shape[0],
+          row_cost=lambda m: _linear_cost(m) + m["classes"].shape[0]))
+_add(Kind("decision_tree",
+          {1: [("task", "str"), ("n_features", "i32"), ("n_nodes", "u64"), ("classes", VEC_F64),
+               ("children_left", VEC_I32), ("children_right", VEC_I32), ("feature", VEC_I32),
+               ("threshold", VEC_F64), ("value", MAT_F64)]},
+          _check_tree, "estimator",
+          n_features=lambda m: m["n_features"], n_outputs=lambda m: m["value"].shape[1],
+          # Two walks (the output, and the rounding bound's behind a pipeline), then the leaf.
+          row_cost=lambda m: 2 * (_tree_depth(m) + 1) + m["value"].shape[1],
+          # children_left, children_right, feature and threshold: four values per node.
+          elements=lambda m: 4 * m["n_nodes"] + m["value"].size + m["classes"].size,
+          on_field={"task": _decode_task, "n_nodes": _decode_n_nodes,
+                    "children_left": _decode_children_left}))
+_add(Kind("standard_scaler", {1: [("mean", VEC_F64), ("scale", VEC_F64)]},
+          _check_scaler("mean", "scale"), "transformer",
+          n_features=lambda m: m["mean"].shape[0], n_outputs=lambda m: m["mean"].shape[0],
+          row_cost=lambda m: 2 * m["mean"].shape[0]))
+_add(Kind("min_max_scaler", {1: [("scale", VEC_F64), ("min", VEC_F64)]},
+          _check_scaler("scale", "min"), "transformer",
+          n_features=lambda m: m["scale"].shape[0], n_outputs=lambda m: m["scale"].shape[0],
+          row_cost=lambda m: 2 * m["scale"].shape[0]))
+_add(Kind("pipeline", {1: [("steps", ("list", ("slot", "transformer"))),
+                           ("estimator", ("slot", "estimator"))]},
+          _check_pipeline, "pipeline",
+          n_features=lambda m: n_features(_pipeline_parts(m)[0]["kind"],
+                                          _pipeline_parts(m)[0]["model"]),
+          n_outputs=lambda m: KINDS[m["estimator"]["kind"]].n_outputs(m["estimator"]["model"]),
+          row_cost=lambda m: sum(KINDS[p["kind"]].row_cost(p["model"])
+                                 for p in _pipeline_parts(m)),
+          elements=lambda m: sum(KINDS[p["kind"]].elements(p["model"])
+                                 for p in _pipeline_parts(m))))
+
+
+def check_model(kind, m, where="$.payload"):
+    """Verifies a decoded model's invariants (Error "invalid_model"), nested models first."""
+    for name, t in KINDS[kind].schemas[m["schema_version"]]:
+        if isinstance(t, tuple) and t[0] == "slot":
+            check_model(m[name]["kind"], m[name]["model"], f"{where}.{name}.model")
+        elif isinstance(t, tuple) and t[0] == "list" and isinstance(t[1], tuple) \
+                and t[1][0] == "slot":
+            for i, slot in enumerate(m[name]):
+                check_model(slot["kind"], slot["model"], f"{where}.{name}[{i}].model")
+    KINDS[kind].check(m, f"{kind} at {where}")
+
+
+# The C++ loader's budget for the reference check (io/load_cost.hpp), so that a writer never
+# stores reference rows that brine's default LoadOptions would refuse to check.
+REFERENCE_WORK_BASE = 1 << 24
+REFERENCE_WORK_PER_ELEMENT = 16
 
 
 def check_reference_work(kind, m, rows):
     """Error "invalid_argument" when checking `rows` reference rows exceeds the default budget."""
-    width = reference_width(kind, m)
-    per_row = n_features(kind, m) + width + row_cost(kind, m)
+    k = KINDS[kind]
+    width = k.n_outputs(m)
+    per_row = k.n_features(m) + width + k.row_cost(m)
     work = rows * per_row
-    elements = model_elements(kind, m) + rows * n_features(kind, m) + rows * width
+    elements = k.elements(m) + rows * k.n_features(m) + rows * width
     budget = REFERENCE_WORK_BASE + REFERENCE_WORK_PER_ELEMENT * elements
     if work > budget:
         raise Error("invalid_argument", f"reference_inputs: {rows} reference rows cost {work} "

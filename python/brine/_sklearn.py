@@ -24,6 +24,7 @@ import warnings
 
 import numpy as np
 
+from . import _kinds
 from ._errors import UnsupportedModel
 
 EXPORTERS = {}
@@ -255,10 +256,6 @@ def _min_max(est):
                     options=_params(est))
 
 
-_TRANSFORMER_KINDS = ("standard_scaler", "min_max_scaler")
-_ESTIMATOR_KINDS = ("linear_regression", "logistic_regression", "decision_tree")
-
-
 @_register("sklearn.pipeline.Pipeline")
 def _pipeline(est):
     steps = [(n, s) for n, s in est.steps if s is not None and s != "passthrough"]
@@ -268,12 +265,14 @@ def _pipeline(est):
     for i, (step_name, step) in enumerate(steps):
         last = i == len(steps) - 1
         inner = export(step)
-        allowed = _ESTIMATOR_KINDS if last else _TRANSFORMER_KINDS
-        if inner.kind not in allowed:
+        # The roles of brine's kinds say what a pipeline slot may hold.
+        role = "estimator" if last else "transformer"
+        if _kinds.KINDS[inner.kind].role != role:
             where = "final estimator" if last else f"step '{step_name}'"
+            allowed = sorted(k for k, v in _kinds.KINDS.items() if v.role == role)
             _unsupported(f"sklearn.pipeline.Pipeline with {public_name(type(step))} as its "
-                         f"{where} (brine's pipeline is scalers, then one linear, logistic or "
-                         "tree estimator)")
+                         f"{where} (brine's pipeline is transformers, then one estimator; "
+                         f"here it takes the kinds {', '.join(allowed)})")
         slots.append({"kind": inner.kind, "model": inner.payload})
         for k, v in inner.options.items():
             options[f"{step_name}__{k}"] = v
