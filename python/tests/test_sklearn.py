@@ -126,6 +126,9 @@ class PredictAlikeInCpp(unittest.TestCase):
                 want = est.predict(rows).reshape(len(rows), -1)
                 if "labels" in got:
                     np.testing.assert_array_equal(got["labels"][:, 0], want[:, 0], err_msg=name)
+            if kind == "decision_tree":  # the very leaf scikit-learn reaches, for every row
+                np.testing.assert_array_equal(got["leaves"][:, 0], est.apply(rows),
+                                              err_msg=name)
             values = got["values"]
             self.assertEqual(values.shape, want.shape, name)
             if exact:

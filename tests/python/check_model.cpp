@@ -8,11 +8,12 @@
 //
 // <rows>: "rows cols" then the values, row-major, as C hexadecimal floats (exact). <output>:
 // "kind <name>", then for an estimator "labels <n>" and its predict() values, then "values <r>
-// <c>" and predict_proba (classifiers), the targets (regressors) or transform (scalers), every
-// number as a hexadecimal float. resave copies the file's metadata, creation time, reference
-// inputs and tolerance; brine computes the reference outputs again. verdict loads each file
-// without the reference check (which the Python reader does not make) and prints one line per
-// file: "ok" or the brine::Error message. Exit status 1 with the message of any brine::Error.
+// <c>" and predict_proba (classifiers), the targets (regressors) or transform (scalers), for a
+// decision tree then "leaves" and the leaf each row reaches (apply), every number as a
+// hexadecimal float. resave copies the file's metadata, creation time, reference inputs and
+// tolerance; brine computes the reference outputs again. verdict loads each file without the
+// reference check (which the Python reader does not make) and prints one line per file: "ok" or
+// the brine::Error message. Exit status 1 with the message of any brine::Error.
 // SPDX-License-Identifier: MIT
 #include <brine/brine.hpp>
 
@@ -64,6 +65,9 @@ int predict(const std::string& model_path, const std::string& rows_path,
         const Eigen::MatrixXd labels = model.predict(X);
         write_matrix(out, "labels", labels);
         write_matrix(out, "values", model.is_classifier() ? model.predict_proba(X) : labels);
+    }
+    if (const auto* tree = model.get_if<brine::DecisionTree>()) {
+        write_matrix(out, "leaves", tree->apply(X).cast<double>());
     }
     std::fclose(out);
     return 0;
