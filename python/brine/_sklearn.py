@@ -169,20 +169,20 @@ def _logistic(est):
 F32_MAX = float(np.finfo(np.float32).max)
 
 
-def float32_threshold(t):
-    """The double t' with `x <= t'` exactly when `float32(x) <= t`, for every finite double x
-    (round to nearest, ties to even, as NumPy converts)."""
-    if not -F32_MAX <= t <= F32_MAX:
-        return None
-    f = np.float32(t)
-    if float(f) > t:
-        f = np.nextafter(f, np.float32(-np.inf))
-    up = np.nextafter(f, np.float32(np.inf))
-    hi = 2.0 ** 128 if np.isinf(up) else float(up)
-    boundary = (float(f) + hi) / 2.0  # exact: two adjacent float32 need 25 bits
-    even = int(np.array([f], dtype=np.float32).view(np.uint32)[0]) & 1 == 0
-    # At the boundary itself float32(x) is whichever neighbour is even.
-    return boundary if even else float(np.nextafter(boundary, -np.inf))
+def float32_thresholds(t):
+    """For each threshold t, the double t' with `x <= t'` exactly when `float32(x) <= t`, for
+    every finite double x (round to nearest, ties to even, as NumPy converts). t must lie within
+    the float32 range."""
+    t = np.asarray(t, dtype=np.float64)
+    with np.errstate(over="ignore"):  # FLT_MAX's neighbour is infinity: handled below
+        f = t.astype(np.float32)  # nearest float32; step down where it rounded up
+        f = np.where(f.astype(np.float64) > t, np.nextafter(f, np.float32(-np.inf)), f)
+        up = np.nextafter(f, np.float32(np.inf))
+    hi = np.where(np.isinf(up), 2.0 ** 128, up.astype(np.float64))
+    boundary = (f.astype(np.float64) + hi) / 2.0  # exact: adjacent float32 need 25 bits
+    # At the boundary itself float32(x) is whichever neighbour has an even significand.
+    even = (f.view(np.uint32) & 1) == 0
+    return np.where(even, boundary, np.nextafter(boundary, -np.inf))
 
 
 @_register("sklearn.tree.DecisionTreeClassifier", "sklearn.tree.DecisionTreeRegressor")
@@ -197,12 +197,13 @@ def _tree(est):
     feature = np.asarray(t.feature, dtype=np.int64)
     threshold = np.asarray(t.threshold, dtype=np.float64).copy()
     leaf = left == -1
-    for i in np.flatnonzero(~leaf):
-        bound = float32_threshold(float(threshold[i]))
-        if bound is None:
-            _unsupported(f"{name} with threshold {threshold[i]!r} at node {i}, outside the "
-                         "float32 range")
-        threshold[i] = bound
+    split = ~leaf
+    outside = split & ~(np.abs(threshold) <= F32_MAX)
+    if np.any(outside):
+        i = int(np.argmax(outside))
+        _unsupported(f"{name} with threshold {threshold[i]!r} at node {i}, outside the "
+                     "float32 range")
+    threshold[split] = float32_thresholds(threshold[split])
     value = np.asarray(t.value, dtype=np.float64)[:, 0, :]
     classifier = hasattr(est, "classes_")
     labels = []
