@@ -13,10 +13,10 @@ set -euo pipefail
 # keeps compiled objects between builds (scripts/test.sh and CI use it); libsodium-dev, pkg-config
 # and minisign build and test brine::signing (minisign checks brine's signatures both ways).
 # The Python package's tests (python/) run scikit-learn and XGBoost from Debian, with NumPy, and
-# install the package offline (pip, setuptools and wheel).
+# install the package offline (pip, setuptools, wheel; venv for the README's virtual environment).
 packages=(build-essential cmake ccache libcereal-dev rapidjson-dev libeigen3-dev catch2 python3
           libsodium-dev pkg-config minisign python3-numpy python3-sklearn python3-joblib
-          python3-xgboost python3-pip python3-setuptools python3-wheel)
+          python3-xgboost python3-pip python3-setuptools python3-wheel python3-venv)
 ci_tools=${BRINE_SETUP_CI:-0}
 bench_tools=0
 for arg in "$@"; do
