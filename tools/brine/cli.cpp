@@ -36,6 +36,12 @@ Exit exit_for(Errc code) noexcept {
     return Exit::internal;
 }
 
+std::string error_detail(const Error& e) {
+    const std::string prefix = std::string("brine: ") + errc_name(e.code()) + ": ";
+    const std::string w = e.what();
+    return w.rfind(prefix, 0) == 0 ? w.substr(prefix.size()) : w;
+}
+
 int report(const Error& e) {
     std::fprintf(stderr, "%s\n", e.what());
     return static_cast<int>(exit_for(e.code()));

@@ -49,7 +49,7 @@ public:
 
     bool flag(const std::string& name) const;
     std::optional<std::string> option(const std::string& name) const;  ///< the last one given
-    std::vector<std::string> options(const std::string& name) const;    ///< every one given
+    std::vector<std::string> options(const std::string& name) const;   ///< every one given
     const std::vector<std::string>& positional() const noexcept { return positional_; }
 
 private:
@@ -57,6 +57,9 @@ private:
     std::map<std::string, std::vector<std::string>> options_;
     std::vector<std::string> positional_;
 };
+
+/// The part of a brine::Error's message after "brine: <class>: ".
+std::string error_detail(const Error& e);
 
 /// Prints a brine::Error (its message is already "brine: <class>: <detail>") on stderr and returns
 /// its exit status.

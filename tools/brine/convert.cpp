@@ -87,10 +87,7 @@ int cmd_reseal(const std::vector<std::string>& argv) {
             reseal_file(in, out, o);
         } catch (const Error& e) {
             if (e.code() != Errc::reference_mismatch || o.recompute_reference) throw;
-            throw Error(e.code(), std::string(e.what()).substr(std::string("brine: ").size() +
-                                                               std::string(errc_name(e.code()))
-                                                                   .size() +
-                                                               2) +
+            throw Error(e.code(), error_detail(e) +
                                       " (if the edit was meant to change predictions, reseal "
                                       "with --recompute-reference)");
         }

@@ -46,8 +46,8 @@ bool LineReader::next(std::string_view& line) {
     for (;;) {
         const void* nl = std::memchr(buf_.data() + scanned, '\n', end_ - scanned);
         if (nl) {
-            const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(nl) -
-                                                            buf_.data());
+            const std::size_t at =
+                static_cast<std::size_t>(static_cast<const char*>(nl) - buf_.data());
             std::size_t stop = at;
             if (stop > begin_ && buf_[stop - 1] == '\r') --stop;
             line = std::string_view(buf_.data() + begin_, stop - begin_);
@@ -163,8 +163,8 @@ bool parse_cell(std::string_view cell, double& out) {
     const char c0 = body.front();
     if (!((c0 >= '0' && c0 <= '9') || c0 == '.')) return false;
     double v = 0;
-    const auto r = std::from_chars(body.data(), body.data() + body.size(), v,
-                                   std::chars_format::general);
+    const auto r =
+        std::from_chars(body.data(), body.data() + body.size(), v, std::chars_format::general);
     if (r.ec == std::errc::result_out_of_range) {
         // Overflow gives an infinity (which the model may refuse), underflow a zero: as strtod.
         errno = 0;

@@ -229,8 +229,7 @@ std::string read_all(const std::string& path) {
     const std::uint64_t limit = Limits{}.max_file_bytes;
     if (size < 0 || static_cast<std::uint64_t>(size) > limit) {
         throw Error(Errc::limit_exceeded, "'" + path + "': " + std::to_string(size) +
-                                              " bytes, over the limit of " +
-                                              std::to_string(limit));
+                                              " bytes, over the limit of " + std::to_string(limit));
     }
     in.seekg(0);
     std::string s(static_cast<std::size_t>(size), '\0');
@@ -246,8 +245,9 @@ rj::Document as_json(const std::string& path) {
     try {
         json = convert_bytes(bytes, Format::json);
     } catch (const Error& e) {
-        const std::string prefix = std::string("brine: ") + errc_name(e.code()) + ": ";
-        throw Error(e.code(), "'" + path + "': " + std::string(e.what()).substr(prefix.size()));
+        const std::string detail = error_detail(e);
+        if (detail.find("'" + path + "'") != std::string::npos) throw;
+        throw Error(e.code(), "'" + path + "': " + detail);
     }
     rj::Document d;
     d.Parse(json.c_str(), json.size());

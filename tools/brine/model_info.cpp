@@ -14,14 +14,14 @@ namespace {
 template <class M, class = void>
 struct has_n_nodes : std::false_type {};
 template <class M>
-struct has_n_nodes<M, std::void_t<decltype(std::declval<const M&>().n_nodes())>>
-    : std::true_type {};
+struct has_n_nodes<M, std::void_t<decltype(std::declval<const M&>().n_nodes())>> : std::true_type {
+};
 
 template <class M, class = void>
 struct has_n_trees : std::false_type {};
 template <class M>
-struct has_n_trees<M, std::void_t<decltype(std::declval<const M&>().n_trees())>>
-    : std::true_type {};
+struct has_n_trees<M, std::void_t<decltype(std::declval<const M&>().n_trees())>> : std::true_type {
+};
 
 template <class M, class = void>
 struct has_steps : std::false_type {};
@@ -47,8 +47,7 @@ void part_facts(const M& m, const std::string& prefix, Facts& f) {
 
 std::string labels_text(const Eigen::VectorXd& labels) {
     std::string s;
-    for (Eigen::Index i = 0; i < labels.size(); ++i)
-        s += (i ? " " : "") + format_number(labels(i));
+    for (Eigen::Index i = 0; i < labels.size(); ++i) s += (i ? " " : "") + format_number(labels(i));
     return s;
 }
 
@@ -92,8 +91,7 @@ void model_shapes_json(const AnyModel& any, JsonOut& j) {
     if (any.is_classifier()) {
         j.key("classes").value(static_cast<std::int64_t>(any.n_classes()));
         j.key("class_values").begin_array();
-        for (Eigen::Index i = 0; i < any.class_labels().size(); ++i)
-            j.value(any.class_labels()(i));
+        for (Eigen::Index i = 0; i < any.class_labels().size(); ++i) j.value(any.class_labels()(i));
         j.end_array();
     }
     const auto part = [&](const auto& m) {
@@ -212,10 +210,9 @@ std::string file_info_text(const FileInfo& info) {
     const auto line = [&](const std::string& k, const std::string& v) {
         s += "  " + k + ": " + v + "\n";
     };
-    line("format", std::string(format_name(info.format)) + " " +
-                       std::to_string(info.format_major) + "." +
-                       std::to_string(info.format_minor) + ", " + std::to_string(info.file_size) +
-                       " bytes");
+    line("format", std::string(format_name(info.format)) + " " + std::to_string(info.format_major) +
+                       "." + std::to_string(info.format_minor) + ", " +
+                       std::to_string(info.file_size) + " bytes");
     line("kind", std::string(kind_name(info.kind)) + " (schema " +
                      std::to_string(info.schema_version) + ")");
     line("written by", "brine " + info.library_version);
@@ -227,7 +224,8 @@ std::string file_info_text(const FileInfo& info) {
     for (const auto& [k, v] : md.extra) line("extra " + k, v);
     const Provenance& p = md.provenance;
     if (!p.empty()) {
-        if (!p.trainer.empty()) line("trained by", p.trainer + " (brine " + p.library_version + ")");
+        if (!p.trainer.empty())
+            line("trained by", p.trainer + " (brine " + p.library_version + ")");
         for (const auto& [k, v] : p.options) line("training option " + k, v);
         if (!p.data_hash.empty()) line("training data", p.data_hash);
         if (p.n_samples) line("training rows", std::to_string(p.n_samples));

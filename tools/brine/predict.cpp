@@ -104,8 +104,9 @@ Eigen::MatrixXd compute(const AnyModel& m, const MatrixRef& X, Mode mode) {
         if (const auto* e = std::get_if<LinearRegression>(&p->estimator))
             return e->predict_targets(p->transform(X));
     }
-    throw Error(Errc::invalid_argument, "this model has several outputs per row, which predict "
-                                        "cannot write");
+    throw Error(Errc::invalid_argument,
+                "this model has several outputs per row, which predict "
+                "cannot write");
 }
 
 /// Reads "input row R, column C" from a model's invalid_input message.
@@ -113,12 +114,6 @@ bool row_and_column(const std::string& what, long long& row, long long& col) {
     const std::size_t at = what.find("input row ");
     if (at == std::string::npos) return false;
     return std::sscanf(what.c_str() + at, "input row %lld, column %lld", &row, &col) == 2;
-}
-
-std::string detail_of(const Error& e) {
-    const std::string prefix = std::string("brine: ") + errc_name(e.code()) + ": ";
-    const std::string w = e.what();
-    return w.rfind(prefix, 0) == 0 ? w.substr(prefix.size()) : w;
 }
 
 struct Columns {
@@ -197,8 +192,8 @@ int cmd_predict(const std::vector<std::string>& argv) {
         const AnyModel& model = loaded.model;
         const Metadata& md = loaded.info.metadata;
         const bool proba = args.flag("--proba");
-        const bool is_scaler = model.kind() == ModelKind::standard_scaler ||
-                               model.kind() == ModelKind::min_max_scaler;
+        const bool is_scaler =
+            model.kind() == ModelKind::standard_scaler || model.kind() == ModelKind::min_max_scaler;
         Mode mode = Mode::predict;
         if (proba)
             mode = Mode::proba;
@@ -240,7 +235,7 @@ int cmd_predict(const std::vector<std::string>& argv) {
             try {
                 cols = match_header(fields, md.feature_names, nf);
             } catch (const Error& e) {
-                throw Error(e.code(), where + ": " + detail_of(e));
+                throw Error(e.code(), where + ": " + error_detail(e));
             }
         } else {
             cols.count = static_cast<std::size_t>(nf);
@@ -266,8 +261,7 @@ int cmd_predict(const std::vector<std::string>& argv) {
         Output out(out_f);
         const Eigen::Index n_classes = model.n_classes();
         const bool named_classes =
-            model.is_classifier() &&
-            static_cast<Eigen::Index>(md.class_labels.size()) == n_classes;
+            model.is_classifier() && static_cast<Eigen::Index>(md.class_labels.size()) == n_classes;
         {
             std::string& h = out.text();
             const auto name = [&](const std::string& s) { h += csv_field(s, delim); };
@@ -317,7 +311,7 @@ int cmd_predict(const std::vector<std::string>& argv) {
                     throw in_error("line " +
                                    std::to_string(line_of[static_cast<std::size_t>(row)]) + ", " +
                                    column_name(cols.of_feature[static_cast<std::size_t>(col)]) +
-                                   ": " + detail_of(e));
+                                   ": " + error_detail(e));
                 }
                 throw;
             }
@@ -363,10 +357,11 @@ int cmd_predict(const std::vector<std::string>& argv) {
             splitter.split(line, lines.line_number(), fields);
             if (fields.size() != cols.count) {
                 flush_block();
-                throw in_error("line " + std::to_string(lines.line_number()) + ": " +
-                               std::to_string(fields.size()) + " fields, expected " +
-                               std::to_string(cols.count) +
-                               (cols.names.empty() ? " (the model's features)" : " (the header's)"));
+                throw in_error(
+                    "line " + std::to_string(lines.line_number()) + ": " +
+                    std::to_string(fields.size()) + " fields, expected " +
+                    std::to_string(cols.count) +
+                    (cols.names.empty() ? " (the model's features)" : " (the header's)"));
             }
             for (Eigen::Index j = 0; j < nf; ++j) {
                 const std::size_t c = cols.of_feature[static_cast<std::size_t>(j)];

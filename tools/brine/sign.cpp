@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: MIT
 #include <brine/signing.hpp>
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -80,9 +82,8 @@ int cmd_keygen(const std::vector<std::string>& argv) {
         const KeyPair pair = generate_key_pair();
         write_secret_key(pair.secret_key, sec, p);
         write_public_key(pair.public_key, pub);
-        std::printf("key id %s: public key %s, secret key %s%s\n",
-                    pair.public_key.id.hex().c_str(), pub.c_str(), sec.c_str(),
-                    p.password.empty() ? " (unencrypted)" : "");
+        std::printf("key id %s: public key %s, secret key %s%s\n", pair.public_key.id.hex().c_str(),
+                    pub.c_str(), sec.c_str(), p.password.empty() ? " (unencrypted)" : "");
         return 0;
     });
 }
@@ -124,9 +125,9 @@ SignedLoader::SignedLoader(const std::vector<std::string>& keys,
                            const std::optional<std::string>& min_version)
     : state_(std::make_unique<State>()) {
     for (const std::string& k : keys) {
-        if (k.rfind("RW", 0) == 0 && k.find('/') == std::string::npos &&
-            k.find('.') == std::string::npos) {
-            state_->keys.add(PublicKey::parse(k, "--key"));
+        struct stat st {};
+        if (::stat(k.c_str(), &st) != 0 && k.rfind("RW", 0) == 0) {
+            state_->keys.add(PublicKey::parse(k, "--key"));  // a key line, not a file
         } else {
             state_->keys.add(PublicKey::parse(read_text(k, 4096, "public key file"), k));
         }
@@ -141,7 +142,8 @@ ModelKind SignedLoader::load(const std::string& path, std::string& detail) {
     const AnyModel m = load_any_signed(path, state_->keys, state_->policy);
     const SignatureInfo s = verify_file(path, state_->keys);
     detail = "signed by key " + s.key_id.hex();
-    if (s.binding) detail += ", " + s.binding->name + " version " + std::to_string(s.binding->version);
+    if (s.binding)
+        detail += ", " + s.binding->name + " version " + std::to_string(s.binding->version);
     return m.kind();
 }
 

@@ -142,8 +142,8 @@ std::string reseal_bytes(std::string_view json, const ResealOptions& options) {
                 checks.verify_reference = !options.recompute_reference;
                 m = detail::finish_model(std::move(m), h, checks);
                 if (options.recompute_reference && !h.reference.empty()) {
-                    h.reference = detail::make_reference(m, h.reference.inputs,
-                                                         h.reference.tolerance);
+                    h.reference =
+                        detail::make_reference(m, h.reference.inputs, h.reference.tolerance);
                 }
             },
             model.variant());
