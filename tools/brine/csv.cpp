@@ -140,10 +140,41 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 }  // namespace
 
+namespace {
+
+/// Clinger's fast path: a plain decimal "ddd", "ddd.ddd" or ".ddd" of at most 19 digits whose
+/// digits, read as an integer m, are below 2^53, with k <= 22 digits after the point. Then m and
+/// 10^k are exact doubles and m / 10^k is one correctly rounded division: the double nearest the
+/// decimal, the same as from_chars gives, at a fraction of its cost.
+bool parse_plain_decimal(std::string_view s, double& out) {
+    static constexpr double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    if (s.size() > 20) return false;
+    std::uint64_t m = 0;
+    int digits = 0, after_point = -1;
+    for (const char c : s) {
+        if (c >= '0' && c <= '9') {
+            m = m * 10 + static_cast<std::uint64_t>(c - '0');
+            ++digits;
+            if (after_point >= 0) ++after_point;
+        } else if (c == '.' && after_point < 0) {
+            after_point = 0;
+        } else {
+            return false;
+        }
+    }
+    if (digits == 0 || digits > 19 || m > (std::uint64_t{1} << 53)) return false;
+    out = static_cast<double>(m) / pow10[after_point < 0 ? 0 : after_point];
+    return true;
+}
+
+}  // namespace
+
 bool parse_cell(std::string_view cell, double& out) {
     while (!cell.empty() && (cell.front() == ' ' || cell.front() == '\t')) cell.remove_prefix(1);
     while (!cell.empty() && (cell.back() == ' ' || cell.back() == '\t')) cell.remove_suffix(1);
-    if (cell.empty() || iequals(cell, "nan") || cell == "NA") {
+    if (cell.empty()) {
         out = std::numeric_limits<double>::quiet_NaN();
         return true;
     }
@@ -154,23 +185,29 @@ bool parse_cell(std::string_view cell, double& out) {
         body.remove_prefix(1);
         if (body.empty()) return false;
     }
-    if (iequals(body, "inf") || iequals(body, "infinity")) {
-        out = negative ? -std::numeric_limits<double>::infinity()
-                       : std::numeric_limits<double>::infinity();
-        return true;
-    }
-    // Digits, '.', an exponent: from_chars would also take "nan(...)" and hex forms; refuse them.
     const char c0 = body.front();
-    if (!((c0 >= '0' && c0 <= '9') || c0 == '.')) return false;
+    if (!((c0 >= '0' && c0 <= '9') || c0 == '.')) {
+        if (iequals(cell, "nan") || cell == "NA") {
+            out = std::numeric_limits<double>::quiet_NaN();
+            return true;
+        }
+        if (iequals(body, "inf") || iequals(body, "infinity")) {
+            out = negative ? -std::numeric_limits<double>::infinity()
+                           : std::numeric_limits<double>::infinity();
+            return true;
+        }
+        return false;  // from_chars would also take "nan(...)" and hex forms: refused
+    }
     double v = 0;
-    const auto r =
-        std::from_chars(body.data(), body.data() + body.size(), v, std::chars_format::general);
-    if (r.ec == std::errc::result_out_of_range) {
-        // Overflow gives an infinity (which the model may refuse), underflow a zero: as strtod.
-        errno = 0;
-        v = std::strtod(std::string(body).c_str(), nullptr);
-    } else if (r.ec != std::errc() || r.ptr != body.data() + body.size()) {
-        return false;
+    if (!parse_plain_decimal(body, v)) {
+        const auto r =
+            std::from_chars(body.data(), body.data() + body.size(), v, std::chars_format::general);
+        if (r.ec == std::errc::result_out_of_range) {
+            // Overflow gives an infinity (which the model may refuse), underflow a zero: as strtod.
+            v = std::strtod(std::string(body).c_str(), nullptr);
+        } else if (r.ec != std::errc() || r.ptr != body.data() + body.size()) {
+            return false;
+        }
     }
     out = negative ? -v : v;
     return true;
