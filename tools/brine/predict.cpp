@@ -5,6 +5,8 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -47,8 +49,12 @@ constexpr const char* predict_help =
     "  --delimiter C  field separator of input and output (default ',')\n"
     "  -o, --output   write to OUT instead of standard output\n";
 
-/// Rows predicted at a time: memory is this many rows, whatever the input's size.
-constexpr Eigen::Index block_rows = 4096;
+/// Rows predicted at a time: memory is one block, whatever the input's size. A block holds at most
+/// 4096 rows and at most 2^22 input values (32 MiB), so a wide model takes fewer rows at a time.
+Eigen::Index rows_per_block(Eigen::Index n_features) {
+    const Eigen::Index by_width = (Eigen::Index{1} << 22) / std::max<Eigen::Index>(n_features, 1);
+    return std::max<Eigen::Index>(1, std::min<Eigen::Index>(4096, by_width));
+}
 
 enum class Mode { predict, proba, targets, transform };
 
@@ -290,6 +296,7 @@ int cmd_predict(const std::vector<std::string>& argv) {
         }
 
         Progress progress("brine predict", in_size);
+        const Eigen::Index block_rows = rows_per_block(nf);
         Eigen::MatrixXd X(block_rows, nf);
         std::vector<std::uint64_t> line_of(static_cast<std::size_t>(block_rows));
         Eigen::Index r = 0;
