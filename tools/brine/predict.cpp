@@ -115,6 +115,30 @@ Eigen::MatrixXd compute(const AnyModel& m, const MatrixRef& X, Mode mode) {
                 "cannot write");
 }
 
+/// A linear regression of several targets, alone or as a pipeline's estimator.
+bool several_targets(const AnyModel& m) {
+    if (const auto* lr = std::get_if<LinearRegression>(&m.variant())) return lr->n_outputs() > 1;
+    if (const auto* p = std::get_if<Pipeline>(&m.variant())) {
+        if (const auto* e = std::get_if<LinearRegression>(&p->estimator)) return e->n_outputs() > 1;
+    }
+    return false;
+}
+
+/// What predict writes for a model: probabilities when asked, the targets of a multi-target
+/// regression, the predictions of any model that predicts (asked of zero rows), else the
+/// transform (scalers and other transformers; a model that has neither says so when used).
+Mode choose_mode(const AnyModel& m, bool proba) {
+    if (proba) return Mode::proba;
+    if (several_targets(m)) return Mode::targets;
+    try {
+        (void)m.predict(Eigen::MatrixXd(0, m.n_features()));
+        return Mode::predict;
+    } catch (const Error& e) {
+        if (e.code() != Errc::invalid_argument) throw;
+    }
+    return Mode::transform;
+}
+
 /// Reads "input row R, column C" from a model's invalid_input message.
 bool row_and_column(const std::string& what, long long& row, long long& col) {
     const std::size_t at = what.find("input row ");
@@ -198,15 +222,7 @@ int cmd_predict(const std::vector<std::string>& argv) {
         const AnyModel& model = loaded.model;
         const Metadata& md = loaded.info.metadata;
         const bool proba = args.flag("--proba");
-        const bool is_scaler =
-            model.kind() == ModelKind::standard_scaler || model.kind() == ModelKind::min_max_scaler;
-        Mode mode = Mode::predict;
-        if (proba)
-            mode = Mode::proba;
-        else if (is_scaler)
-            mode = Mode::transform;
-        else if (!model.is_classifier() && model.n_outputs() > 1)
-            mode = Mode::targets;
+        const Mode mode = choose_mode(model, proba);
 
         // Input.
         const std::string in_path = pos.size() == 2 ? pos[1] : "-";
