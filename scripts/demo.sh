@@ -2,7 +2,8 @@
 # Installs what is missing, builds the examples (Release), then in a temporary directory trains and
 # saves models with train_and_save and loads each saved file with load_and_predict, a separate
 # program, predicting the rows train_and_save wrote for it (<name>_rows.csv for <name>.brine and
-# <name>.json, or one rows.csv shared by all).
+# <name>.json, or one rows.csv shared by all). Then the brine command inspects pipeline.brine and
+# predicts pipeline_rows.csv with it.
 #
 # Usage: bash scripts/demo.sh     (BRINE_DEMO_KEEP=1 keeps the temporary directory)
 set -euo pipefail
@@ -12,11 +13,12 @@ cd "$root"
 bash scripts/setup-debian.sh
 echo "== Building the examples (preset release)"
 cmake --preset release >/dev/null
-if ! cmake --build --preset release --target train_and_save load_and_predict; then
-    echo "demo.sh: could not build the examples train_and_save and load_and_predict" >&2
+if ! cmake --build --preset release --target train_and_save load_and_predict brine_cli; then
+    echo "demo.sh: could not build the examples train_and_save, load_and_predict and brine" >&2
     exit 1
 fi
 bin="$root/build/release/examples"
+brine="$root/build/release/tools/brine/brine"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/brine-demo.XXXXXX")
 if [[ ${BRINE_DEMO_KEEP:-0} == 1 ]]; then
@@ -49,5 +51,11 @@ for model in "${models[@]}"; do
     echo "== load_and_predict $model $rows"
     "$bin/load_and_predict" "$model" "$rows"
 done
+echo
+echo "== brine inspect pipeline.brine"
+"$brine" inspect pipeline.brine
+echo
+echo "== brine predict pipeline.brine pipeline_rows.csv"
+"$brine" predict pipeline.brine pipeline_rows.csv
 echo
 echo "demo.sh: ${#models[@]} model files saved, then loaded and used for predictions"
