@@ -142,9 +142,11 @@ inline void check_sample(const RowRef& x, const char* model, bool allow_nan = fa
 
 /// Throws Errc::invalid_input for the first (lowest row, then lowest column) entry of rows
 /// [first, first + n) of X that the model refuses; returns if there is none. Rows are numbered
-/// from `row_base` in the message.
-inline void check_rows(const MatrixRef& X, Eigen::Index first, Eigen::Index n, const char* model,
-                       bool allow_nan = false, Eigen::Index row_base = 0) {
+/// from `row_base` in the message. X is any Eigen double matrix (a MatrixRef, or a map of rows in
+/// either storage order).
+template <class M>
+void check_rows(const M& X, Eigen::Index first, Eigen::Index n, const char* model,
+                bool allow_nan = false, Eigen::Index row_base = 0) {
     for (Eigen::Index i = first; i < first + n; ++i) {
         for (Eigen::Index j = 0; j < X.cols(); ++j) {
             if (is_refused(X(i, j), allow_nan))
@@ -158,8 +160,8 @@ inline void check_rows(const MatrixRef& X, Eigen::Index first, Eigen::Index n, c
 /// a non-finite output are searched, and a refusal happens exactly when an input is NaN or
 /// infinite (a finite row whose result overflows keeps its infinite result, as in scikit-learn).
 /// `Y` has one row per row of X.
-template <class Out>
-void check_rows_of_non_finite_outputs(const MatrixRef& X, const Out& Y, const char* model) {
+template <class M, class Out>
+void check_rows_of_non_finite_outputs(const M& X, const Out& Y, const char* model) {
     const Eigen::Index cols = Y.cols();
     bool any = false;
     for (Eigen::Index k = 0; k < cols && !any; ++k) {

@@ -1,0 +1,210 @@
+// brine::Rows: a read-only view of a batch of samples in the caller's memory (any layout, double
+// or float), and the one entry point through which every model's batch forms read it.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "brine/models/common.hpp"
+
+namespace brine {
+
+/// The element type of a Rows view.
+enum class Element : std::uint8_t { f64 = 0, f32 = 1 };
+
+/// A batch of samples where the caller keeps them: `rows` x `cols` doubles or floats, element
+/// (i, j) at `data[i * row_stride + j * col_stride]` (strides in elements). Nothing is copied when
+/// the view is made, and a model reads doubles in place whatever the layout; floats are converted
+/// to double (exactly) on the way in, see the model's documentation for what it computes with them.
+///
+/// Made implicitly from any Eigen matrix of double or float with direct access (Matrix in either
+/// storage order, Map with any strides, Ref, Block, Transpose), or explicitly from a pointer:
+/// ```
+/// m.predict(row_major_batch);                                   // Eigen, no copy
+/// m.predict(brine::Rows(ptr, n_rows, n_cols), out, out_size);   // row-major buffer, no copy
+/// m.predict(brine::Rows(ptr, n_rows, n_cols, row_stride), out, out_size);  // padded rows
+/// m.predict(brine::Rows::column_major(ptr, n_rows, n_cols), out, out_size);
+/// ```
+/// The memory must outlive the view and stay unchanged during a call; a view never writes.
+class Rows {
+public:
+    /// Row-major: row i at `data + i * row_stride` (row_stride 0 means `cols`, packed rows).
+    Rows(const double* data, Eigen::Index rows, Eigen::Index cols, Eigen::Index row_stride = 0)
+        : Rows(data, Element::f64, rows, cols, row_stride ? row_stride : cols, 1) {}
+    /// Row-major floats.
+    Rows(const float* data, Eigen::Index rows, Eigen::Index cols, Eigen::Index row_stride = 0)
+        : Rows(data, Element::f32, rows, cols, row_stride ? row_stride : cols, 1) {}
+
+    /// Column-major: column j at `data + j * col_stride` (col_stride 0 means `rows`).
+    static Rows column_major(const double* data, Eigen::Index rows, Eigen::Index cols,
+                             Eigen::Index col_stride = 0) {
+        return Rows(data, Element::f64, rows, cols, 1, col_stride ? col_stride : rows);
+    }
+    static Rows column_major(const float* data, Eigen::Index rows, Eigen::Index cols,
+                             Eigen::Index col_stride = 0) {
+        return Rows(data, Element::f32, rows, cols, 1, col_stride ? col_stride : rows);
+    }
+    /// Any layout: element (i, j) at data[i * row_stride + j * col_stride].
+    static Rows strided(const double* data, Eigen::Index rows, Eigen::Index cols,
+                        Eigen::Index row_stride, Eigen::Index col_stride) {
+        return Rows(data, Element::f64, rows, cols, row_stride, col_stride);
+    }
+    static Rows strided(const float* data, Eigen::Index rows, Eigen::Index cols,
+                        Eigen::Index row_stride, Eigen::Index col_stride) {
+        return Rows(data, Element::f32, rows, cols, row_stride, col_stride);
+    }
+
+    /// Any Eigen matrix of double or float with direct access, in place.
+    template <class Derived,
+              std::enable_if_t<(Derived::Flags & Eigen::DirectAccessBit) != 0 &&
+                                   (std::is_same_v<typename Derived::Scalar, double> ||
+                                    std::is_same_v<typename Derived::Scalar, float>),
+                               int> = 0>
+    Rows(const Eigen::DenseBase<Derived>& m)  // NOLINT: implicit by design
+        : Rows(m.derived().data(),
+               std::is_same_v<typename Derived::Scalar, double> ? Element::f64 : Element::f32,
+               m.rows(), m.cols(), m.derived().rowStride(), m.derived().colStride()) {}
+
+    const void* data() const noexcept { return data_; }
+    Element element() const noexcept { return element_; }
+    Eigen::Index rows() const noexcept { return rows_; }
+    Eigen::Index cols() const noexcept { return cols_; }
+    Eigen::Index row_stride() const noexcept { return row_stride_; }
+    Eigen::Index col_stride() const noexcept { return col_stride_; }
+
+private:
+    Rows(const void* data, Element e, Eigen::Index rows, Eigen::Index cols, Eigen::Index rs,
+         Eigen::Index cs)
+        : data_(data), element_(e), rows_(rows), cols_(cols), row_stride_(rs), col_stride_(cs) {
+        if (rows < 0 || cols < 0 || rs < 0 || cs < 0) {
+            throw Error(Errc::invalid_argument,
+                        "Rows: " + std::to_string(rows) + " x " + std::to_string(cols) +
+                            " with strides " + std::to_string(rs) + ", " + std::to_string(cs) +
+                            ": sizes and strides must not be negative");
+        }
+        if (data == nullptr && rows > 0 && cols > 0)
+            throw Error(Errc::invalid_argument, "Rows: null data for a non-empty batch");
+    }
+
+    const void* data_;
+    Element element_;
+    Eigen::Index rows_, cols_, row_stride_, col_stride_;
+};
+
+namespace detail {
+
+/// Column-major double blocks: what a model's kernels see for column-major input, converted
+/// input, and a pipeline's intermediate values.
+using ColMap = Eigen::Map<const Eigen::MatrixXd, 0, Eigen::OuterStride<>>;
+/// Row-major double blocks (row-major input, read in place).
+using RowMap = Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>>;
+/// Double input of any other strides, read in place.
+using StridedMap =
+    Eigen::Map<const Eigen::MatrixXd, 0, Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>>;
+
+/// A per-thread buffer of at least n doubles, one per `Slot` (callers that are active at once use
+/// different slots). It grows to the largest size asked for and is kept, so steady-state calls
+/// allocate nothing.
+template <int Slot>
+double* scratch_doubles(Eigen::Index n) {
+    thread_local std::vector<double> buf;
+    if (buf.size() < static_cast<std::size_t>(n)) buf.resize(static_cast<std::size_t>(n));
+    return buf.data();
+}
+
+inline constexpr int float_input_slot = 0;  ///< float input converted to double
+inline constexpr int kernel_slot = 1;       ///< a kernel's scores or column-major outputs
+inline constexpr int pipeline_slot_a = 2;   ///< a pipeline's intermediate blocks
+inline constexpr int pipeline_slot_b = 3;
+
+/// The one entry point of every batch form: calls f(X) once, X an Eigen double matrix of every
+/// row of `in` (an ColMap, RowMap or StridedMap): doubles are read in place whatever the layout;
+/// floats are converted to double, exactly, into a per-thread buffer in the same storage order
+/// (so that a model computes on a float batch exactly what it computes on the same values as
+/// doubles).
+template <class F>
+decltype(auto) with_double_rows(const Rows& in, F&& f) {
+    const Eigen::Index r = in.rows(), c = in.cols();
+    const Eigen::Index rs = in.row_stride(), cs = in.col_stride();
+    if (r == 0 || c == 0) {  // nothing to read: any data pointer will do
+        static const double none = 0.0;
+        return f(ColMap(&none, r, c, Eigen::OuterStride<>(r > 0 ? r : 1)));
+    }
+    if (in.element() == Element::f64) {
+        const auto* p = static_cast<const double*>(in.data());
+        if (cs == 1 && c > 1) return f(RowMap(p, r, c, Eigen::OuterStride<>(rs)));
+        if (rs == 1 || r <= 1) return f(ColMap(p, r, c, Eigen::OuterStride<>(cs ? cs : r)));
+        return f(StridedMap(p, r, c, Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>(cs, rs)));
+    }
+    const auto* p = static_cast<const float*>(in.data());
+    double* buf = scratch_doubles<float_input_slot>(r * c);
+    if (cs == 1 && c > 1) {
+        for (Eigen::Index i = 0; i < r; ++i) {
+            const float* row = p + i * rs;
+            for (Eigen::Index j = 0; j < c; ++j) buf[i * c + j] = static_cast<double>(row[j]);
+        }
+        return f(RowMap(buf, r, c, Eigen::OuterStride<>(c)));
+    }
+    for (Eigen::Index j = 0; j < c; ++j) {
+        const float* col = p + j * cs;
+        for (Eigen::Index i = 0; i < r; ++i) buf[j * r + i] = static_cast<double>(col[i * rs]);
+    }
+    return f(ColMap(buf, r, c, Eigen::OuterStride<>(r)));
+}
+
+/// Inputs that go through a model's Rows forms when passed to predict(X) / predict_proba(X):
+/// Rows itself, and Eigen matrices with direct access that the MatrixRef forms would copy
+/// (row-major storage, float scalars). Column-major double matrices keep the MatrixRef forms.
+template <class T, class = void>
+struct is_rows_input : std::false_type {};
+template <>
+struct is_rows_input<Rows> : std::true_type {};
+template <class T>
+struct is_rows_input<T, std::enable_if_t<std::is_base_of_v<Eigen::DenseBase<T>, T>>>
+    : std::bool_constant<(T::Flags & Eigen::DirectAccessBit) != 0 && T::RowsAtCompileTime != 1 &&
+                         (std::is_same_v<typename T::Scalar, float> ||
+                          (std::is_same_v<typename T::Scalar, double> && T::IsRowMajor))> {};
+template <class T>
+using enable_if_rows_input =
+    std::enable_if_t<is_rows_input<std::remove_cv_t<std::remove_reference_t<T>>>::value, int>;
+
+/// The forms every estimator gets from its kernels (see README, "Serving", for the contract).
+/// `Model::predict_into(X, out)` writes X.rows() values to out.
+template <class Model>
+Eigen::VectorXd predict_rows(const Model& m, const Rows& X) {
+    Eigen::VectorXd y(X.rows());
+    with_double_rows(X, [&](const auto& B) { m.predict_into(B, y.data()); });
+    return y;
+}
+
+template <class Model>
+void predict_rows_into(const Model& m, const Rows& X, double* out, Eigen::Index size,
+                       const char* name) {
+    check_output_size(size, X.rows(), name, "predict");
+    with_double_rows(X, [&](const auto& B) { m.predict_into(B, out); });
+}
+
+/// `Model::predict_proba_into(X, out, row_stride, col_stride)` writes X.rows() x n_classes()
+/// values, probability k of row i at out[i * row_stride + k * col_stride].
+template <class Model>
+Eigen::MatrixXd predict_proba_rows(const Model& m, const Rows& X) {
+    Eigen::MatrixXd p(X.rows(), m.n_classes());
+    with_double_rows(X, [&](const auto& B) { m.predict_proba_into(B, p.data(), 1, X.rows()); });
+    return p;
+}
+
+/// Into a row-major buffer: sample i's probabilities at out[i * n_classes .. (i + 1) * n_classes).
+template <class Model>
+void predict_proba_rows_into(const Model& m, const Rows& X, double* out, Eigen::Index size,
+                             const char* name) {
+    const Eigen::Index k = m.n_classes();
+    check_output_size(size, X.rows() * k, name, "predict_proba");
+    with_double_rows(X, [&](const auto& B) { m.predict_proba_into(B, out, k, 1); });
+}
+
+}  // namespace detail
+}  // namespace brine
