@@ -115,14 +115,18 @@ public:
     }
 
     /// The same error with a field set (for the code that throws it; the message is unchanged).
-    Error& with_path(std::string p) { return edit([&](Fields& f) { f.path = std::move(p); }); }
+    Error& with_path(std::string p) {
+        return edit([&](Fields& f) { f.path = std::move(p); });
+    }
     Error& with_byte_offset(std::uint64_t at) {
         return edit([&](Fields& f) { f.byte_offset = at; });
     }
     Error& with_json_path(std::string p) {
         return edit([&](Fields& f) { f.json_path = std::move(p); });
     }
-    Error& with_limit(std::uint64_t l) { return edit([&](Fields& f) { f.limit = l; }); }
+    Error& with_limit(std::uint64_t l) {
+        return edit([&](Fields& f) { f.limit = l; });
+    }
     Error& with_versions(std::uint64_t found, std::uint64_t supported) {
         return edit([&](Fields& f) {
             f.found_version = found;

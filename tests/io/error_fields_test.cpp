@@ -61,15 +61,16 @@ TEST_CASE("Error fields say where and what, the message unchanged", "[io][errors
     CHECK(cut.path() == path);
     std::uint64_t header_len = 0;
     for (int i = 7; i >= 0; --i)
-        header_len = header_len << 8 | static_cast<unsigned char>(bytes[12 + static_cast<std::size_t>(i)]);
+        header_len =
+            header_len << 8 | static_cast<unsigned char>(bytes[12 + static_cast<std::size_t>(i)]);
     const std::uint64_t payload_at = 20 + header_len + 8;
     REQUIRE(cut.byte_offset().has_value());
     CHECK(*cut.byte_offset() == payload_at);
     CHECK_THAT(cut.what(), BRINE_CONTAINS("at byte " + std::to_string(payload_at)));
 
     // The same bytes in memory: no path, the same offset.
-    const brine::Error mem =
-        error_of([&] { brine::from_bytes<brine::LinearRegression>(bytes.substr(0, bytes.size() - 12)); });
+    const brine::Error mem = error_of(
+        [&] { brine::from_bytes<brine::LinearRegression>(bytes.substr(0, bytes.size() - 12)); });
     CHECK(mem.path().empty());
     CHECK(mem.byte_offset() == cut.byte_offset());
 

@@ -81,9 +81,9 @@ TEST_CASE("load_with_info throws as load", "[io][load_with_info]") {
     TempDir dir;
     const std::string path = dir.file("m.brine");
     brine::save(fixtures::linear(), path);
-    BRINE_CHECK_THROWS_CODE(brine::load_with_info<brine::DecisionTree>(path),
-                            brine::Errc::kind_mismatch,
-                            "'" + path + "': the file holds a linear_regression, not a decision_tree");
+    BRINE_CHECK_THROWS_CODE(
+        brine::load_with_info<brine::DecisionTree>(path), brine::Errc::kind_mismatch,
+        "'" + path + "': the file holds a linear_regression, not a decision_tree");
 }
 
 }  // namespace load_with_info_test

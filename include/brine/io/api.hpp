@@ -131,7 +131,7 @@ Loaded<AnyModel> from_bytes_any_with_info(std::string_view bytes, const LoadOpti
 template <class T>
 class Result {
 public:
-    Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit, as std::expected
+    Result(T value) : value_(std::move(value)) {}      // NOLINT: implicit, as std::expected
     Result(Error error) : error_(std::move(error)) {}  // NOLINT
 
     bool ok() const noexcept { return value_.has_value(); }
@@ -181,7 +181,8 @@ auto capture(F&& f) -> Result<decltype(f())> {
     }
 }
 
-/// f()'s value with `ec` cleared, or no value with `ec` set to the code of the brine::Error f threw.
+/// f()'s value with `ec` cleared, or no value with `ec` set to the code of the brine::Error f
+/// threw.
 template <class F>
 auto capture_code(std::error_code& ec, F&& f) -> std::optional<decltype(f())> {
     try {

@@ -23,8 +23,9 @@ struct has_native_string<P, std::void_t<decltype(std::string(std::declval<const 
 template <class P, class = void>
 struct has_path_member : std::false_type {};
 template <class P>
-struct has_path_member<P, std::enable_if_t<has_native_string<std::remove_cv_t<std::remove_reference_t<
-                              decltype(std::declval<const P&>().path())>>>::value>>
+struct has_path_member<
+    P, std::enable_if_t<has_native_string<std::remove_cv_t<
+           std::remove_reference_t<decltype(std::declval<const P&>().path())>>>::value>>
     : std::true_type {};
 
 }  // namespace detail
@@ -37,8 +38,8 @@ struct has_path_member<P, std::enable_if_t<has_native_string<std::remove_cv_t<st
 /// Defined without <filesystem>, so a program pays for that header only if it uses it.
 class FilePath {
 public:
-    FilePath(const char* p) : s_(p ? p : "") {}  // NOLINT: implicit by design
-    FilePath(const std::string& p) : s_(p) {}    // NOLINT
+    FilePath(const char* p) : s_(p ? p : "") {}               // NOLINT: implicit by design
+    FilePath(const std::string& p) : s_(p) {}                 // NOLINT
     FilePath(std::string&& p) noexcept : s_(std::move(p)) {}  // NOLINT
     FilePath(std::string_view p) : s_(p) {}                   // NOLINT
     /// A std::filesystem::path (or any path type with a `native()` std::string).

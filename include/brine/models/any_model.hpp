@@ -310,10 +310,10 @@ private:
     template <class K, class M, class = void>
     struct has_predict_proba_into : std::false_type {};
     template <class K, class M>
-    struct has_predict_proba_into<K, M,
-                                  std::void_t<decltype(std::declval<const K&>().predict_proba_into(
-                                      std::declval<const M&>(), std::declval<double*>(),
-                                      Eigen::Index{}, Eigen::Index{}))>>
+    struct has_predict_proba_into<
+        K, M,
+        std::void_t<decltype(std::declval<const K&>().predict_proba_into(
+            std::declval<const M&>(), std::declval<double*>(), Eigen::Index{}, Eigen::Index{}))>>
         : std::true_type {};
 
     Variant model_;

@@ -120,12 +120,35 @@ inline std::string describe_value(double v) {
     return std::isnan(v) ? "NaN" : (v > 0 ? "+infinity" : "-infinity");
 }
 
+/// The number of the first row of the block a batch kernel is working on, within the caller's
+/// batch (per thread): the batch forms that convert their input one block at a time set it, so
+/// that a refusal names the caller's row.
+inline Eigen::Index& input_row_base() noexcept {
+    thread_local Eigen::Index base = 0;
+    return base;
+}
+
+/// Sets input_row_base() to `first` rows further for its lifetime.
+class InputRowBase {
+public:
+    explicit InputRowBase(Eigen::Index first) noexcept : saved_(input_row_base()) {
+        input_row_base() = saved_ + first;
+    }
+    ~InputRowBase() { input_row_base() = saved_; }
+    InputRowBase(const InputRowBase&) = delete;
+    InputRowBase& operator=(const InputRowBase&) = delete;
+
+private:
+    Eigen::Index saved_;
+};
+
 /// Throws Errc::invalid_input for the value v at (row, col) of a model's input; row < 0 means a
 /// single sample.
 [[noreturn]] inline void refuse_input(const char* model, Eigen::Index row, Eigen::Index col,
                                       double v, bool allow_nan) {
-    std::string where =
-        row < 0 ? std::string("input column ") : "input row " + std::to_string(row) + ", column ";
+    std::string where = row < 0
+                            ? std::string("input column ")
+                            : "input row " + std::to_string(row + input_row_base()) + ", column ";
     throw Error(Errc::invalid_input,
                 std::string(model) + ": " + where + std::to_string(col) + " is " +
                     describe_value(v) + "; " + model +

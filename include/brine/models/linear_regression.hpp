@@ -75,10 +75,8 @@ struct LinearRegression {
 
     /// predict for a row-major or float batch, or any Rows view, read in place (see brine::Rows).
     /// Floats are converted to double exactly, as scikit-learn computes a float32 batch against
-    /// its float64 coefficients. Row-major input is multiplied in its own order, so its results
-    /// agree with the column-major form to rounding (the sums are taken in another order); every
-    /// other pair of forms (raw pointer, strided map, float) gives the same bits as the form of
-    /// the same storage order. Throws as predict.
+    /// its float64 coefficients. Every form gives the same bits as the column-major double form
+    /// of the same values. Throws as predict.
     template <class In, detail::enable_if_rows_input<In> = 0>
     Eigen::VectorXd predict(const In& X) const {
         return detail::predict_rows(*this, Rows(X));

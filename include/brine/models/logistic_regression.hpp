@@ -96,9 +96,8 @@ struct LogisticRegression {
     }
 
     /// predict and predict_proba for a row-major or float batch, or any Rows view, read in place
-    /// (see brine::Rows). Floats are converted to double exactly. Row-major input is multiplied in
-    /// its own order, so its scores agree with the column-major form's to rounding; every other
-    /// pair of forms gives the same bits as the form of the same storage order. Throw as predict.
+    /// (see brine::Rows). Floats are converted to double exactly. Every form gives the same bits
+    /// as the column-major double form of the same values. Throw as predict.
     template <class In, detail::enable_if_rows_input<In> = 0>
     Eigen::VectorXd predict(const In& X) const {
         return detail::predict_rows(*this, Rows(X));

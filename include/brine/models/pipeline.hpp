@@ -132,9 +132,8 @@ struct Pipeline {
 
     /// predict and predict_proba for a row-major or float batch, or any Rows view, read in place
     /// (see brine::Rows): each block of rows goes through the transforms into a per-thread
-    /// buffer, so the estimator always sees column-major blocks and every form gives the same
-    /// bits as the column-major double form (a float is converted to double exactly). Throw as
-    /// predict.
+    /// buffer, and every form gives the same bits as the column-major double form of the same
+    /// values (a float is converted to double exactly). Throw as predict.
     template <class In, detail::enable_if_rows_input<In> = 0>
     Eigen::VectorXd predict(const In& X) const {
         return detail::predict_rows(*this, Rows(X));
@@ -355,9 +354,8 @@ private:
                     const detail::ColMap in(cur, n, width, Eigen::OuterStride<>(n));
                     const Eigen::Index out_w =
                         std::visit([](const auto& t) { return t.n_outputs(); }, steps[i]);
-                    other = slot_a
-                                ? detail::scratch_doubles<detail::pipeline_slot_b>(n * out_w)
-                                : detail::scratch_doubles<detail::pipeline_slot_a>(n * out_w);
+                    other = slot_a ? detail::scratch_doubles<detail::pipeline_slot_b>(n * out_w)
+                                   : detail::scratch_doubles<detail::pipeline_slot_a>(n * out_w);
                     width = step_into(steps[i], in, other, n);
                     std::swap(cur, other);
                     slot_a = !slot_a;

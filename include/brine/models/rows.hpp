@@ -3,6 +3,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -81,10 +82,10 @@ private:
          Eigen::Index cs)
         : data_(data), element_(e), rows_(rows), cols_(cols), row_stride_(rs), col_stride_(cs) {
         if (rows < 0 || cols < 0 || rs < 0 || cs < 0) {
-            throw Error(Errc::invalid_argument,
-                        "Rows: " + std::to_string(rows) + " x " + std::to_string(cols) +
-                            " with strides " + std::to_string(rs) + ", " + std::to_string(cs) +
-                            ": sizes and strides must not be negative");
+            throw Error(Errc::invalid_argument, "Rows: " + std::to_string(rows) + " x " +
+                                                    std::to_string(cols) + " with strides " +
+                                                    std::to_string(rs) + ", " + std::to_string(cs) +
+                                                    ": sizes and strides must not be negative");
         }
         if (data == nullptr && rows > 0 && cols > 0)
             throw Error(Errc::invalid_argument, "Rows: null data for a non-empty batch");
@@ -97,14 +98,8 @@ private:
 
 namespace detail {
 
-/// Column-major double blocks: what a model's kernels see for column-major input, converted
-/// input, and a pipeline's intermediate values.
+/// Column-major double blocks: what every model's kernels see.
 using ColMap = Eigen::Map<const Eigen::MatrixXd, 0, Eigen::OuterStride<>>;
-/// Row-major double blocks (row-major input, read in place).
-using RowMap = Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>>;
-/// Double input of any other strides, read in place.
-using StridedMap =
-    Eigen::Map<const Eigen::MatrixXd, 0, Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>>;
 
 /// A per-thread buffer of at least n doubles, one per `Slot` (callers that are active at once use
 /// different slots). It grows to the largest size asked for and is kept, so steady-state calls
@@ -116,44 +111,59 @@ double* scratch_doubles(Eigen::Index n) {
     return buf.data();
 }
 
-inline constexpr int float_input_slot = 0;  ///< float input converted to double
-inline constexpr int kernel_slot = 1;       ///< a kernel's scores or column-major outputs
-inline constexpr int pipeline_slot_a = 2;   ///< a pipeline's intermediate blocks
+inline constexpr int input_slot = 0;       ///< row-major, strided or float input, converted
+inline constexpr int kernel_slot = 1;      ///< a kernel's scores
+inline constexpr int pipeline_slot_a = 2;  ///< a pipeline's intermediate blocks
 inline constexpr int pipeline_slot_b = 3;
 
-/// The one entry point of every batch form: calls f(X) once, X an Eigen double matrix of every
-/// row of `in` (an ColMap, RowMap or StridedMap): doubles are read in place whatever the layout;
-/// floats are converted to double, exactly, into a per-thread buffer in the same storage order
-/// (so that a model computes on a float batch exactly what it computes on the same values as
-/// doubles).
+/// Rows per converted block (the last block takes the remainder, up to twice as many).
+inline constexpr Eigen::Index input_block_rows = 256;
+
+/// The one entry point of every batch form: calls f(B, first) for consecutive blocks of the rows
+/// of `in`, B a column-major double matrix (ColMap) of the rows from `first` on. Column-major
+/// doubles are one block, read in place. Every other input (row-major, other strides, floats) is
+/// converted into a per-thread column-major buffer one block at a time, which stays in cache, the
+/// floats to the doubles they equal exactly. Every kernel therefore runs the arithmetic of the
+/// column-major double form and gives the same bits: blocks are multiples of input_block_rows
+/// (Pipeline's block size too), the last one at least input_block_rows long (so no block is small
+/// enough for Eigen to switch to its small-product code), and a wide input's buffer keeps a
+/// column stride on the same side of Eigen's matrix-vector blocking threshold (4000 rows) as the
+/// whole batch's.
 template <class F>
-decltype(auto) with_double_rows(const Rows& in, F&& f) {
+void for_each_column_block(const Rows& in, F&& f) {
     const Eigen::Index r = in.rows(), c = in.cols();
     const Eigen::Index rs = in.row_stride(), cs = in.col_stride();
     if (r == 0 || c == 0) {  // nothing to read: any data pointer will do
         static const double none = 0.0;
-        return f(ColMap(&none, r, c, Eigen::OuterStride<>(r > 0 ? r : 1)));
+        f(ColMap(&none, r, c, Eigen::OuterStride<>(r > 0 ? r : 1)), Eigen::Index{0});
+        return;
     }
-    if (in.element() == Element::f64) {
+    if (in.element() == Element::f64 && (rs == 1 || r == 1)) {
         const auto* p = static_cast<const double*>(in.data());
-        if (cs == 1 && c > 1) return f(RowMap(p, r, c, Eigen::OuterStride<>(rs)));
-        if (rs == 1 || r <= 1) return f(ColMap(p, r, c, Eigen::OuterStride<>(cs ? cs : r)));
-        return f(StridedMap(p, r, c, Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>(cs, rs)));
+        f(ColMap(p, r, c,
+                 Eigen::OuterStride<>(r == 1 && rs != 1 ? std::max(cs, Eigen::Index{1}) : cs)),
+          Eigen::Index{0});
+        return;
     }
-    const auto* p = static_cast<const float*>(in.data());
-    double* buf = scratch_doubles<float_input_slot>(r * c);
-    if (cs == 1 && c > 1) {
-        for (Eigen::Index i = 0; i < r; ++i) {
-            const float* row = p + i * rs;
-            for (Eigen::Index j = 0; j < c; ++j) buf[i * c + j] = static_cast<double>(row[j]);
+    const Eigen::Index most = r < 2 * input_block_rows ? r : 2 * input_block_rows - 1;
+    const Eigen::Index stride = c >= 128 && r >= 4000 ? std::max<Eigen::Index>(most, 4000) : most;
+    double* buf = scratch_doubles<input_slot>(stride * c);
+    for (Eigen::Index first = 0; first < r;) {
+        const Eigen::Index n = r - first < 2 * input_block_rows ? r - first : input_block_rows;
+        if (in.element() == Element::f64) {
+            const auto* p = static_cast<const double*>(in.data()) + first * rs;
+            for (Eigen::Index i = 0; i < n; ++i)
+                for (Eigen::Index j = 0; j < c; ++j) buf[j * stride + i] = p[i * rs + j * cs];
+        } else {
+            const auto* p = static_cast<const float*>(in.data()) + first * rs;
+            for (Eigen::Index i = 0; i < n; ++i)
+                for (Eigen::Index j = 0; j < c; ++j)
+                    buf[j * stride + i] = static_cast<double>(p[i * rs + j * cs]);
         }
-        return f(RowMap(buf, r, c, Eigen::OuterStride<>(c)));
+        const InputRowBase base(first);
+        f(ColMap(buf, n, c, Eigen::OuterStride<>(stride)), first);
+        first += n;
     }
-    for (Eigen::Index j = 0; j < c; ++j) {
-        const float* col = p + j * cs;
-        for (Eigen::Index i = 0; i < r; ++i) buf[j * r + i] = static_cast<double>(col[i * rs]);
-    }
-    return f(ColMap(buf, r, c, Eigen::OuterStride<>(r)));
 }
 
 /// Inputs that go through a model's Rows forms when passed to predict(X) / predict_proba(X):
@@ -177,7 +187,8 @@ using enable_if_rows_input =
 template <class Model>
 Eigen::VectorXd predict_rows(const Model& m, const Rows& X) {
     Eigen::VectorXd y(X.rows());
-    with_double_rows(X, [&](const auto& B) { m.predict_into(B, y.data()); });
+    for_each_column_block(
+        X, [&](const ColMap& B, Eigen::Index first) { m.predict_into(B, y.data() + first); });
     return y;
 }
 
@@ -185,7 +196,8 @@ template <class Model>
 void predict_rows_into(const Model& m, const Rows& X, double* out, Eigen::Index size,
                        const char* name) {
     check_output_size(size, X.rows(), name, "predict");
-    with_double_rows(X, [&](const auto& B) { m.predict_into(B, out); });
+    for_each_column_block(
+        X, [&](const ColMap& B, Eigen::Index first) { m.predict_into(B, out + first); });
 }
 
 /// `Model::predict_proba_into(X, out, row_stride, col_stride)` writes X.rows() x n_classes()
@@ -193,7 +205,9 @@ void predict_rows_into(const Model& m, const Rows& X, double* out, Eigen::Index 
 template <class Model>
 Eigen::MatrixXd predict_proba_rows(const Model& m, const Rows& X) {
     Eigen::MatrixXd p(X.rows(), m.n_classes());
-    with_double_rows(X, [&](const auto& B) { m.predict_proba_into(B, p.data(), 1, X.rows()); });
+    for_each_column_block(X, [&](const ColMap& B, Eigen::Index first) {
+        m.predict_proba_into(B, p.data() + first, 1, X.rows());
+    });
     return p;
 }
 
@@ -203,7 +217,9 @@ void predict_proba_rows_into(const Model& m, const Rows& X, double* out, Eigen::
                              const char* name) {
     const Eigen::Index k = m.n_classes();
     check_output_size(size, X.rows() * k, name, "predict_proba");
-    with_double_rows(X, [&](const auto& B) { m.predict_proba_into(B, out, k, 1); });
+    for_each_column_block(X, [&](const ColMap& B, Eigen::Index first) {
+        m.predict_proba_into(B, out + first * k, k, 1);
+    });
 }
 
 }  // namespace detail

@@ -13,8 +13,7 @@ namespace detail {
 /// transform: it runs on each block of a column right after the block was transformed, while it is
 /// still in cache.
 template <class F>
-void scale_columns_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> Z, const char* model,
-                        F f) {
+void scale_columns_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> Z, const char* model, F f) {
     constexpr Eigen::Index block = 1024;
     for (Eigen::Index j = 0; j < X.cols(); ++j) {
         for (Eigen::Index first = 0; first < X.rows(); first += block) {

@@ -325,8 +325,8 @@ inline SignatureInfo verify_file(const FilePath& path, const TrustedKeys& keys,
 /// Errc::kind_mismatch (signed as or holding another kind), Errc::malformed for a `.minisig` or
 /// trusted comment of the wrong form, and every error of from_bytes.
 template <class Model>
-Model load_signed(const FilePath& path, const TrustedKeys& keys,
-                  const SignaturePolicy& policy = {}, const LoadOptions& options = {}) {
+Model load_signed(const FilePath& path, const TrustedKeys& keys, const SignaturePolicy& policy = {},
+                  const LoadOptions& options = {}) {
     const std::string sig = detail::sig_path(path, policy.signature_path);
     ModelBinding b;
     const detail::HashedFile file = detail::read_verified(path, keys, policy, options, b);
