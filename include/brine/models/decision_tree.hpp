@@ -38,6 +38,9 @@ namespace brine {
 struct DecisionTree {
     enum class Task : std::uint8_t { classification = 0, regression = 1 };
     static constexpr std::int32_t leaf = -1;  ///< child index of a leaf (scikit-learn's TREE_LEAF)
+    /// The batch kernels read each row through its strides: double input of any layout is walked
+    /// in place (see brine::Rows).
+    static constexpr bool reads_any_layout = true;
 
     Task task = Task::regression;
     std::int32_t n_features_in = 0;  ///< number of input features the tree was trained on

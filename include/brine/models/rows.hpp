@@ -150,20 +150,70 @@ void for_each_column_block(const Rows& in, F&& f) {
     double* buf = scratch_doubles<input_slot>(stride * c);
     for (Eigen::Index first = 0; first < r;) {
         const Eigen::Index n = r - first < 2 * input_block_rows ? r - first : input_block_rows;
+        Eigen::Map<Eigen::MatrixXd, 0, Eigen::OuterStride<>> to(buf, n, c,
+                                                                Eigen::OuterStride<>(stride));
         if (in.element() == Element::f64) {
             const auto* p = static_cast<const double*>(in.data()) + first * rs;
-            for (Eigen::Index i = 0; i < n; ++i)
-                for (Eigen::Index j = 0; j < c; ++j) buf[j * stride + i] = p[i * rs + j * cs];
+            if (cs == 1) {  // row-major: a transposing copy of known layouts
+                to = Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>>(p, n, c,
+                                                                          Eigen::OuterStride<>(rs));
+            } else {
+                to = Eigen::Map<const Eigen::MatrixXd, 0,
+                                Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>>(
+                    p, n, c, Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>(cs, rs));
+            }
         } else {
+            using RowMatrixF =
+                Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
             const auto* p = static_cast<const float*>(in.data()) + first * rs;
-            for (Eigen::Index i = 0; i < n; ++i)
-                for (Eigen::Index j = 0; j < c; ++j)
-                    buf[j * stride + i] = static_cast<double>(p[i * rs + j * cs]);
+            if (cs == 1) {
+                to = Eigen::Map<const RowMatrixF, 0, Eigen::OuterStride<>>(p, n, c,
+                                                                           Eigen::OuterStride<>(rs))
+                         .cast<double>();
+            } else if (rs == 1) {
+                to = Eigen::Map<const Eigen::MatrixXf, 0, Eigen::OuterStride<>>(
+                         p, n, c, Eigen::OuterStride<>(cs))
+                         .cast<double>();
+            } else {
+                to = Eigen::Map<const Eigen::MatrixXf, 0,
+                                Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>>(
+                         p, n, c, Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>(cs, rs))
+                         .cast<double>();
+            }
         }
         const InputRowBase base(first);
         f(ColMap(buf, n, c, Eigen::OuterStride<>(stride)), first);
         first += n;
     }
+}
+
+/// Double input of any strides, read in place (for kinds whose kernels read any layout).
+using StridedMap =
+    Eigen::Map<const Eigen::MatrixXd, 0, Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>>;
+
+/// Kinds that declare `static constexpr bool reads_any_layout = true` (their kernels read rows
+/// through rowStride() and colStride(), element by element, with the same result in every layout,
+/// as a tree walk does) get double input of any layout in place, as a StridedMap, instead of
+/// converted column-major blocks.
+template <class Model, class = void>
+struct reads_any_layout : std::false_type {};
+template <class Model>
+struct reads_any_layout<Model, std::enable_if_t<Model::reads_any_layout>> : std::true_type {};
+
+/// for_each_column_block, or for a kind that reads any layout and double input, f(StridedMap of
+/// every row, 0).
+template <class Model, class F>
+void for_each_block_for(const Rows& in, F&& f) {
+    if constexpr (reads_any_layout<Model>::value) {
+        if (in.element() == Element::f64 && in.rows() > 0 && in.cols() > 0) {
+            f(StridedMap(
+                  static_cast<const double*>(in.data()), in.rows(), in.cols(),
+                  Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>(in.col_stride(), in.row_stride())),
+              Eigen::Index{0});
+            return;
+        }
+    }
+    for_each_column_block(in, f);
 }
 
 /// Inputs that go through a model's Rows forms when passed to predict(X) / predict_proba(X):
@@ -187,8 +237,8 @@ using enable_if_rows_input =
 template <class Model>
 Eigen::VectorXd predict_rows(const Model& m, const Rows& X) {
     Eigen::VectorXd y(X.rows());
-    for_each_column_block(
-        X, [&](const ColMap& B, Eigen::Index first) { m.predict_into(B, y.data() + first); });
+    for_each_block_for<Model>(
+        X, [&](const auto& B, Eigen::Index first) { m.predict_into(B, y.data() + first); });
     return y;
 }
 
@@ -196,8 +246,8 @@ template <class Model>
 void predict_rows_into(const Model& m, const Rows& X, double* out, Eigen::Index size,
                        const char* name) {
     check_output_size(size, X.rows(), name, "predict");
-    for_each_column_block(
-        X, [&](const ColMap& B, Eigen::Index first) { m.predict_into(B, out + first); });
+    for_each_block_for<Model>(
+        X, [&](const auto& B, Eigen::Index first) { m.predict_into(B, out + first); });
 }
 
 /// `Model::predict_proba_into(X, out, row_stride, col_stride)` writes X.rows() x n_classes()
@@ -205,7 +255,7 @@ void predict_rows_into(const Model& m, const Rows& X, double* out, Eigen::Index 
 template <class Model>
 Eigen::MatrixXd predict_proba_rows(const Model& m, const Rows& X) {
     Eigen::MatrixXd p(X.rows(), m.n_classes());
-    for_each_column_block(X, [&](const ColMap& B, Eigen::Index first) {
+    for_each_block_for<Model>(X, [&](const auto& B, Eigen::Index first) {
         m.predict_proba_into(B, p.data() + first, 1, X.rows());
     });
     return p;
@@ -217,7 +267,7 @@ void predict_proba_rows_into(const Model& m, const Rows& X, double* out, Eigen::
                              const char* name) {
     const Eigen::Index k = m.n_classes();
     check_output_size(size, X.rows() * k, name, "predict_proba");
-    for_each_column_block(X, [&](const ColMap& B, Eigen::Index first) {
+    for_each_block_for<Model>(X, [&](const auto& B, Eigen::Index first) {
         m.predict_proba_into(B, out + first * k, k, 1);
     });
 }
