@@ -8,8 +8,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
+#include <vector>
 
 #include <brine/models.hpp>
 
@@ -17,9 +20,14 @@
 
 namespace {
 
+using RowMatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
 struct Inputs {
     Eigen::MatrixXd X, X_pipeline;
     Eigen::RowVectorXd x, x_pipeline;
+    // The same batches in the other layouts a serving program holds (issue #15's forms).
+    brine::RowMatrix R, R_pipeline;
+    RowMatrixF F, F_pipeline;
 };
 
 const Inputs& inputs() {
@@ -29,6 +37,10 @@ const Inputs& inputs() {
         i.X_pipeline = bench::batch_inputs("X_batch_pipeline");
         i.x = i.X.row(0);
         i.x_pipeline = i.X_pipeline.row(0);
+        i.R = i.X;
+        i.R_pipeline = i.X_pipeline;
+        i.F = i.X.cast<float>();
+        i.F_pipeline = i.X_pipeline.cast<float>();
         return i;
     }();
     return in;
@@ -85,6 +97,51 @@ void register_model(const std::string& name, const Model& m, bool pipeline_input
         ->ReportAggregatesOnly(true);
 }
 
+/// The batch in other forms, each a row next to brine/<name>/batch (column-major doubles, the
+/// MatrixRef form) in the same run: row-major doubles (returned, and into a caller buffer) and
+/// row-major floats. `proba` registers predict_proba's forms instead of predict's.
+template <class Model>
+void register_forms(const std::string& name, const Model& m, bool pipeline_inputs, bool proba) {
+    const Inputs& in = inputs();
+    const brine::RowMatrix& R = pipeline_inputs ? in.R_pipeline : in.R;
+    const RowMatrixF& F = pipeline_inputs ? in.F_pipeline : in.F;
+    const std::string prefix = "brine/" + name + (proba ? "/proba_batch_" : "/batch_");
+    const Model* mp = &m;  // static: outlives the benchmarks
+    const brine::RowMatrix* Rp = &R;
+    const RowMatrixF* Fp = &F;
+    auto add = [&](const std::string& form, auto run) {
+        benchmark::RegisterBenchmark((prefix + form).c_str(),
+                                     [run, rows = R.rows()](benchmark::State& s) {
+                                         for (auto _ : s) run();
+                                         s.SetItemsProcessed(rows * s.iterations());
+                                         s.counters["rows"] = static_cast<double>(rows);
+                                     })
+            ->Unit(benchmark::kMillisecond)
+            ->Repetitions(5)
+            ->ReportAggregatesOnly(true);
+    };
+    if constexpr (!std::is_same_v<Model, brine::LinearRegression>) {
+        if (proba) {
+            auto out = std::make_shared<std::vector<double>>(
+                static_cast<std::size_t>(R.rows() * m.n_classes()));
+            add("rowmajor", [mp, Rp] { benchmark::DoNotOptimize(mp->predict_proba(*Rp).data()); });
+            add("rowmajor_into", [mp, Rp, out] {
+                mp->predict_proba(*Rp, out->data(), static_cast<Eigen::Index>(out->size()));
+                benchmark::DoNotOptimize(out->data());
+            });
+            add("float", [mp, Fp] { benchmark::DoNotOptimize(mp->predict_proba(*Fp).data()); });
+            return;
+        }
+    }
+    auto out = std::make_shared<std::vector<double>>(static_cast<std::size_t>(R.rows()));
+    add("rowmajor", [mp, Rp] { benchmark::DoNotOptimize(mp->predict(*Rp).data()); });
+    add("rowmajor_into", [mp, Rp, out] {
+        mp->predict(*Rp, out->data(), static_cast<Eigen::Index>(out->size()));
+        benchmark::DoNotOptimize(out->data());
+    });
+    add("float", [mp, Fp] { benchmark::DoNotOptimize(mp->predict(*Fp).data()); });
+}
+
 template <class Model>
 void register_proba(const std::string& name, const Model& m, bool pipeline_inputs) {
     const Eigen::MatrixXd& X = pipeline_inputs ? inputs().X_pipeline : inputs().X;
@@ -111,14 +168,23 @@ void register_proba(const std::string& name, const Model& m, bool pipeline_input
 }
 
 void register_all() {
-    register_model("linear", bench::linear(), false);
-    const brine::LogisticRegression logistic = bench::logistic();
+    // The models outlive the benchmarks: the other forms' benchmarks refer to them.
+    static const brine::LinearRegression linear = bench::linear();
+    register_model("linear", linear, false);
+    register_forms("linear", linear, false, false);
+    static const brine::LogisticRegression logistic = bench::logistic();
     register_model("logistic", logistic, false);
+    register_forms("logistic", logistic, false, false);
     register_proba("logistic", logistic, false);
-    const brine::Pipeline pipeline = bench::pipeline();
+    register_forms("logistic", logistic, false, true);
+    static const brine::Pipeline pipeline = bench::pipeline();
     register_model("pipeline", pipeline, true);
+    register_forms("pipeline", pipeline, true, false);
     register_proba("pipeline", pipeline, true);
-    register_model("tree_d10", bench::tree_d10(), false);
+    register_forms("pipeline", pipeline, true, true);
+    static const brine::DecisionTree tree_d10 = bench::tree_d10();
+    register_model("tree_d10", tree_d10, false);
+    register_forms("tree_d10", tree_d10, false, false);
     register_model("tree_deep", bench::tree_deep(), false);
 }
 

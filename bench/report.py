@@ -216,6 +216,25 @@ def predict_rows(table, pr, py, xgb):
                 target = verdict(sk_s > s, "ahead of scikit-learn") if sk_s else ""
                 case = f"{model}, {int(rows)} rows"
             table.add(f"{what}, 1 thread", case, brine_text, others, target)
+    # The other input forms of brine::Rows against the column-major double batch of the same run.
+    forms = [("rowmajor", "row-major double"), ("rowmajor_into", "row-major double into a buffer"),
+             ("float", "row-major float")]
+    for model, kind in [("linear", "predict"), ("logistic", "predict"), ("logistic", "proba"),
+                        ("pipeline", "predict"), ("pipeline", "proba"), ("tree_d10", "predict")]:
+        base = f"brine/{model}/batch" if kind == "predict" else f"brine/{model}/proba_batch"
+        if base not in pr:
+            continue
+        col_s = pr[base][0]
+        for form, label in forms:
+            if f"{base}_{form}" not in pr:
+                continue
+            s, b = pr[f"{base}_{form}"]
+            rows = b.get("rows", 100000)
+            what = "predict_proba" if kind == "proba" else "predict"
+            target = verdict(s <= col_s * 1.05, "≥ column-major throughput") if form != "float" else ""
+            table.add(f"{what}, 1 thread", f"{model}, {int(rows)} rows, {label}",
+                      f"{fmt_time(s)} ({fmt_rate(rows / s)})",
+                      f"column-major double {fmt_time(col_s)} ({col_s / s:.3g}×)", target)
     for mode in ("one", "batch"):
         if f"brine/xgb_d10/{mode}" not in xgb:
             continue

@@ -3,8 +3,9 @@
 //
 //   load_and_predict <model file> <rows.csv>
 //
-// The model's kind is not known at compile time: brine::load_any returns a brine::AnyModel, a
-// closed set of the built-in kinds (nothing in the file can make this program run other code).
+// The model's kind is not known at compile time: brine::load_any_with_info returns a
+// brine::AnyModel, a closed set of the built-in kinds (nothing in the file can make this program
+// run other code), together with what the file says about itself, from one read of the file.
 // Predictions go to standard output as CSV: one line per row, the prediction, then the class
 // probabilities for classifiers. Exit status 0 on success, 1 on any error (with a message).
 // SPDX-License-Identifier: MIT
@@ -44,7 +45,9 @@ void print_info(const brine::FileInfo& info) {
         for (const auto& [k, v] : p.metrics)
             std::cout << "#   training " << k << " = " << v << "\n";
     }
-    std::cout << "# reference rows:  " << info.reference.inputs.rows() << " (checked on load)\n";
+    std::cout << "# reference rows:  " << info.reference.inputs.rows() << " (checked on load)\n"
+              << "# checksum:        " << (info.checksum_verified ? "verified" : "not verified")
+              << "\n";
 }
 
 }  // namespace
@@ -56,11 +59,13 @@ int main(int argc, char** argv) {
     }
     const std::string model_path = argv[1], rows_path = argv[2];
     try {
-        print_info(brine::inspect(model_path));
-        const brine::AnyModel model = brine::load_any(model_path);  // verifies everything
+        // One read of the file: the model, verified, and the file's header and metadata.
+        const auto [model, info] = brine::load_any_with_info(model_path);
+        print_info(info);
+        std::cout << "# shape:           " << model.n_features() << " features in, "
+                  << model.n_outputs() << " outputs, " << model.n_classes() << " classes\n";
 
         const examples::Table rows = examples::read_csv(rows_path);
-        const brine::FileInfo info = brine::inspect(model_path);
         if (!rows.names.empty() && !info.metadata.feature_names.empty() &&
             rows.names != info.metadata.feature_names) {
             std::cerr << "load_and_predict: the columns of " << rows_path << " ("

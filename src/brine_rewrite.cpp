@@ -1,12 +1,10 @@
-// brine/rewrite.hpp compiled once (the brine::compiled library): load_with_info, convert and
+// brine/rewrite.hpp compiled once (the brine::compiled library): convert and
 // reseal.
 // SPDX-License-Identifier: MIT
 #include "brine/io/rewrite.hpp"
 
 namespace brine {
 
-template LoadedFile from_bytes_with_info<void>(std::string_view, const LoadOptions&);
-template LoadedFile load_with_info<void>(const std::string&, const LoadOptions&);
 template std::string convert_bytes<void>(std::string_view, Format, const LoadOptions&);
 template void convert_file<void>(const std::string&, const std::string&, Format,
                                  const LoadOptions&);

@@ -2,8 +2,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <cstdint>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <system_error>
+#include <type_traits>
 
 namespace brine {
 
@@ -56,9 +61,34 @@ constexpr const char* errc_name(Errc code) noexcept {
     return "unknown error";
 }
 
+/// The std::error_category of brine::Errc: name() is "brine", message(c) is errc_name(c).
+class ErrorCategory final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "brine"; }
+    std::string message(int c) const override { return errc_name(static_cast<Errc>(c)); }
+};
+
+/// The one ErrorCategory object, so that error codes compare equal across the program.
+inline const std::error_category& error_category() noexcept {
+    static const ErrorCategory category;
+    return category;
+}
+
+/// A std::error_code for `code` (found by argument-dependent lookup, so
+/// `std::error_code ec = brine::Errc::truncated;` works).
+inline std::error_code make_error_code(Errc code) noexcept {
+    return {static_cast<int>(code), error_category()};
+}
+
 /// The exception every brine function throws. `what()` reads
 /// "brine: <errc_name>: <detail>", e.g.
 /// "brine: truncated file: needed 8000 bytes for 'coef' at byte 112, 37 left".
+///
+/// Besides the message, the parts of it a program may act on are fields: the file's path, the byte
+/// offset in a binary file or the JSON path in a JSON document where reading stopped, and the limit
+/// or the version involved. A field is empty when it does not apply (or the throwing site does not
+/// know it); the message always says as much as the fields. Copies share the fields and never
+/// throw.
 class Error : public std::runtime_error {
 public:
     Error(Errc code, const std::string& detail)
@@ -67,9 +97,77 @@ public:
 
     /// The error's category.
     Errc code() const noexcept { return code_; }
+    /// The code as a std::error_code of brine's error_category().
+    std::error_code error_code() const noexcept { return make_error_code(code_); }
+
+    /// The file the error is about ("" for bytes in memory and errors of no file).
+    const std::string& path() const noexcept { return fields().path; }
+    /// Offset in a binary file, or in a JSON document's text, where the fault was found.
+    std::optional<std::uint64_t> byte_offset() const noexcept { return fields().byte_offset; }
+    /// Where in a JSON document the fault was found ("header.metadata.feature_names[3]"), or "".
+    const std::string& json_path() const noexcept { return fields().json_path; }
+    /// The limit that was exceeded (Errc::limit_exceeded): its value, e.g. LoadOptions' bytes.
+    std::optional<std::uint64_t> limit() const noexcept { return fields().limit; }
+    /// Errc::unsupported_version: the version the file announces, and the newest this build reads.
+    std::optional<std::uint64_t> found_version() const noexcept { return fields().found_version; }
+    std::optional<std::uint64_t> supported_version() const noexcept {
+        return fields().supported_version;
+    }
+
+    /// The same error with a field set (for the code that throws it; the message is unchanged).
+    Error& with_path(std::string p) {
+        return edit([&](Fields& f) { f.path = std::move(p); });
+    }
+    Error& with_byte_offset(std::uint64_t at) {
+        return edit([&](Fields& f) { f.byte_offset = at; });
+    }
+    Error& with_json_path(std::string p) {
+        return edit([&](Fields& f) { f.json_path = std::move(p); });
+    }
+    Error& with_limit(std::uint64_t l) {
+        return edit([&](Fields& f) { f.limit = l; });
+    }
+    Error& with_versions(std::uint64_t found, std::uint64_t supported) {
+        return edit([&](Fields& f) {
+            f.found_version = found;
+            f.supported_version = supported;
+        });
+    }
+    /// The fields of `other` (a rethrow with a new message keeps what the first error knew).
+    Error& with_fields_of(const Error& other) {
+        fields_ = other.fields_;
+        return *this;
+    }
 
 private:
+    struct Fields {
+        std::string path;
+        std::optional<std::uint64_t> byte_offset;
+        std::string json_path;
+        std::optional<std::uint64_t> limit;
+        std::optional<std::uint64_t> found_version, supported_version;
+    };
+    static const Fields& no_fields() noexcept {
+        static const Fields none;
+        return none;
+    }
+    const Fields& fields() const noexcept { return fields_ ? *fields_ : no_fields(); }
+    template <class F>
+    Error& edit(F&& f) {
+        auto copy = fields_ ? std::make_shared<Fields>(*fields_) : std::make_shared<Fields>();
+        f(*copy);
+        fields_ = std::move(copy);
+        return *this;
+    }
+
     Errc code_;
+    std::shared_ptr<const Fields> fields_;
 };
 
 }  // namespace brine
+
+/// brine::Errc converts to std::error_code implicitly.
+namespace std {
+template <>
+struct is_error_code_enum<brine::Errc> : true_type {};
+}  // namespace std

@@ -1,4 +1,4 @@
-// Rewriting model files whole: load one with its header (load_with_info), convert it to the other
+// Rewriting model files whole (the model with its header: brine::load_any_with_info): convert one to the other
 // encoding keeping every header field (convert_bytes, convert_file), and seal a hand-edited JSON
 // document with a new checksum (reseal_bytes, reseal_file). What the `brine` command is built on.
 // SPDX-License-Identifier: MIT
@@ -11,21 +11,6 @@
 #include "brine/io/options.hpp"
 
 namespace brine {
-
-/// A model file decoded with every check of load_any, and its header as inspect reports it
-/// (FileInfo::checksum_verified is true: the load verified it).
-struct LoadedFile {
-    AnyModel model;
-    FileInfo info;
-};
-
-/// brine::from_bytes_any, returning the file's header with the model.
-template <class Tag = void>
-LoadedFile from_bytes_with_info(std::string_view bytes, const LoadOptions& options = {});
-
-/// brine::load_any, returning the file's header with the model. Errors name the file.
-template <class Tag = void>
-LoadedFile load_with_info(const std::string& path, const LoadOptions& options = {});
 
 /// Re-encodes a brine file (binary or JSON, detected from its content) in `to`, after a load with
 /// every check. The header is kept as it is: metadata, creation time, the library version that
@@ -73,8 +58,6 @@ void reseal_file(const std::string& in, const std::string& out, const ResealOpti
 #include "brine/io/rewrite.hpp"
 #else
 namespace brine {
-extern template LoadedFile from_bytes_with_info<void>(std::string_view, const LoadOptions&);
-extern template LoadedFile load_with_info<void>(const std::string&, const LoadOptions&);
 extern template std::string convert_bytes<void>(std::string_view, Format, const LoadOptions&);
 extern template void convert_file<void>(const std::string&, const std::string&, Format,
                                         const LoadOptions&);

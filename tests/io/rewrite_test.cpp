@@ -52,11 +52,11 @@ TEST_CASE("convert_file writes atomically and refuses what a load refuses") {
         brine::Errc::io, "none.brine");
 }
 
-TEST_CASE("load_with_info returns the model and the header inspect reads, checksum verified") {
+TEST_CASE("load_any_with_info returns the model and the header inspect reads, checksum verified") {
     for (const char* ext : {".brine", ".json"}) {
         const std::string path = golden + "logistic_regression_binary" + ext;
         INFO(path);
-        const brine::LoadedFile f = brine::load_with_info(path);
+        const brine::Loaded<brine::AnyModel> f = brine::load_any_with_info(path);
         const brine::FileInfo header = brine::inspect(path);
         CHECK(f.model.kind() == brine::ModelKind::logistic_regression);
         CHECK(f.info.kind == header.kind);
@@ -71,7 +71,7 @@ TEST_CASE("load_with_info returns the model and the header inspect reads, checks
     std::uint64_t stored = 0;
     for (int i = 7; i >= 0; --i)
         stored = stored << 8 | static_cast<unsigned char>(bin[bin.size() - 8 + std::size_t(i)]);
-    CHECK(brine::from_bytes_with_info(bin).info.checksum == stored);
+    CHECK(brine::from_bytes_any_with_info(bin).info.checksum == stored);
 }
 
 TEST_CASE("reseal_bytes of an unedited document gives the same document") {
@@ -86,8 +86,8 @@ TEST_CASE("reseal_bytes seals a metadata edit with a new checksum, keeping the r
     BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(edited), brine::Errc::checksum_mismatch,
                             "the document was changed or damaged");
     const std::string sealed = brine::reseal_bytes(edited);
-    const brine::LoadedFile f = brine::from_bytes_with_info(sealed);
-    const brine::LoadedFile original = brine::from_bytes_with_info(json);
+    const brine::Loaded<brine::AnyModel> f = brine::from_bytes_any_with_info(sealed);
+    const brine::Loaded<brine::AnyModel> original = brine::from_bytes_any_with_info(json);
     CHECK(f.info.metadata.target_name == "churn");
     CHECK(f.info.reference == original.info.reference);
     CHECK(f.info.created == original.info.created);
@@ -108,7 +108,7 @@ TEST_CASE("reseal_bytes refuses an edit that changes predictions unless asked to
                             "row 0 output 0");
     brine::ResealOptions o;
     o.recompute_reference = true;
-    const brine::LoadedFile f = brine::from_bytes_with_info(brine::reseal_bytes(edited, o));
+    const brine::Loaded<brine::AnyModel> f = brine::from_bytes_any_with_info(brine::reseal_bytes(edited, o));
     const auto& m = std::get<brine::LogisticRegression>(f.model.variant());
     CHECK(m.coef(0, 1) == -0.5);
     // The stored outputs are now p(class 1) = 1 / (1 + exp(-(1.5 x0 - 0.5 x1 + 0.125))).

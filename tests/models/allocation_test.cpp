@@ -1,4 +1,4 @@
-// Tests that the single-row prediction paths of every model do not allocate.
+// Tests that single-row predictions and batch predictions into caller buffers do not allocate.
 // SPDX-License-Identifier: MIT
 //
 // This file replaces the global operator new / delete for the whole test executable, and with
@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <new>
+#include <vector>
 
 #include "brine/models/any_model.hpp"
 #include "brine_catch.hpp"
@@ -240,4 +241,61 @@ TEST_CASE("Transforms and tree leaves of one row do not allocate", "[models][all
     }
     CHECK(n == 0);
     CHECK(leaves > 0);
+}
+
+namespace {
+
+/// Runs predict (and predict_proba) into a caller buffer for a batch in every layout (column-major
+/// and row-major, double and float) once to warm up the per-thread buffers, then again counting.
+template <class Model>
+long allocations_of_batch_calls(const Model& m, bool with_proba) {
+    const Eigen::MatrixXd X = input(300, 4);  // more than a pipeline's block of 256 rows
+    const brine::RowMatrix R = X;
+    const Eigen::MatrixXf F = X.cast<float>();
+    const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> FR = F;
+    std::vector<double> out(300 * 3);
+    const auto size = static_cast<Eigen::Index>(out.size());
+    auto all = [&] {
+        for (const brine::Rows& v :
+             {brine::Rows(X), brine::Rows(R), brine::Rows(F), brine::Rows(FR),
+              brine::Rows(R.data(), 300, 4), brine::Rows::column_major(X.data(), 300, 4)}) {
+            m.predict(v, out.data(), size);
+            if constexpr (!std::is_same_v<Model, brine::LinearRegression>) {
+                if (with_proba) m.predict_proba(v, out.data(), size);
+            }
+        }
+    };
+    all();
+    CountAllocations count;
+    all();
+    const long n = count.stop();
+    CHECK(out[0] == out[0]);
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("batch predictions into caller buffers do not allocate in steady state",
+          "[models][alloc]") {
+    CHECK(allocations_of_batch_calls(brine::LinearRegression(Eigen::Vector4d(1, 2, 3, 4), 0.5),
+                                     false) == 0);
+    CHECK(allocations_of_batch_calls(binary(), true) == 0);
+    CHECK(allocations_of_batch_calls(multinomial(), true) == 0);
+    CHECK(allocations_of_batch_calls(tree(), true) == 0);
+    CHECK(allocations_of_batch_calls(brine::Pipeline({scaler(4)}, multinomial()), true) == 0);
+    CHECK(allocations_of_batch_calls(brine::Pipeline({scaler(4), scaler(4)}, tree()), true) == 0);
+    CHECK(allocations_of_batch_calls(brine::AnyModel(brine::Pipeline({scaler(4)}, binary())),
+                                     true) == 0);
+#if defined(BRINE_TEST_COUNTS_MALLOC)
+    // The counter sees what the returning forms allocate: their result.
+    const brine::RowMatrix R = input(10, 4);
+    long n = 0;
+    {
+        CountAllocations count;
+        const Eigen::VectorXd y = binary().predict(R);
+        n = count.stop();
+        CHECK(y.size() == 10);
+    }
+    CHECK(n >= 1);
+#endif
 }

@@ -45,14 +45,14 @@ constexpr const char* verify_help =
     "Exit status: 0 only when every file passes; otherwise the status of the first failure.\n";
 
 struct Outcome {
-    std::optional<LoadedFile> loaded;
+    std::optional<Loaded<AnyModel>> loaded;
     std::optional<Error> error;
 };
 
 Outcome try_load(const std::string& path) {
     Outcome o;
     try {
-        o.loaded = load_with_info(path);
+        o.loaded = load_any_with_info(path);
     } catch (const Error& e) {
         o.error = e;
     }
@@ -171,7 +171,7 @@ int cmd_verify(const std::vector<std::string>& argv) {
                 } else
 #endif
                 {
-                    const LoadedFile f = load_with_info(path);
+                    const Loaded<AnyModel> f = load_any_with_info(path);
                     kind = f.model.kind();
                     detail = format_name(f.info.format);
                 }

@@ -218,7 +218,7 @@ int cmd_predict(const std::vector<std::string>& argv) {
             else
                 throw UsageError("--delimiter takes one character (or \\t)");
         }
-        const LoadedFile loaded = load_with_info(pos[0]);
+        const Loaded<AnyModel> loaded = load_any_with_info(pos[0]);
         const AnyModel& model = loaded.model;
         const Metadata& md = loaded.info.metadata;
         const bool proba = args.flag("--proba");

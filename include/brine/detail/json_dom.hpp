@@ -359,7 +359,8 @@ inline void parse_strict_json(std::string_view text, const Limits& limits, rj::D
     if (result.IsError()) {
         if (result.Code() == rj::kParseErrorDocumentRootNotSingular) {
             throw Error(Errc::malformed, "trailing characters after the JSON document at byte " +
-                                             std::to_string(result.Offset()));
+                                             std::to_string(result.Offset()))
+                .with_byte_offset(result.Offset());
         }
         std::string message = rj::GetParseError_En(result.Code());
         if (!message.empty() && message.back() == '.') message.pop_back();
@@ -369,15 +370,18 @@ inline void parse_strict_json(std::string_view text, const Limits& limits, rj::D
             throw Error(Errc::truncated, "the JSON document ends after " +
                                              std::to_string(text.size()) +
                                              " bytes, inside a value (" + message + " at byte " +
-                                             std::to_string(result.Offset()) + ")");
+                                             std::to_string(result.Offset()) + ")")
+                .with_byte_offset(result.Offset());
         }
         throw Error(Errc::malformed,
-                    "invalid JSON: " + message + " at byte " + std::to_string(result.Offset()));
+                    "invalid JSON: " + message + " at byte " + std::to_string(result.Offset()))
+            .with_byte_offset(result.Offset());
     }
     // The reader stops at a NUL byte as if the input ended there; anything after it is trailing.
     if (stream.Tell() != text.size()) {
         throw Error(Errc::malformed, "trailing characters after the JSON document at byte " +
-                                         std::to_string(stream.Tell()));
+                                         std::to_string(stream.Tell()))
+            .with_byte_offset(stream.Tell());
     }
 }
 

@@ -100,7 +100,7 @@ public:
 
     /// Throws brine::Error(code, detail + " at " + JSON path of the current object or array).
     [[noreturn]] void fail(Errc code, const std::string& detail) const {
-        throw Error(code, detail + " at " + path());
+        throw Error(code, detail + " at " + path()).with_json_path(path());
     }
 
     /// \name cereal glue, called by the prologue/epilogue and load functions below.
@@ -257,7 +257,7 @@ private:
     /// Throws "<detail> at <path><tail>" for the innermost open object or array.
     [[noreturn]] void fail_with(Errc code, const std::string& detail,
                                 const std::string& tail) const {
-        throw Error(code, detail + " at " + path() + tail);
+        throw Error(code, detail + " at " + path() + tail).with_json_path(path());
     }
 
     /// Throws "<detail> at <path of step><tail>", e.g. "expected a number at $.x, got string".
@@ -265,7 +265,7 @@ private:
                               const std::string& tail = {}) const {
         std::string where = path();
         append_step(where, step);
-        throw Error(code, detail + " at " + where + tail);
+        throw Error(code, detail + " at " + where + tail).with_json_path(where);
     }
 
     detail::rj::SizeType find_member(const Frame& frame, const char* name,

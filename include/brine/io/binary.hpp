@@ -27,17 +27,17 @@ AnyModel from_bytes_any(std::string_view bytes, const LoadOptions& options) {
 }
 
 template <class Model>
-void save(const Model& model, const std::string& path, const SaveOptions& options) {
+void save(const Model& model, const FilePath& path, const SaveOptions& options) {
     detail::save_binary_file(model, path, options);
 }
 
 template <class Model>
-Model load(const std::string& path, const LoadOptions& options) {
+Model load(const FilePath& path, const LoadOptions& options) {
     return detail::load_binary_file<Model>(path, options);
 }
 
 template <class Tag>
-AnyModel load_any(const std::string& path, const LoadOptions& options) {
+AnyModel load_any(const FilePath& path, const LoadOptions& options) {
     return detail::load_binary_any_file(path, options);
 }
 

@@ -56,7 +56,8 @@ inline void check_size(std::string_view bytes, const Limits& limits) {
     if (bytes.size() > limits.max_file_bytes) {
         throw Error(Errc::limit_exceeded, "input of " + std::to_string(bytes.size()) +
                                               " bytes exceeds the limit of " +
-                                              std::to_string(limits.max_file_bytes));
+                                              std::to_string(limits.max_file_bytes))
+            .with_limit(limits.max_file_bytes);
     }
 }
 
@@ -411,6 +412,24 @@ private:
     std::optional<HashingFileSource> source_;
 };
 
+inline FileInfo info_from(Format f, std::uint16_t major, std::uint16_t minor, const Header& h,
+                          std::uint64_t size, std::uint64_t checksum, bool verified) {
+    FileInfo i;
+    i.format = f;
+    i.format_major = major;
+    i.format_minor = minor;
+    i.kind = h.kind;
+    i.schema_version = h.schema_version;
+    i.library_version = h.library_version;
+    i.created = h.created;
+    i.metadata = h.metadata;
+    i.reference = h.reference;
+    i.file_size = size;
+    i.checksum = checksum;
+    i.checksum_verified = verified;
+    return i;
+}
+
 /// Decodes a binary file from `in`, reading the payload with `reader`; returns the header. The
 /// one binary decoder: from_bytes, load and load_any of every kind, in memory or from a file.
 ///
@@ -419,8 +438,10 @@ private:
 /// decoded, so the checksum is known only at the end: a header or payload error is held until the
 /// whole file has been hashed, and a damaged file is reported as damaged however it is read.
 /// (A template only so that it is compiled only where a program decodes.)
+/// With `info`, the file's information is stored there once the checksum is verified.
 template <class Tag = void>
-Header decode_binary(BinaryInput& in, const Limits& limits, PayloadReader& reader) {
+Header decode_binary(BinaryInput& in, const Limits& limits, PayloadReader& reader,
+                     FileInfo* info = nullptr) {
     const std::uint64_t size = in.size();
     BinaryLayout layout = check_binary_prefix(in.head(), size);
     const std::string_view header = in.header(layout);
@@ -444,6 +465,7 @@ Header decode_binary(BinaryInput& in, const Limits& limits, PayloadReader& reade
     const auto [stored, computed] = in.checksums(layout);
     if (computed != stored) checksum_error(stored, computed, layout.checksum_offset);
     if (deferred) std::rethrow_exception(deferred);
+    if (info) *info = info_from(Format::binary, layout.major, layout.minor, h, size, stored, true);
     return h;
 }
 
@@ -484,17 +506,17 @@ public:
 
 /// A whole binary file from `in` as a Model: container, kind, payload, validate(), reference.
 template <class Model>
-Model decode_binary_model(BinaryInput& in, const LoadOptions& o) {
+Model decode_binary_model(BinaryInput& in, const LoadOptions& o, FileInfo* info = nullptr) {
     ReadAs<Model> r;
-    const Header h = decode_binary(in, o, r);
+    const Header h = decode_binary(in, o, r, info);
     return finish_model(std::move(r.model), h, o);
 }
 
 /// A whole binary file from `in`, whatever built-in kind it holds.
 template <class Tag = void>
-AnyModel decode_binary_any(BinaryInput& in, const LoadOptions& o) {
+AnyModel decode_binary_any(BinaryInput& in, const LoadOptions& o, FileInfo* info = nullptr) {
     ReadAny<Tag> r;
-    const Header h = decode_binary(in, o, r);
+    const Header h = decode_binary(in, o, r, info);
     std::visit([&](auto& m) { m = finish_model(std::move(m), h, o); }, r.model.variant());
     return std::move(r.model);
 }

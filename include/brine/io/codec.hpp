@@ -46,46 +46,31 @@ Encoded encode(const Model& m, Format f, const SaveOptions& o) {
 
 /// Decodes a whole file, binary or JSON, as Model: container checks, kind check, payload,
 /// validate(), reference.
+/// With `info`, also the file's information (as load_with_info returns it).
 template <class Model>
-Model decode(std::string_view bytes, const LoadOptions& o) {
+Model decode(std::string_view bytes, const LoadOptions& o, FileInfo* info = nullptr) {
     return guarded("loading", [&]() -> Model {
         check_size(bytes, o);
-        if (detect_format(bytes) == Format::json) return decode_json_model<Model>(bytes, o);
+        if (detect_format(bytes) == Format::json) return decode_json_model<Model>(bytes, o, info);
         MemoryInput in(bytes);
-        return decode_binary_model<Model>(in, o);
+        return decode_binary_model<Model>(in, o, info);
     });
 }
 
 /// Decodes a whole file, binary or JSON, whatever built-in kind it holds.
 template <class Tag = void>
-AnyModel decode_any(std::string_view bytes, const LoadOptions& o) {
+AnyModel decode_any(std::string_view bytes, const LoadOptions& o, FileInfo* info = nullptr) {
     return guarded("loading", [&]() -> AnyModel {
         check_size(bytes, o);
         if (detect_format(bytes) == Format::json) {
             JsonDocument doc(bytes, o);
-            return decode_json_any_as(doc, o);
+            AnyModel m = decode_json_any_as(doc, o);
+            if (info) *info = json_info(doc, bytes.size());
+            return m;
         }
         MemoryInput in(bytes);
-        return decode_binary_any(in, o);
+        return decode_binary_any(in, o, info);
     });
-}
-
-inline FileInfo info_from(Format f, std::uint16_t major, std::uint16_t minor, const Header& h,
-                          std::uint64_t size, std::uint64_t checksum, bool verified) {
-    FileInfo i;
-    i.format = f;
-    i.format_major = major;
-    i.format_minor = minor;
-    i.kind = h.kind;
-    i.schema_version = h.schema_version;
-    i.library_version = h.library_version;
-    i.created = h.created;
-    i.metadata = h.metadata;
-    i.reference = h.reference;
-    i.file_size = size;
-    i.checksum = checksum;
-    i.checksum_verified = verified;
-    return i;
 }
 
 /// Reads the header of a binary file from its first bytes only. `file_size` is the whole
@@ -133,6 +118,20 @@ Model from_bytes(std::string_view bytes, const LoadOptions& options) {
 template <class Tag>
 AnyModel from_bytes_any(std::string_view bytes, const LoadOptions& options) {
     return detail::decode_any(bytes, options);
+}
+
+template <class Model>
+Loaded<Model> from_bytes_with_info(std::string_view bytes, const LoadOptions& options) {
+    Loaded<Model> r;
+    r.model = detail::decode<Model>(bytes, options, &r.info);
+    return r;
+}
+
+template <class Tag>
+Loaded<AnyModel> from_bytes_any_with_info(std::string_view bytes, const LoadOptions& options) {
+    Loaded<AnyModel> r;
+    r.model = detail::decode_any(bytes, options, &r.info);
+    return r;
 }
 
 template <class Tag>

@@ -162,7 +162,8 @@ inline void check_format_version(std::uint16_t major, std::uint16_t minor) {
                                                    "." + std::to_string(minor) +
                                                    ", this build of brine reads versions 1.0 to " +
                                                    std::to_string(format_version_major) + "." +
-                                                   std::to_string(format_version_minor));
+                                                   std::to_string(format_version_minor))
+            .with_versions(major, format_version_major);
     }
 }
 
@@ -205,7 +206,8 @@ inline BinaryLayout check_binary_prefix(std::string_view head, std::uint64_t siz
                     "needed " + std::to_string(l.header_len) +
                         " bytes for the header and 8 for the payload length at byte " +
                         std::to_string(binary_prefix_size) + ", " +
-                        std::to_string(n - binary_prefix_size) + " left");
+                        std::to_string(n - binary_prefix_size) + " left")
+            .with_byte_offset(binary_prefix_size);
     }
     l.payload_offset = binary_prefix_size + l.header_len + 8;
     return l;
@@ -220,13 +222,15 @@ inline void check_binary_payload_len(BinaryLayout& l, std::uint64_t payload_len,
         throw Error(Errc::truncated, "needed " + std::to_string(payload_len) +
                                          " bytes for the payload and 8 for the checksum at byte " +
                                          std::to_string(l.payload_offset) + ", " +
-                                         std::to_string(left) + " left");
+                                         std::to_string(left) + " left")
+            .with_byte_offset(l.payload_offset);
     }
     const std::uint64_t end = l.payload_offset + payload_len + checksum_size;
     if (end != size) {
         throw Error(Errc::malformed, std::to_string(size - end) +
                                          " trailing bytes after the checksum at byte " +
-                                         std::to_string(end));
+                                         std::to_string(end))
+            .with_byte_offset(end);
     }
     l.payload_len = payload_len;
     l.checksum_offset = end - checksum_size;
@@ -284,7 +288,8 @@ inline void check_json_size(std::uint64_t size, const Limits& limits) {
                     "JSON document of " + std::to_string(size) + " bytes exceeds max_json_bytes, " +
                         std::to_string(limits.max_json_bytes) +
                         " (decoding JSON takes up to ~24x its size in memory; raise the limit or "
-                        "use the binary encoding)");
+                        "use the binary encoding)")
+            .with_limit(limits.max_json_bytes);
     }
 }
 

@@ -28,7 +28,8 @@ namespace brine::detail {
 inline std::string quoted_path(const std::string& path) { return quoted(path, '\'', 4096); }
 
 [[noreturn]] inline void io_error(const std::string& what, const std::string& path, int err) {
-    throw Error(Errc::io, what + " " + quoted_path(path) + ": " + std::strerror(err));
+    throw Error(Errc::io, what + " " + quoted_path(path) + ": " + std::strerror(err))
+        .with_path(path);
 }
 
 /// The part of an Error's message after "brine: <errc_name>: ".
@@ -49,8 +50,11 @@ decltype(auto) naming_file(const std::string& path, F&& f) {
     } catch (const Error& e) {
         const std::string name = quoted_path(path);
         std::string detail = error_detail(e);
-        if (detail.find(name) != std::string::npos) throw;
-        throw Error(e.code(), name + ": " + detail);
+        if (detail.find(name) != std::string::npos) {
+            Error same = e;
+            throw same.with_path(path);
+        }
+        throw Error(e.code(), name + ": " + detail).with_fields_of(e).with_path(path);
     }
 }
 
@@ -97,7 +101,9 @@ public:
         if (f.size_ > max_bytes) {
             throw Error(Errc::limit_exceeded,
                         "file " + quoted_path(path) + " has " + std::to_string(f.size_) +
-                            " bytes, the limit is " + std::to_string(max_bytes));
+                            " bytes, the limit is " + std::to_string(max_bytes))
+                .with_limit(max_bytes)
+                .with_path(path);
         }
         const int flags = ::fcntl(f.g_.fd, F_GETFL);
         if (flags >= 0) ::fcntl(f.g_.fd, F_SETFL, flags & ~O_NONBLOCK);

@@ -14,20 +14,22 @@ namespace detail {
 
 /// brine::load: binary files of at least `stream_from` bytes are decoded as they are read, every
 /// other file (and every JSON document) read whole, then decoded.
+/// With `info`, also the file's information (load_with_info).
 template <class Model>
 Model load_model_file(const std::string& path, const LoadOptions& o,
-                      std::uint64_t stream_from = stream_threshold) {
+                      std::uint64_t stream_from = stream_threshold, FileInfo* info = nullptr) {
     return load_file(
-        path, o, stream_from, [&](FileInput& in) { return decode_binary_model<Model>(in, o); },
-        [&](std::string_view bytes) { return decode<Model>(bytes, o); });
+        path, o, stream_from,
+        [&](FileInput& in) { return decode_binary_model<Model>(in, o, info); },
+        [&](std::string_view bytes) { return decode<Model>(bytes, o, info); });
 }
 
 template <class Tag = void>
 AnyModel load_any_file(const std::string& path, const LoadOptions& o,
-                       std::uint64_t stream_from = stream_threshold) {
+                       std::uint64_t stream_from = stream_threshold, FileInfo* info = nullptr) {
     return load_file(
-        path, o, stream_from, [&](FileInput& in) { return decode_binary_any(in, o); },
-        [&](std::string_view bytes) { return decode_any(bytes, o); });
+        path, o, stream_from, [&](FileInput& in) { return decode_binary_any(in, o, info); },
+        [&](std::string_view bytes) { return decode_any(bytes, o, info); });
 }
 
 /// brine::save: binary files go through save_binary_file, JSON documents are encoded whole, then
@@ -46,19 +48,37 @@ void save_model_file(const Model& m, const std::string& path, Format f, const Sa
 }  // namespace detail
 
 template <class Model>
-void save(const Model& model, const std::string& path, const SaveOptions& options) {
+void save(const Model& model, const FilePath& path, const SaveOptions& options) {
     const Format f = options.format ? *options.format : format_for_path(path);
     detail::save_model_file(model, path, f, options);
 }
 
 template <class Model>
-Model load(const std::string& path, const LoadOptions& options) {
+Model load(const FilePath& path, const LoadOptions& options) {
     return detail::naming_file(path, [&] { return detail::load_model_file<Model>(path, options); });
 }
 
 template <class Tag>
-AnyModel load_any(const std::string& path, const LoadOptions& options) {
+AnyModel load_any(const FilePath& path, const LoadOptions& options) {
     return detail::naming_file(path, [&] { return detail::load_any_file(path, options); });
+}
+
+template <class Model>
+Loaded<Model> load_with_info(const FilePath& path, const LoadOptions& options) {
+    Loaded<Model> r;
+    r.model = detail::naming_file(path, [&] {
+        return detail::load_model_file<Model>(path, options, detail::stream_threshold, &r.info);
+    });
+    return r;
+}
+
+template <class Tag>
+Loaded<AnyModel> load_any_with_info(const FilePath& path, const LoadOptions& options) {
+    Loaded<AnyModel> r;
+    r.model = detail::naming_file(path, [&] {
+        return detail::load_any_file(path, options, detail::stream_threshold, &r.info);
+    });
+    return r;
 }
 
 namespace detail {
@@ -76,7 +96,7 @@ inline void refuse_oversized_json(std::string_view head, std::uint64_t file_size
 }  // namespace detail
 
 template <class Tag>
-FileInfo inspect(const std::string& path, const Limits& limits) {
+FileInfo inspect(const FilePath& path, const Limits& limits) {
     return detail::naming_file(path, [&]() -> FileInfo {
         // Read the fixed prefix first to learn the header's length, then exactly the header.
         const auto head =

@@ -149,11 +149,26 @@ using JsonDocument = BasicJsonDocument<>;
 
 /// A JSON document held in memory as a Model: container, kind, payload and its checksum,
 /// validate(), reference.
+/// The information of a JSON document whose payload was decoded (so its checksum verified).
+template <class Tag = void>
+FileInfo json_info(const BasicJsonDocument<Tag>& doc, std::uint64_t size) {
+#if defined(FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION)
+    constexpr bool verified = false;
+#else
+    constexpr bool verified = true;
+#endif
+    return info_from(Format::json, doc.major(), doc.minor(), doc.header(), size, doc.checksum(),
+                     verified);
+}
+
+/// With `info`, also the document's information (as load_with_info returns it).
 template <class Model>
-Model decode_json_model(std::string_view text, const LoadOptions& o) {
+Model decode_json_model(std::string_view text, const LoadOptions& o, FileInfo* info = nullptr) {
     JsonDocument doc(text, o);
     require_kind<Model>(doc.header());
-    return finish_model(doc.template payload<Model>(), doc.header(), o);
+    Model m = finish_model(doc.template payload<Model>(), doc.header(), o);
+    if (info) *info = json_info(doc, text.size());
+    return m;
 }
 
 /// Decodes the payload of `doc` as whichever AnyModel alternative has the header's kind.

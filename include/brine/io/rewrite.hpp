@@ -87,24 +87,6 @@ inline std::string encode_with_header(const AnyModel& model, Header h, Format to
 }  // namespace detail
 
 template <class Tag>
-LoadedFile from_bytes_with_info(std::string_view bytes, const LoadOptions& options) {
-    return detail::guarded("loading", [&] {
-        detail::DecodedFile d = detail::decode_with_header(bytes, options);
-        return LoadedFile{std::move(d.model),
-                          detail::info_from(d.format, d.major, d.minor, d.header, bytes.size(),
-                                            d.checksum, true)};
-    });
-}
-
-template <class Tag>
-LoadedFile load_with_info(const std::string& path, const LoadOptions& options) {
-    return detail::naming_file(path, [&] {
-        const auto file = detail::FileBytes::read(path, options.max_file_bytes);
-        return from_bytes_with_info(file.view(), options);
-    });
-}
-
-template <class Tag>
 std::string convert_bytes(std::string_view bytes, Format to, const LoadOptions& options) {
     return detail::guarded("converting", [&] {
         const detail::DecodedFile d = detail::decode_with_header(bytes, options);

@@ -137,6 +137,67 @@ public:
             model_);
     }
 
+    /// predict and predict_proba for a row-major or float batch, or any Rows view, read in place,
+    /// and into caller buffers: the forms of the model held (see brine::Rows). Throw as the
+    /// MatrixRef forms, and Errc::shape_mismatch for a buffer smaller than the result (predict:
+    /// X.rows(); predict_proba: X.rows() * n_classes(), row-major).
+    template <class In, detail::enable_if_rows_input<In> = 0>
+    Eigen::VectorXd predict(const In& X) const {
+        return detail::predict_rows(*this, Rows(X));
+    }
+    template <class In, detail::enable_if_rows_input<In> = 0>
+    Eigen::MatrixXd predict_proba(const In& X) const {
+        return detail::predict_proba_rows(*this, Rows(X));
+    }
+    void predict(const Rows& X, double* out, Eigen::Index size) const {
+        detail::predict_rows_into(*this, X, out, size, "AnyModel");
+    }
+    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
+    void predict(const Rows& X, Buffer&& out) const {
+        predict(X, out.data(), static_cast<Eigen::Index>(out.size()));
+    }
+    void predict_proba(const Rows& X, double* out, Eigen::Index size) const {
+        detail::predict_proba_rows_into(*this, X, out, size, "AnyModel");
+    }
+    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
+    void predict_proba(const Rows& X, Buffer&& out) const {
+        predict_proba(X, out.data(), static_cast<Eigen::Index>(out.size()));
+    }
+
+    /// The kernels of the model held (every kind that has them; Errc::invalid_argument for the
+    /// others, as predict and predict_proba).
+    template <class M>
+    void predict_into(const M& X, double* out) const {
+        std::visit(
+            [&](const auto& m) {
+                using K = std::decay_t<decltype(m)>;
+                if constexpr (has_predict_into<K, M>::value) {
+                    m.predict_into(X, out);
+                } else {
+                    throw Error(Errc::invalid_argument,
+                                std::string("predict needs an estimator; this model is a ") +
+                                    std::string(kind_name(model_kind_v<K>)) + ", use transform");
+                }
+            },
+            model_);
+    }
+    template <class M>
+    void predict_proba_into(const M& X, double* out, Eigen::Index row_stride,
+                            Eigen::Index col_stride) const {
+        std::visit(
+            [&](const auto& m) {
+                using K = std::decay_t<decltype(m)>;
+                if constexpr (has_predict_proba_into<K, M>::value) {
+                    m.predict_proba_into(X, out, row_stride, col_stride);
+                } else {
+                    throw Error(Errc::invalid_argument,
+                                std::string("predict_proba needs a classifier; this model is a ") +
+                                    std::string(kind_name(model_kind_v<K>)));
+                }
+            },
+            model_);
+    }
+
     /// Prediction for one sample of an estimator or pipeline, without heap allocation in steady
     /// state; a lone scaler has none (Errc::invalid_argument).
     double predict_one(const RowRef& x) const {
@@ -239,6 +300,22 @@ public:
     friend bool operator!=(const AnyModel& a, const AnyModel& b) { return !(a == b); }
 
 private:
+    template <class K, class M, class = void>
+    struct has_predict_into : std::false_type {};
+    template <class K, class M>
+    struct has_predict_into<K, M,
+                            std::void_t<decltype(std::declval<const K&>().predict_into(
+                                std::declval<const M&>(), std::declval<double*>()))>>
+        : std::true_type {};
+    template <class K, class M, class = void>
+    struct has_predict_proba_into : std::false_type {};
+    template <class K, class M>
+    struct has_predict_proba_into<
+        K, M,
+        std::void_t<decltype(std::declval<const K&>().predict_proba_into(
+            std::declval<const M&>(), std::declval<double*>(), Eigen::Index{}, Eigen::Index{}))>>
+        : std::true_type {};
+
     Variant model_;
 };
 

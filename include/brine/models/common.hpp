@@ -120,12 +120,35 @@ inline std::string describe_value(double v) {
     return std::isnan(v) ? "NaN" : (v > 0 ? "+infinity" : "-infinity");
 }
 
+/// The number of the first row of the block a batch kernel is working on, within the caller's
+/// batch (per thread): the batch forms that convert their input one block at a time set it, so
+/// that a refusal names the caller's row.
+inline Eigen::Index& input_row_base() noexcept {
+    thread_local Eigen::Index base = 0;
+    return base;
+}
+
+/// Sets input_row_base() to `first` rows further for its lifetime.
+class InputRowBase {
+public:
+    explicit InputRowBase(Eigen::Index first) noexcept : saved_(input_row_base()) {
+        input_row_base() = saved_ + first;
+    }
+    ~InputRowBase() { input_row_base() = saved_; }
+    InputRowBase(const InputRowBase&) = delete;
+    InputRowBase& operator=(const InputRowBase&) = delete;
+
+private:
+    Eigen::Index saved_;
+};
+
 /// Throws Errc::invalid_input for the value v at (row, col) of a model's input; row < 0 means a
 /// single sample.
 [[noreturn]] inline void refuse_input(const char* model, Eigen::Index row, Eigen::Index col,
                                       double v, bool allow_nan) {
-    std::string where =
-        row < 0 ? std::string("input column ") : "input row " + std::to_string(row) + ", column ";
+    std::string where = row < 0
+                            ? std::string("input column ")
+                            : "input row " + std::to_string(row + input_row_base()) + ", column ";
     throw Error(Errc::invalid_input,
                 std::string(model) + ": " + where + std::to_string(col) + " is " +
                     describe_value(v) + "; " + model +
@@ -142,9 +165,11 @@ inline void check_sample(const RowRef& x, const char* model, bool allow_nan = fa
 
 /// Throws Errc::invalid_input for the first (lowest row, then lowest column) entry of rows
 /// [first, first + n) of X that the model refuses; returns if there is none. Rows are numbered
-/// from `row_base` in the message.
-inline void check_rows(const MatrixRef& X, Eigen::Index first, Eigen::Index n, const char* model,
-                       bool allow_nan = false, Eigen::Index row_base = 0) {
+/// from `row_base` in the message. X is any Eigen double matrix (a MatrixRef, or a map of rows in
+/// either storage order).
+template <class M>
+void check_rows(const M& X, Eigen::Index first, Eigen::Index n, const char* model,
+                bool allow_nan = false, Eigen::Index row_base = 0) {
     for (Eigen::Index i = first; i < first + n; ++i) {
         for (Eigen::Index j = 0; j < X.cols(); ++j) {
             if (is_refused(X(i, j), allow_nan))
@@ -158,8 +183,8 @@ inline void check_rows(const MatrixRef& X, Eigen::Index first, Eigen::Index n, c
 /// a non-finite output are searched, and a refusal happens exactly when an input is NaN or
 /// infinite (a finite row whose result overflows keeps its infinite result, as in scikit-learn).
 /// `Y` has one row per row of X.
-template <class Out>
-void check_rows_of_non_finite_outputs(const MatrixRef& X, const Out& Y, const char* model) {
+template <class M, class Out>
+void check_rows_of_non_finite_outputs(const M& X, const Out& Y, const char* model) {
     const Eigen::Index cols = Y.cols();
     bool any = false;
     for (Eigen::Index k = 0; k < cols && !any; ++k) {

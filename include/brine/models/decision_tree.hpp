@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "brine/models/common.hpp"
+#include "brine/models/rows.hpp"
 
 namespace brine {
 
@@ -37,6 +38,9 @@ namespace brine {
 struct DecisionTree {
     enum class Task : std::uint8_t { classification = 0, regression = 1 };
     static constexpr std::int32_t leaf = -1;  ///< child index of a leaf (scikit-learn's TREE_LEAF)
+    /// The batch kernels read each row through its strides: double input of any layout is walked
+    /// in place (see brine::Rows).
+    static constexpr bool reads_any_layout = true;
 
     Task task = Task::regression;
     std::int32_t n_features_in = 0;  ///< number of input features the tree was trained on
@@ -190,6 +194,65 @@ struct DecisionTree {
         Eigen::MatrixXd p(X.rows(), value.cols());
         for (Eigen::Index i = 0; i < X.rows(); ++i) p.row(i) = value.row(leaves(i));
         return p;
+    }
+
+    /// predict and predict_proba for a row-major or float batch, or any Rows view, read in place
+    /// (see brine::Rows). A float is compared with the thresholds as the double it converts to
+    /// exactly, which is scikit-learn's comparison (its trees compare float32 inputs with
+    /// thresholds that are float32 values widened to double). Every form gives the same bits as
+    /// the column-major double form. Throw as predict.
+    template <class In, detail::enable_if_rows_input<In> = 0>
+    Eigen::VectorXd predict(const In& X) const {
+        return detail::predict_rows(*this, Rows(X));
+    }
+    template <class In, detail::enable_if_rows_input<In> = 0>
+    Eigen::MatrixXd predict_proba(const In& X) const {
+        return detail::predict_proba_rows(*this, Rows(X));
+    }
+
+    /// predict into out[0 .. X.rows()), without heap allocation (a float batch is converted into
+    /// a per-thread buffer that grows once). Throws as predict, and Errc::shape_mismatch if `size`
+    /// < X.rows() (nothing is written then).
+    void predict(const Rows& X, double* out, Eigen::Index size) const {
+        detail::predict_rows_into(*this, X, out, size, name);
+    }
+    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
+    void predict(const Rows& X, Buffer&& out) const {
+        predict(X, out.data(), static_cast<Eigen::Index>(out.size()));
+    }
+    /// Probabilities (classifier only) into a row-major buffer: sample i's n_classes values at
+    /// out[i * n_classes ..]. Throws as predict_proba, and Errc::shape_mismatch if `size` <
+    /// X.rows() * n_classes (nothing is written then).
+    void predict_proba(const Rows& X, double* out, Eigen::Index size) const {
+        check_shape();
+        require_classifier();
+        detail::predict_proba_rows_into(*this, X, out, size, name);
+    }
+    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
+    void predict_proba(const Rows& X, Buffer&& out) const {
+        predict_proba(X, out.data(), static_cast<Eigen::Index>(out.size()));
+    }
+
+    /// The batch kernels behind every form: X is an Eigen double matrix (column-major, row-major
+    /// or strided map); predict_into writes X.rows() values to out, predict_proba_into the
+    /// probability k of row i to out[i * row_stride + k * col_stride]. Throw as predict.
+    template <class M>
+    void predict_into(const M& X, double* out) const {
+        check_shape();
+        detail::check_columns(X.cols(), n_features(), name);
+        for_each_leaf(X, [&](Eigen::Index i, Eigen::Index leaf) { out[i] = output_of(leaf); });
+    }
+    template <class M>
+    void predict_proba_into(const M& X, double* out, Eigen::Index row_stride,
+                            Eigen::Index col_stride) const {
+        check_shape();
+        require_classifier();
+        detail::check_columns(X.cols(), n_features(), name);
+        const Eigen::Index k = value.cols();
+        for_each_leaf(X, [&](Eigen::Index i, Eigen::Index leaf) {
+            const double* v = value.data() + leaf * k;  // row-major: a node's row is contiguous
+            for (Eigen::Index c = 0; c < k; ++c) out[i * row_stride + c * col_stride] = v[c];
+        });
     }
 
     /// Prediction for one sample, without heap allocation. Throws as apply.
@@ -348,29 +411,46 @@ private:
     /// and advancing a block of walks level by level were both measured on a 200000 x 30 input
     /// and an 8191-node tree: neither was faster, the walk is bound by unpredictable branches.)
     void leaves_of(const MatrixRef& X, std::int32_t* out) const {
+        for_each_leaf(X, [&](Eigen::Index i, Eigen::Index leaf) {
+            out[i] = static_cast<std::int32_t>(leaf);
+        });
+    }
+
+    /// Calls f(i, leaf of row i) for every row of X (any Eigen double matrix with direct access),
+    /// in order.
+    template <class M, class F>
+    void for_each_leaf(const M& X, F&& f) const {
         // Checking every node once costs less than checking each step of the walks when there
         // are at least n_nodes / 16 rows; for fewer (a pipeline's block of a big tree) each step
         // is checked instead.
         if (X.rows() * 16 >= n_nodes()) {
             check_indices();
-            walk_rows<false>(X, out);
+            walk_rows<false>(X, f);
         } else {
-            walk_rows<true>(X, out);
+            walk_rows<true>(X, f);
         }
     }
 
-    template <bool Checked>
-    void walk_rows(const MatrixRef& X, std::int32_t* out) const {
-        const Eigen::Index stride = X.outerStride();
+    template <bool Checked, class M, class F>
+    void walk_rows(const M& X, F& f) const {
+        const Eigen::Index rs = X.rowStride(), cs = X.colStride();
         for (Eigen::Index first = 0; first < X.rows(); first += block_rows) {
             const Eigen::Index n = std::min(block_rows, X.rows() - first);
             bool bad = false;
-            for (Eigen::Index j = 0; j < X.cols(); ++j)
-                bad |= detail::any_non_finite(X.data() + j * stride + first, n);
-            if (bad) detail::check_rows(X, first, n, name);
-            for (Eigen::Index i = first; i < first + n; ++i) {
-                out[i] = static_cast<std::int32_t>(walk<Checked>(X.data() + i, stride));
+            if (rs == 1) {  // column-major: a column's block is contiguous
+                for (Eigen::Index j = 0; j < X.cols(); ++j)
+                    bad |= detail::any_non_finite(X.data() + j * cs + first, n);
+            } else if (cs == 1) {  // row-major: each row is contiguous
+                for (Eigen::Index i = first; i < first + n; ++i)
+                    bad |= detail::any_non_finite(X.data() + i * rs, X.cols());
+            } else {
+                for (Eigen::Index i = first; i < first + n; ++i)
+                    for (Eigen::Index j = 0; j < X.cols(); ++j)
+                        bad |= detail::is_refused(X.data()[i * rs + j * cs], false) != 0;
             }
+            if (bad) detail::check_rows(X, first, n, name);
+            for (Eigen::Index i = first; i < first + n; ++i)
+                f(i, walk<Checked>(X.data() + i * rs, cs));
         }
     }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "brine/models/common.hpp"
+#include "brine/models/rows.hpp"
 
 namespace brine {
 
@@ -70,6 +71,39 @@ struct LinearRegression {
         y.rowwise() += intercept.transpose();
         detail::check_rows_of_non_finite_outputs(X, y, name);
         return y;
+    }
+
+    /// predict for a row-major or float batch, or any Rows view, read in place (see brine::Rows).
+    /// Floats are converted to double exactly, as scikit-learn computes a float32 batch against
+    /// its float64 coefficients. Every form gives the same bits as the column-major double form
+    /// of the same values. Throws as predict.
+    template <class In, detail::enable_if_rows_input<In> = 0>
+    Eigen::VectorXd predict(const In& X) const {
+        return detail::predict_rows(*this, Rows(X));
+    }
+
+    /// predict into out[0 .. X.rows()), without heap allocation. Throws as predict, and
+    /// Errc::shape_mismatch if `size` < X.rows() (nothing is written then).
+    void predict(const Rows& X, double* out, Eigen::Index size) const {
+        detail::predict_rows_into(*this, X, out, size, name);
+    }
+    /// predict into a contiguous buffer (std::vector<double>, std::array, Eigen vector).
+    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
+    void predict(const Rows& X, Buffer&& out) const {
+        predict(X, out.data(), static_cast<Eigen::Index>(out.size()));
+    }
+
+    /// The batch kernel behind every predict form (one target): X is an Eigen double matrix
+    /// (column-major, row-major or strided map), `out` takes X.rows() values. Throws as predict.
+    template <class M>
+    void predict_into(const M& X, double* out) const {
+        check_shape();
+        require_single_target();
+        detail::check_columns(X.cols(), n_features(), name);
+        Eigen::Map<Eigen::VectorXd> y(out, X.rows());
+        y.noalias() = X * coef.row(0).transpose();
+        y.array() += intercept(0);
+        detail::check_rows_of_non_finite_outputs(X, y, name);
     }
 
     /// Prediction for one sample (one target), without heap allocation. Throws as predict.

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "brine/models/common.hpp"
+#include "brine/models/rows.hpp"
 
 namespace brine {
 
@@ -94,6 +95,56 @@ struct LogisticRegression {
         return y;
     }
 
+    /// predict and predict_proba for a row-major or float batch, or any Rows view, read in place
+    /// (see brine::Rows). Floats are converted to double exactly. Every form gives the same bits
+    /// as the column-major double form of the same values. Throw as predict.
+    template <class In, detail::enable_if_rows_input<In> = 0>
+    Eigen::VectorXd predict(const In& X) const {
+        return detail::predict_rows(*this, Rows(X));
+    }
+    template <class In, detail::enable_if_rows_input<In> = 0>
+    Eigen::MatrixXd predict_proba(const In& X) const {
+        return detail::predict_proba_rows(*this, Rows(X));
+    }
+
+    /// Labels into out[0 .. X.rows()). Throws as predict, and Errc::shape_mismatch if `size` <
+    /// X.rows() (nothing is written then). No heap allocation once a per-thread buffer for the
+    /// scores has grown to the batch (Eigen's matrix product may still take a heap workspace for
+    /// a large multinomial batch).
+    void predict(const Rows& X, double* out, Eigen::Index size) const {
+        detail::predict_rows_into(*this, X, out, size, name);
+    }
+    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
+    void predict(const Rows& X, Buffer&& out) const {
+        predict(X, out.data(), static_cast<Eigen::Index>(out.size()));
+    }
+    /// Probabilities into a row-major buffer: sample i's n_classes values at
+    /// out[i * n_classes ..]. Throws as predict_proba, and Errc::shape_mismatch if `size` <
+    /// X.rows() * n_classes (nothing is written then).
+    void predict_proba(const Rows& X, double* out, Eigen::Index size) const {
+        detail::predict_proba_rows_into(*this, X, out, size, name);
+    }
+    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
+    void predict_proba(const Rows& X, Buffer&& out) const {
+        predict_proba(X, out.data(), static_cast<Eigen::Index>(out.size()));
+    }
+
+    /// The batch kernels behind every form: X is an Eigen double matrix (column-major, row-major
+    /// or strided map); predict_into writes X.rows() labels to out, predict_proba_into the
+    /// probability k of row i to out[i * row_stride + k * col_stride]. Throw as predict.
+    template <class M>
+    void predict_into(const M& X, double* out) const {
+        const auto s = scores_into(X);
+        for (Eigen::Index i = 0; i < X.rows(); ++i) out[i] = label_of(s.row(i));
+    }
+    template <class M>
+    void predict_proba_into(const M& X, double* out, Eigen::Index row_stride,
+                            Eigen::Index col_stride) const {
+        const auto s = scores_into(X);
+        for (Eigen::Index i = 0; i < X.rows(); ++i)
+            scores_to_proba(s.row(i), Strided{out + i * row_stride, col_stride});
+    }
+
     /// Predicted label of one sample, without heap allocation.
     /// Throws Errc::shape_mismatch unless x has n_features entries, Errc::invalid_input if x holds
     /// a NaN or an infinity.
@@ -165,6 +216,28 @@ private:
             detail::invalid_model(name, "intercept has " + std::to_string(intercept.size()) +
                                             " entries, expected " + std::to_string(rows));
         }
+    }
+
+    /// An output written at a stride: p[k] is base[k * stride].
+    struct Strided {
+        double* base;
+        Eigen::Index stride;
+        double& operator[](Eigen::Index k) const { return base[k * stride]; }
+    };
+
+    /// decision_function of X into a per-thread buffer (the same operations as decision_function,
+    /// so the same bits for the same input and storage order).
+    template <class M>
+    Eigen::Map<Eigen::MatrixXd> scores_into(const M& X) const {
+        check_shape();
+        detail::check_columns(X.cols(), n_features(), name);
+        Eigen::Map<Eigen::MatrixXd> s(
+            detail::scratch_doubles<detail::kernel_slot>(X.rows() * coef.rows()), X.rows(),
+            coef.rows());
+        s.noalias() = X * coef.transpose();
+        s.rowwise() += intercept.transpose();
+        detail::check_rows_of_non_finite_outputs(X, s, name);
+        return s;
     }
 
     /// The score of class row 0 of one sample, after the input check: every score sums a product

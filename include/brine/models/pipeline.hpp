@@ -130,6 +130,73 @@ struct Pipeline {
     /// doubles) stays in cache and is the only intermediate, instead of a transformed copy of X.
     static constexpr Eigen::Index block_rows = 256;
 
+    /// predict and predict_proba for a row-major or float batch, or any Rows view, read in place
+    /// (see brine::Rows): each block of rows goes through the transforms into a per-thread
+    /// buffer, and every form gives the same bits as the column-major double form of the same
+    /// values (a float is converted to double exactly). Throw as predict.
+    template <class In, detail::enable_if_rows_input<In> = 0>
+    Eigen::VectorXd predict(const In& X) const {
+        return detail::predict_rows(*this, Rows(X));
+    }
+    template <class In, detail::enable_if_rows_input<In> = 0>
+    Eigen::MatrixXd predict_proba(const In& X) const {
+        require_classifier_estimator();
+        return detail::predict_proba_rows(*this, Rows(X));
+    }
+
+    /// predict into out[0 .. X.rows()), without heap allocation in steady state (per-thread
+    /// buffers of block_rows x n_features grow once). Throws as predict, and
+    /// Errc::shape_mismatch if `size` < X.rows() (nothing is written then).
+    void predict(const Rows& X, double* out, Eigen::Index size) const {
+        detail::predict_rows_into(*this, X, out, size, "Pipeline");
+    }
+    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
+    void predict(const Rows& X, Buffer&& out) const {
+        predict(X, out.data(), static_cast<Eigen::Index>(out.size()));
+    }
+    /// Probabilities into a row-major buffer: sample i's n_classes() values at
+    /// out[i * n_classes() ..]. Throws as predict_proba, and Errc::shape_mismatch if `size` <
+    /// X.rows() * n_classes() (nothing is written then).
+    void predict_proba(const Rows& X, double* out, Eigen::Index size) const {
+        require_classifier_estimator();
+        detail::predict_proba_rows_into(*this, X, out, size, "Pipeline");
+    }
+    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
+    void predict_proba(const Rows& X, Buffer&& out) const {
+        predict_proba(X, out.data(), static_cast<Eigen::Index>(out.size()));
+    }
+
+    /// The batch kernels behind the Rows forms (the same contract as each estimator's).
+    template <class M>
+    void predict_into(const M& X, double* out) const {
+        detail::check_columns(X.cols(), n_features(), "Pipeline");
+        if (steps.empty()) {
+            std::visit([&](const auto& e) { e.predict_into(X, out); }, estimator);
+            return;
+        }
+        for_each_block_into(X, [&](const detail::ColMap& Z, Eigen::Index first) {
+            std::visit([&](const auto& e) { e.predict_into(Z, out + first); }, estimator);
+        });
+    }
+    template <class M>
+    void predict_proba_into(const M& X, double* out, Eigen::Index row_stride,
+                            Eigen::Index col_stride) const {
+        require_classifier_estimator();
+        detail::check_columns(X.cols(), n_features(), "Pipeline");
+        if (steps.empty()) {
+            std::visit([&](const auto& e) { proba_into_of(e, X, out, row_stride, col_stride); },
+                       estimator);
+            return;
+        }
+        for_each_block_into(X, [&](const detail::ColMap& Z, Eigen::Index first) {
+            std::visit(
+                [&](const auto& e) {
+                    proba_into_of(e, Z, out + first * row_stride, row_stride, col_stride);
+                },
+                estimator);
+        });
+    }
+
     /// Prediction for one sample. Intermediate values live in a stack buffer, or for more than
     /// `stack_width` features in a per-thread buffer that grows once, so steady-state calls do
     /// not allocate. Throws as predict.
@@ -258,6 +325,70 @@ private:
                 detail::check_rows(X, first, n, "Pipeline");
                 throw;  // a transform made a finite input infinite (an overflow): as reported
             }
+        }
+    }
+
+    /// As for_each_block, without allocating: f(Z, first) gets each block of X's rows through the
+    /// transforms, in per-thread buffers. Column-major input is read in place by the first step;
+    /// other layouts are first copied into the buffer (the transforms work element by element, so
+    /// the values are those of the column-major form). Each transform writes
+    /// `transform_into(in, out)` into the other buffer.
+    template <class M, class F>
+    void for_each_block_into(const M& X, F&& f) const {
+        const Eigen::Index w = X.cols();
+        for (Eigen::Index first = 0; first < X.rows(); first += block_rows) {
+            const Eigen::Index n = std::min(block_rows, X.rows() - first);
+            try {
+                Eigen::Index width = w;
+                double* cur = detail::scratch_doubles<detail::pipeline_slot_a>(block_rows * w);
+                double* other = nullptr;
+                bool slot_a = true;
+                std::size_t i = 0;
+                if constexpr (M::IsRowMajor || M::InnerStrideAtCompileTime != 1) {
+                    Eigen::Map<Eigen::MatrixXd>(cur, n, w) = X.middleRows(first, n);
+                } else {
+                    width = step_into(steps[0], X.middleRows(first, n), cur, n);
+                    i = 1;
+                }
+                for (; i < steps.size(); ++i) {
+                    const detail::ColMap in(cur, n, width, Eigen::OuterStride<>(n));
+                    const Eigen::Index out_w =
+                        std::visit([](const auto& t) { return t.n_outputs(); }, steps[i]);
+                    other = slot_a ? detail::scratch_doubles<detail::pipeline_slot_b>(n * out_w)
+                                   : detail::scratch_doubles<detail::pipeline_slot_a>(n * out_w);
+                    width = step_into(steps[i], in, other, n);
+                    std::swap(cur, other);
+                    slot_a = !slot_a;
+                }
+                f(detail::ColMap(cur, n, width, Eigen::OuterStride<>(n)), first);
+            } catch (const Error& e) {
+                if (e.code() != Errc::invalid_input) throw;
+                detail::check_rows(X, first, n, "Pipeline");
+                throw;
+            }
+        }
+    }
+
+    /// Runs one transform on n rows into `out` (column-major, n rows); returns its width.
+    static Eigen::Index step_into(const Transform& step, const MatrixRef& in, double* out,
+                                  Eigen::Index n) {
+        return std::visit(
+            [&](const auto& t) {
+                const Eigen::Index w = t.n_outputs();
+                t.transform_into(in, Eigen::Map<Eigen::MatrixXd>(out, n, w));
+                return w;
+            },
+            step);
+    }
+
+    template <class E, class M>
+    static void proba_into_of(const E& e, const M& X, double* out, Eigen::Index row_stride,
+                              Eigen::Index col_stride) {
+        if constexpr (std::is_same_v<E, LinearRegression>) {
+            throw Error(Errc::invalid_argument,
+                        "predict_proba needs a classifier; this Pipeline ends in LinearRegression");
+        } else {
+            e.predict_proba_into(X, out, row_stride, col_stride);
         }
     }
 

@@ -13,9 +13,8 @@ namespace detail {
 /// transform: it runs on each block of a column right after the block was transformed, while it is
 /// still in cache.
 template <class F>
-Eigen::MatrixXd scale_columns(const MatrixRef& X, const char* model, F f) {
+void scale_columns_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> Z, const char* model, F f) {
     constexpr Eigen::Index block = 1024;
-    Eigen::MatrixXd Z(X.rows(), X.cols());
     for (Eigen::Index j = 0; j < X.cols(); ++j) {
         for (Eigen::Index first = 0; first < X.rows(); first += block) {
             const Eigen::Index n = std::min(block, X.rows() - first);
@@ -26,7 +25,24 @@ Eigen::MatrixXd scale_columns(const MatrixRef& X, const char* model, F f) {
                 check_rows(X, first, n, model, true);
         }
     }
+}
+
+template <class F>
+Eigen::MatrixXd scale_columns(const MatrixRef& X, const char* model, F f) {
+    Eigen::MatrixXd Z(X.rows(), X.cols());
+    scale_columns_into(X, Z, model, f);
     return Z;
+}
+
+/// Throws Errc::shape_mismatch unless `out` has X's shape (the scalers' transform_into).
+inline void check_out_shape(const MatrixRef& X, const Eigen::Ref<Eigen::MatrixXd>& out,
+                            const char* model) {
+    if (out.rows() != X.rows() || out.cols() != X.cols()) {
+        throw Error(Errc::shape_mismatch,
+                    std::string(model) + "::transform_into writes " + std::to_string(X.rows()) +
+                        " x " + std::to_string(X.cols()) + " values, the output is " +
+                        std::to_string(out.rows()) + " x " + std::to_string(out.cols()));
+    }
 }
 
 }  // namespace detail
@@ -71,6 +87,17 @@ struct StandardScaler {
         detail::check_columns(X.cols(), n_features(), name);
         return detail::scale_columns(
             X, name, [&](const auto& x, Eigen::Index j) { return (x - mean(j)) / scale(j); });
+    }
+
+    /// transform into `out` (X.rows() x n_features, e.g. a map of the caller's column-major
+    /// buffer), without heap allocation; `out` may be X's own storage. Throws as transform, and
+    /// Errc::shape_mismatch unless `out` has X's shape.
+    void transform_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out) const {
+        check_shape();
+        detail::check_columns(X.cols(), n_features(), name);
+        detail::check_out_shape(X, out, name);
+        detail::scale_columns_into(
+            X, out, name, [&](const auto& x, Eigen::Index j) { return (x - mean(j)) / scale(j); });
     }
 
     /// Transforms one sample into out[0 .. n_features), without heap allocation; out may alias x's
@@ -151,6 +178,15 @@ struct MinMaxScaler {
         detail::check_columns(X.cols(), n_features(), name);
         return detail::scale_columns(
             X, name, [&](const auto& x, Eigen::Index j) { return x * scale(j) + min(j); });
+    }
+
+    /// As StandardScaler::transform_into.
+    void transform_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out) const {
+        check_shape();
+        detail::check_columns(X.cols(), n_features(), name);
+        detail::check_out_shape(X, out, name);
+        detail::scale_columns_into(
+            X, out, name, [&](const auto& x, Eigen::Index j) { return x * scale(j) + min(j); });
     }
 
     /// As StandardScaler::transform_one.

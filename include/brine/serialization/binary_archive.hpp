@@ -332,9 +332,9 @@ public:
     /// input. Call before allocating storage for them.
     void check_array(std::uint64_t count, std::size_t elem_size, const char* /*name*/) {
         if (count > limits_.max_elements) {
-            fail(Errc::limit_exceeded, std::to_string(count) + " elements for '" + path() +
-                                           "' exceed the limit of " +
-                                           std::to_string(limits_.max_elements));
+            fail_over_limit(std::to_string(count) + " elements for '" + path() +
+                                "' exceed the limit of " + std::to_string(limits_.max_elements),
+                            limits_.max_elements);
         }
         std::uint64_t bytes = 0;
         if (detail::mul_overflows(count, elem_size, bytes)) {
@@ -347,9 +347,9 @@ public:
     std::uint64_t read_size(std::uint64_t min_bytes_per_element = 1) {
         const std::uint64_t n = read_scalar<std::uint64_t>();
         if (n > limits_.max_elements) {
-            fail(Errc::limit_exceeded, "container '" + path() + "' claims " + std::to_string(n) +
-                                           " elements, limit " +
-                                           std::to_string(limits_.max_elements));
+            fail_over_limit("container '" + path() + "' claims " + std::to_string(n) +
+                                " elements, limit " + std::to_string(limits_.max_elements),
+                            limits_.max_elements);
         }
         if (min_bytes_per_element > 0 && n > remaining() / min_bytes_per_element) {
             fail(Errc::truncated, "container '" + path() + "' claims " + std::to_string(n) +
@@ -360,7 +360,15 @@ public:
     }
 
     [[noreturn]] void fail(Errc code, const std::string& detail) const {
-        throw Error(code, detail + " at byte " + std::to_string(offset()));
+        throw Error(code, detail + " at byte " + std::to_string(offset()))
+            .with_byte_offset(offset());
+    }
+
+    /// fail(Errc::limit_exceeded, detail), with the limit as the error's field.
+    [[noreturn]] void fail_over_limit(const std::string& detail, std::uint64_t limit) const {
+        throw Error(Errc::limit_exceeded, detail + " at byte " + std::to_string(offset()))
+            .with_byte_offset(offset())
+            .with_limit(limit);
     }
 
     void push_name(const char* name) { names_.push_back(name); }
@@ -381,7 +389,8 @@ private:
         if (n > remaining()) {
             throw Error(Errc::truncated, "needed " + std::to_string(n) + " bytes for '" + path() +
                                              "' at byte " + std::to_string(offset()) + ", " +
-                                             std::to_string(remaining()) + " left");
+                                             std::to_string(remaining()) + " left")
+                .with_byte_offset(offset());
         }
     }
 
@@ -457,9 +466,10 @@ inline void CEREAL_SAVE_FUNCTION_NAME(BinaryOutputArchive& ar, const std::string
 inline void CEREAL_LOAD_FUNCTION_NAME(BinaryInputArchive& ar, std::string& s) {
     const auto n = ar.read_scalar<std::uint64_t>();
     if (n > ar.limits().max_string_length) {
-        ar.fail(Errc::limit_exceeded, "string '" + ar.path() + "' of " + std::to_string(n) +
-                                          " bytes exceeds the limit of " +
-                                          std::to_string(ar.limits().max_string_length));
+        ar.fail_over_limit("string '" + ar.path() + "' of " + std::to_string(n) +
+                               " bytes exceeds the limit of " +
+                               std::to_string(ar.limits().max_string_length),
+                           ar.limits().max_string_length);
     }
     const std::string_view bytes = ar.read_bytes(static_cast<std::size_t>(n));
     // Every string must be UTF-8, as in a JSON file: any file that loads can be saved as JSON.

@@ -109,7 +109,7 @@ struct SignatureInfo {
 };
 
 /// `path` + ".minisig": where brine and minisign look for a file's signature.
-inline std::string signature_path_for(const std::string& path) { return path + ".minisig"; }
+inline std::string signature_path_for(const FilePath& path) { return path.str() + ".minisig"; }
 
 namespace detail {
 
@@ -251,7 +251,7 @@ inline ModelBinding binding_for(const SignOptions& o, ModelKind kind) {
 /// ```
 /// Throws Error: Errc::invalid_argument (bad name), Errc::io, and any error inspect_bytes gives
 /// for a file that is not a valid brine file.
-inline void sign_file(const std::string& path, const SecretKey& key, const SignOptions& options,
+inline void sign_file(const FilePath& path, const SecretKey& key, const SignOptions& options,
                       const Limits& limits = {}) {
     const auto file = detail::HashedFile::read(path, limits.max_file_bytes, true);
     const FileInfo info = inspect_bytes(file.view(), limits);
@@ -266,7 +266,7 @@ inline void sign_file(const std::string& path, const SecretKey& key, const SignO
 /// leaves the new model with no valid signature (the old one, or none), which a signed load
 /// refuses; never a valid signature for bytes that were not signed.
 template <class Model>
-void save_signed(const Model& model, const std::string& path, const SecretKey& key,
+void save_signed(const Model& model, const FilePath& path, const SecretKey& key,
                  const SignOptions& sign_options, const SaveOptions& save_options = {}) {
     ModelKind kind;
     if constexpr (std::is_same_v<Model, AnyModel>)
@@ -291,7 +291,7 @@ void save_signed(const Model& model, const std::string& path, const SecretKey& k
 /// Throws Errc::missing_signature, Errc::bad_algorithm, Errc::untrusted_key,
 /// Errc::bad_signature (each naming the file and key id), and the parse errors of a hostile
 /// `.minisig` (malformed, truncated, limit_exceeded).
-inline SignatureInfo verify_file(const std::string& path, const TrustedKeys& keys,
+inline SignatureInfo verify_file(const FilePath& path, const TrustedKeys& keys,
                                  const std::string& signature_path = {},
                                  std::uint64_t max_file_bytes = Limits{}.max_file_bytes) {
     const std::string sig = detail::sig_path(path, signature_path);
@@ -325,8 +325,8 @@ inline SignatureInfo verify_file(const std::string& path, const TrustedKeys& key
 /// Errc::kind_mismatch (signed as or holding another kind), Errc::malformed for a `.minisig` or
 /// trusted comment of the wrong form, and every error of from_bytes.
 template <class Model>
-Model load_signed(const std::string& path, const TrustedKeys& keys,
-                  const SignaturePolicy& policy = {}, const LoadOptions& options = {}) {
+Model load_signed(const FilePath& path, const TrustedKeys& keys, const SignaturePolicy& policy = {},
+                  const LoadOptions& options = {}) {
     const std::string sig = detail::sig_path(path, policy.signature_path);
     ModelBinding b;
     const detail::HashedFile file = detail::read_verified(path, keys, policy, options, b);
@@ -336,7 +336,7 @@ Model load_signed(const std::string& path, const TrustedKeys& keys,
 
 /// load_signed for whatever built-in kind the signed file holds; the kind must be the one the
 /// signature binds.
-inline AnyModel load_any_signed(const std::string& path, const TrustedKeys& keys,
+inline AnyModel load_any_signed(const FilePath& path, const TrustedKeys& keys,
                                 const SignaturePolicy& policy = {},
                                 const LoadOptions& options = {}) {
     const std::string sig = detail::sig_path(path, policy.signature_path);

@@ -1,0 +1,276 @@
+// brine::Rows: a read-only view of a batch of samples in the caller's memory (any layout, double
+// or float), and the one entry point through which every model's batch forms read it.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "brine/models/common.hpp"
+
+namespace brine {
+
+/// The element type of a Rows view.
+enum class Element : std::uint8_t { f64 = 0, f32 = 1 };
+
+/// A batch of samples where the caller keeps them: `rows` x `cols` doubles or floats, element
+/// (i, j) at `data[i * row_stride + j * col_stride]` (strides in elements). Nothing is copied when
+/// the view is made, and a model reads doubles in place whatever the layout; floats are converted
+/// to double (exactly) on the way in, see the model's documentation for what it computes with them.
+///
+/// Made implicitly from any Eigen matrix of double or float with direct access (Matrix in either
+/// storage order, Map with any strides, Ref, Block, Transpose), or explicitly from a pointer:
+/// ```
+/// m.predict(row_major_batch);                                   // Eigen, no copy
+/// m.predict(brine::Rows(ptr, n_rows, n_cols), out, out_size);   // row-major buffer, no copy
+/// m.predict(brine::Rows(ptr, n_rows, n_cols, row_stride), out, out_size);  // padded rows
+/// m.predict(brine::Rows::column_major(ptr, n_rows, n_cols), out, out_size);
+/// ```
+/// The memory must outlive the view and stay unchanged during a call; a view never writes.
+class Rows {
+public:
+    /// Row-major: row i at `data + i * row_stride` (row_stride 0 means `cols`, packed rows).
+    Rows(const double* data, Eigen::Index rows, Eigen::Index cols, Eigen::Index row_stride = 0)
+        : Rows(data, Element::f64, rows, cols, row_stride ? row_stride : cols, 1) {}
+    /// Row-major floats.
+    Rows(const float* data, Eigen::Index rows, Eigen::Index cols, Eigen::Index row_stride = 0)
+        : Rows(data, Element::f32, rows, cols, row_stride ? row_stride : cols, 1) {}
+
+    /// Column-major: column j at `data + j * col_stride` (col_stride 0 means `rows`).
+    static Rows column_major(const double* data, Eigen::Index rows, Eigen::Index cols,
+                             Eigen::Index col_stride = 0) {
+        return Rows(data, Element::f64, rows, cols, 1, col_stride ? col_stride : rows);
+    }
+    static Rows column_major(const float* data, Eigen::Index rows, Eigen::Index cols,
+                             Eigen::Index col_stride = 0) {
+        return Rows(data, Element::f32, rows, cols, 1, col_stride ? col_stride : rows);
+    }
+    /// Any layout: element (i, j) at data[i * row_stride + j * col_stride].
+    static Rows strided(const double* data, Eigen::Index rows, Eigen::Index cols,
+                        Eigen::Index row_stride, Eigen::Index col_stride) {
+        return Rows(data, Element::f64, rows, cols, row_stride, col_stride);
+    }
+    static Rows strided(const float* data, Eigen::Index rows, Eigen::Index cols,
+                        Eigen::Index row_stride, Eigen::Index col_stride) {
+        return Rows(data, Element::f32, rows, cols, row_stride, col_stride);
+    }
+
+    /// Any Eigen matrix of double or float with direct access, in place.
+    template <class Derived,
+              std::enable_if_t<(Derived::Flags & Eigen::DirectAccessBit) != 0 &&
+                                   (std::is_same_v<typename Derived::Scalar, double> ||
+                                    std::is_same_v<typename Derived::Scalar, float>),
+                               int> = 0>
+    Rows(const Eigen::DenseBase<Derived>& m)  // NOLINT: implicit by design
+        : Rows(m.derived().data(),
+               std::is_same_v<typename Derived::Scalar, double> ? Element::f64 : Element::f32,
+               m.rows(), m.cols(), m.derived().rowStride(), m.derived().colStride()) {}
+
+    const void* data() const noexcept { return data_; }
+    Element element() const noexcept { return element_; }
+    Eigen::Index rows() const noexcept { return rows_; }
+    Eigen::Index cols() const noexcept { return cols_; }
+    Eigen::Index row_stride() const noexcept { return row_stride_; }
+    Eigen::Index col_stride() const noexcept { return col_stride_; }
+
+private:
+    Rows(const void* data, Element e, Eigen::Index rows, Eigen::Index cols, Eigen::Index rs,
+         Eigen::Index cs)
+        : data_(data), element_(e), rows_(rows), cols_(cols), row_stride_(rs), col_stride_(cs) {
+        if (rows < 0 || cols < 0 || rs < 0 || cs < 0) {
+            throw Error(Errc::invalid_argument, "Rows: " + std::to_string(rows) + " x " +
+                                                    std::to_string(cols) + " with strides " +
+                                                    std::to_string(rs) + ", " + std::to_string(cs) +
+                                                    ": sizes and strides must not be negative");
+        }
+        if (data == nullptr && rows > 0 && cols > 0)
+            throw Error(Errc::invalid_argument, "Rows: null data for a non-empty batch");
+    }
+
+    const void* data_;
+    Element element_;
+    Eigen::Index rows_, cols_, row_stride_, col_stride_;
+};
+
+namespace detail {
+
+/// Column-major double blocks: what every model's kernels see.
+using ColMap = Eigen::Map<const Eigen::MatrixXd, 0, Eigen::OuterStride<>>;
+
+/// A per-thread buffer of at least n doubles, one per `Slot` (callers that are active at once use
+/// different slots). It grows to the largest size asked for and is kept, so steady-state calls
+/// allocate nothing.
+template <int Slot>
+double* scratch_doubles(Eigen::Index n) {
+    thread_local std::vector<double> buf;
+    if (buf.size() < static_cast<std::size_t>(n)) buf.resize(static_cast<std::size_t>(n));
+    return buf.data();
+}
+
+inline constexpr int input_slot = 0;       ///< row-major, strided or float input, converted
+inline constexpr int kernel_slot = 1;      ///< a kernel's scores
+inline constexpr int pipeline_slot_a = 2;  ///< a pipeline's intermediate blocks
+inline constexpr int pipeline_slot_b = 3;
+
+/// Rows per converted block (the last block takes the remainder, up to twice as many).
+inline constexpr Eigen::Index input_block_rows = 256;
+
+/// The one entry point of every batch form: calls f(B, first) for consecutive blocks of the rows
+/// of `in`, B a column-major double matrix (ColMap) of the rows from `first` on. Column-major
+/// doubles are one block, read in place. Every other input (row-major, other strides, floats) is
+/// converted into a per-thread column-major buffer one block at a time, which stays in cache, the
+/// floats to the doubles they equal exactly. Every kernel therefore runs the arithmetic of the
+/// column-major double form and gives the same bits: blocks are multiples of input_block_rows
+/// (Pipeline's block size too), the last one at least input_block_rows long (so no block is small
+/// enough for Eigen to switch to its small-product code), and a wide input's buffer keeps a
+/// column stride on the same side of Eigen's matrix-vector blocking threshold (4000 rows) as the
+/// whole batch's.
+template <class F>
+void for_each_column_block(const Rows& in, F&& f) {
+    const Eigen::Index r = in.rows(), c = in.cols();
+    const Eigen::Index rs = in.row_stride(), cs = in.col_stride();
+    if (r == 0 || c == 0) {  // nothing to read: any data pointer will do
+        static const double none = 0.0;
+        f(ColMap(&none, r, c, Eigen::OuterStride<>(r > 0 ? r : 1)), Eigen::Index{0});
+        return;
+    }
+    if (in.element() == Element::f64 && (rs == 1 || r == 1)) {
+        const auto* p = static_cast<const double*>(in.data());
+        f(ColMap(p, r, c,
+                 Eigen::OuterStride<>(r == 1 && rs != 1 ? std::max(cs, Eigen::Index{1}) : cs)),
+          Eigen::Index{0});
+        return;
+    }
+    const Eigen::Index most = r < 2 * input_block_rows ? r : 2 * input_block_rows - 1;
+    const Eigen::Index stride = c >= 128 && r >= 4000 ? std::max<Eigen::Index>(most, 4000) : most;
+    double* buf = scratch_doubles<input_slot>(stride * c);
+    for (Eigen::Index first = 0; first < r;) {
+        const Eigen::Index n = r - first < 2 * input_block_rows ? r - first : input_block_rows;
+        Eigen::Map<Eigen::MatrixXd, 0, Eigen::OuterStride<>> to(buf, n, c,
+                                                                Eigen::OuterStride<>(stride));
+        if (in.element() == Element::f64) {
+            const auto* p = static_cast<const double*>(in.data()) + first * rs;
+            if (cs == 1) {  // row-major: a transposing copy of known layouts
+                to = Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>>(p, n, c,
+                                                                          Eigen::OuterStride<>(rs));
+            } else {
+                to = Eigen::Map<const Eigen::MatrixXd, 0,
+                                Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>>(
+                    p, n, c, Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>(cs, rs));
+            }
+        } else {
+            using RowMatrixF =
+                Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+            const auto* p = static_cast<const float*>(in.data()) + first * rs;
+            if (cs == 1) {
+                to = Eigen::Map<const RowMatrixF, 0, Eigen::OuterStride<>>(p, n, c,
+                                                                           Eigen::OuterStride<>(rs))
+                         .cast<double>();
+            } else if (rs == 1) {
+                to = Eigen::Map<const Eigen::MatrixXf, 0, Eigen::OuterStride<>>(
+                         p, n, c, Eigen::OuterStride<>(cs))
+                         .cast<double>();
+            } else {
+                to = Eigen::Map<const Eigen::MatrixXf, 0,
+                                Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>>(
+                         p, n, c, Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>(cs, rs))
+                         .cast<double>();
+            }
+        }
+        const InputRowBase base(first);
+        f(ColMap(buf, n, c, Eigen::OuterStride<>(stride)), first);
+        first += n;
+    }
+}
+
+/// Double input of any strides, read in place (for kinds whose kernels read any layout).
+using StridedMap =
+    Eigen::Map<const Eigen::MatrixXd, 0, Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>>;
+
+/// Kinds that declare `static constexpr bool reads_any_layout = true` (their kernels read rows
+/// through rowStride() and colStride(), element by element, with the same result in every layout,
+/// as a tree walk does) get double input of any layout in place, as a StridedMap, instead of
+/// converted column-major blocks.
+template <class Model, class = void>
+struct reads_any_layout : std::false_type {};
+template <class Model>
+struct reads_any_layout<Model, std::enable_if_t<Model::reads_any_layout>> : std::true_type {};
+
+/// for_each_column_block, or for a kind that reads any layout and double input, f(StridedMap of
+/// every row, 0).
+template <class Model, class F>
+void for_each_block_for(const Rows& in, F&& f) {
+    if constexpr (reads_any_layout<Model>::value) {
+        if (in.element() == Element::f64 && in.rows() > 0 && in.cols() > 0) {
+            f(StridedMap(
+                  static_cast<const double*>(in.data()), in.rows(), in.cols(),
+                  Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>(in.col_stride(), in.row_stride())),
+              Eigen::Index{0});
+            return;
+        }
+    }
+    for_each_column_block(in, f);
+}
+
+/// Inputs that go through a model's Rows forms when passed to predict(X) / predict_proba(X):
+/// Rows itself, and Eigen matrices with direct access that the MatrixRef forms would copy
+/// (row-major storage, float scalars). Column-major double matrices keep the MatrixRef forms.
+template <class T, class = void>
+struct is_rows_input : std::false_type {};
+template <>
+struct is_rows_input<Rows> : std::true_type {};
+template <class T>
+struct is_rows_input<T, std::enable_if_t<std::is_base_of_v<Eigen::DenseBase<T>, T>>>
+    : std::bool_constant<(T::Flags & Eigen::DirectAccessBit) != 0 && T::RowsAtCompileTime != 1 &&
+                         (std::is_same_v<typename T::Scalar, float> ||
+                          (std::is_same_v<typename T::Scalar, double> && T::IsRowMajor))> {};
+template <class T>
+using enable_if_rows_input =
+    std::enable_if_t<is_rows_input<std::remove_cv_t<std::remove_reference_t<T>>>::value, int>;
+
+/// The forms every estimator gets from its kernels (see README, "Serving", for the contract).
+/// `Model::predict_into(X, out)` writes X.rows() values to out.
+template <class Model>
+Eigen::VectorXd predict_rows(const Model& m, const Rows& X) {
+    Eigen::VectorXd y(X.rows());
+    for_each_block_for<Model>(
+        X, [&](const auto& B, Eigen::Index first) { m.predict_into(B, y.data() + first); });
+    return y;
+}
+
+template <class Model>
+void predict_rows_into(const Model& m, const Rows& X, double* out, Eigen::Index size,
+                       const char* name) {
+    check_output_size(size, X.rows(), name, "predict");
+    for_each_block_for<Model>(
+        X, [&](const auto& B, Eigen::Index first) { m.predict_into(B, out + first); });
+}
+
+/// `Model::predict_proba_into(X, out, row_stride, col_stride)` writes X.rows() x n_classes()
+/// values, probability k of row i at out[i * row_stride + k * col_stride].
+template <class Model>
+Eigen::MatrixXd predict_proba_rows(const Model& m, const Rows& X) {
+    Eigen::MatrixXd p(X.rows(), m.n_classes());
+    for_each_block_for<Model>(X, [&](const auto& B, Eigen::Index first) {
+        m.predict_proba_into(B, p.data() + first, 1, X.rows());
+    });
+    return p;
+}
+
+/// Into a row-major buffer: sample i's probabilities at out[i * n_classes .. (i + 1) * n_classes).
+template <class Model>
+void predict_proba_rows_into(const Model& m, const Rows& X, double* out, Eigen::Index size,
+                             const char* name) {
+    const Eigen::Index k = m.n_classes();
+    check_output_size(size, X.rows() * k, name, "predict_proba");
+    for_each_block_for<Model>(X, [&](const auto& B, Eigen::Index first) {
+        m.predict_proba_into(B, out + first * k, k, 1);
+    });
+}
+
+}  // namespace detail
+}  // namespace brine
