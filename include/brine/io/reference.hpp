@@ -263,8 +263,8 @@ inline std::string quoted_for_message(const std::string& s, std::size_t max = 96
 /// refuses at prediction (NaN or infinity for an estimator or pipeline, infinity for a scaler).
 template <class Model>
 std::vector<Eigen::Index> checkable_reference_rows(const Model&, const RowMatrix& X) {
-    constexpr bool scaler =
-        std::is_same_v<Model, StandardScaler> || std::is_same_v<Model, MinMaxScaler>;
+    // A transformer without predict (a scaler) keeps NaN; estimators and pipelines refuse it.
+    constexpr bool scaler = !detail::has_predict<Model>::value;
     std::vector<Eigen::Index> rows;
     rows.reserve(static_cast<std::size_t>(X.rows()));
     for (Eigen::Index i = 0; i < X.rows(); ++i) {

@@ -14,63 +14,6 @@
 
 namespace brine {
 
-/// Current schema version of each model kind's payload. A kind's schema version changes when its
-/// fields change; readers keep loading every older version (see docs/compatibility.md).
-template <class Model>
-struct schema_version;
-template <>
-struct schema_version<LinearRegression> {
-    static constexpr std::uint32_t value = 1;
-};
-template <>
-struct schema_version<LogisticRegression> {
-    static constexpr std::uint32_t value = 1;
-};
-template <>
-struct schema_version<DecisionTree> {
-    static constexpr std::uint32_t value = 1;
-};
-template <>
-struct schema_version<StandardScaler> {
-    static constexpr std::uint32_t value = 1;
-};
-template <>
-struct schema_version<MinMaxScaler> {
-    static constexpr std::uint32_t value = 1;
-};
-template <>
-struct schema_version<Pipeline> {
-    static constexpr std::uint32_t value = 1;
-};
-template <class Model>
-inline constexpr std::uint32_t schema_version_v = schema_version<Model>::value;
-
-/// Current schema version of a kind known at run time.
-inline std::uint32_t current_schema_version(ModelKind kind) {
-    switch (kind) {
-        case ModelKind::linear_regression: return schema_version_v<LinearRegression>;
-        case ModelKind::logistic_regression: return schema_version_v<LogisticRegression>;
-        case ModelKind::decision_tree: return schema_version_v<DecisionTree>;
-        case ModelKind::standard_scaler: return schema_version_v<StandardScaler>;
-        case ModelKind::min_max_scaler: return schema_version_v<MinMaxScaler>;
-        case ModelKind::pipeline: return schema_version_v<Pipeline>;
-    }
-    return 0;
-}
-
-/// The kind with the given stable name, if any.
-inline bool kind_from_name(std::string_view name, ModelKind& out) noexcept {
-    for (auto k :
-         {ModelKind::linear_regression, ModelKind::logistic_regression, ModelKind::decision_tree,
-          ModelKind::standard_scaler, ModelKind::min_max_scaler, ModelKind::pipeline}) {
-        if (kind_name(k) == name) {
-            out = k;
-            return true;
-        }
-    }
-    return false;
-}
-
 namespace detail {
 
 inline std::string unsupported_schema_message(ModelKind kind, std::uint32_t found) {
