@@ -53,6 +53,13 @@ TEST_CASE("golden files of format 1.0 load", "[io][golden]") {
     check_golden("pipeline_tree", fixtures::pipeline_tree());
 }
 
+TEST_CASE("golden files of the preprocessing kinds (format 1.0) load", "[io][golden]") {
+    check_golden("max_abs_scaler", fixtures::max_abs_scaler());
+    check_golden("robust_scaler", fixtures::robust_scaler());
+    check_golden("robust_scaler_no_centering", fixtures::robust_scaler_no_centering());
+    check_golden("pipeline_robust", fixtures::pipeline_robust());
+}
+
 TEST_CASE("golden files: this build still writes format 1.0 byte for byte", "[io][golden]") {
     // While the format version is 1.0, a file written now must equal the golden one (the build
     // string in the reference block names the compiler, so compare the payloads).

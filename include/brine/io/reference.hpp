@@ -81,6 +81,13 @@ void step_with_bound(const Scaler& s, Eigen::MatrixXd& Z, Eigen::MatrixXd& E) {
             if constexpr (std::is_same_v<Scaler, StandardScaler>) {
                 const double a = 1.0 / std::abs(s.scale(j));  // (z - mean) / scale
                 next(i, j) = (e + g * (z + std::abs(s.mean(j)))) * a;
+            } else if constexpr (std::is_same_v<Scaler, MaxAbsScaler>) {  // z / scale
+                next(i, j) = (e + g * z) / std::abs(s.scale(j));
+            } else if constexpr (std::is_same_v<Scaler, RobustScaler>) {
+                // (z - center) / scale, either operation left out when fitted without it
+                const double c = s.with_centering() ? std::abs(s.center(j)) : 0.0;
+                const double a = s.with_scaling() ? 1.0 / std::abs(s.scale(j)) : 1.0;
+                next(i, j) = (e + g * (z + c)) * a;
             } else {  // z * scale + min
                 const double a = std::abs(s.scale(j));
                 next(i, j) = (e + g * z) * a + g * std::abs(s.min(j));
@@ -164,6 +171,12 @@ inline Evaluation evaluate(const StandardScaler& m, const Eigen::MatrixXd& X) {
     return evaluate_scaler(m, X);
 }
 inline Evaluation evaluate(const MinMaxScaler& m, const Eigen::MatrixXd& X) {
+    return evaluate_scaler(m, X);
+}
+inline Evaluation evaluate(const MaxAbsScaler& m, const Eigen::MatrixXd& X) {
+    return evaluate_scaler(m, X);
+}
+inline Evaluation evaluate(const RobustScaler& m, const Eigen::MatrixXd& X) {
     return evaluate_scaler(m, X);
 }
 inline Evaluation evaluate(const LinearRegression& m, const Eigen::MatrixXd& X) {

@@ -133,6 +133,20 @@ void serialize(Archive& ar, MinMaxScaler& m) {
 }
 
 template <class Archive>
+void serialize(Archive& ar, MaxAbsScaler& m) {
+    detail::schema_field<MaxAbsScaler>(ar);
+    ar(cereal::make_nvp("scale", m.scale));
+}
+
+/// `center` and `scale` are empty when the scaler was fitted without centering or scaling.
+template <class Archive>
+void serialize(Archive& ar, RobustScaler& m) {
+    detail::schema_field<RobustScaler>(ar);
+    ar(cereal::make_nvp("n_features", m.n_features_in), cereal::make_nvp("center", m.center),
+       cereal::make_nvp("scale", m.scale));
+}
+
+template <class Archive>
 void save(Archive& ar, const DecisionTree& t) {
     detail::schema_field<DecisionTree>(ar);
     std::string task = t.is_classifier() ? "classification" : "regression";
