@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <string>
 
 #include "brine_catch.hpp"
@@ -366,3 +368,29 @@ TEST_CASE("FileInfo::checksum_verified is true only where the checksum was check
 }
 
 }  // namespace messages_test
+
+namespace messages_os_test {
+
+TEST_CASE("an OS error's text is strerror's, taken without its shared buffer", "[io][messages]") {
+    // std::strerror is the truth here: this test calls it from one thread.
+    for (const int err : {ENOENT, EACCES, EISDIR, ENOSPC, EEXIST, 0, 99999}) {
+        INFO(err);
+        CHECK(brine::detail::os_error_text(err) == std::string(std::strerror(err)));
+    }
+    BRINE_CHECK_THROWS_CODE(brine::load_any(std::string("/nonexistent-dir/m.brine")), Errc::io,
+                            "'/nonexistent-dir/m.brine': " + std::string(std::strerror(ENOENT)));
+}
+
+TEST_CASE("the writer's build named by a reference mismatch is cut and escaped", "[io][messages]") {
+    const brine::LinearRegression m = fixtures::linear();
+    const Eigen::MatrixXd X = fixtures::rows(m.n_features());
+    brine::Reference r = brine::detail::make_reference(m, X, 1e-12);
+    r.outputs(1, 0) += 1.0;
+    r.build = "gcc \x1b[31m 12\nforged line " + std::string(100, 'x');
+    BRINE_CHECK_THROWS_CODE(brine::detail::check_reference(m, r), Errc::reference_mismatch,
+                            // 25 bytes, then 39 of the 100 x: the first 64 of 125 bytes
+                            "as it was written by another build: 'gcc \\x1b[31m 12\\nforged line " +
+                                std::string(39, 'x') + "...' (125 bytes)");
+}
+
+}  // namespace messages_os_test

@@ -275,3 +275,119 @@ TEST_CASE("Pipeline equality compares steps in order and the estimator bit for b
     const brine::MinMaxScaler mm_negative_zero(Eigen::Vector2d(1, 1), Eigen::Vector2d(-0.0, -1));
     CHECK(a != brine::Pipeline({scaler(), mm_negative_zero}, logistic()));
 }
+
+namespace pipeline_blocks_test {
+
+/// A complete regression tree of depth 12 (8191 nodes) on two features: node i splits on feature
+/// i % 2 at sin(i) into 2i + 1 and 2i + 2; leaf i predicts i.
+brine::DecisionTree complete_tree() {
+    constexpr Eigen::Index n = 8191, splits = 4095;
+    brine::DecisionTree t;
+    t.task = brine::DecisionTree::Task::regression;
+    t.n_features_in = 2;
+    t.children_left.resize(n);
+    t.children_right.resize(n);
+    t.feature.resize(n);
+    t.threshold.resize(n);
+    t.value.resize(n, 1);
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const bool split = i < splits;
+        t.children_left(i) = split ? static_cast<std::int32_t>(2 * i + 1) : pipeline_leaf;
+        t.children_right(i) = split ? static_cast<std::int32_t>(2 * i + 2) : pipeline_leaf;
+        t.feature(i) = split ? static_cast<std::int32_t>(i % 2) : -2;
+        t.threshold(i) = split ? std::sin(static_cast<double>(i)) : -2.0;
+        t.value(i, 0) = static_cast<double>(i);
+    }
+    t.validate();
+    return t;
+}
+
+Eigen::MatrixXd rows_of(Eigen::Index rows) {
+    Eigen::MatrixXd X(rows, 2);
+    for (Eigen::Index i = 0; i < rows; ++i) {
+        X.row(i) << 2 * std::sin(0.7 * static_cast<double>(i)) + 1,
+            std::cos(1.3 * static_cast<double>(i)) - 2;
+    }
+    return X;
+}
+
+}  // namespace pipeline_blocks_test
+
+TEST_CASE("Pipeline with a big tree checks its nodes once per call, as the tree does on one batch",
+          "[models][pipeline]") {
+    using namespace pipeline_blocks_test;
+    brine::DecisionTree tree = complete_tree();
+    // 300 rows: fewer than n_nodes / 16 = 511.9, so each step of each walk is checked; 600 rows:
+    // every node once, then all blocks (each of at most 256 rows) walk unchecked.
+    for (const Eigen::Index rows : {Eigen::Index{300}, Eigen::Index{600}}) {
+        const Eigen::MatrixXd X = rows_of(rows);
+        const brine::Pipeline pipe({scaler()}, tree);
+        const Eigen::VectorXd y = pipe.predict(X);
+        CHECK(brine::detail::same_bits(y, tree.predict(scaler().transform(X))));
+        // Each leaf's value is its index, so the leaf reached is checked against a walk by hand.
+        for (Eigen::Index i = 0; i < rows; i += 37) {
+            const Eigen::RowVectorXd z = scaler().transform(X.row(i));
+            Eigen::Index node = 0;
+            while (node < 4095) {
+                const auto f = static_cast<Eigen::Index>(node % 2);
+                node = z(f) <= std::sin(static_cast<double>(node)) ? 2 * node + 1 : 2 * node + 2;
+            }
+            CHECK(y(i) == static_cast<double>(node));
+        }
+    }
+    // A broken node that no row of X reaches: found by the one check of every node (600 rows, in
+    // three blocks of the pipeline's work), as the tree alone finds it on the transformed batch.
+    const Eigen::MatrixXd X = rows_of(600);
+    const Eigen::MatrixXd Z = scaler().transform(X);
+    Eigen::Index unreached = -1;
+    {
+        std::vector<bool> reached(8191, false);
+        const brine::IndexVector leaves = tree.apply(Z);
+        for (Eigen::Index i = 0; i < leaves.size(); ++i) {
+            for (Eigen::Index node = leaves(i); node > 0; node = (node - 1) / 2)
+                reached[static_cast<std::size_t>(node)] = true;
+        }
+        for (Eigen::Index i = 4094; i >= 0 && unreached < 0; --i) {
+            if (!reached[static_cast<std::size_t>(2 * i + 1)]) unreached = i;
+        }
+    }
+    REQUIRE(unreached >= 0);
+    tree.children_left(unreached) = 99999;
+    const std::string message = "node " + std::to_string(unreached) +
+                                " has child 99999; children must be in (" +
+                                std::to_string(unreached) + ", 8191)";
+    BRINE_CHECK_THROWS_CODE(tree.predict(Z), brine::Errc::invalid_model, message);
+    BRINE_CHECK_THROWS_CODE(brine::Pipeline({scaler()}, tree).predict(X),
+                            brine::Errc::invalid_model, message);
+    // 300 rows walk checked, and none of them reaches the broken node.
+    CHECK(brine::detail::same_bits(brine::Pipeline({scaler()}, tree).predict(rows_of(300)),
+                                   complete_tree().predict(scaler().transform(rows_of(300)))));
+}
+
+TEST_CASE("Pipeline refuses a transform's overflow as its checked steps do",
+          "[models][pipeline][input]") {
+    // The pipeline's transforms leave the input check to the estimator; a finite input that a
+    // transform makes infinite is still refused by the next step, with that step's message (the
+    // row within the 256-row block of the pipeline's work: 300 - 256 = 44).
+    const brine::MinMaxScaler huge(Eigen::Vector2d(1e300, 1), Eigen::Vector2d(0, 0));
+    Eigen::MatrixXd X = Eigen::MatrixXd::Zero(400, 2);
+    X(300, 0) = 1e10;  // 1e310: +infinity after the first step
+    BRINE_CHECK_THROWS_CODE(brine::Pipeline({huge, scaler()}, logistic()).predict(X),
+                            brine::Errc::invalid_input,
+                            "StandardScaler: input row 44, column 0 is +infinity");
+    BRINE_CHECK_THROWS_CODE(brine::Pipeline({huge}, logistic()).predict_proba(X),
+                            brine::Errc::invalid_input,
+                            "LogisticRegression: input row 44, column 0 is +infinity");
+    BRINE_CHECK_THROWS_CODE(
+        brine::Pipeline({huge}, stump(brine::DecisionTree::Task::regression)).predict(X),
+        brine::Errc::invalid_input, "DecisionTree: input row 44, column 0 is +infinity");
+    // An input NaN or infinity, in any step's terms, is reported as the pipeline's own.
+    X(200, 1) = -std::numeric_limits<double>::infinity();
+    BRINE_CHECK_THROWS_CODE(brine::Pipeline({huge, scaler()}, logistic()).predict(X),
+                            brine::Errc::invalid_input,
+                            "Pipeline: input row 200, column 1 is -infinity");
+    X(200, 1) = 0;
+    X(299, 1) = std::numeric_limits<double>::quiet_NaN();
+    BRINE_CHECK_THROWS_CODE(brine::Pipeline({huge, scaler()}, logistic()).predict(X),
+                            brine::Errc::invalid_input, "Pipeline: input row 299, column 1 is NaN");
+}

@@ -153,4 +153,21 @@ inline std::string escaped(std::string_view text, std::size_t max_bytes = messag
     return out;
 }
 
+namespace strerror_form {
+// strerror_r has two forms: glibc's GNU one (the default with _GNU_SOURCE, which g++ and clang++
+// define) returns the text, in `buf` or in static storage; the XSI one (POSIX, musl, the BSDs)
+// fills `buf` and returns 0 or an error number. Overloads on the return type take either.
+inline std::string text(const char* gnu, const char*, int) { return gnu; }
+inline std::string text(int xsi, const char* buf, int err) {
+    return xsi == 0 ? std::string(buf) : "error " + std::to_string(err);
+}
+}  // namespace strerror_form
+
+/// The text of the errno value `err`, as std::strerror gives it, without the static buffer that
+/// makes std::strerror unsafe when another thread calls it at the same time.
+inline std::string os_error_text(int err) {
+    char buf[256] = "";
+    return strerror_form::text(::strerror_r(err, buf, sizeof buf), buf, err);
+}
+
 }  // namespace brine::detail

@@ -28,7 +28,7 @@ namespace brine::detail {
 inline std::string quoted_path(const std::string& path) { return quoted(path, '\'', 4096); }
 
 [[noreturn]] inline void io_error(const std::string& what, const std::string& path, int err) {
-    throw Error(Errc::io, what + " " + quoted_path(path) + ": " + std::strerror(err));
+    throw Error(Errc::io, what + " " + quoted_path(path) + ": " + os_error_text(err));
 }
 
 /// The part of an Error's message after "brine: <errc_name>: ".

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "brine/detail/text.hpp"
 #include "brine/io/load_cost.hpp"
 #include "brine/io/options.hpp"
 #include "brine/models/any_model.hpp"
@@ -263,15 +264,6 @@ Reference make_reference(const Model& m, const Eigen::MatrixXd& X, double tolera
     return r;
 }
 
-/// A string from a file, cut to `max` bytes and with anything but printable ASCII as '?', for
-/// quoting in a message.
-inline std::string quoted_for_message(const std::string& s, std::size_t max = 96) {
-    std::string q = s.substr(0, max);
-    for (char& c : q)
-        if (c < 0x20 || c > 0x7e) c = '?';
-    return "'" + q + (s.size() > max ? "...'" : "'");
-}
-
 /// The reference rows a load can recompute: every row, except those holding an input the model
 /// refuses at prediction (NaN or infinity for an estimator or pipeline, infinity for a scaler).
 template <class Model>
@@ -341,8 +333,8 @@ void check_reference(const Model& m, const Reference& r, const LoadOptions& o = 
             if (other_build) {
                 std::snprintf(buf, sizeof buf, " + the file's tolerance %.3g x max(1, |stored|)",
                               r.tolerance);
-                msg += std::string(buf) +
-                       ", as it was written by another build: " + quoted_for_message(r.build);
+                msg +=
+                    std::string(buf) + ", as it was written by another build: " + quoted(r.build);
             } else {
                 msg +=
                     "; the file was written by this build, so its stored tolerance does not "

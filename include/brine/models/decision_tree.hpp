@@ -158,11 +158,8 @@ struct DecisionTree {
     /// holds a NaN or an infinity, Errc::invalid_model if the walk meets a node or feature index
     /// out of range (never for a validated tree).
     IndexVector apply(const MatrixRef& X) const {
-        check_shape();
-        detail::check_columns(X.cols(), n_features(), name);
-        IndexVector leaves(X.rows());
-        leaves_of(X, leaves.data());
-        return leaves;
+        bool nodes_checked = false;
+        return apply_rows(X, X.rows(), nodes_checked);
     }
 
     /// Index of the leaf that one sample reaches. Throws as apply.
@@ -175,21 +172,15 @@ struct DecisionTree {
 
     /// Predicted value (regressor) or class label (classifier) for every row of X. Throws as apply.
     Eigen::VectorXd predict(const MatrixRef& X) const {
-        const IndexVector leaves = apply(X);
-        Eigen::VectorXd y(X.rows());
-        for (Eigen::Index i = 0; i < X.rows(); ++i) y(i) = output_of(leaves(i));
-        return y;
+        bool nodes_checked = false;
+        return predict_rows(X, X.rows(), nodes_checked);
     }
 
     /// Class probabilities (classifier only; else Errc::invalid_argument), one column per class.
     /// Throws as apply.
     Eigen::MatrixXd predict_proba(const MatrixRef& X) const {
-        check_shape();
-        require_classifier();
-        const IndexVector leaves = apply(X);
-        Eigen::MatrixXd p(X.rows(), value.cols());
-        for (Eigen::Index i = 0; i < X.rows(); ++i) p.row(i) = value.row(leaves(i));
-        return p;
+        bool nodes_checked = false;
+        return proba_rows(X, X.rows(), nodes_checked);
     }
 
     /// Prediction for one sample, without heap allocation. Throws as apply.
@@ -231,6 +222,39 @@ struct DecisionTree {
 
 private:
     static constexpr const char* name = "DecisionTree";
+
+    // A Pipeline predicts a batch in blocks of rows; it passes the batch's row count and one
+    // `nodes_checked` flag for all its blocks, so the nodes are checked at most once per call.
+    friend struct Pipeline;
+
+    /// apply for X, a block of a batch of `batch_rows` rows. `nodes_checked` is true once this
+    /// call has run check_indices() on the tree (which the caller must not change meanwhile); it is
+    /// set when the batch is large enough for that to pay (see leaves_of).
+    IndexVector apply_rows(const MatrixRef& X, Eigen::Index batch_rows, bool& nodes_checked) const {
+        check_shape();
+        detail::check_columns(X.cols(), n_features(), name);
+        IndexVector leaves(X.rows());
+        leaves_of(X, leaves.data(), batch_rows, nodes_checked);
+        return leaves;
+    }
+
+    Eigen::VectorXd predict_rows(const MatrixRef& X, Eigen::Index batch_rows,
+                                 bool& nodes_checked) const {
+        const IndexVector leaves = apply_rows(X, batch_rows, nodes_checked);
+        Eigen::VectorXd y(X.rows());
+        for (Eigen::Index i = 0; i < X.rows(); ++i) y(i) = output_of(leaves(i));
+        return y;
+    }
+
+    Eigen::MatrixXd proba_rows(const MatrixRef& X, Eigen::Index batch_rows,
+                               bool& nodes_checked) const {
+        check_shape();
+        require_classifier();
+        const IndexVector leaves = apply_rows(X, batch_rows, nodes_checked);
+        Eigen::MatrixXd p(X.rows(), value.cols());
+        for (Eigen::Index i = 0; i < X.rows(); ++i) p.row(i) = value.row(leaves(i));
+        return p;
+    }
 
     /// What every prediction relies on to stay in bounds, in O(1): the task, the node count, every
     /// node array's length, value's shape against the classes, and n_features. Checked on every
@@ -347,12 +371,17 @@ private:
     /// Leaves of every row of X, one walk per row. (Copying blocks of rows into a row-major buffer
     /// and advancing a block of walks level by level were both measured on a 200000 x 30 input
     /// and an 8191-node tree: neither was faster, the walk is bound by unpredictable branches.)
-    void leaves_of(const MatrixRef& X, std::int32_t* out) const {
-        // Checking every node once costs less than checking each step of the walks when there
-        // are at least n_nodes / 16 rows; for fewer (a pipeline's block of a big tree) each step
-        // is checked instead.
-        if (X.rows() * 16 >= n_nodes()) {
+    /// X is a block of a batch of `batch_rows` rows (the whole batch but for a Pipeline's blocks);
+    /// see apply_rows for `nodes_checked`.
+    void leaves_of(const MatrixRef& X, std::int32_t* out, Eigen::Index batch_rows,
+                   bool& nodes_checked) const {
+        // Checking every node once costs less than checking each step of the walks when the batch
+        // has at least n_nodes / 16 rows; for fewer each step is checked instead.
+        if (!nodes_checked && batch_rows * 16 >= n_nodes()) {
             check_indices();
+            nodes_checked = true;
+        }
+        if (nodes_checked) {
             walk_rows<false>(X, out);
         } else {
             walk_rows<true>(X, out);

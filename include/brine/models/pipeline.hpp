@@ -94,7 +94,7 @@ struct Pipeline {
     Eigen::MatrixXd transform(const MatrixRef& X) const {
         detail::check_columns(X.cols(), n_features(), "Pipeline");
         if (steps.empty()) return X;
-        return transform_rows(X);
+        return transform_rows(X, true);
     }
 
     /// Predictions (values or class labels) for every row of X.
@@ -105,9 +105,11 @@ struct Pipeline {
             return std::visit([&](const auto& e) { return e.predict(X); }, estimator);
         detail::check_columns(X.cols(), n_features(), "Pipeline");
         Eigen::VectorXd y(X.rows());
+        bool nodes_checked = false;  // a tree's node indices, checked at most once per call
         for_each_block(X, [&](const Eigen::MatrixXd& Z, Eigen::Index first) {
-            y.segment(first, Z.rows()) =
-                std::visit([&](const auto& e) { return e.predict(Z); }, estimator);
+            y.segment(first, Z.rows()) = std::visit(
+                [&](const auto& e) { return block_predict_of(e, Z, X.rows(), nodes_checked); },
+                estimator);
         });
         return y;
     }
@@ -120,9 +122,11 @@ struct Pipeline {
             return std::visit([&](const auto& e) { return proba_of(e, X); }, estimator);
         detail::check_columns(X.cols(), n_features(), "Pipeline");
         Eigen::MatrixXd p(X.rows(), n_classes());
+        bool nodes_checked = false;
         for_each_block(X, [&](const Eigen::MatrixXd& Z, Eigen::Index first) {
-            p.middleRows(first, Z.rows()) =
-                std::visit([&](const auto& e) { return proba_of(e, Z); }, estimator);
+            p.middleRows(first, Z.rows()) = std::visit(
+                [&](const auto& e) { return block_proba_of(e, Z, X.rows(), nodes_checked); },
+                estimator);
         });
         return p;
     }
@@ -234,30 +238,40 @@ private:
         return Eigen::Map<const Eigen::RowVectorXd>(buf, w);
     }
 
-    /// The transforms applied to X (at least one step).
-    Eigen::MatrixXd transform_rows(const MatrixRef& X) const {
-        Eigen::MatrixXd Z =
-            std::visit([&](const auto& t) { return t.transform(X); }, steps.front());
-        for (std::size_t i = 1; i < steps.size(); ++i)
-            Z = std::visit([&](const auto& t) { return t.transform(Z); }, steps[i]);
+    /// The transforms applied to X (at least one step); with `refuse_infinity`, each refuses an
+    /// infinite input as its transform does, else infinities pass through as NaN does.
+    Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
+        Eigen::MatrixXd Z = std::visit(
+            [&](const auto& t) { return t.transform_rows(X, refuse_infinity); }, steps.front());
+        for (std::size_t i = 1; i < steps.size(); ++i) {
+            Z = std::visit([&](const auto& t) { return t.transform_rows(Z, refuse_infinity); },
+                           steps[i]);
+        }
         return Z;
     }
 
     /// Calls f(transformed rows, index of their first row) for consecutive blocks of X's rows.
     /// Each row is transformed on its own, so the result is the same as for the whole of X.
-    /// A step or the estimator that refuses a block's input (Errc::invalid_input: the transforms
-    /// refuse infinities, keep NaN, and the estimator refuses both) saw rows numbered within the
-    /// block; the refusal is reported again in the pipeline's terms, naming X's row and column.
+    ///
+    /// The input check is the estimator's alone: the transforms keep NaN and infinities here, and
+    /// a NaN or an infinity entering a scaler leaves it as a NaN or an infinity whatever the
+    /// parameters (x - m, x * s and x / s of a non-finite x are never finite), which the estimator
+    /// refuses. Checking each block's infinities in every transform as well cost a tenth of the
+    /// throughput. A refusal (Errc::invalid_input) saw rows numbered within the block; it is
+    /// reported again in the pipeline's terms, naming the first NaN or infinity of X in the block.
+    /// A block without one had a finite input made infinite by a transform (an overflow): its
+    /// transforms are run again with their checks, so the refusal is the one a checked run makes.
     template <class F>
     void for_each_block(const MatrixRef& X, F&& f) const {
         for (Eigen::Index first = 0; first < X.rows(); first += block_rows) {
             const Eigen::Index n = std::min(block_rows, X.rows() - first);
             try {
-                f(transform_rows(X.middleRows(first, n)), first);
+                f(transform_rows(X.middleRows(first, n), false), first);
             } catch (const Error& e) {
                 if (e.code() != Errc::invalid_input) throw;
                 detail::check_rows(X, first, n, "Pipeline");
-                throw;  // a transform made a finite input infinite (an overflow): as reported
+                transform_rows(X.middleRows(first, n), true);
+                throw;
             }
         }
     }
@@ -276,6 +290,32 @@ private:
                         "predict_proba needs a classifier; this Pipeline ends in LinearRegression");
         } else {
             return e.predict_proba(X);
+        }
+    }
+
+    /// The estimator's output for a block of a batch of `batch_rows` rows: a tree checks its node
+    /// indices at most once for all the blocks of a call (`nodes_checked`), as for one batch.
+    template <class E>
+    static Eigen::VectorXd block_predict_of(const E& e, const MatrixRef& Z, Eigen::Index batch_rows,
+                                            bool& nodes_checked) {
+        if constexpr (std::is_same_v<E, DecisionTree>) {
+            return e.predict_rows(Z, batch_rows, nodes_checked);
+        } else {
+            (void)batch_rows;
+            (void)nodes_checked;
+            return e.predict(Z);
+        }
+    }
+
+    template <class E>
+    static Eigen::MatrixXd block_proba_of(const E& e, const MatrixRef& Z, Eigen::Index batch_rows,
+                                          bool& nodes_checked) {
+        if constexpr (std::is_same_v<E, DecisionTree>) {
+            return e.proba_rows(Z, batch_rows, nodes_checked);
+        } else {
+            (void)batch_rows;
+            (void)nodes_checked;
+            return proba_of(e, Z);
         }
     }
 

@@ -46,12 +46,7 @@ struct MaxAbsScaler {
 
     /// The transformed rows. Throws Errc::shape_mismatch unless X has n_features columns,
     /// Errc::invalid_input if X holds an infinity.
-    Eigen::MatrixXd transform(const MatrixRef& X) const {
-        check_shape();
-        detail::check_columns(X.cols(), n_features(), name);
-        return detail::scale_columns(X, name,
-                                     [&](const auto& x, Eigen::Index j) { return x / scale(j); });
-    }
+    Eigen::MatrixXd transform(const MatrixRef& X) const { return transform_rows(X, true); }
 
     /// As StandardScaler::transform_one.
     void transform_one(const RowRef& x, double* out, Eigen::Index size) const {
@@ -75,6 +70,16 @@ struct MaxAbsScaler {
 
 private:
     static constexpr const char* name = "MaxAbsScaler";
+
+    // As StandardScaler: a Pipeline's predict leaves the infinity check to its estimator.
+    friend struct Pipeline;
+
+    Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
+        check_shape();
+        detail::check_columns(X.cols(), n_features(), name);
+        return detail::scale_columns(
+            X, name, [&](const auto& x, Eigen::Index j) { return x / scale(j); }, refuse_infinity);
+    }
 
     void check_shape() const {
         if (scale.size() < 1) detail::invalid_model(name, "has no features");
@@ -120,23 +125,7 @@ struct RobustScaler {
 
     /// The transformed rows. Throws Errc::shape_mismatch unless X has n_features columns,
     /// Errc::invalid_input if X holds an infinity.
-    Eigen::MatrixXd transform(const MatrixRef& X) const {
-        check_shape();
-        detail::check_columns(X.cols(), n_features(), name);
-        if (with_centering() && with_scaling()) {
-            return detail::scale_columns(
-                X, name, [&](const auto& x, Eigen::Index j) { return (x - center(j)) / scale(j); });
-        }
-        if (with_centering()) {
-            return detail::scale_columns(
-                X, name, [&](const auto& x, Eigen::Index j) { return x - center(j); });
-        }
-        if (with_scaling()) {
-            return detail::scale_columns(
-                X, name, [&](const auto& x, Eigen::Index j) { return x / scale(j); });
-        }
-        return detail::scale_columns(X, name, [](const auto& x, Eigen::Index) { return x; });
-    }
+    Eigen::MatrixXd transform(const MatrixRef& X) const { return transform_rows(X, true); }
 
     /// As StandardScaler::transform_one.
     void transform_one(const RowRef& x, double* out, Eigen::Index size) const {
@@ -161,6 +150,31 @@ struct RobustScaler {
 
 private:
     static constexpr const char* name = "RobustScaler";
+
+    // As StandardScaler: a Pipeline's predict leaves the infinity check to its estimator.
+    friend struct Pipeline;
+
+    Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
+        check_shape();
+        detail::check_columns(X.cols(), n_features(), name);
+        if (with_centering() && with_scaling()) {
+            return detail::scale_columns(
+                X, name, [&](const auto& x, Eigen::Index j) { return (x - center(j)) / scale(j); },
+                refuse_infinity);
+        }
+        if (with_centering()) {
+            return detail::scale_columns(
+                X, name, [&](const auto& x, Eigen::Index j) { return x - center(j); },
+                refuse_infinity);
+        }
+        if (with_scaling()) {
+            return detail::scale_columns(
+                X, name, [&](const auto& x, Eigen::Index j) { return x / scale(j); },
+                refuse_infinity);
+        }
+        return detail::scale_columns(
+            X, name, [](const auto& x, Eigen::Index) { return x; }, refuse_infinity);
+    }
 
     double apply(double v, Eigen::Index j) const {
         if (with_centering()) v -= center(j);

@@ -11,9 +11,11 @@ namespace detail {
 /// Applies a per-feature affine map f(x, j) to X, refusing infinite inputs (Errc::invalid_input)
 /// and passing NaN through, as scikit-learn 1.2's scalers do. The check is fused with the
 /// transform: it runs on each block of a column right after the block was transformed, while it is
-/// still in cache.
+/// still in cache. Without `refuse_infinity` infinities pass through too (a Pipeline's predict,
+/// whose estimator refuses every non-finite value the transforms produce).
 template <class F>
-Eigen::MatrixXd scale_columns(const MatrixRef& X, const char* model, F f) {
+Eigen::MatrixXd scale_columns(const MatrixRef& X, const char* model, F f,
+                              bool refuse_infinity = true) {
     constexpr Eigen::Index block = 1024;
     Eigen::MatrixXd Z(X.rows(), X.cols());
     for (Eigen::Index j = 0; j < X.cols(); ++j) {
@@ -22,7 +24,7 @@ Eigen::MatrixXd scale_columns(const MatrixRef& X, const char* model, F f) {
             const auto in = X.col(j).segment(first, n);
             Z.col(j).segment(first, n) = f(in.array(), j);
             // The cheaper test first: data without NaN or infinity (the usual case) stops there.
-            if (any_non_finite(in.data(), n) && any_infinite(in.data(), n))
+            if (refuse_infinity && any_non_finite(in.data(), n) && any_infinite(in.data(), n))
                 check_rows(X, first, n, model, true);
         }
     }
@@ -66,12 +68,7 @@ struct StandardScaler {
 
     /// The transformed rows. Throws Errc::shape_mismatch unless X has n_features columns,
     /// Errc::invalid_input if X holds an infinity.
-    Eigen::MatrixXd transform(const MatrixRef& X) const {
-        check_shape();
-        detail::check_columns(X.cols(), n_features(), name);
-        return detail::scale_columns(
-            X, name, [&](const auto& x, Eigen::Index j) { return (x - mean(j)) / scale(j); });
-    }
+    Eigen::MatrixXd transform(const MatrixRef& X) const { return transform_rows(X, true); }
 
     /// Transforms one sample into out[0 .. n_features), without heap allocation; out may alias x's
     /// storage when contiguous. Throws Errc::shape_mismatch unless x has n_features entries and
@@ -104,6 +101,19 @@ struct StandardScaler {
 
 private:
     static constexpr const char* name = "StandardScaler";
+
+    // A Pipeline's predict transforms its blocks without the infinity check: an infinite input
+    // makes an infinite or NaN output (through any finite or non-finite parameters), which the
+    // pipeline's estimator refuses; the pipeline then reports the input it came from.
+    friend struct Pipeline;
+
+    Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
+        check_shape();
+        detail::check_columns(X.cols(), n_features(), name);
+        return detail::scale_columns(
+            X, name, [&](const auto& x, Eigen::Index j) { return (x - mean(j)) / scale(j); },
+            refuse_infinity);
+    }
 
     /// What transforms rely on to stay in bounds, in O(1), checked on every call.
     void check_shape() const {
@@ -146,12 +156,7 @@ struct MinMaxScaler {
 
     /// The transformed rows. Throws Errc::shape_mismatch unless X has n_features columns,
     /// Errc::invalid_input if X holds an infinity.
-    Eigen::MatrixXd transform(const MatrixRef& X) const {
-        check_shape();
-        detail::check_columns(X.cols(), n_features(), name);
-        return detail::scale_columns(
-            X, name, [&](const auto& x, Eigen::Index j) { return x * scale(j) + min(j); });
-    }
+    Eigen::MatrixXd transform(const MatrixRef& X) const { return transform_rows(X, true); }
 
     /// As StandardScaler::transform_one.
     void transform_one(const RowRef& x, double* out, Eigen::Index size) const {
@@ -181,6 +186,19 @@ struct MinMaxScaler {
 
 private:
     static constexpr const char* name = "MinMaxScaler";
+
+    // A Pipeline's predict transforms its blocks without the infinity check: an infinite input
+    // makes an infinite or NaN output (through any finite or non-finite parameters), which the
+    // pipeline's estimator refuses; the pipeline then reports the input it came from.
+    friend struct Pipeline;
+
+    Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
+        check_shape();
+        detail::check_columns(X.cols(), n_features(), name);
+        return detail::scale_columns(
+            X, name, [&](const auto& x, Eigen::Index j) { return x * scale(j) + min(j); },
+            refuse_infinity);
+    }
 
     void check_shape() const {
         if (scale.size() < 1) detail::invalid_model(name, "has no features");

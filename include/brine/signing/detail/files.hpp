@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "brine/detail/text.hpp"
 #include "brine/error.hpp"
 #include "brine/signing/detail/sodium.hpp"
 
@@ -22,7 +23,7 @@ namespace brine::detail {
 
 [[noreturn]] inline void signing_io_error(const std::string& what, const std::string& path,
                                           int err) {
-    throw Error(Errc::io, what + " '" + path + "': " + std::strerror(err));
+    throw Error(Errc::io, what + " '" + path + "': " + os_error_text(err));
 }
 
 /// Closes a descriptor on scope exit.
