@@ -109,6 +109,11 @@ def read_header(b):
 
 def read_model(b, kind):
     m = {"schema_version": b.u32()}
+    if kind == "logistic_regression" and m["schema_version"] == 2:
+        for name in ("classes", "coef", "intercept"):
+            m[name] = b.matrix("f64")
+        m["multi_class"] = b.string()
+        return m
     if m["schema_version"] != 1:
         raise ValueError(f"{kind} schema version {m['schema_version']} unknown to this checker")
     fields = {

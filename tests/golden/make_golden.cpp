@@ -58,5 +58,6 @@ int main(int argc, char** argv) {
     write(dir, "robust_scaler", fixtures::robust_scaler());
     write(dir, "robust_scaler_no_centering", fixtures::robust_scaler_no_centering());
     write(dir, "pipeline_robust", fixtures::pipeline_robust());
+    write(dir, "logistic_regression_ovr", fixtures::logistic_ovr());
     return 0;
 }

@@ -370,6 +370,25 @@ TEST_CASE("hostile model: every invariant of MaxAbsScaler and RobustScaler", "[i
     check_refused(r, "RobustScaler: has no features");
 }
 
+TEST_CASE("hostile model: LogisticRegression's multi_class", "[io][hostile]") {
+    brine::LogisticRegression m = fixtures::logistic_multi();
+    m.multi_class = static_cast<brine::LogisticRegression::MultiClass>(7);
+    BRINE_CHECK_THROWS_CODE(brine::to_bytes(m), Errc::invalid_model,
+                            "LogisticRegression: multi_class is 7, expected multinomial (0) or ovr "
+                            "(1)");
+    // A value other than the two names, in either encoding, is refused by the reader.
+    const brine::LogisticRegression ovr = fixtures::logistic_ovr();
+    for (brine::Format f : {brine::Format::binary, brine::Format::json}) {
+        std::string bytes = brine::to_bytes(ovr, f, fixed_time());
+        const auto at = bytes.find("ovr");
+        REQUIRE(at != std::string::npos);
+        bytes.replace(at, 3, "OVR");
+        if (f == brine::Format::binary) resign(bytes);  // JSON: the payload is read first
+        BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(bytes), Errc::malformed,
+                                "multi_class 'OVR', expected 'multinomial' or 'ovr'");
+    }
+}
+
 TEST_CASE("hostile model: pipeline step widths that do not chain", "[io][hostile]") {
     // A 2-feature scaler feeding a 3-feature scaler.
     brine::Pipeline p({fixtures::standard_scaler(),

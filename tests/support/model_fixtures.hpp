@@ -104,6 +104,13 @@ inline brine::Pipeline pipeline_classifier() {
 
 inline brine::Pipeline pipeline_tree() { return brine::Pipeline({}, tree_classifier()); }
 
+/// logistic_multi's coefficients with one-vs-rest probabilities (schema version 2).
+inline brine::LogisticRegression logistic_ovr() {
+    brine::LogisticRegression m = logistic_multi();
+    m.multi_class = brine::LogisticRegression::MultiClass::ovr;
+    return m;
+}
+
 inline brine::MaxAbsScaler max_abs_scaler() { return brine::MaxAbsScaler(vec({4, 0.25})); }
 
 inline brine::RobustScaler robust_scaler() {

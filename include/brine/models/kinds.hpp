@@ -15,7 +15,7 @@
 /// Alternatives of AnyModel follow the rows' order, which is not written anywhere.
 #define BRINE_MODEL_KINDS(X)                         \
     X(LinearRegression, linear_regression, 1, 1)     \
-    X(LogisticRegression, logistic_regression, 2, 1) \
+    X(LogisticRegression, logistic_regression, 2, 2) \
     X(DecisionTree, decision_tree, 3, 1)             \
     X(StandardScaler, standard_scaler, 4, 1)         \
     X(MinMaxScaler, min_max_scaler, 5, 1)            \

@@ -14,6 +14,16 @@
 
 namespace brine {
 
+/// The schema version a model is written with: its kind's current one, except a multinomial or
+/// binary LogisticRegression, which schema 1 holds (so older readers still read it).
+template <class Model>
+std::uint32_t schema_version_of(const Model&) {
+    return schema_version_v<Model>;
+}
+inline std::uint32_t schema_version_of(const LogisticRegression& m) {
+    return m.multi_class == LogisticRegression::MultiClass::multinomial ? 1 : 2;
+}
+
 namespace detail {
 
 inline std::string unsupported_schema_message(ModelKind kind, std::uint32_t found) {
@@ -22,10 +32,11 @@ inline std::string unsupported_schema_message(ModelKind kind, std::uint32_t foun
            std::to_string(current_schema_version(kind));
 }
 
-/// Every model object starts with its schema version: written as the current one, checked on load.
+/// Every model object starts with its schema version: written as `written` (the current one
+/// unless a model needs no newer than an older one), checked on load.
 template <class Model, class Archive>
-std::uint32_t schema_field(Archive& ar) {
-    std::uint32_t v = schema_version_v<Model>;
+std::uint32_t schema_field(Archive& ar, std::uint32_t written = schema_version_v<Model>) {
+    std::uint32_t v = written;
     ar(cereal::make_nvp("schema_version", v));
     if constexpr (is_brine_input_archive_v<Archive>) {
         if (v == 0 || v > schema_version_v<Model>) {
@@ -113,11 +124,31 @@ void serialize(Archive& ar, LinearRegression& m) {
     ar(cereal::make_nvp("coef", m.coef), cereal::make_nvp("intercept", m.intercept));
 }
 
+/// Schema 1: classes, coef, intercept, with softmax for K >= 3 classes. Schema 2 adds
+/// `multi_class` ("multinomial" or "ovr"). A multinomial model is still written as schema 1, so
+/// readers that know only schema 1 keep reading every file whose meaning they know.
 template <class Archive>
 void serialize(Archive& ar, LogisticRegression& m) {
-    detail::schema_field<LogisticRegression>(ar);
+    const std::uint32_t v = detail::schema_field<LogisticRegression>(ar, schema_version_of(m));
     ar(cereal::make_nvp("classes", m.classes), cereal::make_nvp("coef", m.coef),
        cereal::make_nvp("intercept", m.intercept));
+    if constexpr (detail::is_brine_input_archive_v<Archive>) {
+        m.multi_class = LogisticRegression::MultiClass::multinomial;
+        if (v < 2) return;
+        std::string mc;
+        ar(cereal::make_nvp("multi_class", mc));
+        if (mc == "ovr") {
+            m.multi_class = LogisticRegression::MultiClass::ovr;
+        } else if (mc != "multinomial") {
+            ar.fail(Errc::malformed,
+                    "multi_class " + detail::quoted(mc) + ", expected 'multinomial' or 'ovr'");
+        }
+    } else {
+        if (v < 2) return;
+        std::string mc =
+            m.multi_class == LogisticRegression::MultiClass::ovr ? "ovr" : "multinomial";
+        ar(cereal::make_nvp("multi_class", mc));
+    }
 }
 
 template <class Archive>
