@@ -20,6 +20,8 @@ template DecisionTree decision_tree_regressor<>(const MatrixView&, const VectorV
                                                 const TreeOptions&);
 template StandardScaler standard_scaler<>(const MatrixView&, const StandardScalerOptions&);
 template MinMaxScaler min_max_scaler<>(const MatrixView&, const MinMaxScalerOptions&);
+template MaxAbsScaler max_abs_scaler<>(const MatrixView&, const MaxAbsScalerOptions&);
+template RobustScaler robust_scaler<>(const MatrixView&, const RobustScalerOptions&);
 template Pipeline pipeline<>(const MatrixView&, const VectorView&, const PipelineOptions&);
 template Pipeline pipeline<>(const MatrixView&, const VectorView&, std::vector<StepOptions>,
                              EstimatorOptions);

@@ -8,6 +8,7 @@
 #include "brine/models/linear_regression.hpp"
 #include "brine/models/logistic_regression.hpp"
 #include "brine/models/pipeline.hpp"
+#include "brine/models/robust_scalers.hpp"
 #include "brine/models/rows.hpp"
 #include "brine/models/scalers.hpp"
 #include "brine/version.hpp"

@@ -7,5 +7,6 @@
 #include "brine/train/linear.hpp"
 #include "brine/train/logistic.hpp"
 #include "brine/train/pipeline.hpp"
+#include "brine/train/robust_scalers.hpp"
 #include "brine/train/scalers.hpp"
 #include "brine/train/tree.hpp"

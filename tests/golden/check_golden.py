@@ -109,6 +109,11 @@ def read_header(b):
 
 def read_model(b, kind):
     m = {"schema_version": b.u32()}
+    if kind == "logistic_regression" and m["schema_version"] == 2:
+        for name in ("classes", "coef", "intercept"):
+            m[name] = b.matrix("f64")
+        m["multi_class"] = b.string()
+        return m
     if m["schema_version"] != 1:
         raise ValueError(f"{kind} schema version {m['schema_version']} unknown to this checker")
     fields = {
@@ -116,10 +121,14 @@ def read_model(b, kind):
         "logistic_regression": [("classes", "f64"), ("coef", "f64"), ("intercept", "f64")],
         "standard_scaler": [("mean", "f64"), ("scale", "f64")],
         "min_max_scaler": [("scale", "f64"), ("min", "f64")],
+        "max_abs_scaler": [("scale", "f64")],
     }
     if kind in fields:
         for name, elem in fields[kind]:
             m[name] = b.matrix(elem)
+    elif kind == "robust_scaler":
+        m["n_features"] = b.i32()
+        m["center"], m["scale"] = b.matrix("f64"), b.matrix("f64")
     elif kind == "decision_tree":
         m["task"], m["n_features"], m["n_nodes"] = b.string(), b.i32(), b.u64()
         m["classes"] = b.matrix("f64")

@@ -54,5 +54,10 @@ int main(int argc, char** argv) {
     write(dir, "min_max_scaler", fixtures::min_max_scaler());
     write(dir, "pipeline_classifier", fixtures::pipeline_classifier());
     write(dir, "pipeline_tree", fixtures::pipeline_tree());
+    write(dir, "max_abs_scaler", fixtures::max_abs_scaler());
+    write(dir, "robust_scaler", fixtures::robust_scaler());
+    write(dir, "robust_scaler_no_centering", fixtures::robust_scaler_no_centering());
+    write(dir, "pipeline_robust", fixtures::pipeline_robust());
+    write(dir, "logistic_regression_ovr", fixtures::logistic_ovr());
     return 0;
 }

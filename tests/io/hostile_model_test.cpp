@@ -42,6 +42,10 @@ M valid_of() {
         return fixtures::standard_scaler();
     else if constexpr (std::is_same_v<M, brine::MinMaxScaler>)
         return fixtures::min_max_scaler();
+    else if constexpr (std::is_same_v<M, brine::MaxAbsScaler>)
+        return fixtures::max_abs_scaler();
+    else if constexpr (std::is_same_v<M, brine::RobustScaler>)
+        return fixtures::robust_scaler();
     else
         return fixtures::pipeline_classifier();
 }
@@ -331,6 +335,60 @@ TEST_CASE("hostile model: scaler vectors of different lengths, or none", "[io][h
     check_refused(mm, "MinMaxScaler: min has 3 entries, scale has 2");
 }
 
+TEST_CASE("hostile model: every invariant of MaxAbsScaler and RobustScaler", "[io][hostile]") {
+    brine::MaxAbsScaler ma = fixtures::max_abs_scaler();
+    ma.scale(1) = 0;
+    check_refused(ma, "MaxAbsScaler: scale[1] is 0");
+    ma.scale(0) = kNaN;
+    check_refused(ma, "MaxAbsScaler: scale[0] is not finite");
+    ma.scale.resize(0);
+    check_refused(ma, "MaxAbsScaler: has no features");
+
+    brine::RobustScaler r = fixtures::robust_scaler();
+    r.scale(1) = 0;
+    check_refused(r, "RobustScaler: scale[1] is 0");
+    r = fixtures::robust_scaler();
+    r.scale(0) = kInf;
+    check_refused(r, "RobustScaler: scale[0] is not finite");
+    r = fixtures::robust_scaler();
+    r.center(1) = -kInf;
+    check_refused(r, "RobustScaler: center[1] is not finite");
+    r = fixtures::robust_scaler();
+    r.center = fixtures::vec({1, 2, 3});
+    check_refused(r,
+                  "RobustScaler: center has 3 entries for 2 features (expected that many, or "
+                  "none)");
+    r = fixtures::robust_scaler_no_centering();
+    r.scale = fixtures::vec({1});
+    check_refused(r,
+                  "RobustScaler: scale has 1 entries for 2 features (expected that many, or "
+                  "none)");
+    r.n_features_in = 0;
+    r.scale.resize(0);
+    check_refused(r, "RobustScaler: has no features");
+    r.n_features_in = -5;
+    check_refused(r, "RobustScaler: has no features");
+}
+
+TEST_CASE("hostile model: LogisticRegression's multi_class", "[io][hostile]") {
+    brine::LogisticRegression m = fixtures::logistic_multi();
+    m.multi_class = static_cast<brine::LogisticRegression::MultiClass>(7);
+    BRINE_CHECK_THROWS_CODE(brine::to_bytes(m), Errc::invalid_model,
+                            "LogisticRegression: multi_class is 7, expected multinomial (0) or ovr "
+                            "(1)");
+    // A value other than the two names, in either encoding, is refused by the reader.
+    const brine::LogisticRegression ovr = fixtures::logistic_ovr();
+    for (brine::Format f : {brine::Format::binary, brine::Format::json}) {
+        std::string bytes = brine::to_bytes(ovr, f, fixed_time());
+        const auto at = bytes.find("ovr");
+        REQUIRE(at != std::string::npos);
+        bytes.replace(at, 3, "OVR");
+        if (f == brine::Format::binary) resign(bytes);  // JSON: the payload is read first
+        BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(bytes), Errc::malformed,
+                                "multi_class 'OVR', expected 'multinomial' or 'ovr'");
+    }
+}
+
 TEST_CASE("hostile model: pipeline step widths that do not chain", "[io][hostile]") {
     // A 2-feature scaler feeding a 3-feature scaler.
     brine::Pipeline p({fixtures::standard_scaler(),
@@ -342,6 +400,11 @@ TEST_CASE("hostile model: pipeline step widths that do not chain", "[io][hostile
     check_refused(q, "Pipeline: estimator expects 3 features but the step before it produces 2");
     brine::Pipeline t({fixtures::min_max_scaler()}, fixtures::tree_regressor());
     check_refused(t, "Pipeline: estimator expects 1 features but the step before it produces 2");
+    // A robust scaler of 3 features (and no parameters) after a 2-feature max-abs scaler.
+    brine::Pipeline u(
+        {fixtures::max_abs_scaler(), brine::RobustScaler(3, Eigen::VectorXd(), Eigen::VectorXd())},
+        fixtures::linear());
+    check_refused(u, "Pipeline: step 1 expects 3 features but the step before it produces 2");
 }
 
 TEST_CASE("hostile model: an invalid step or estimator inside a pipeline", "[io][hostile]") {

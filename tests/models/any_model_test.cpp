@@ -3,6 +3,9 @@
 #include "brine/models/any_model.hpp"
 
 #include <cmath>
+#include <iterator>
+#include <utility>
+#include <variant>
 
 #include "brine_catch.hpp"
 
@@ -84,6 +87,40 @@ TEST_CASE("Model kinds keep their numbers and names", "[models][any]") {
     CHECK(brine::kind_name(ModelKind::min_max_scaler) == "min_max_scaler");
     CHECK(brine::kind_name(ModelKind::pipeline) == "pipeline");
     CHECK(brine::kind_name(static_cast<ModelKind>(99)) == "unknown");
+}
+
+namespace any_model_registry_test {
+template <std::size_t... I>
+constexpr bool alternatives_match_kinds(std::index_sequence<I...>) {
+    return ((brine::model_kind_v<std::variant_alternative_t<I, brine::AnyModel::Variant>> ==
+             brine::all_model_kinds[I]) &&
+            ...);
+}
+}  // namespace any_model_registry_test
+
+TEST_CASE("The kind registry derives one consistent kind per AnyModel alternative",
+          "[models][any]") {
+    using brine::ModelKind;
+    constexpr std::size_t n = std::variant_size_v<brine::AnyModel::Variant>;
+    static_assert(std::size(brine::all_model_kinds) == n, "one kind per alternative");
+    // Alternative i is the model of the i-th kind; names and numbers are unique and the name
+    // round-trips through kind_from_name; every kind has a current schema version >= 1.
+    static_assert(any_model_registry_test::alternatives_match_kinds(std::make_index_sequence<n>{}),
+                  "alternative i is the model of the i-th kind");
+    for (std::size_t i = 0; i < n; ++i) {
+        const ModelKind k = brine::all_model_kinds[i];
+        ModelKind back{};
+        REQUIRE(brine::kind_from_name(brine::kind_name(k), back));
+        CHECK(back == k);
+        CHECK(brine::current_schema_version(k) >= 1);
+        for (std::size_t j = i + 1; j < n; ++j) {
+            CHECK(k != brine::all_model_kinds[j]);
+            CHECK(brine::kind_name(k) != brine::kind_name(brine::all_model_kinds[j]));
+        }
+    }
+    ModelKind none{};
+    CHECK_FALSE(brine::kind_from_name("tree", none));
+    CHECK(brine::current_schema_version(static_cast<ModelKind>(99)) == 0);
 }
 
 TEST_CASE("AnyModel dispatches predict, predict_one and predict_proba", "[models][any]") {

@@ -104,6 +104,29 @@ inline brine::Pipeline pipeline_classifier() {
 
 inline brine::Pipeline pipeline_tree() { return brine::Pipeline({}, tree_classifier()); }
 
+/// logistic_multi's coefficients with one-vs-rest probabilities (schema version 2).
+inline brine::LogisticRegression logistic_ovr() {
+    brine::LogisticRegression m = logistic_multi();
+    m.multi_class = brine::LogisticRegression::MultiClass::ovr;
+    return m;
+}
+
+inline brine::MaxAbsScaler max_abs_scaler() { return brine::MaxAbsScaler(vec({4, 0.25})); }
+
+inline brine::RobustScaler robust_scaler() {
+    return brine::RobustScaler(2, vec({1.5, -3}), vec({2, 0.5}));
+}
+
+/// Fitted with with_centering=False: no center at all.
+inline brine::RobustScaler robust_scaler_no_centering() {
+    return brine::RobustScaler(2, Eigen::VectorXd(), vec({2, 0.5}));
+}
+
+inline brine::Pipeline pipeline_robust() {
+    return brine::Pipeline({max_abs_scaler(), robust_scaler_no_centering(), robust_scaler()},
+                           logistic_multi());
+}
+
 /// Rows to predict with, for a model of `n_features` features.
 inline Eigen::MatrixXd rows(Eigen::Index n_features) {
     Eigen::MatrixXd X(4, n_features);

@@ -32,6 +32,10 @@ inline std::uint64_t model_elements(const StandardScaler& m) {
 inline std::uint64_t model_elements(const MinMaxScaler& m) {
     return cost_add(count(m.scale.size()), count(m.min.size()));
 }
+inline std::uint64_t model_elements(const MaxAbsScaler& m) { return count(m.scale.size()); }
+inline std::uint64_t model_elements(const RobustScaler& m) {
+    return cost_add(count(m.center.size()), count(m.scale.size()));
+}
 inline std::uint64_t model_elements(const LinearRegression& m) {
     return cost_add(count(m.coef.size()), count(m.intercept.size()));
 }
@@ -66,6 +70,8 @@ inline std::uint64_t row_cost(const StandardScaler& m) {
     return cost_mul(2, count(m.n_features()));
 }
 inline std::uint64_t row_cost(const MinMaxScaler& m) { return cost_mul(2, count(m.n_features())); }
+inline std::uint64_t row_cost(const MaxAbsScaler& m) { return cost_mul(2, count(m.n_features())); }
+inline std::uint64_t row_cost(const RobustScaler& m) { return cost_mul(2, count(m.n_features())); }
 inline std::uint64_t row_cost(const LinearRegression& m) {
     return cost_mul(cost_mul(2, count(m.coef.rows())), cost_add(count(m.n_features()), 1));
 }
@@ -89,6 +95,8 @@ inline std::uint64_t row_cost(const Pipeline& m) {
 /// classifiers, the number of targets for regressors, the width for scalers and transforms.
 inline Eigen::Index reference_width(const StandardScaler& m) { return m.n_features(); }
 inline Eigen::Index reference_width(const MinMaxScaler& m) { return m.n_features(); }
+inline Eigen::Index reference_width(const MaxAbsScaler& m) { return m.n_features(); }
+inline Eigen::Index reference_width(const RobustScaler& m) { return m.n_features(); }
 inline Eigen::Index reference_width(const LinearRegression& m) { return m.n_targets(); }
 inline Eigen::Index reference_width(const LogisticRegression& m) { return m.n_classes(); }
 inline Eigen::Index reference_width(const DecisionTree& m) {

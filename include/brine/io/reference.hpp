@@ -82,6 +82,13 @@ void step_with_bound(const Scaler& s, Eigen::MatrixXd& Z, Eigen::MatrixXd& E) {
             if constexpr (std::is_same_v<Scaler, StandardScaler>) {
                 const double a = 1.0 / std::abs(s.scale(j));  // (z - mean) / scale
                 next(i, j) = (e + g * (z + std::abs(s.mean(j)))) * a;
+            } else if constexpr (std::is_same_v<Scaler, MaxAbsScaler>) {  // z / scale
+                next(i, j) = (e + g * z) / std::abs(s.scale(j));
+            } else if constexpr (std::is_same_v<Scaler, RobustScaler>) {
+                // (z - center) / scale, either operation left out when fitted without it
+                const double c = s.with_centering() ? std::abs(s.center(j)) : 0.0;
+                const double a = s.with_scaling() ? 1.0 / std::abs(s.scale(j)) : 1.0;
+                next(i, j) = (e + g * (z + c)) * a;
             } else {  // z * scale + min
                 const double a = std::abs(s.scale(j));
                 next(i, j) = (e + g * z) * a + g * std::abs(s.min(j));
@@ -165,6 +172,12 @@ inline Evaluation evaluate(const StandardScaler& m, const Eigen::MatrixXd& X) {
     return evaluate_scaler(m, X);
 }
 inline Evaluation evaluate(const MinMaxScaler& m, const Eigen::MatrixXd& X) {
+    return evaluate_scaler(m, X);
+}
+inline Evaluation evaluate(const MaxAbsScaler& m, const Eigen::MatrixXd& X) {
+    return evaluate_scaler(m, X);
+}
+inline Evaluation evaluate(const RobustScaler& m, const Eigen::MatrixXd& X) {
     return evaluate_scaler(m, X);
 }
 inline Evaluation evaluate(const LinearRegression& m, const Eigen::MatrixXd& X) {
@@ -255,8 +268,8 @@ Reference make_reference(const Model& m, const Eigen::MatrixXd& X, double tolera
 /// refuses at prediction (NaN or infinity for an estimator or pipeline, infinity for a scaler).
 template <class Model>
 std::vector<Eigen::Index> checkable_reference_rows(const Model&, const RowMatrix& X) {
-    constexpr bool scaler =
-        std::is_same_v<Model, StandardScaler> || std::is_same_v<Model, MinMaxScaler>;
+    // A transformer without predict (a scaler) keeps NaN; estimators and pipelines refuse it.
+    constexpr bool scaler = !detail::has_predict<Model>::value;
     std::vector<Eigen::Index> rows;
     rows.reserve(static_cast<std::size_t>(X.rows()));
     for (Eigen::Index i = 0; i < X.rows(); ++i) {

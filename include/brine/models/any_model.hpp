@@ -7,69 +7,124 @@
 #include <type_traits>
 #include <variant>
 
+#include "brine/models/kinds.hpp"
 #include "brine/models/pipeline.hpp"
 
 namespace brine {
 
-/// The built-in model kinds. The numeric values are written into files: never renumber.
+/// The built-in model kinds (one per row of BRINE_MODEL_KINDS). The numeric values are written
+/// into files: never renumber.
 enum class ModelKind : std::uint16_t {
-    linear_regression = 1,
-    logistic_regression = 2,
-    decision_tree = 3,
-    standard_scaler = 4,
-    min_max_scaler = 5,
-    pipeline = 6,
+#define BRINE_KIND_ENUMERATOR(Type, name, number, schema) name = number,
+    BRINE_MODEL_KINDS(BRINE_KIND_ENUMERATOR)
+#undef BRINE_KIND_ENUMERATOR
 };
 
 /// The stable name of a kind, as written in JSON files and shown by inspect().
 constexpr std::string_view kind_name(ModelKind k) noexcept {
     switch (k) {
-        case ModelKind::linear_regression: return "linear_regression";
-        case ModelKind::logistic_regression: return "logistic_regression";
-        case ModelKind::decision_tree: return "decision_tree";
-        case ModelKind::standard_scaler: return "standard_scaler";
-        case ModelKind::min_max_scaler: return "min_max_scaler";
-        case ModelKind::pipeline: return "pipeline";
+#define BRINE_KIND_NAME_CASE(Type, name, number, schema) \
+    case ModelKind::name: return #name;
+        BRINE_MODEL_KINDS(BRINE_KIND_NAME_CASE)
+#undef BRINE_KIND_NAME_CASE
     }
     return "unknown";
+}
+
+/// Every built-in kind, in the order of BRINE_MODEL_KINDS.
+inline constexpr ModelKind all_model_kinds[] = {
+#define BRINE_KIND_VALUE(Type, name, number, schema) ModelKind::name,
+    BRINE_MODEL_KINDS(BRINE_KIND_VALUE)
+#undef BRINE_KIND_VALUE
+};
+
+/// The kind with the given stable name, if any.
+inline bool kind_from_name(std::string_view name, ModelKind& out) noexcept {
+    for (ModelKind k : all_model_kinds) {
+        if (kind_name(k) == name) {
+            out = k;
+            return true;
+        }
+    }
+    return false;
 }
 
 /// Maps a model type to its kind; specialised for every built-in model.
 template <class Model>
 struct model_kind;
-template <>
-struct model_kind<LinearRegression> {
-    static constexpr ModelKind value = ModelKind::linear_regression;
-};
-template <>
-struct model_kind<LogisticRegression> {
-    static constexpr ModelKind value = ModelKind::logistic_regression;
-};
-template <>
-struct model_kind<DecisionTree> {
-    static constexpr ModelKind value = ModelKind::decision_tree;
-};
-template <>
-struct model_kind<StandardScaler> {
-    static constexpr ModelKind value = ModelKind::standard_scaler;
-};
-template <>
-struct model_kind<MinMaxScaler> {
-    static constexpr ModelKind value = ModelKind::min_max_scaler;
-};
-template <>
-struct model_kind<Pipeline> {
-    static constexpr ModelKind value = ModelKind::pipeline;
-};
+#define BRINE_KIND_TRAIT(Type, name, number, schema)            \
+    template <>                                                 \
+    struct model_kind<Type> {                                   \
+        static constexpr ModelKind value = ModelKind::name;     \
+        static constexpr std::uint32_t schema_version = schema; \
+    };
+BRINE_MODEL_KINDS(BRINE_KIND_TRAIT)
+#undef BRINE_KIND_TRAIT
 template <class Model>
 inline constexpr ModelKind model_kind_v = model_kind<Model>::value;
+
+/// Current schema version of each model kind's payload. A kind's schema version changes when its
+/// fields change; readers keep loading every older version (see docs/compatibility.md).
+template <class Model>
+struct schema_version {
+    static constexpr std::uint32_t value = model_kind<Model>::schema_version;
+};
+template <class Model>
+inline constexpr std::uint32_t schema_version_v = schema_version<Model>::value;
+
+/// Current schema version of a kind known at run time (0 for an unknown kind).
+constexpr std::uint32_t current_schema_version(ModelKind kind) noexcept {
+    switch (kind) {
+#define BRINE_KIND_SCHEMA_CASE(Type, name, number, schema) \
+    case ModelKind::name: return schema;
+        BRINE_MODEL_KINDS(BRINE_KIND_SCHEMA_CASE)
+#undef BRINE_KIND_SCHEMA_CASE
+    }
+    return 0;
+}
+
+namespace detail {
+
+template <class First, class... Rest>
+struct variant_of_rest {
+    using type = std::variant<Rest...>;
+};
+
+/// What a model can do, detected from its members: AnyModel dispatches on these, so a new kind
+/// needs no entry in AnyModel.
+template <class M, class = void>
+struct has_predict : std::false_type {};
+template <class M>
+struct has_predict<
+    M, std::void_t<decltype(std::declval<const M&>().predict(std::declval<const MatrixRef&>()))>>
+    : std::true_type {};
+template <class M, class = void>
+struct has_predict_proba : std::false_type {};
+template <class M>
+struct has_predict_proba<M, std::void_t<decltype(std::declval<const M&>().predict_proba(
+                                std::declval<const MatrixRef&>()))>> : std::true_type {};
+template <class M, class = void>
+struct has_transform : std::false_type {};
+template <class M>
+struct has_transform<
+    M, std::void_t<decltype(std::declval<const M&>().transform(std::declval<const MatrixRef&>()))>>
+    : std::true_type {};
+template <class M, class = void>
+struct has_is_classifier : std::false_type {};
+template <class M>
+struct has_is_classifier<M, std::void_t<decltype(std::declval<const M&>().is_classifier())>>
+    : std::true_type {};
+
+}  // namespace detail
 
 /// Any built-in model, for programs that load a file without knowing its kind at compile time.
 /// The set is closed: a file can only ever produce one of these types.
 class AnyModel {
 public:
-    using Variant = std::variant<LinearRegression, LogisticRegression, DecisionTree, StandardScaler,
-                                 MinMaxScaler, Pipeline>;
+    /// One alternative per row of BRINE_MODEL_KINDS, in its order.
+#define BRINE_KIND_TYPE(Type, name, number, schema) , Type
+    using Variant = detail::variant_of_rest<void BRINE_MODEL_KINDS(BRINE_KIND_TYPE)>::type;
+#undef BRINE_KIND_TYPE
 
     /// Holds a default-constructed (empty, invalid) LinearRegression.
     AnyModel() = default;
@@ -110,12 +165,10 @@ public:
         return std::visit(
             [](const auto& m) {
                 using M = std::decay_t<decltype(m)>;
-                if constexpr (std::is_same_v<M, LogisticRegression>)
-                    return true;
-                else if constexpr (std::is_same_v<M, DecisionTree> || std::is_same_v<M, Pipeline>)
+                if constexpr (detail::has_is_classifier<M>::value)
                     return m.is_classifier();
                 else
-                    return false;
+                    return detail::has_predict_proba<M>::value;
             },
             model_);
     }
@@ -125,8 +178,7 @@ public:
         return std::visit(
             [&](const auto& m) -> Eigen::VectorXd {
                 using M = std::decay_t<decltype(m)>;
-                if constexpr (std::is_same_v<M, StandardScaler> ||
-                              std::is_same_v<M, MinMaxScaler>) {
+                if constexpr (!detail::has_predict<M>::value) {
                     throw Error(Errc::invalid_argument,
                                 std::string("predict needs an estimator; this model is a ") +
                                     std::string(kind_name(model_kind_v<M>)) + ", use transform");
@@ -204,8 +256,7 @@ public:
         return std::visit(
             [&](const auto& m) -> double {
                 using M = std::decay_t<decltype(m)>;
-                if constexpr (std::is_same_v<M, StandardScaler> ||
-                              std::is_same_v<M, MinMaxScaler>) {
+                if constexpr (!detail::has_predict<M>::value) {
                     throw Error(Errc::invalid_argument,
                                 std::string("predict needs an estimator; this model is a ") +
                                     std::string(kind_name(model_kind_v<M>)) + ", use transform");
@@ -221,8 +272,7 @@ public:
         return std::visit(
             [&](const auto& m) -> Eigen::MatrixXd {
                 using M = std::decay_t<decltype(m)>;
-                if constexpr (std::is_same_v<M, LogisticRegression> ||
-                              std::is_same_v<M, DecisionTree> || std::is_same_v<M, Pipeline>) {
+                if constexpr (detail::has_predict_proba<M>::value) {
                     return m.predict_proba(X);
                 } else {
                     throw Error(Errc::invalid_argument,
@@ -241,8 +291,7 @@ public:
         std::visit(
             [&](const auto& m) {
                 using M = std::decay_t<decltype(m)>;
-                if constexpr (std::is_same_v<M, LogisticRegression> ||
-                              std::is_same_v<M, DecisionTree> || std::is_same_v<M, Pipeline>) {
+                if constexpr (detail::has_predict_proba<M>::value) {
                     m.predict_proba_one(x, out, size);
                 } else {
                     throw Error(Errc::invalid_argument,
@@ -271,8 +320,7 @@ public:
         return std::visit(
             [&](const auto& m) -> Eigen::MatrixXd {
                 using M = std::decay_t<decltype(m)>;
-                if constexpr (std::is_same_v<M, StandardScaler> ||
-                              std::is_same_v<M, MinMaxScaler> || std::is_same_v<M, Pipeline>) {
+                if constexpr (detail::has_transform<M>::value) {
                     return m.transform(X);
                 } else {
                     throw Error(

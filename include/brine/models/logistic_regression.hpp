@@ -1,4 +1,5 @@
-// brine::LogisticRegression: binary (sigmoid) and multinomial (softmax) logistic regression.
+// brine::LogisticRegression: binary (sigmoid), multinomial (softmax) and one-vs-rest logistic
+// regression.
 // SPDX-License-Identifier: MIT
 #pragma once
 
@@ -11,7 +12,9 @@ namespace brine {
 
 /// Logistic regression with the sorted class labels it was trained on, laid out as scikit-learn's
 /// LogisticRegression: two classes give one row of `coef` (the score of `classes[1]`; probability
-/// by the sigmoid), K >= 3 classes give K rows (multinomial, softmax over the K scores).
+/// by the sigmoid), K >= 3 classes give K rows, turned into probabilities as scikit-learn's
+/// `multi_class` says: `multinomial` (softmax over the K scores) or `ovr` (one-vs-rest: the K
+/// sigmoids, divided by their sum). Labels are the class of the first largest score either way.
 ///
 /// scikit-learn semantics: a binary model predicts `classes[1]` iff its score is > 0; a multinomial
 /// model predicts the class of the first largest score. (A binary scikit-learn model fitted with
@@ -33,13 +36,25 @@ namespace brine {
 /// The batch functions use a matrix product and predict_one / predict_proba_one a dot product per
 /// row, so their probabilities agree to rounding, not always bit for bit.
 struct LogisticRegression {
+    /// How K >= 3 scores become probabilities (scikit-learn's `multi_class` after fitting; a
+    /// binary model always uses the sigmoid, whichever is set).
+    enum class MultiClass : std::uint8_t {
+        multinomial = 0,  ///< softmax over the K scores
+        ovr = 1,          ///< one-vs-rest: sigmoid of each score, normalised to sum 1
+    };
+
     RowMatrix coef;             ///< 1 x n_features (binary) or n_classes x n_features
     Eigen::VectorXd intercept;  ///< one per row of coef
     Eigen::VectorXd classes;    ///< class labels, strictly increasing
+    MultiClass multi_class = MultiClass::multinomial;
 
     LogisticRegression() = default;
-    LogisticRegression(RowMatrix coef_, Eigen::VectorXd intercept_, Eigen::VectorXd classes_)
-        : coef(std::move(coef_)), intercept(std::move(intercept_)), classes(std::move(classes_)) {}
+    LogisticRegression(RowMatrix coef_, Eigen::VectorXd intercept_, Eigen::VectorXd classes_,
+                       MultiClass multi_class_ = MultiClass::multinomial)
+        : coef(std::move(coef_)),
+          intercept(std::move(intercept_)),
+          classes(std::move(classes_)),
+          multi_class(multi_class_) {}
 
     Eigen::Index n_features() const noexcept { return coef.cols(); }
     Eigen::Index n_classes() const noexcept { return classes.size(); }
@@ -48,12 +63,19 @@ struct LogisticRegression {
     /// The class labels (`classes`), in the order of predict_proba's columns.
     const Eigen::VectorXd& class_labels() const noexcept { return classes; }
     bool is_binary() const noexcept { return classes.size() == 2; }
+    /// True for a model of K >= 3 classes whose probabilities are one-vs-rest.
+    bool is_ovr() const noexcept { return !is_binary() && multi_class == MultiClass::ovr; }
 
     /// Throws Error(Errc::invalid_model) unless: >= 2 classes, strictly increasing and finite;
     /// coef has 1 row for 2 classes or n_classes rows otherwise, and >= 1 column; intercept
     /// matches coef's rows; all parameters finite.
     void validate() const {
         check_shape();
+        if (multi_class != MultiClass::multinomial && multi_class != MultiClass::ovr) {
+            detail::invalid_model(name, "multi_class is " +
+                                            std::to_string(static_cast<int>(multi_class)) +
+                                            ", expected multinomial (0) or ovr (1)");
+        }
         detail::require_finite(classes, name, "classes");
         for (Eigen::Index k = 1; k < classes.size(); ++k) {
             if (!(classes(k - 1) < classes(k))) {
@@ -181,7 +203,7 @@ struct LogisticRegression {
 
     friend bool operator==(const LogisticRegression& a, const LogisticRegression& b) {
         return detail::same_bits(a.coef, b.coef) && detail::same_bits(a.intercept, b.intercept) &&
-               detail::same_bits(a.classes, b.classes);
+               detail::same_bits(a.classes, b.classes) && a.multi_class == b.multi_class;
     }
     friend bool operator!=(const LogisticRegression& a, const LogisticRegression& b) {
         return !(a == b);
@@ -277,6 +299,14 @@ private:
             return;
         }
         const Eigen::Index n = coef.rows();
+        if (multi_class == MultiClass::ovr) {
+            // scikit-learn's _predict_proba_lr: expit of every score, each divided by their sum
+            // (NaN when a score is NaN, or when every score is -inf: 0 / 0, as scikit-learn).
+            double sum = 0.0;
+            for (Eigen::Index k = 0; k < n; ++k) sum += (p[k] = sigmoid(s[k]));
+            for (Eigen::Index k = 0; k < n; ++k) p[k] /= sum;
+            return;
+        }
         const double top = s[detail::argmax(s, n)];  // NaN if any score is NaN
         if (std::isnan(top)) {
             for (Eigen::Index k = 0; k < n; ++k) p[k] = std::numeric_limits<double>::quiet_NaN();

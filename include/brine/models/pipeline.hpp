@@ -8,12 +8,13 @@
 #include "brine/models/decision_tree.hpp"
 #include "brine/models/linear_regression.hpp"
 #include "brine/models/logistic_regression.hpp"
+#include "brine/models/robust_scalers.hpp"
 #include "brine/models/scalers.hpp"
 
 namespace brine {
 
 /// A preprocessing step of a pipeline.
-using Transform = std::variant<StandardScaler, MinMaxScaler>;
+using Transform = std::variant<StandardScaler, MinMaxScaler, MaxAbsScaler, RobustScaler>;
 /// The final step of a pipeline.
 using Estimator = std::variant<LinearRegression, LogisticRegression, DecisionTree>;
 

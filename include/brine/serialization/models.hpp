@@ -14,61 +14,14 @@
 
 namespace brine {
 
-/// Current schema version of each model kind's payload. A kind's schema version changes when its
-/// fields change; readers keep loading every older version (see docs/compatibility.md).
+/// The schema version a model is written with: its kind's current one, except a multinomial or
+/// binary LogisticRegression, which schema 1 holds (so older readers still read it).
 template <class Model>
-struct schema_version;
-template <>
-struct schema_version<LinearRegression> {
-    static constexpr std::uint32_t value = 1;
-};
-template <>
-struct schema_version<LogisticRegression> {
-    static constexpr std::uint32_t value = 1;
-};
-template <>
-struct schema_version<DecisionTree> {
-    static constexpr std::uint32_t value = 1;
-};
-template <>
-struct schema_version<StandardScaler> {
-    static constexpr std::uint32_t value = 1;
-};
-template <>
-struct schema_version<MinMaxScaler> {
-    static constexpr std::uint32_t value = 1;
-};
-template <>
-struct schema_version<Pipeline> {
-    static constexpr std::uint32_t value = 1;
-};
-template <class Model>
-inline constexpr std::uint32_t schema_version_v = schema_version<Model>::value;
-
-/// Current schema version of a kind known at run time.
-inline std::uint32_t current_schema_version(ModelKind kind) {
-    switch (kind) {
-        case ModelKind::linear_regression: return schema_version_v<LinearRegression>;
-        case ModelKind::logistic_regression: return schema_version_v<LogisticRegression>;
-        case ModelKind::decision_tree: return schema_version_v<DecisionTree>;
-        case ModelKind::standard_scaler: return schema_version_v<StandardScaler>;
-        case ModelKind::min_max_scaler: return schema_version_v<MinMaxScaler>;
-        case ModelKind::pipeline: return schema_version_v<Pipeline>;
-    }
-    return 0;
+std::uint32_t schema_version_of(const Model&) {
+    return schema_version_v<Model>;
 }
-
-/// The kind with the given stable name, if any.
-inline bool kind_from_name(std::string_view name, ModelKind& out) noexcept {
-    for (auto k :
-         {ModelKind::linear_regression, ModelKind::logistic_regression, ModelKind::decision_tree,
-          ModelKind::standard_scaler, ModelKind::min_max_scaler, ModelKind::pipeline}) {
-        if (kind_name(k) == name) {
-            out = k;
-            return true;
-        }
-    }
-    return false;
+inline std::uint32_t schema_version_of(const LogisticRegression& m) {
+    return m.multi_class == LogisticRegression::MultiClass::multinomial ? 1 : 2;
 }
 
 namespace detail {
@@ -79,10 +32,11 @@ inline std::string unsupported_schema_message(ModelKind kind, std::uint32_t foun
            std::to_string(current_schema_version(kind));
 }
 
-/// Every model object starts with its schema version: written as the current one, checked on load.
+/// Every model object starts with its schema version: written as `written` (the current one
+/// unless a model needs no newer than an older one), checked on load.
 template <class Model, class Archive>
-std::uint32_t schema_field(Archive& ar) {
-    std::uint32_t v = schema_version_v<Model>;
+std::uint32_t schema_field(Archive& ar, std::uint32_t written = schema_version_v<Model>) {
+    std::uint32_t v = written;
     ar(cereal::make_nvp("schema_version", v));
     if constexpr (is_brine_input_archive_v<Archive>) {
         if (v == 0 || v > schema_version_v<Model>) {
@@ -170,11 +124,31 @@ void serialize(Archive& ar, LinearRegression& m) {
     ar(cereal::make_nvp("coef", m.coef), cereal::make_nvp("intercept", m.intercept));
 }
 
+/// Schema 1: classes, coef, intercept, with softmax for K >= 3 classes. Schema 2 adds
+/// `multi_class` ("multinomial" or "ovr"). A multinomial model is still written as schema 1, so
+/// readers that know only schema 1 keep reading every file whose meaning they know.
 template <class Archive>
 void serialize(Archive& ar, LogisticRegression& m) {
-    detail::schema_field<LogisticRegression>(ar);
+    const std::uint32_t v = detail::schema_field<LogisticRegression>(ar, schema_version_of(m));
     ar(cereal::make_nvp("classes", m.classes), cereal::make_nvp("coef", m.coef),
        cereal::make_nvp("intercept", m.intercept));
+    if constexpr (detail::is_brine_input_archive_v<Archive>) {
+        m.multi_class = LogisticRegression::MultiClass::multinomial;
+        if (v < 2) return;
+        std::string mc;
+        ar(cereal::make_nvp("multi_class", mc));
+        if (mc == "ovr") {
+            m.multi_class = LogisticRegression::MultiClass::ovr;
+        } else if (mc != "multinomial") {
+            ar.fail(Errc::malformed,
+                    "multi_class " + detail::quoted(mc) + ", expected 'multinomial' or 'ovr'");
+        }
+    } else {
+        if (v < 2) return;
+        std::string mc =
+            m.multi_class == LogisticRegression::MultiClass::ovr ? "ovr" : "multinomial";
+        ar(cereal::make_nvp("multi_class", mc));
+    }
 }
 
 template <class Archive>
@@ -187,6 +161,20 @@ template <class Archive>
 void serialize(Archive& ar, MinMaxScaler& m) {
     detail::schema_field<MinMaxScaler>(ar);
     ar(cereal::make_nvp("scale", m.scale), cereal::make_nvp("min", m.min));
+}
+
+template <class Archive>
+void serialize(Archive& ar, MaxAbsScaler& m) {
+    detail::schema_field<MaxAbsScaler>(ar);
+    ar(cereal::make_nvp("scale", m.scale));
+}
+
+/// `center` and `scale` are empty when the scaler was fitted without centering or scaling.
+template <class Archive>
+void serialize(Archive& ar, RobustScaler& m) {
+    detail::schema_field<RobustScaler>(ar);
+    ar(cereal::make_nvp("n_features", m.n_features_in), cereal::make_nvp("center", m.center),
+       cereal::make_nvp("scale", m.scale));
 }
 
 template <class Archive>

@@ -7,13 +7,15 @@
 #include "brine/models/pipeline.hpp"
 #include "brine/train/linear.hpp"
 #include "brine/train/logistic.hpp"
+#include "brine/train/robust_scalers.hpp"
 #include "brine/train/scalers.hpp"
 #include "brine/train/tree.hpp"
 
 namespace brine::train {
 
 /// A preprocessing step to fit; the options type chooses the kind of step.
-using StepOptions = std::variant<StandardScalerOptions, MinMaxScalerOptions>;
+using StepOptions = std::variant<StandardScalerOptions, MinMaxScalerOptions, MaxAbsScalerOptions,
+                                 RobustScalerOptions>;
 /// The estimator to fit last; the options type chooses the kind of estimator (trees by
 /// TreeClassifierOptions or TreeRegressorOptions, which are TreeOptions).
 using EstimatorOptions =
@@ -41,6 +43,8 @@ struct PipelineOptions {
     /// The kind names used by describe().
     static const char* kind_of(const StandardScalerOptions&) { return "standard_scaler"; }
     static const char* kind_of(const MinMaxScalerOptions&) { return "min_max_scaler"; }
+    static const char* kind_of(const MaxAbsScalerOptions&) { return "max_abs_scaler"; }
+    static const char* kind_of(const RobustScalerOptions&) { return "robust_scaler"; }
     static const char* kind_of(const LinearOptions&) { return "linear_regression"; }
     static const char* kind_of(const LogisticOptions&) { return "logistic_regression"; }
     static const char* kind_of(const TreeClassifierOptions&) { return "decision_tree_classifier"; }
@@ -80,8 +84,12 @@ Pipeline pipeline(const Eigen::Ref<const Eigen::MatrixXd>& X,
                 using O = std::decay_t<decltype(o)>;
                 if constexpr (std::is_same_v<O, StandardScalerOptions>)
                     return standard_scaler(Z, o);
-                else
+                else if constexpr (std::is_same_v<O, MinMaxScalerOptions>)
                     return min_max_scaler(Z, o);
+                else if constexpr (std::is_same_v<O, MaxAbsScalerOptions>)
+                    return max_abs_scaler(Z, o);
+                else
+                    return robust_scaler(Z, o);
             },
             step);
         Z = std::visit([&](const auto& s) { return s.transform(Z); }, t);
