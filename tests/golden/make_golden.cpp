@@ -59,5 +59,10 @@ int main(int argc, char** argv) {
     write(dir, "robust_scaler_no_centering", fixtures::robust_scaler_no_centering());
     write(dir, "pipeline_robust", fixtures::pipeline_robust());
     write(dir, "logistic_regression_ovr", fixtures::logistic_ovr());
+    // Added with the tree_ensemble kind and decision_tree schema version 2 (same container format).
+    write(dir, "decision_tree_missing", fixtures::tree_classifier_missing());
+    write(dir, "tree_ensemble_forest", fixtures::ensemble_forest());
+    write(dir, "tree_ensemble_boosted_binary", fixtures::ensemble_boosted_binary());
+    write(dir, "tree_ensemble_regressor", fixtures::ensemble_regressor());
     return 0;
 }

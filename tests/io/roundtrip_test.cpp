@@ -77,6 +77,10 @@ TEST_CASE("every model kind round-trips through both formats", "[io][roundtrip]"
     round_trip(fixtures::robust_scaler_no_centering(), format);
     round_trip(brine::RobustScaler(3, Eigen::VectorXd(), Eigen::VectorXd()), format);
     round_trip(fixtures::pipeline_robust(), format);
+    round_trip(fixtures::ensemble_forest(), format);
+    round_trip(fixtures::ensemble_boosted_binary(), format);
+    round_trip(fixtures::ensemble_regressor(), format);
+    round_trip(brine::Pipeline({fixtures::standard_scaler()}, fixtures::ensemble_forest()), format);
 }
 
 TEST_CASE("the public surface spellings work", "[io][roundtrip]") {

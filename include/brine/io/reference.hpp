@@ -148,12 +148,61 @@ inline Evaluation evaluate_part(const DecisionTree& m, const Eigen::MatrixXd& Z,
         while (m.children_left(node) != DecisionTree::leaf) {
             const std::int32_t f = m.feature(node);
             const double z = Z(i, f), t = m.threshold(node);
-            if (std::abs(z - t) <= 2 * E(i, f)) {
+            // Compared in float32, an input moves to the other side only closer than a float32
+            // ulp of the threshold more; a missing value stays missing.
+            const double slack =
+                m.compare == TreeCompare::double_le ? 0.0 : std::abs(t) * 0x1p-23 + 0x1p-149;
+            if (!std::isnan(z) && std::abs(z - t) <= 2 * E(i, f) + slack) {
                 r.err.row(i).setConstant(std::numeric_limits<double>::infinity());
                 break;
             }
-            node = z <= t ? m.children_left(node) : m.children_right(node);
+            const bool missing_left = m.default_left.size() != 0 && m.default_left(node) != 0;
+            node = detail::goes_left(z, t, m.compare, missing_left) ? m.children_left(node)
+                                                                    : m.children_right(node);
         }
+    }
+    return r;
+}
+
+/// An ensemble adds its leaves in a fixed order with no multiplication, so its scores are the same
+/// on every IEEE build; the link's exp, the softmax's sum and division add a few ulps of a value
+/// <= 1. When its inputs carry a rounding error (after a pipeline's transforms), a row that passes
+/// a threshold closer than twice that error (plus a float32 ulp of the threshold when the ensemble
+/// compares in float32) may reach another leaf on another build: its bound is infinite.
+inline Evaluation evaluate_part(const TreeEnsemble& m, const Eigen::MatrixXd& Z,
+                                const Eigen::MatrixXd& E) {
+    Evaluation r;
+    if (m.is_classifier()) {
+        r.out = m.predict_proba(Z);
+    } else {
+        r.out = m.predict(Z);
+    }
+    const double ulps = m.link == TreeEnsemble::Link::identity
+                            ? 0.0
+                            : 4.0 * static_cast<double>(m.n_classes() + 4) * unit_roundoff;
+    r.err = Eigen::MatrixXd::Constant(r.out.rows(), r.out.cols(), ulps);
+    if (E.size() == 0) return r;
+    const bool f32 = m.compare != TreeEnsemble::Compare::double_le;
+    for (Eigen::Index i = 0; i < Z.rows(); ++i) {
+        bool near = false;
+        for (Eigen::Index t = 0; t < m.n_trees() && !near; ++t) {
+            const Eigen::Index first = m.tree_offsets(t);
+            std::int32_t node = 0;
+            while (m.children_left(first + node) != TreeEnsemble::leaf) {
+                const Eigen::Index g = first + node;
+                const std::int32_t f = m.feature(g);
+                const double z = Z(i, f), th = m.threshold(g);
+                const double slack = f32 ? std::abs(th) * 0x1p-23 + 0x1p-149 : 0.0;
+                if (!std::isnan(z) && std::abs(z - th) <= 2 * E(i, f) + slack) {
+                    near = true;  // a missing value stays missing: only numbers can cross
+                    break;
+                }
+                node = detail::goes_left(z, th, m.compare, m.default_left(g) != 0)
+                           ? m.children_left(g)
+                           : m.children_right(g);
+            }
+        }
+        if (near) r.err.row(i).setConstant(std::numeric_limits<double>::infinity());
     }
     return r;
 }
@@ -187,6 +236,9 @@ inline Evaluation evaluate(const LogisticRegression& m, const Eigen::MatrixXd& X
     return evaluate_part(m, X, Eigen::MatrixXd());
 }
 inline Evaluation evaluate(const DecisionTree& m, const Eigen::MatrixXd& X) {
+    return evaluate_part(m, X, Eigen::MatrixXd());
+}
+inline Evaluation evaluate(const TreeEnsemble& m, const Eigen::MatrixXd& X) {
     return evaluate_part(m, X, Eigen::MatrixXd());
 }
 inline Evaluation evaluate(const Pipeline& m, const Eigen::MatrixXd& X) {
@@ -265,11 +317,14 @@ Reference make_reference(const Model& m, const Eigen::MatrixXd& X, double tolera
 }
 
 /// The reference rows a load can recompute: every row, except those holding an input the model
-/// refuses at prediction (NaN or infinity for an estimator or pipeline, infinity for a scaler).
+/// refuses at prediction (NaN or infinity for an estimator or pipeline, infinity for a scaler or
+/// a tree ensemble, which takes NaN as a missing value).
 template <class Model>
 std::vector<Eigen::Index> checkable_reference_rows(const Model&, const RowMatrix& X) {
-    // A transformer without predict (a scaler) keeps NaN; estimators and pipelines refuse it.
-    constexpr bool scaler = !detail::has_predict<Model>::value;
+    // A transformer without predict (a scaler) and a tree ensemble keep NaN (a missing value);
+    // other estimators and pipelines refuse it.
+    constexpr bool scaler =
+        !detail::has_predict<Model>::value || std::is_same_v<Model, TreeEnsemble>;
     std::vector<Eigen::Index> rows;
     rows.reserve(static_cast<std::size_t>(X.rows()));
     for (Eigen::Index i = 0; i < X.rows(); ++i) {

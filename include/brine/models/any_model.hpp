@@ -9,6 +9,7 @@
 
 #include "brine/models/kinds.hpp"
 #include "brine/models/pipeline.hpp"
+#include "brine/models/tree_ensemble.hpp"
 
 namespace brine {
 
@@ -160,7 +161,8 @@ public:
     void validate() const {
         std::visit([](const auto& m) { m.validate(); }, model_);
     }
-    /// True for a LogisticRegression, a classification tree or a pipeline ending in either.
+    /// True for a LogisticRegression, a classification tree or ensemble, or a pipeline ending in
+    /// one.
     bool is_classifier() const {
         return std::visit(
             [](const auto& m) {

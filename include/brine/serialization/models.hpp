@@ -5,6 +5,7 @@
 
 #include <cereal/cereal.hpp>
 
+#include <array>
 #include <string>
 
 #include "brine/detail/text.hpp"
@@ -15,13 +16,19 @@
 namespace brine {
 
 /// The schema version a model is written with: its kind's current one, except a multinomial or
-/// binary LogisticRegression, which schema 1 holds (so older readers still read it).
+/// binary LogisticRegression, which schema 1 holds, and a DecisionTree that needs nothing of
+/// schema 2 (so older readers still read them).
 template <class Model>
 std::uint32_t schema_version_of(const Model&) {
     return schema_version_v<Model>;
 }
 inline std::uint32_t schema_version_of(const LogisticRegression& m) {
     return m.multi_class == LogisticRegression::MultiClass::multinomial ? 1 : 2;
+}
+/// A DecisionTree that needs nothing of schema 2 (double `<=`, NaN refused) is written as
+/// version 1, byte for byte as before.
+inline std::uint32_t schema_version_of(const DecisionTree& t) {
+    return t.needs_schema_2() ? 2 : 1;
 }
 
 namespace detail {
@@ -163,6 +170,66 @@ void serialize(Archive& ar, MinMaxScaler& m) {
     ar(cereal::make_nvp("scale", m.scale), cereal::make_nvp("min", m.min));
 }
 
+namespace detail {
+
+/// An enum of a tree or ensemble written as its name: the names are the format, the numbers are
+/// not.
+template <class Enum, std::size_t N>
+struct EnumNames {
+    const char* field;
+    std::array<const char*, N> names;  ///< names[i] is the name of Enum(i)
+
+    std::string name_of(Enum e) const { return names[static_cast<std::size_t>(e)]; }
+
+    template <class Archive>
+    Enum read(Archive& ar) const {
+        std::string text;
+        ar(cereal::make_nvp(field, text));
+        for (std::size_t i = 0; i < N; ++i) {
+            if (text == names[i]) return static_cast<Enum>(i);
+        }
+        std::string expected;
+        for (std::size_t i = 0; i < N; ++i)
+            expected +=
+                (i == 0 ? "'" : (i + 1 == N ? " or '" : ", '")) + std::string(names[i]) + "'";
+        ar.fail(Errc::malformed,
+                std::string(field) + " " + detail::quoted(text) + ", expected " + expected);
+    }
+
+    template <class Archive>
+    void write(Archive& ar, Enum e) const {
+        if (static_cast<std::size_t>(e) >= N) {
+            throw Error(Errc::invalid_model, std::string("unknown ") + field + " " +
+                                                 std::to_string(static_cast<int>(e)));
+        }
+        std::string text = name_of(e);
+        ar(cereal::make_nvp(field, text));
+    }
+};
+
+inline const EnumNames<TreeEnsemble::Task, 2> ensemble_task{"task",
+                                                            {"classification", "regression"}};
+inline const EnumNames<TreeCompare, 3> tree_compare_names{
+    "compare", {"double_le", "float32_le", "float32_lt"}};
+inline const EnumNames<TreeEnsemble::Aggregation, 2> ensemble_aggregation{"aggregation",
+                                                                          {"sum", "average"}};
+inline const EnumNames<TreeEnsemble::Accumulation, 2> ensemble_accumulation{"accumulation",
+                                                                            {"float64", "float32"}};
+inline const EnumNames<TreeEnsemble::Link, 3> ensemble_link{"link",
+                                                            {"identity", "logistic", "softmax"}};
+
+/// Errc::malformed unless the array just read has the length its count field announced.
+template <class Archive>
+void check_count(Archive& ar, Eigen::Index got, std::uint64_t want, const char* field,
+                 const char* count) {
+    if (static_cast<std::uint64_t>(got) != want) {
+        ar.fail(Errc::malformed, std::string(field) + " has " + std::to_string(got) +
+                                     " entries for " + count + " " + std::to_string(want));
+    }
+}
+
+}  // namespace detail
+
 template <class Archive>
 void serialize(Archive& ar, MaxAbsScaler& m) {
     detail::schema_field<MaxAbsScaler>(ar);
@@ -179,7 +246,8 @@ void serialize(Archive& ar, RobustScaler& m) {
 
 template <class Archive>
 void save(Archive& ar, const DecisionTree& t) {
-    detail::schema_field<DecisionTree>(ar);
+    const std::uint32_t version = schema_version_of(t);
+    detail::schema_field<DecisionTree>(ar, version);
     std::string task = t.is_classifier() ? "classification" : "regression";
     const auto n_nodes = static_cast<std::uint64_t>(t.n_nodes());
     ar(cereal::make_nvp("task", task), cereal::make_nvp("n_features", t.n_features_in),
@@ -187,11 +255,15 @@ void save(Archive& ar, const DecisionTree& t) {
        cereal::make_nvp("children_left", t.children_left),
        cereal::make_nvp("children_right", t.children_right), cereal::make_nvp("feature", t.feature),
        cereal::make_nvp("threshold", t.threshold), cereal::make_nvp("value", t.value));
+    if (version >= 2) {
+        detail::tree_compare_names.write(ar, t.compare);
+        ar(cereal::make_nvp("default_left", t.default_left));
+    }
 }
 
 template <class Archive>
 void load(Archive& ar, DecisionTree& t) {
-    detail::schema_field<DecisionTree>(ar);
+    const std::uint32_t version = detail::schema_field<DecisionTree>(ar);
     std::string task;
     std::uint64_t n_nodes = 0;
     ar(cereal::make_nvp("task", task));
@@ -216,6 +288,83 @@ void load(Archive& ar, DecisionTree& t) {
     }
     ar(cereal::make_nvp("children_right", t.children_right), cereal::make_nvp("feature", t.feature),
        cereal::make_nvp("threshold", t.threshold), cereal::make_nvp("value", t.value));
+    t.compare = TreeCompare::double_le;
+    t.default_left.resize(0);
+    if (version >= 2) {
+        t.compare = detail::tree_compare_names.read(ar);
+        ar(cereal::make_nvp("default_left", t.default_left));
+        if (t.default_left.size() != 0 &&
+            static_cast<std::uint64_t>(t.default_left.size()) != n_nodes) {
+            ar.fail(Errc::malformed, "default_left has " + std::to_string(t.default_left.size()) +
+                                         " entries for n_nodes " + std::to_string(n_nodes) +
+                                         ", expected n_nodes or 0");
+        }
+    }
+}
+
+/// A tree ensemble: its enums by name, its counts, then its arrays. n_trees and n_nodes come
+/// before any array, so the limits are checked before anything is allocated (n_nodes, the nodes of
+/// all trees together, against Limits::max_nodes), and each array is checked against them as soon
+/// as it is read.
+template <class Archive>
+void save(Archive& ar, const TreeEnsemble& e) {
+    detail::schema_field<TreeEnsemble>(ar);
+    detail::ensemble_task.write(ar, e.task);
+    ar(cereal::make_nvp("n_features", e.n_features_in));
+    detail::tree_compare_names.write(ar, e.compare);
+    detail::ensemble_aggregation.write(ar, e.aggregation);
+    detail::ensemble_accumulation.write(ar, e.accumulation);
+    detail::ensemble_link.write(ar, e.link);
+    const auto n_trees = static_cast<std::uint64_t>(e.n_trees());
+    const auto n_nodes = static_cast<std::uint64_t>(e.n_nodes());
+    ar(cereal::make_nvp("n_trees", n_trees), cereal::make_nvp("n_nodes", n_nodes),
+       cereal::make_nvp("classes", e.classes), cereal::make_nvp("base_score", e.base_score),
+       cereal::make_nvp("tree_offsets", e.tree_offsets),
+       cereal::make_nvp("tree_output", e.tree_output),
+       cereal::make_nvp("children_left", e.children_left),
+       cereal::make_nvp("children_right", e.children_right), cereal::make_nvp("feature", e.feature),
+       cereal::make_nvp("threshold", e.threshold), cereal::make_nvp("default_left", e.default_left),
+       cereal::make_nvp("value", e.value));
+}
+
+template <class Archive>
+void load(Archive& ar, TreeEnsemble& e) {
+    detail::schema_field<TreeEnsemble>(ar);
+    e.task = detail::ensemble_task.read(ar);
+    ar(cereal::make_nvp("n_features", e.n_features_in));
+    e.compare = detail::tree_compare_names.read(ar);
+    e.aggregation = detail::ensemble_aggregation.read(ar);
+    e.accumulation = detail::ensemble_accumulation.read(ar);
+    e.link = detail::ensemble_link.read(ar);
+    std::uint64_t n_trees = 0, n_nodes = 0;
+    ar(cereal::make_nvp("n_trees", n_trees), cereal::make_nvp("n_nodes", n_nodes));
+    if (n_nodes > ar.limits().max_nodes) {
+        ar.fail(Errc::limit_exceeded, "tree ensemble of " + std::to_string(n_nodes) +
+                                          " nodes exceeds the limit of " +
+                                          std::to_string(ar.limits().max_nodes));
+    }
+    if (n_trees > n_nodes) {
+        ar.fail(Errc::malformed, "tree ensemble of " + std::to_string(n_trees) + " trees and " +
+                                     std::to_string(n_nodes) +
+                                     " nodes: every tree has at least one node");
+    }
+    ar(cereal::make_nvp("classes", e.classes), cereal::make_nvp("base_score", e.base_score),
+       cereal::make_nvp("tree_offsets", e.tree_offsets));
+    detail::check_count(ar, e.tree_offsets.size(), n_trees + 1, "tree_offsets", "n_trees + 1 =");
+    ar(cereal::make_nvp("tree_output", e.tree_output));
+    detail::check_count(ar, e.tree_output.size(), n_trees, "tree_output", "n_trees");
+    ar(cereal::make_nvp("children_left", e.children_left));
+    detail::check_count(ar, e.children_left.size(), n_nodes, "children_left", "n_nodes");
+    ar(cereal::make_nvp("children_right", e.children_right));
+    detail::check_count(ar, e.children_right.size(), n_nodes, "children_right", "n_nodes");
+    ar(cereal::make_nvp("feature", e.feature));
+    detail::check_count(ar, e.feature.size(), n_nodes, "feature", "n_nodes");
+    ar(cereal::make_nvp("threshold", e.threshold));
+    detail::check_count(ar, e.threshold.size(), n_nodes, "threshold", "n_nodes");
+    ar(cereal::make_nvp("default_left", e.default_left));
+    detail::check_count(ar, e.default_left.size(), n_nodes, "default_left", "n_nodes");
+    ar(cereal::make_nvp("value", e.value));
+    detail::check_count(ar, e.value.rows(), n_nodes, "value", "n_nodes");
 }
 
 template <class Archive>
