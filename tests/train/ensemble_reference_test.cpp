@@ -1,7 +1,7 @@
 // brine's tree-ensemble trainers against scikit-learn 1.2.1 on its bundled datasets.
 // SPDX-License-Identifier: MIT
 //
-// Every expected number comes from tests/reference/make_ensemble_reference.py, which wrote what
+// Every expected number comes from tests/reference/make_training_ensemble_reference.py, which wrote what
 // scikit-learn's GradientBoosting*, RandomForest* and ExtraTrees* fit on examples/data/ to
 // tests/data/sklearn_reference/<dataset>/ (gb_predictions.csv, gb_trees.csv, forest_scores.csv).
 #include <cmath>
