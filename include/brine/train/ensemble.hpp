@@ -10,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "brine/models/tree_ensemble.hpp"
 #include "brine/train/ensemble_grower.hpp"
 
 namespace brine::train {
@@ -139,6 +140,7 @@ namespace detail {
 struct GrownEnsemble {
     enum class Link { identity, logistic, softmax };
     std::vector<DecisionTree> trees;  ///< thresholds compare float32(x) <= threshold
+    std::vector<std::vector<std::uint8_t>> default_left;  ///< per tree, per node
     std::vector<std::int32_t> tree_output;
     Eigen::VectorXd base_score;  ///< starting score per output (boosting), zeros for forests
     bool average = false;        ///< forests: the mean of the trees; boosting: the sum
@@ -201,6 +203,7 @@ GrownEnsemble grow_forest(const Eigen::Ref<const Eigen::MatrixXd>& X,
     const auto n = X.rows();
     const auto n_trees = static_cast<Eigen::Index>(options.n_estimators);
     out.trees.resize(static_cast<std::size_t>(n_trees));
+    out.default_left.resize(out.trees.size());
     // scikit-learn: each tree's random_state is randint(0, 2^31 - 1) of RandomState(seed); the
     // bootstrap draws randint(0, n) n times from RandomState(that), and the tree's splitter is
     // seeded by the first randint(0, 2^31 - 1) of another RandomState(that).
@@ -220,6 +223,7 @@ GrownEnsemble grow_forest(const Eigen::Ref<const Eigen::MatrixXd>& X,
         EnsembleGrower<> grower(X32, g, classification ? labels.index.data() : nullptr, n_classes,
                                 classification ? nullptr : target.data());
         out.trees[static_cast<std::size_t>(t)] = grower.grow(weight, random);
+        out.default_left[static_cast<std::size_t>(t)] = grower.default_left();
     });
     for (auto& tree : out.trees) tree.classes = out.classes;
     out.tree_output.assign(static_cast<std::size_t>(n_trees), 0);
@@ -291,6 +295,7 @@ GrownEnsemble grow_boosting(const Eigen::Ref<const Eigen::MatrixXd>& X,
     std::vector<std::uint32_t> seeds(static_cast<std::size_t>(K));
     out.trees.resize(static_cast<std::size_t>(options.n_estimators * K));
     out.tree_output.resize(out.trees.size());
+    out.default_left.resize(out.trees.size());
 
     for (int stage = 0; stage < options.n_estimators; ++stage) {
         if (options.subsample < 1.0) {
@@ -331,6 +336,7 @@ GrownEnsemble grow_boosting(const Eigen::Ref<const Eigen::MatrixXd>& X,
             SplitterRandom random(seeds[static_cast<std::size_t>(k)]);
             EnsembleGrower<> grower(X32, g, nullptr, 0, residual.data());
             DecisionTree tree = grower.grow(weight, random);
+            out.default_left[t] = grower.default_left();
             std::vector<std::int32_t> leaf(static_cast<std::size_t>(n));
             for (Eigen::Index i = 0; i < n; ++i)
                 leaf[static_cast<std::size_t>(i)] = leaf_of_row(tree, X32, i);
@@ -371,5 +377,145 @@ GrownEnsemble grow_boosting(const Eigen::Ref<const Eigen::MatrixXd>& X,
     return out;
 }
 
+/// The model of a grown ensemble: scikit-learn's comparison (float32(x) <= threshold), its
+/// summation (sum of the stored leaves, or the mean of the trees) and its link.
+template <class = void>
+TreeEnsemble to_tree_ensemble(const GrownEnsemble& g, Eigen::Index n_features) {
+    TreeEnsemble e;
+    e.task = g.classes.size() > 0 ? TreeEnsemble::Task::classification
+                                  : TreeEnsemble::Task::regression;
+    e.n_features_in = static_cast<std::int32_t>(n_features);
+    e.compare = TreeEnsemble::Compare::float32_le;
+    e.aggregation = g.average ? TreeEnsemble::Aggregation::average : TreeEnsemble::Aggregation::sum;
+    e.accumulation = TreeEnsemble::Accumulation::float64;
+    e.link = g.link == GrownEnsemble::Link::identity   ? TreeEnsemble::Link::identity
+             : g.link == GrownEnsemble::Link::logistic ? TreeEnsemble::Link::logistic
+                                                       : TreeEnsemble::Link::softmax;
+    const auto n_trees = static_cast<Eigen::Index>(g.trees.size());
+    Eigen::Index nodes = 0;
+    for (const auto& t : g.trees) nodes += t.n_nodes();
+    if (nodes > std::numeric_limits<std::int32_t>::max())
+        throw Error(Errc::invalid_argument, "tree ensemble: more than 2^31 - 1 nodes");
+    const Eigen::Index width = g.trees.front().value.cols();
+    e.tree_offsets.resize(n_trees + 1);
+    e.tree_output.resize(n_trees);
+    e.children_left.resize(nodes);
+    e.children_right.resize(nodes);
+    e.feature.resize(nodes);
+    e.threshold.resize(nodes);
+    e.default_left.resize(nodes);
+    e.value.resize(nodes, width);
+    Eigen::Index at = 0;
+    for (Eigen::Index t = 0; t < n_trees; ++t) {
+        const DecisionTree& tree = g.trees[static_cast<std::size_t>(t)];
+        const Eigen::Index m = tree.n_nodes();
+        e.tree_offsets(t) = static_cast<std::int32_t>(at);
+        e.tree_output(t) = g.tree_output[static_cast<std::size_t>(t)];
+        e.children_left.segment(at, m) = tree.children_left;
+        e.children_right.segment(at, m) = tree.children_right;
+        e.feature.segment(at, m) = tree.feature;
+        e.threshold.segment(at, m) = tree.threshold;
+        for (Eigen::Index i = 0; i < m; ++i)
+            e.default_left(at + i) =
+                g.default_left[static_cast<std::size_t>(t)][static_cast<std::size_t>(i)];
+        e.value.middleRows(at, m) = tree.value;
+        at += m;
+    }
+    e.tree_offsets(n_trees) = static_cast<std::int32_t>(at);
+    e.base_score = g.base_score;
+    e.classes = g.classes;
+    return e;
+}
+
 }  // namespace detail
+
+/// A random forest classifier as scikit-learn 1.2's `RandomForestClassifier` (or, with
+/// `extra_trees`, `ExtraTreesClassifier`) with the same options: each tree is grown with the Gini
+/// criterion on a bootstrap sample (counts as weights) or on every row, drawing max_features
+/// features at each split (best threshold, or one random threshold per feature for extra trees),
+/// fully grown unless limited. Features are rounded to float32 first and thresholds are tested as
+/// `float32(x) <= threshold`, as scikit-learn does.
+///
+/// The model averages the trees' class distributions (TreeEnsemble aggregation `average`, link
+/// `identity`); predict is the class of the largest mean probability (soft voting). A NaN input
+/// at predict goes to the child that held more training samples (scikit-learn >= 1.3's rule).
+///
+/// Random streams: every tree's seed is drawn from numpy's `RandomState(seed)` and its bootstrap
+/// and splitter streams follow from it as in scikit-learn 1.2, so a tree whose sums round as
+/// scikit-learn's is scikit-learn's tree. Training with any number of threads gives the same
+/// model.
+///
+/// Throws Error(Errc::invalid_argument) for an empty X, mismatched sizes, a non-finite entry, a
+/// single class, or invalid options.
+template <class = void>
+TreeEnsemble random_forest_classifier(const Eigen::Ref<const Eigen::MatrixXd>& X,
+                                      const Eigen::Ref<const Eigen::VectorXd>& y,
+                                      const ForestOptions& options = {}) {
+    return detail::to_tree_ensemble(
+        detail::grow_forest(X, y, options, true, "random_forest_classifier"), X.cols());
+}
+
+/// A random forest regressor as scikit-learn 1.2's `RandomForestRegressor` (or, with
+/// `extra_trees`, `ExtraTreesRegressor`): as random_forest_classifier() with the squared-error
+/// criterion; the model averages the trees' leaf means. Throws as random_forest_classifier().
+template <class = void>
+TreeEnsemble random_forest_regressor(const Eigen::Ref<const Eigen::MatrixXd>& X,
+                                     const Eigen::Ref<const Eigen::VectorXd>& y,
+                                     const ForestOptions& options = {}) {
+    return detail::to_tree_ensemble(
+        detail::grow_forest(X, y, options, false, "random_forest_regressor"), X.cols());
+}
+
+/// Gradient boosting with log-loss, as scikit-learn 1.2's `GradientBoostingClassifier`
+/// (loss="log_loss", criterion="friedman_mse"). The initial score is the log-odds of the class
+/// priors (binary) or the log priors (multi-class), priors clipped to [eps, 1 - eps] with float32's
+/// eps. Each stage fits, per class (one tree for two classes), a regression tree with the
+/// Friedman squared-error criterion to the negative gradient, then sets each leaf to one Newton
+/// step, sum(residual) / sum(p (1 - p)) over the leaf's in-bag rows (times (K - 1) / K for K > 2
+/// classes). Leaves are stored multiplied by the learning rate (what scikit-learn adds at predict
+/// time); the link is logistic for two classes, softmax otherwise.
+///
+/// The random streams are scikit-learn's for `random_state=seed`: numpy's RandomState draws each
+/// stage's subsample (when subsample < 1) and each tree's splitter seed; the splitter visits
+/// features in its xorshift order. Sums and functions round as in scikit-learn except exp and log,
+/// which are the C library's (numpy's own differ from it in the last bit for about a quarter of
+/// arguments), so where two splits tie exactly the other one can win.
+///
+/// Throws as random_forest_classifier().
+template <class = void>
+TreeEnsemble gradient_boosting_classifier(const Eigen::Ref<const Eigen::MatrixXd>& X,
+                                          const Eigen::Ref<const Eigen::VectorXd>& y,
+                                          const BoostingOptions& options = {}) {
+    return detail::to_tree_ensemble(
+        detail::grow_boosting(X, y, options, true, "gradient_boosting_classifier"), X.cols());
+}
+
+/// Gradient boosting with squared error, as scikit-learn 1.2's `GradientBoostingRegressor`
+/// (loss="squared_error"): the initial score is the mean target; each stage fits a Friedman-MSE
+/// tree to the residuals and keeps its leaf means, stored multiplied by the learning rate.
+/// Random streams as gradient_boosting_classifier(). Throws as random_forest_classifier().
+template <class = void>
+TreeEnsemble gradient_boosting_regressor(const Eigen::Ref<const Eigen::MatrixXd>& X,
+                                         const Eigen::Ref<const Eigen::VectorXd>& y,
+                                         const BoostingOptions& options = {}) {
+    return detail::to_tree_ensemble(
+        detail::grow_boosting(X, y, options, false, "gradient_boosting_regressor"), X.cols());
+}
+
+#ifdef BRINE_COMPILED
+// The compiled mode (brine::compiled) instantiates these once, in src/brine_train.cpp.
+extern template TreeEnsemble random_forest_classifier<>(const Eigen::Ref<const Eigen::MatrixXd>&,
+                                                        const Eigen::Ref<const Eigen::VectorXd>&,
+                                                        const ForestOptions&);
+extern template TreeEnsemble random_forest_regressor<>(const Eigen::Ref<const Eigen::MatrixXd>&,
+                                                       const Eigen::Ref<const Eigen::VectorXd>&,
+                                                       const ForestOptions&);
+extern template TreeEnsemble gradient_boosting_classifier<>(
+    const Eigen::Ref<const Eigen::MatrixXd>&, const Eigen::Ref<const Eigen::VectorXd>&,
+    const BoostingOptions&);
+extern template TreeEnsemble gradient_boosting_regressor<>(
+    const Eigen::Ref<const Eigen::MatrixXd>&, const Eigen::Ref<const Eigen::VectorXd>&,
+    const BoostingOptions&);
+#endif
+
 }  // namespace brine::train

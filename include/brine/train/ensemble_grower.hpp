@@ -202,6 +202,7 @@ public:
         sum_right_.assign(width, 0.0);
         left_.clear();
         right_.clear();
+        node_samples_.clear();
         feature_.clear();
         threshold_.clear();
         values_.clear();
@@ -242,6 +243,7 @@ public:
                 (p.is_left ? left_ : right_)[static_cast<std::size_t>(p.parent)] = id;
             left_.push_back(DecisionTree::leaf);
             right_.push_back(DecisionTree::leaf);
+            node_samples_.push_back(count);
             feature_.push_back(leaf ? -2 : split.feature);
             threshold_.push_back(leaf ? -2.0 : split.threshold);
             // node_value, from the statistics of init() (node_split leaves them unchanged).
@@ -268,6 +270,19 @@ public:
         t.value = Eigen::Map<const RowMatrix>(values_.data(), nodes,
                                               static_cast<Eigen::Index>(width));
         return t;
+    }
+
+    /// After grow(): per node, 1 where a missing value goes left: to the child that held more
+    /// training samples, ties right (scikit-learn >= 1.3's rule for a node that saw no missing
+    /// value); 0 at leaves.
+    std::vector<std::uint8_t> default_left() const {
+        std::vector<std::uint8_t> out(left_.size(), 0);
+        for (std::size_t i = 0; i < left_.size(); ++i) {
+            if (left_[i] == DecisionTree::leaf) continue;
+            out[i] = node_samples_[static_cast<std::size_t>(left_[i])] >
+                     node_samples_[static_cast<std::size_t>(right_[i])];
+        }
+        return out;
     }
 
 private:
@@ -634,6 +649,7 @@ private:
            weighted_n_right_ = 0.0;
 
     std::vector<std::int32_t> left_, right_, feature_;
+    std::vector<Eigen::Index> node_samples_;
     std::vector<double> threshold_, values_;
 };
 
