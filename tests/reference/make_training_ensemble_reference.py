@@ -18,6 +18,9 @@ tests/data/sklearn_reference/<dataset>/ (all CSV, numbers as Python reprs):
   gb_trees.csv        every node of every tree of that model: stage, k (the output it adds to),
                       node, left, right, feature, threshold, value (tree_.value, before the
                       learning rate)
+  forest_predictions.csv  RandomForest* then ExtraTrees* (n_estimators=FOREST_PREDICTION_TREES,
+                      random_state=0, other options default) fitted on every row: predict_proba
+                      (`<rf|et>_proba_<c>`) or predict (`<rf|et>_predict`) of every row.
   forest_scores.csv   5-fold out-of-fold scores (row i is in fold i % 5) of RandomForest* and
                       ExtraTrees* for each configuration in FOREST_CONFIGS: accuracy
                       (classifiers) or R^2 of the pooled out-of-fold predictions (regressors),
@@ -40,6 +43,7 @@ EXAMPLES = os.path.join(ROOT, "examples", "data")
 REFERENCE = os.path.join(ROOT, "tests", "data", "sklearn_reference")
 
 GB_STAGES = 20
+FOREST_PREDICTION_TREES = 10
 FOLDS = 5
 SEEDS = 5
 # (name, n_estimators, max_depth (0: none), min_samples_leaf, max_features (0: the default),
@@ -125,6 +129,25 @@ def forests(out, X, y, classifier):
                "max_features", "bootstrap", "score_mean", "score_std"], rows)
 
 
+def forest_predictions(out, X, y, classifier):
+    """Small forests fitted on every row with random_state=0: their predictions on every row."""
+    header, cols = [], []
+    for extra in (0, 1):
+        if classifier:
+            cls = ExtraTreesClassifier if extra else RandomForestClassifier
+        else:
+            cls = ExtraTreesRegressor if extra else RandomForestRegressor
+        model = cls(n_estimators=FOREST_PREDICTION_TREES, random_state=0).fit(X, y)
+        tag = "et" if extra else "rf"
+        if classifier:
+            header += [f"{tag}_proba_{c}" for c in range(len(model.classes_))]
+            cols.append(model.predict_proba(X))
+        else:
+            header.append(f"{tag}_predict")
+            cols.append(model.predict(X).reshape(-1, 1))
+    write_csv(os.path.join(out, "forest_predictions.csv"), header, np.hstack(cols))
+
+
 def main():
     print(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}")
     for name, classifier in [("diabetes", False), ("breast_cancer", True), ("iris", True)]:
@@ -133,6 +156,7 @@ def main():
         out = os.path.join(REFERENCE, name)
         gradient_boosting(out, X, y, classifier)
         forests(out, X, y, classifier)
+        forest_predictions(out, X, y, classifier)
 
 
 if __name__ == "__main__":

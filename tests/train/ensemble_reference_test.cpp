@@ -1,10 +1,11 @@
 // brine's tree-ensemble trainers against scikit-learn 1.2.1 on its bundled datasets.
 // SPDX-License-Identifier: MIT
 //
-// Every expected number comes from tests/reference/make_training_ensemble_reference.py, which wrote what
-// scikit-learn's GradientBoosting*, RandomForest* and ExtraTrees* fit on examples/data/ to
+// Every expected number comes from tests/reference/make_training_ensemble_reference.py, which wrote
+// what scikit-learn's GradientBoosting*, RandomForest* and ExtraTrees* fit on examples/data/ to
 // tests/data/sklearn_reference/<dataset>/ (gb_predictions.csv, gb_trees.csv, forest_scores.csv).
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "brine/train.hpp"
@@ -34,9 +35,7 @@ brine::test::Csv reference(const std::string& dataset, const std::string& file) 
 }
 
 // The inputs as scikit-learn's trees read them: rounded to float32.
-Eigen::MatrixXd float32_rounded(const Eigen::MatrixXd& X) {
-    return X.cast<float>().cast<double>();
-}
+Eigen::MatrixXd float32_rounded(const Eigen::MatrixXd& X) { return X.cast<float>().cast<double>(); }
 
 // Raw scores of a grown ensemble: base score plus each tree's leaf in tree order (sum), or the
 // mean of the trees (average).
@@ -154,14 +153,14 @@ TEST_CASE("gradient boosting agrees with scikit-learn's GradientBoosting tree fo
         bool classifier;
         Eigen::Index K;
     };
-    for (const Case c : {Case{"diabetes", false, 1}, Case{"breast_cancer", true, 1},
-                         Case{"iris", true, 3}}) {
+    for (const Case c :
+         {Case{"diabetes", false, 1}, Case{"breast_cancer", true, 1}, Case{"iris", true, 3}}) {
         INFO(c.dataset);
         const Dataset d = load_dataset(c.dataset);
         brine::train::BoostingOptions o;
         o.n_estimators = 20;  // make_training_ensemble_reference.py's GB_STAGES
-        const brine::train::detail::GrownEnsemble e = brine::train::detail::grow_boosting(
-            d.X, d.y, o, c.classifier, "gradient_boosting");
+        const brine::train::detail::GrownEnsemble e =
+            brine::train::detail::grow_boosting(d.X, d.y, o, c.classifier, "gradient_boosting");
         const TreeMatch m =
             compare_trees(e, reference(c.dataset, "gb_trees.csv"), 0.1, c.K, float32_rounded(d.X));
         INFO(m.identical << " of " << m.total << " trees identical to scikit-learn's; the others:\n"
@@ -241,6 +240,91 @@ TEST_CASE("random forests and extra trees score within 0.02 of scikit-learn's") 
             CHECK(std::abs(score - row(7)) <= 0.02);
         }
     }
+}
+
+TEST_CASE("forests with seed 0 predict as scikit-learn's with random_state=0") {
+    // Same random streams (numpy's RandomState for tree seeds and bootstraps, the splitter's
+    // xorshift for feature order and extra-trees thresholds), so the same trees.
+    for (const char* name : {"diabetes", "breast_cancer", "iris"}) {
+        INFO(name);
+        const bool classifier = std::string(name) != "diabetes";
+        const Dataset d = load_dataset(name);
+        const brine::test::Csv ref = reference(name, "forest_predictions.csv");
+        const Eigen::Index width = ref.data.cols() / 2;
+        for (const bool extra : {false, true}) {
+            INFO((extra ? "extra trees" : "random forest"));
+            brine::train::ForestOptions o;
+            o.n_estimators = 10;  // FOREST_PREDICTION_TREES
+            o.extra_trees = extra;
+            const brine::TreeEnsemble m = classifier
+                                              ? brine::train::random_forest_classifier(d.X, d.y, o)
+                                              : brine::train::random_forest_regressor(d.X, d.y, o);
+            m.validate();
+            const Eigen::MatrixXd expected = ref.data.middleCols(extra ? width : 0, width);
+            const Eigen::MatrixXd got =
+                classifier ? m.predict_proba(d.X) : Eigen::MatrixXd(m.predict(d.X));
+            if (classifier) {
+                CHECK((got - expected).cwiseAbs().maxCoeff() <= 1e-12);
+            } else {
+                CHECK(max_rel(got, expected) < 1e-9);
+            }
+        }
+    }
+}
+
+TEST_CASE("ensemble trainers give the same model for any thread count") {
+    const Dataset d = load_dataset("iris");
+    brine::train::ForestOptions f;
+    f.n_estimators = 6;
+    f.max_depth = 3;
+    f.seed = 7;
+    const brine::TreeEnsemble one = brine::train::random_forest_classifier(d.X, d.y, f);
+    f.threads = 3;
+    CHECK(brine::train::random_forest_classifier(d.X, d.y, f) == one);
+    f.seed = 8;
+    CHECK(brine::train::random_forest_classifier(d.X, d.y, f) != one);
+
+    brine::train::BoostingOptions b;
+    b.n_estimators = 3;
+    b.subsample = 0.5;
+    const brine::TreeEnsemble g1 = brine::train::gradient_boosting_classifier(d.X, d.y, b);
+    b.threads = 2;
+    CHECK(brine::train::gradient_boosting_classifier(d.X, d.y, b) == g1);
+    CHECK(g1.n_trees() == 9);  // one tree per class per stage
+}
+
+TEST_CASE("ensemble trainers refuse bad options and data with the option named") {
+    const Dataset d = load_dataset("iris");
+    auto forest = [&](brine::train::ForestOptions o) {
+        return brine::train::random_forest_classifier(d.X, d.y, o);
+    };
+    auto boost = [&](brine::train::BoostingOptions o) {
+        return brine::train::gradient_boosting_regressor(d.X, d.y, o);
+    };
+    brine::train::ForestOptions f;
+    f.n_estimators = 0;
+    BRINE_CHECK_THROWS_CODE(forest(f), brine::Errc::invalid_argument,
+                            "random_forest_classifier: n_estimators must be >= 1, is 0");
+    f = {};
+    f.max_features = brine::train::MaxFeatures::fraction(1.5);
+    BRINE_CHECK_THROWS_CODE(forest(f), brine::Errc::invalid_argument,
+                            "max_features fraction must be in (0, 1], is 1.5");
+    brine::train::BoostingOptions b;
+    b.subsample = 0.0;
+    BRINE_CHECK_THROWS_CODE(boost(b), brine::Errc::invalid_argument,
+                            "gradient_boosting_regressor: subsample must be in (0, 1], is 0");
+    b = {};
+    b.learning_rate = -0.1;
+    BRINE_CHECK_THROWS_CODE(boost(b), brine::Errc::invalid_argument,
+                            "learning_rate must be finite and > 0, is -0.1");
+    Eigen::MatrixXd X = d.X;
+    X(3, 2) = std::numeric_limits<double>::quiet_NaN();
+    BRINE_CHECK_THROWS_CODE(brine::train::gradient_boosting_classifier(X, d.y),
+                            brine::Errc::invalid_argument,
+                            "X has a non-finite value (nan) at row 3, column 2");
+    const Eigen::VectorXd one_class = Eigen::VectorXd::Ones(d.y.size());
+    BRINE_CHECK_THROWS_CODE(brine::train::random_forest_classifier(d.X, one_class),
+                            brine::Errc::invalid_argument, "single class");
 }
 
 }  // namespace ensemble_reference_test

@@ -61,13 +61,15 @@ struct ForestOptions {
         if (n_estimators < 1)
             detail::invalid(fn, "n_estimators must be >= 1, is " + std::to_string(n_estimators));
         if (max_depth && *max_depth < 1)
-            detail::invalid(fn, "max_depth must be >= 1 when set, is " + std::to_string(*max_depth));
+            detail::invalid(fn,
+                            "max_depth must be >= 1 when set, is " + std::to_string(*max_depth));
         if (min_samples_split < 2) {
             detail::invalid(
                 fn, "min_samples_split must be >= 2, is " + std::to_string(min_samples_split));
         }
         if (min_samples_leaf < 1)
-            detail::invalid(fn, "min_samples_leaf must be >= 1, is " + std::to_string(min_samples_leaf));
+            detail::invalid(
+                fn, "min_samples_leaf must be >= 1, is " + std::to_string(min_samples_leaf));
         if (max_features) max_features->validate(fn);
         if (threads < 1) detail::invalid(fn, "threads must be >= 1, is " + std::to_string(threads));
     }
@@ -119,15 +121,18 @@ struct BoostingOptions {
                                     detail::number_text(learning_rate));
         }
         if (max_depth && *max_depth < 1)
-            detail::invalid(fn, "max_depth must be >= 1 when set, is " + std::to_string(*max_depth));
+            detail::invalid(fn,
+                            "max_depth must be >= 1 when set, is " + std::to_string(*max_depth));
         if (min_samples_split < 2) {
             detail::invalid(
                 fn, "min_samples_split must be >= 2, is " + std::to_string(min_samples_split));
         }
         if (min_samples_leaf < 1)
-            detail::invalid(fn, "min_samples_leaf must be >= 1, is " + std::to_string(min_samples_leaf));
+            detail::invalid(
+                fn, "min_samples_leaf must be >= 1, is " + std::to_string(min_samples_leaf));
         if (!(subsample > 0.0 && subsample <= 1.0))
-            detail::invalid(fn, "subsample must be in (0, 1], is " + detail::number_text(subsample));
+            detail::invalid(fn,
+                            "subsample must be in (0, 1], is " + detail::number_text(subsample));
         max_features.validate(fn);
         if (threads < 1) detail::invalid(fn, "threads must be >= 1, is " + std::to_string(threads));
     }
@@ -259,8 +264,9 @@ GrownEnsemble grow_boosting(const Eigen::Ref<const Eigen::MatrixXd>& X,
         for (int c : labels.index) count[static_cast<std::size_t>(c)] += 1.0;
         const double eps = static_cast<double>(std::numeric_limits<float>::epsilon());
         auto prior = [&](Eigen::Index c) {
-            return std::min(std::max(count[static_cast<std::size_t>(c)] / static_cast<double>(n), eps),
-                            1.0 - eps);
+            return std::min(
+                std::max(count[static_cast<std::size_t>(c)] / static_cast<double>(n), eps),
+                1.0 - eps);
         };
         out.base_score.resize(K);
         if (K == 1) {
@@ -313,7 +319,8 @@ GrownEnsemble grow_boosting(const Eigen::Ref<const Eigen::MatrixXd>& X,
         const Eigen::MatrixXd raw_before = raw;
         parallel_for(K, options.threads, [&](Eigen::Index k) {
             // The negative gradient of the loss at raw_before: the tree's regression target.
-            std::vector<double> yk(static_cast<std::size_t>(n)), residual(static_cast<std::size_t>(n));
+            std::vector<double> yk(static_cast<std::size_t>(n)),
+                residual(static_cast<std::size_t>(n));
             for (Eigen::Index i = 0; i < n; ++i) {
                 const auto ui = static_cast<std::size_t>(i);
                 if (!classification) {
@@ -360,8 +367,7 @@ GrownEnsemble grow_boosting(const Eigen::Ref<const Eigen::MatrixXd>& X,
                     const auto u = static_cast<std::size_t>(node);
                     double numerator = 0.0 + pairwise_sum(num[u].data(), num[u].size());
                     const double denominator = 0.0 + pairwise_sum(den[u].data(), den[u].size());
-                    if (K > 1)
-                        numerator *= static_cast<double>(K - 1) / static_cast<double>(K);
+                    if (K > 1) numerator *= static_cast<double>(K - 1) / static_cast<double>(K);
                     tree.value(node, 0) =
                         std::abs(denominator) < 1e-150 ? 0.0 : numerator / denominator;
                 }
@@ -382,8 +388,8 @@ GrownEnsemble grow_boosting(const Eigen::Ref<const Eigen::MatrixXd>& X,
 template <class = void>
 TreeEnsemble to_tree_ensemble(const GrownEnsemble& g, Eigen::Index n_features) {
     TreeEnsemble e;
-    e.task = g.classes.size() > 0 ? TreeEnsemble::Task::classification
-                                  : TreeEnsemble::Task::regression;
+    e.task =
+        g.classes.size() > 0 ? TreeEnsemble::Task::classification : TreeEnsemble::Task::regression;
     e.n_features_in = static_cast<std::int32_t>(n_features);
     e.compare = TreeEnsemble::Compare::float32_le;
     e.aggregation = g.average ? TreeEnsemble::Aggregation::average : TreeEnsemble::Aggregation::sum;
@@ -513,9 +519,9 @@ extern template TreeEnsemble random_forest_regressor<>(const Eigen::Ref<const Ei
 extern template TreeEnsemble gradient_boosting_classifier<>(
     const Eigen::Ref<const Eigen::MatrixXd>&, const Eigen::Ref<const Eigen::VectorXd>&,
     const BoostingOptions&);
-extern template TreeEnsemble gradient_boosting_regressor<>(
-    const Eigen::Ref<const Eigen::MatrixXd>&, const Eigen::Ref<const Eigen::VectorXd>&,
-    const BoostingOptions&);
+extern template TreeEnsemble gradient_boosting_regressor<>(const Eigen::Ref<const Eigen::MatrixXd>&,
+                                                           const Eigen::Ref<const Eigen::VectorXd>&,
+                                                           const BoostingOptions&);
 #endif
 
 }  // namespace brine::train

@@ -62,11 +62,12 @@ struct MaxFeatures {
     /// Throws Error(Errc::invalid_argument) for a count < 1 or a fraction outside (0, 1].
     void validate(const char* fn) const {
         if (rule == Rule::count && !(value >= 1.0 && value <= 2147483647.0)) {
-            detail::invalid(fn, "max_features count must be >= 1, is " + detail::number_text(value));
+            detail::invalid(fn,
+                            "max_features count must be >= 1, is " + detail::number_text(value));
         }
         if (rule == Rule::fraction && !(value > 0.0 && value <= 1.0)) {
-            detail::invalid(fn,
-                            "max_features fraction must be in (0, 1], is " + detail::number_text(value));
+            detail::invalid(
+                fn, "max_features fraction must be in (0, 1], is " + detail::number_text(value));
         }
     }
 };
@@ -267,8 +268,8 @@ public:
         t.children_right = Eigen::Map<const IndexVector>(right_.data(), nodes);
         t.feature = Eigen::Map<const IndexVector>(feature_.data(), nodes);
         t.threshold = Eigen::Map<const Eigen::VectorXd>(threshold_.data(), nodes);
-        t.value = Eigen::Map<const RowMatrix>(values_.data(), nodes,
-                                              static_cast<Eigen::Index>(width));
+        t.value =
+            Eigen::Map<const RowMatrix>(values_.data(), nodes, static_cast<Eigen::Index>(width));
         return t;
     }
 
@@ -506,8 +507,7 @@ private:
     /// BestSplitter / RandomSplitter.node_split: features are drawn in random order until
     /// max_features non-constant ones were seen (features constant in an ancestor are skipped);
     /// the largest proxy improvement wins, the first drawn winning a tie.
-    Split node_split(Eigen::Index start, Eigen::Index end, double impurity,
-                     Eigen::Index n_known) {
+    Split node_split(Eigen::Index start, Eigen::Index end, double impurity, Eigen::Index n_known) {
         // features_ and constant_features_ persist from node to node, as scikit-learn's: the
         // first n_known entries of features_ are the features constant in this node's ancestors.
         const Eigen::Index d = X_.cols;
@@ -522,9 +522,8 @@ private:
             return features_[static_cast<std::size_t>(i)];
         };
 
-        while (f_i > n_total_constants &&
-               (n_visited < options_.max_features ||
-                n_visited <= n_found_constants + n_drawn_constants)) {
+        while (f_i > n_total_constants && (n_visited < options_.max_features ||
+                                           n_visited <= n_found_constants + n_drawn_constants)) {
             ++n_visited;
             Eigen::Index f_j = random_->integer(n_drawn_constants, f_i - n_found_constants);
             if (f_j < n_known) {
@@ -559,8 +558,7 @@ private:
                 const float* xf = xf_.data();
                 Eigen::Index p = start;
                 while (p < end) {
-                    while (p + 1 < end && xf[p + 1] <= float_sum(xf[p], feature_threshold))
-                        ++p;
+                    while (p + 1 < end && xf[p + 1] <= float_sum(xf[p], feature_threshold)) ++p;
                     ++p;
                     if (p >= end) break;
                     if (p - start < options_.min_samples_leaf ||
@@ -598,7 +596,8 @@ private:
                 double t = random_->uniform(dlo, dhi);
                 if (t == dhi) t = dlo;
                 const Eigen::Index pos = partition(start, end, f, t);
-                if (pos - start < options_.min_samples_leaf || end - pos < options_.min_samples_leaf)
+                if (pos - start < options_.min_samples_leaf ||
+                    end - pos < options_.min_samples_leaf)
                     continue;
                 reset();
                 update(pos);
@@ -645,8 +644,7 @@ private:
 
     Eigen::Index start_ = 0, end_ = 0, pos_ = 0;
     std::vector<double> sum_total_, sum_left_, sum_right_;
-    double sq_sum_total_ = 0.0, weighted_n_ = 0.0, weighted_n_left_ = 0.0,
-           weighted_n_right_ = 0.0;
+    double sq_sum_total_ = 0.0, weighted_n_ = 0.0, weighted_n_left_ = 0.0, weighted_n_right_ = 0.0;
 
     std::vector<std::int32_t> left_, right_, feature_;
     std::vector<Eigen::Index> node_samples_;
