@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <exception>
 #include <limits>
 #include <numeric>
 #include <random>
@@ -652,7 +653,8 @@ private:
 };
 
 /// Runs job(i) for i in [0, n) on `threads` threads (each takes every threads-th index); the
-/// jobs must be independent. An exception from a job is rethrown here.
+/// jobs must be independent. A stripe whose thread cannot be started runs on the calling thread.
+/// An exception from a job is rethrown here (the first stripe's first).
 template <class Job>
 void parallel_for(Eigen::Index n, int threads, const Job& job) {
     const Eigen::Index t = std::min<Eigen::Index>(std::max(1, threads), n);
@@ -661,16 +663,23 @@ void parallel_for(Eigen::Index n, int threads, const Job& job) {
         return;
     }
     std::vector<std::exception_ptr> errors(static_cast<std::size_t>(t));
+    auto stripe = [&](Eigen::Index k) {
+        try {
+            for (Eigen::Index i = k; i < n; i += t) job(i);
+        } catch (...) {
+            errors[static_cast<std::size_t>(k)] = std::current_exception();
+        }
+    };
     std::vector<std::thread> pool;
-    for (Eigen::Index k = 0; k < t; ++k) {
-        pool.emplace_back([&, k] {
-            try {
-                for (Eigen::Index i = k; i < n; i += t) job(i);
-            } catch (...) {
-                errors[static_cast<std::size_t>(k)] = std::current_exception();
-            }
-        });
+    std::vector<Eigen::Index> inline_stripes{0};
+    for (Eigen::Index k = 1; k < t; ++k) {
+        try {
+            pool.emplace_back(stripe, k);
+        } catch (...) {  // no thread available: this stripe runs here
+            inline_stripes.push_back(k);
+        }
     }
+    for (Eigen::Index k : inline_stripes) stripe(k);
     for (auto& th : pool) th.join();
     for (auto& e : errors)
         if (e) std::rethrow_exception(e);
