@@ -18,6 +18,14 @@ template DecisionTree decision_tree_classifier<>(const MatrixView&, const Vector
                                                  const TreeOptions&);
 template DecisionTree decision_tree_regressor<>(const MatrixView&, const VectorView&,
                                                 const TreeOptions&);
+template TreeEnsemble random_forest_classifier<>(const MatrixView&, const VectorView&,
+                                                 const ForestOptions&);
+template TreeEnsemble random_forest_regressor<>(const MatrixView&, const VectorView&,
+                                                const ForestOptions&);
+template TreeEnsemble gradient_boosting_classifier<>(const MatrixView&, const VectorView&,
+                                                     const BoostingOptions&);
+template TreeEnsemble gradient_boosting_regressor<>(const MatrixView&, const VectorView&,
+                                                    const BoostingOptions&);
 template StandardScaler standard_scaler<>(const MatrixView&, const StandardScalerOptions&);
 template MinMaxScaler min_max_scaler<>(const MatrixView&, const MinMaxScalerOptions&);
 template MaxAbsScaler max_abs_scaler<>(const MatrixView&, const MaxAbsScalerOptions&);

@@ -4,6 +4,7 @@
 
 #include "brine/models.hpp"
 #include "brine/train/checks.hpp"
+#include "brine/train/ensemble.hpp"
 #include "brine/train/linear.hpp"
 #include "brine/train/logistic.hpp"
 #include "brine/train/pipeline.hpp"
