@@ -130,6 +130,25 @@ def case(name, dataset, params, rounds, nan=False, early_stopping=None):
         f.write(dataset + "\n")
 
 
+def fuzz_seeds():
+    """Tiny models, both encodings, as seeds of tests/fuzz/corpus/fuzz_import_xgboost."""
+    folder = os.path.join(ROOT, "tests", "fuzz", "corpus", "fuzz_import_xgboost")
+    os.makedirs(folder, exist_ok=True)
+    X, y = load_dataset("iris", True)
+    small = dict(max_depth=2, eta=0.5, seed=0, nthread=1)
+    models = {
+        "binary": (dict(small, objective="binary:logistic"), (y > 0).astype(float), 2),
+        "multi": (dict(small, objective="multi:softprob", num_class=3, num_parallel_tree=2,
+                       max_depth=1), y, 1),
+        "regression": (dict(small, objective="reg:squarederror"), y, 2),
+    }
+    for name, (params, label, rounds) in models.items():
+        bst = xgboost.train(params, xgboost.DMatrix(X[:, :2], label=label, missing=np.nan),
+                            num_boost_round=rounds)
+        for ext in ("json", "ubj"):
+            bst.save_model(os.path.join(folder, "%s.%s" % (name, ext)))
+
+
 def main():
     assert xgboost.__version__.startswith("1.7"), xgboost.__version__
     base = dict(max_depth=3, eta=0.3, seed=0, nthread=1)
@@ -150,6 +169,7 @@ def main():
     case("multi_softprob_early_stopping", "wine",
          dict(base, objective="multi:softprob", num_class=3, eta=0.8, num_parallel_tree=2, max_depth=2,
               subsample=0.7), 30, early_stopping=2)
+    fuzz_seeds()
     with open(os.path.join(OUT, "VERSION"), "w") as f:
         f.write("xgboost %s, numpy %s\n" % (xgboost.__version__, np.__version__))
 
