@@ -22,6 +22,7 @@ For every case, tests/data/xgboost_import/<case>/ receives:
                           values written exactly; with the iteration range the sklearn wrapper
                           uses (best_iteration + 1 iterations when the model has one)
   expected_all.csv        (early-stopping cases) the same with every tree
+  leaves.csv              XGBoost's pred_leaf (node ids) for the first 20 rows, same trees
 The NaN pattern (cases named *_nan): cell (i, j) of the dataset is NaN when (7 i + 3 j) % 11 == 0.
 """
 
@@ -124,6 +125,11 @@ def case(name, dataset, params, rounds, nan=False, early_stopping=None):
         write_csv(os.path.join(folder, file), header, np.column_stack([margin, out]))
 
     expected("expected.csv", used)
+    # XGBoost's node ids of the leaves the first 20 rows reach in every tree used.
+    leaves = bst.predict(xgboost.DMatrix(A[:20], missing=np.nan), pred_leaf=True,
+                         iteration_range=used)
+    write_csv(os.path.join(folder, "leaves.csv"),
+              ["tree_%d" % t for t in range(leaves.reshape(20, -1).shape[1])], leaves.reshape(20, -1))
     if early_stopping:
         expected("expected_all.csv", (0, 0))
     with open(os.path.join(folder, "DATASET"), "w") as f:
