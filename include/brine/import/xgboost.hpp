@@ -142,6 +142,17 @@ inline std::int64_t integer_at(const rj::Value& v, const std::string& path, std:
     return value;
 }
 
+/// Element i of the array at `path` as integer_at; the element's path is built only for a message.
+inline std::int64_t integer_element(const rj::Value& array, std::size_t i, const std::string& path,
+                                    std::int64_t lo, std::int64_t hi) {
+    const rj::Value& v = array[static_cast<rj::SizeType>(i)];
+    if (v.IsInt64()) {
+        const std::int64_t x = v.GetInt64();
+        if (x >= lo && x <= hi) return x;
+    }
+    return integer_at(v, index_path(path, i), lo, hi);
+}
+
 /// A number as the float32 value XGBoost holds. JSON numbers are read as the nearest double and
 /// rounded to float32; XGBoost writes each float32 in a form that reads back exactly.
 inline float float_at(const rj::Value& v, const std::string& path) {
@@ -165,6 +176,19 @@ inline float float_text(std::string_view text, const std::string& path) {
              "expected a float32 number at " + path + ", found " + quoted(text));
     }
     return static_cast<float>(d);
+}
+
+/// Element i of the array at `path` as float_at; the element's path is built only for a message.
+inline float float_element(const rj::Value& array, std::size_t i, const std::string& path) {
+    const rj::Value& v = array[static_cast<rj::SizeType>(i)];
+    if (v.IsDouble()) {
+        const double d = v.GetDouble();
+        if (!(std::fabs(d) > static_cast<double>(std::numeric_limits<float>::max())) ||
+            std::isinf(d)) {
+            return static_cast<float>(d);
+        }
+    }
+    return float_at(v, index_path(path, i));
 }
 
 // ---- decoding: JSON (XGBoost's, with NaN and Infinity) and UBJSON into one document tree -------
@@ -586,7 +610,7 @@ inline void read_tree(const rj::Value& tree, const std::string& path, std::int64
         const std::string p = key_path(path, "split_type");
         array_at(*types, p);
         for (rj::SizeType i = 0; i < types->Size(); ++i) {
-            if (integer_at((*types)[i], index_path(p, i), 0, 255) != 0) {
+            if (integer_element(*types, i, p, 0, 255) != 0) {
                 fail(Errc::kind_mismatch, "categorical split at " + index_path(p, i) +
                                               ": categorical splits are not supported");
             }
@@ -603,9 +627,8 @@ inline void read_tree(const rj::Value& tree, const std::string& path, std::int64
     const std::string lp = key_path(path, "left_children"), rp = key_path(path, "right_children");
     std::vector<std::int32_t> l(un), r(un);
     for (std::size_t i = 0; i < un; ++i) {
-        const auto ri = static_cast<rj::SizeType>(i);
-        l[i] = static_cast<std::int32_t>(integer_at(left[ri], index_path(lp, i), -1, n - 1));
-        r[i] = static_cast<std::int32_t>(integer_at(right[ri], index_path(rp, i), -1, n - 1));
+        l[i] = static_cast<std::int32_t>(integer_element(left, i, lp, -1, n - 1));
+        r[i] = static_cast<std::int32_t>(integer_element(right, i, rp, -1, n - 1));
         if ((l[i] == -1) != (r[i] == -1)) {
             fail(Errc::malformed, "node " + std::to_string(i) + " of " + path +
                                       " has one child: left " + std::to_string(l[i]) + ", right " +
@@ -649,7 +672,7 @@ inline void read_tree(const rj::Value& tree, const std::string& path, std::int64
     for (const std::int32_t old : order) {
         const auto i = static_cast<std::size_t>(old);
         const auto ri = static_cast<rj::SizeType>(old);
-        const float c = float_at(cond[ri], index_path(cp, i));
+        const float c = float_element(cond, i, cp);
         if (l[i] == -1) {
             if (!std::isfinite(c)) {
                 fail(Errc::malformed, "leaf value " + std::to_string(c) + " at " +
@@ -668,13 +691,13 @@ inline void read_tree(const rj::Value& tree, const std::string& path, std::int64
                                           " (a categorical split?): only numerical splits are "
                                           "supported");
         }
-        const std::int64_t f = integer_at(index[ri], index_path(ip, i), 0, n_features - 1);
+        const std::int64_t f = integer_element(index, i, ip, 0, n_features - 1);
         const rj::Value& d = dleft[ri];
         std::uint8_t go_left = 0;
         if (d.IsBool()) {
             go_left = d.GetBool() ? 1 : 0;
         } else {
-            go_left = static_cast<std::uint8_t>(integer_at(d, index_path(dp, i), 0, 1));
+            go_left = static_cast<std::uint8_t>(integer_element(dleft, i, dp, 0, 1));
         }
         out.left.push_back(new_id[static_cast<std::size_t>(l[i])]);
         out.right.push_back(new_id[static_cast<std::size_t>(r[i])]);
