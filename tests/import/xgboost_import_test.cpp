@@ -41,7 +41,8 @@ std::string case_dir(const std::string& name) {
 Eigen::MatrixXd case_inputs(const std::string& name) {
     const std::string dir = case_dir(name);
     std::string dataset = slurp(dir + "DATASET");
-    while (!dataset.empty() && (dataset.back() == '\n' || dataset.back() == '\r')) dataset.pop_back();
+    while (!dataset.empty() && (dataset.back() == '\n' || dataset.back() == '\r'))
+        dataset.pop_back();
     const Eigen::MatrixXd data =
         read_csv(test_data::dir() + "/../../examples/data/" + dataset + ".csv").data;
     Eigen::MatrixXd X = data.leftCols(data.cols() - 1);
@@ -70,7 +71,8 @@ std::string first_difference(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b,
             if (!(std::fabs(a(i, j) - b(i, j)) <= tol)) {
                 std::ostringstream s;
                 s.precision(17);
-                s << "row " << i << " column " << j << ": " << a(i, j) << " vs XGBoost's " << b(i, j);
+                s << "row " << i << " column " << j << ": " << a(i, j) << " vs XGBoost's "
+                  << b(i, j);
                 return s.str();
             }
         }
@@ -137,7 +139,8 @@ TEST_CASE("import_xgboost predicts XGBoost's margins exactly and its outputs wit
 }
 
 TEST_CASE("import_xgboost honours best_iteration, or uses every tree when asked") {
-    for (const std::string name : {"binary_logistic_early_stopping", "multi_softprob_early_stopping"}) {
+    for (const std::string name :
+         {"binary_logistic_early_stopping", "multi_softprob_early_stopping"}) {
         INFO(name);
         const Eigen::MatrixXd A = case_inputs(name);
         const brine::XGBoostModel best = brine::read_xgboost(case_dir(name) + "model.json");
@@ -159,7 +162,8 @@ TEST_CASE("import_xgboost honours best_iteration, or uses every tree when asked"
 }
 
 TEST_CASE("import_xgboost: the imported model saves and loads as a brine file") {
-    const TreeEnsemble e = brine::import_xgboost(case_dir("multi_softprob_iris_parallel") + "model.ubj");
+    const TreeEnsemble e =
+        brine::import_xgboost(case_dir("multi_softprob_iris_parallel") + "model.ubj");
     const TreeEnsemble back = brine::from_bytes<TreeEnsemble>(brine::to_bytes(e));
     REQUIRE(back == e);
 }
@@ -172,14 +176,17 @@ std::string hand_model(const std::string& split_type = "[0,0,0,0,0,0]",
                        const std::string& booster = "gbtree") {
     return R"({"version":[1,7,4],"learner":{"attributes":{},"feature_names":[],"feature_types":[],
 "learner_model_param":{"base_score":"2.5E-1","num_class":"0","num_feature":"2","num_target":"1"},
-"objective":{"name":")" + objective + R"(","reg_loss_param":{"scale_pos_weight":"1"}},
-"gradient_booster":{"name":")" + booster + R"(","model":{"gbtree_model_param":{"num_parallel_tree":"1",
+"objective":{"name":")" +
+           objective + R"(","reg_loss_param":{"scale_pos_weight":"1"}},
+"gradient_booster":{"name":")" +
+           booster + R"(","model":{"gbtree_model_param":{"num_parallel_tree":"1",
 "num_trees":"1","size_leaf_vector":"0"},"tree_info":[0],"trees":[{"id":0,
 "tree_param":{"num_deleted":"1","num_feature":"2","num_nodes":"6","size_leaf_vector":"0"},
 "left_children":[5,-1,-1,-1,-1,3],"right_children":[1,-1,-1,-1,-1,4],
 "parents":[2147483647,0,2147483647,5,5,0],"split_indices":[0,0,0,0,0,1],
 "split_conditions":[5E-1,1E1,9.9E1,2E1,3E1,1.5E0],"default_left":[1,0,0,0,0,0],
-"split_type":)" + split_type + R"(,"categories":[],"categories_nodes":[],"categories_segments":[],
+"split_type":)" +
+           split_type + R"(,"categories":[],"categories_nodes":[],"categories_segments":[],
 "categories_sizes":[],"base_weights":[0,0,0,0,0,0],"loss_changes":[0,0,0,0,0,0],
 "sum_hessian":[0,0,0,0,0,0],"a_future_key":{"x":[1,2]}}]}},"a_future_learner_key":"y"}})";
 }
@@ -196,12 +203,12 @@ TEST_CASE("import_xgboost renumbers nodes out of order and drops dead slots") {
     const float half = 0.5f, one_half = 1.5f;
     const double below = std::nextafter(half, 0.0f), above = std::nextafter(one_half, 2.0f);
     Eigen::MatrixXd X(7, 2);
-    X << 0, 0,  //
+    X << 0, 0,             //
         below, 1.4999999,  // both float32 below the thresholds: 20
-        0.5, 0,  // x0 == threshold: strict <, right: 10
-        0, 1.5,  //
-        0, above,  //
-        nan, nan,  // x0 missing: left; x1 missing: right
+        0.5, 0,            // x0 == threshold: strict <, right: 10
+        0, 1.5,            //
+        0, above,          //
+        nan, nan,          // x0 missing: left; x1 missing: right
         nan, 0;
     Eigen::VectorXd expected(7);
     expected << 20.25, 20.25, 10.25, 30.25, 30.25, 30.25, 20.25;
@@ -211,7 +218,8 @@ TEST_CASE("import_xgboost renumbers nodes out of order and drops dead slots") {
 TEST_CASE("import_xgboost ignores unknown keys and reads booleans in default_left") {
     std::string text = hand_model();
     const std::string from = R"("default_left":[1,0,0,0,0,0])";
-    text.replace(text.find(from), from.size(), R"("default_left":[true,false,false,false,false,false])");
+    text.replace(text.find(from), from.size(),
+                 R"("default_left":[true,false,false,false,false,false])");
     REQUIRE(brine::import_xgboost_bytes(text) == brine::import_xgboost_bytes(hand_model()));
 }
 
@@ -224,7 +232,8 @@ void require_refused(const std::string& bytes, Errc code, const std::vector<std:
     } catch (const brine::Error& e) {
         INFO(e.what());
         REQUIRE(e.code() == code);
-        for (const auto& part : parts) REQUIRE(std::string(e.what()).find(part) != std::string::npos);
+        for (const auto& part : parts)
+            REQUIRE(std::string(e.what()).find(part) != std::string::npos);
     }
 }
 
@@ -235,16 +244,18 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 }
 
 TEST_CASE("import_xgboost refuses what it does not support, naming it") {
-    require_refused(hand_model("[0,0,0,0,0,0]", "reg:pseudohubererror"), Errc::kind_mismatch,
-                    {"objective 'reg:pseudohubererror'", "$.learner.objective.name", "reg:logistic"});
+    require_refused(
+        hand_model("[0,0,0,0,0,0]", "reg:pseudohubererror"), Errc::kind_mismatch,
+        {"objective 'reg:pseudohubererror'", "$.learner.objective.name", "reg:logistic"});
     require_refused(hand_model("[0,0,0,0,0,0]", "survival:cox"), Errc::kind_mismatch,
                     {"'survival:cox'"});
     require_refused(hand_model("[0,0,0,0,0,0]", "reg:squarederror", "dart"), Errc::kind_mismatch,
                     {"booster 'dart'", "DART", "gbtree"});
     require_refused(hand_model("[0,0,0,0,0,0]", "reg:squarederror", "gblinear"),
                     Errc::kind_mismatch, {"booster 'gblinear'"});
-    require_refused(hand_model("[1,0,0,0,0,0]"), Errc::kind_mismatch,
-                    {"categorical split", "$.learner.gradient_booster.model.trees[0].split_type[0]"});
+    require_refused(
+        hand_model("[1,0,0,0,0,0]"), Errc::kind_mismatch,
+        {"categorical split", "$.learner.gradient_booster.model.trees[0].split_type[0]"});
     require_refused(replaced(hand_model(), R"("categories_nodes":[])", R"("categories_nodes":[0])"),
                     Errc::kind_mismatch, {"categorical"});
     require_refused(replaced(hand_model(), "[5E-1,", "[NaN,"), Errc::kind_mismatch,
@@ -260,11 +271,13 @@ TEST_CASE("import_xgboost refuses what it does not support, naming it") {
 
 TEST_CASE("import_xgboost refuses malformed models with the JSON path") {
     const std::string m = hand_model();
-    require_refused(replaced(m, R"("num_feature":"2","num_target")", R"("num_feature":[],"num_target")"),
-                    Errc::malformed,
-                    {"expected an integer at $.learner.learner_model_param.num_feature", "an array"});
-    require_refused(replaced(m, R"("num_feature":"2","num_target")", R"("num_feature":"2x","num_target")"),
-                    Errc::malformed, {"'2x'"});
+    require_refused(
+        replaced(m, R"("num_feature":"2","num_target")", R"("num_feature":[],"num_target")"),
+        Errc::malformed,
+        {"expected an integer at $.learner.learner_model_param.num_feature", "an array"});
+    require_refused(
+        replaced(m, R"("num_feature":"2","num_target")", R"("num_feature":"2x","num_target")"),
+        Errc::malformed, {"'2x'"});
     require_refused(replaced(m, R"("objective":{"name")", R"("objective":{"nam")"), Errc::malformed,
                     {"no member 'name'", "$.learner.objective"});
     require_refused(replaced(m, "[0,0,0,0,0,1]", "[0,0,0,0,0,2]"), Errc::malformed,
@@ -285,8 +298,8 @@ TEST_CASE("import_xgboost refuses malformed models with the JSON path") {
                     {"num_trees = 2"});
     require_refused(replaced(m, R"("attributes":{})", R"("attributes":{"best_iteration":"1"})"),
                     Errc::malformed, {"best_iteration"});
-    require_refused(replaced(m, R"("base_score":"2.5E-1")", R"("base_score":"abc")"), Errc::malformed,
-                    {"base_score", "'abc'"});
+    require_refused(replaced(m, R"("base_score":"2.5E-1")", R"("base_score":"abc")"),
+                    Errc::malformed, {"base_score", "'abc'"});
     require_refused(replaced(hand_model("[0,0,0,0,0,0]", "binary:logistic"), "2.5E-1", "1E0"),
                     Errc::malformed, {"outside (0, 1)"});
     require_refused(replaced(m, R"("base_score":"2.5E-1")", R"("base_score":"[2.5E-1,1]")"),
@@ -300,11 +313,12 @@ TEST_CASE("import_xgboost reads XGBoost 3.1's base_score list and 2.x's iteratio
     const std::string with_indptr =
         replaced(hand_model(), R"("tree_info":[0])", R"("iteration_indptr":[0,1],"tree_info":[0])");
     REQUIRE(brine::import_xgboost_bytes(with_indptr) == plain);
-    require_refused(replaced(hand_model(), R"("tree_info":[0])",
-                             R"("iteration_indptr":[0,2],"tree_info":[0])"),
-                    Errc::malformed, {"iteration_indptr[1]"});
+    require_refused(
+        replaced(hand_model(), R"("tree_info":[0])", R"("iteration_indptr":[0,2],"tree_info":[0])"),
+        Errc::malformed, {"iteration_indptr[1]"});
     // binary:logistic: base_score 0.25 is the margin -logf(1 / 0.25f - 1) = -log(3) in float32.
-    const TreeEnsemble b = brine::import_xgboost_bytes(hand_model("[0,0,0,0,0,0]", "binary:logistic"));
+    const TreeEnsemble b =
+        brine::import_xgboost_bytes(hand_model("[0,0,0,0,0,0]", "binary:logistic"));
     REQUIRE(b.base_score(0) == static_cast<double>(-std::log(3.0f)));
     REQUIRE(b.is_classifier());
 }
@@ -327,7 +341,8 @@ TEST_CASE("import_xgboost: every cut of a JSON or UBJSON file is refused, never 
 /// Big-endian bytes of v.
 std::string be64(std::uint64_t v) {
     std::string out(8, '\0');
-    for (int i = 7; i >= 0; --i, v >>= 8) out[static_cast<std::size_t>(i)] = static_cast<char>(v & 0xFF);
+    for (int i = 7; i >= 0; --i, v >>= 8)
+        out[static_cast<std::size_t>(i)] = static_cast<char>(v & 0xFF);
     return out;
 }
 
@@ -395,7 +410,8 @@ TEST_CASE("import_xgboost: hostile JSON and file errors name the place") {
     } catch (const brine::Error& e) {
         REQUIRE(e.code() == Errc::limit_exceeded);
         REQUIRE(std::string(e.what()).find("model.json") != std::string::npos);
-        REQUIRE(std::string(e.what()).find("$.learner.gradient_booster.model.trees[0].tree_param.num_nodes") !=
+        REQUIRE(std::string(e.what()).find(
+                    "$.learner.gradient_booster.model.trees[0].tree_param.num_nodes") !=
                 std::string::npos);
     }
 }

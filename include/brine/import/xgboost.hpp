@@ -48,7 +48,8 @@ struct XGBoostModel {
 
 namespace detail::xgb {
 
-// ---- errors and paths ----------------------------------------------------------------------------
+// ---- errors and paths
+// ----------------------------------------------------------------------------
 
 [[noreturn]] inline void fail(Errc code, const std::string& detail) {
     throw Error(code, "XGBoost model: " + detail);
@@ -101,8 +102,8 @@ inline const rj::Value& member(const rj::Value& object, const std::string& path,
                                const char* expected) {
     const rj::Value* v = find(object, key);
     if (v == nullptr) {
-        fail(Errc::malformed, "no member '" + std::string(key) + "' (" + expected + ") in the object at " +
-                                  path);
+        fail(Errc::malformed,
+             "no member '" + std::string(key) + "' (" + expected + ") in the object at " + path);
     }
     return *v;
 }
@@ -135,9 +136,8 @@ inline std::int64_t integer_at(const rj::Value& v, const std::string& path, std:
         wrong_type(v, path, "an integer");
     }
     if (value < lo || value > hi) {
-        fail(Errc::malformed, "integer " + std::to_string(value) + " at " + path +
-                                  " is outside [" + std::to_string(lo) + ", " +
-                                  std::to_string(hi) + "]");
+        fail(Errc::malformed, "integer " + std::to_string(value) + " at " + path + " is outside [" +
+                                  std::to_string(lo) + ", " + std::to_string(hi) + "]");
     }
     return value;
 }
@@ -168,12 +168,12 @@ inline float float_at(const rj::Value& v, const std::string& path) {
 /// number within float32's range.
 inline float float_text(std::string_view text, const std::string& path) {
     double d = 0;
-    const bool ok = !text.empty() && text.find_first_not_of("0123456789+-.eE") == std::string_view::npos &&
+    const bool ok = !text.empty() &&
+                    text.find_first_not_of("0123456789+-.eE") == std::string_view::npos &&
                     parse_double(text[0] == '+' ? text.substr(1) : text, d);
     if (!ok || !std::isfinite(d) ||
         std::fabs(d) > static_cast<double>(std::numeric_limits<float>::max())) {
-        fail(Errc::malformed,
-             "expected a float32 number at " + path + ", found " + quoted(text));
+        fail(Errc::malformed, "expected a float32 number at " + path + ", found " + quoted(text));
     }
     return static_cast<float>(d);
 }
@@ -210,13 +210,16 @@ public:
     bool RawNumber(const Ch* str, rj::SizeType length, bool copy) {
         const std::string_view t(str, length);
         if (t == "NaN" || t == "-NaN") return h_.Double(std::numeric_limits<double>::quiet_NaN());
-        if (t == "Infinity" || t == "Inf") return h_.Double(std::numeric_limits<double>::infinity());
+        if (t == "Infinity" || t == "Inf")
+            return h_.Double(std::numeric_limits<double>::infinity());
         if (t == "-Infinity" || t == "-Inf") {
             return h_.Double(-std::numeric_limits<double>::infinity());
         }
         return h_.RawNumber(str, length, copy);
     }
-    bool String(const Ch* str, rj::SizeType length, bool copy) { return h_.String(str, length, copy); }
+    bool String(const Ch* str, rj::SizeType length, bool copy) {
+        return h_.String(str, length, copy);
+    }
     bool StartObject() { return h_.StartObject(); }
     bool Key(const Ch* str, rj::SizeType length, bool copy) { return h_.Key(str, length, copy); }
     bool EndObject(rj::SizeType n) { return h_.EndObject(n); }
@@ -258,19 +261,20 @@ inline void parse_json(std::string_view text, const Limits& limits, rj::Document
         std::string message = rj::GetParseError_En(result.Code());
         if (!message.empty() && message.back() == '.') message.pop_back();
         if (result.Code() == rj::kParseErrorDocumentRootNotSingular) {
-            fail(Errc::malformed,
-                 "trailing characters after the JSON document at byte " + std::to_string(result.Offset()));
+            fail(Errc::malformed, "trailing characters after the JSON document at byte " +
+                                      std::to_string(result.Offset()));
         }
         if (stream.Tell() == text.size() && result.Code() != rj::kParseErrorDocumentEmpty) {
             fail(Errc::truncated, "the JSON document ends after " + std::to_string(text.size()) +
                                       " bytes, inside a value (" + message + " at byte " +
                                       std::to_string(result.Offset()) + ")");
         }
-        fail(Errc::malformed, "invalid JSON: " + message + " at byte " + std::to_string(result.Offset()));
+        fail(Errc::malformed,
+             "invalid JSON: " + message + " at byte " + std::to_string(result.Offset()));
     }
     if (stream.Tell() != text.size()) {
-        fail(Errc::malformed,
-             "trailing characters after the JSON document at byte " + std::to_string(stream.Tell()));
+        fail(Errc::malformed, "trailing characters after the JSON document at byte " +
+                                  std::to_string(stream.Tell()));
     }
 }
 
@@ -311,7 +315,8 @@ public:
             if (f.object) {
                 const std::uint64_t n = length(next_marker("a key's length"), "key");
                 need(n, "a key");
-                if (!h_.Key(reinterpret_cast<const char*>(p_), static_cast<rj::SizeType>(n), true)) {
+                if (!h_.Key(reinterpret_cast<const char*>(p_), static_cast<rj::SizeType>(n),
+                            true)) {
                     stop();
                 }
                 p_ += n;
@@ -338,7 +343,9 @@ private:
     std::size_t offset() const { return static_cast<std::size_t>(p_ - begin_); }
 
     [[noreturn]] void stop() {
-        if (h_.error()) fail(h_.error()->code(), error_detail(*h_.error()) + " (UBJSON byte " + std::to_string(offset()) + ")");
+        if (h_.error())
+            fail(h_.error()->code(),
+                 error_detail(*h_.error()) + " (UBJSON byte " + std::to_string(offset()) + ")");
         fail(Errc::malformed, "UBJSON value refused at byte " + std::to_string(offset()));
     }
 
@@ -386,8 +393,8 @@ private:
         const std::size_t at = offset() - 1;
         std::int64_t n = 0;
         if (!integer(m, n)) {
-            fail(Errc::malformed, std::string("expected an integer marker for the length of ") + what +
-                                      " at UBJSON byte " + std::to_string(at) + ", found " +
+            fail(Errc::malformed, std::string("expected an integer marker for the length of ") +
+                                      what + " at UBJSON byte " + std::to_string(at) + ", found " +
                                       marker_name(m));
         }
         if (n < 0) {
@@ -407,10 +414,14 @@ private:
     /// Bytes of one element of a typed container, 0 for a marker that cannot type one.
     static unsigned element_size(char t) {
         switch (t) {
-            case 'i': case 'U': case 'C': return 1;
+            case 'i':
+            case 'U':
+            case 'C': return 1;
             case 'I': return 2;
-            case 'l': case 'd': return 4;
-            case 'L': case 'D': return 8;
+            case 'l':
+            case 'd': return 4;
+            case 'L':
+            case 'D': return 8;
             case 'S': return 2;  // a length marker and at least one byte of length
             default: return 0;
         }
@@ -448,7 +459,8 @@ private:
                 if (n > 0xFFFFFFF0u) need(std::numeric_limits<std::uint64_t>::max(), "a string");
                 // UTF-8 is checked as RapidJSON's reader does for text JSON.
                 if (!valid_utf8(s, n)) {
-                    fail(Errc::malformed, "string at UBJSON byte " + std::to_string(at) + " is not valid UTF-8");
+                    fail(Errc::malformed,
+                         "string at UBJSON byte " + std::to_string(at) + " is not valid UTF-8");
                 }
                 p_ += n;
                 return h_.String(s, static_cast<rj::SizeType>(n), true);
@@ -456,11 +468,11 @@ private:
             case '[':
             case '{': return open(m == '{', at);
             case 'H':
-                fail(Errc::malformed, "high-precision number (UBJSON 'H') at byte " + std::to_string(at) +
-                                          ": XGBoost never writes one");
+                fail(Errc::malformed, "high-precision number (UBJSON 'H') at byte " +
+                                          std::to_string(at) + ": XGBoost never writes one");
             default:
-                fail(Errc::malformed, "unknown UBJSON marker " + marker_name(m) + " at byte " +
-                                          std::to_string(at));
+                fail(Errc::malformed,
+                     "unknown UBJSON marker " + marker_name(m) + " at byte " + std::to_string(at));
         }
     }
 
@@ -489,8 +501,8 @@ private:
             }
             if (p_ == end_ || *p_ != '#') {
                 need(1, "a typed container's count");
-                fail(Errc::malformed, "typed container without a count ('#') at UBJSON byte " +
-                                          std::to_string(at));
+                fail(Errc::malformed,
+                     "typed container without a count ('#') at UBJSON byte " + std::to_string(at));
             }
         }
         if (p_ != end_ && *p_ == '#') {
@@ -548,12 +560,14 @@ inline void parse_ubjson(std::string_view bytes, const Limits& limits, rj::Docum
 /// writer: `{L`), JSON otherwise. Neither encoding is inferred from a file's name.
 inline bool is_ubjson(std::string_view bytes) {
     std::size_t i = 0;
-    while (i < bytes.size() && (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\n' || bytes[i] == '\r')) {
+    while (i < bytes.size() &&
+           (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\n' || bytes[i] == '\r')) {
         ++i;
     }
     if (i != 0 || bytes.size() < 2 || bytes[0] != '{') return false;
     const char m = bytes[1];
-    return m == 'L' || m == 'l' || m == 'I' || m == 'i' || m == 'U' || m == '#' || m == '$' || m == 'N';
+    return m == 'L' || m == 'l' || m == 'I' || m == 'i' || m == 'U' || m == '#' || m == '$' ||
+           m == 'N';
 }
 
 // ---- the model ----------------------------------------------------------------------------------
@@ -573,15 +587,15 @@ inline void read_tree(const rj::Value& tree, const std::string& path, std::int64
                       const Limits& limits, TreeArrays& out) {
     object_at(tree, path);
     const std::string param_path = key_path(path, "tree_param");
-    const rj::Value& param = object_at(member(tree, path, "tree_param", "the tree's sizes"), param_path);
-    const std::int64_t n = integer_at(member(param, param_path, "num_nodes", "node count"),
-                                      key_path(param_path, "num_nodes"), 1,
-                                      std::numeric_limits<std::int32_t>::max());
+    const rj::Value& param =
+        object_at(member(tree, path, "tree_param", "the tree's sizes"), param_path);
+    const std::int64_t n =
+        integer_at(member(param, param_path, "num_nodes", "node count"),
+                   key_path(param_path, "num_nodes"), 1, std::numeric_limits<std::int32_t>::max());
     if (static_cast<std::uint64_t>(n) > limits.max_nodes) {
-        fail(Errc::limit_exceeded, "tree of " + std::to_string(n) + " nodes at " +
-                                       key_path(param_path, "num_nodes") +
-                                       " is over the limit (max_nodes " +
-                                       std::to_string(limits.max_nodes) + ")");
+        fail(Errc::limit_exceeded,
+             "tree of " + std::to_string(n) + " nodes at " + key_path(param_path, "num_nodes") +
+                 " is over the limit (max_nodes " + std::to_string(limits.max_nodes) + ")");
     }
     if (const rj::Value* v = find(param, "size_leaf_vector")) {
         const std::int64_t w = integer_at(*v, key_path(param_path, "size_leaf_vector"), 0,
@@ -645,7 +659,8 @@ inline void read_tree(const rj::Value& tree, const std::string& path, std::int64
     for (std::size_t k = 0; k < order.size(); ++k) {
         const std::int32_t i = order[k];
         if (l[static_cast<std::size_t>(i)] == -1) continue;
-        for (const std::int32_t c : {l[static_cast<std::size_t>(i)], r[static_cast<std::size_t>(i)]}) {
+        for (const std::int32_t c :
+             {l[static_cast<std::size_t>(i)], r[static_cast<std::size_t>(i)]}) {
             if (seen[static_cast<std::size_t>(c)] != 0) {
                 fail(Errc::malformed, "node " + std::to_string(c) + " of " + path +
                                           " is reached twice (a cycle or a shared child; "
@@ -716,7 +731,8 @@ inline std::vector<float> base_margin(const std::string& text, const std::string
     std::string_view t(text);
     if (!t.empty() && t.front() == '[') {
         if (t.back() != ']') {
-            fail(Errc::malformed, "expected a number or a list \"[a,b,...]\" at " + path + ", found " + quoted(t));
+            fail(Errc::malformed,
+                 "expected a number or a list \"[a,b,...]\" at " + path + ", found " + quoted(t));
         }
         t = t.substr(1, t.size() - 2);
         while (true) {
@@ -759,26 +775,28 @@ inline XGBoostModel read_document(const rj::Document& doc, const XGBoostOptions&
             out.xgboost_version += (i > 0 ? "." : "") + std::to_string(part);
         }
         if (integer_at(v[0], index_path(vp, 0), 0, 1 << 20) < 1) {
-            fail(Errc::unsupported_version, "version " + out.xgboost_version +
-                                                " at " + vp + ": models before XGBoost 1.0 are not supported");
+            fail(Errc::unsupported_version, "version " + out.xgboost_version + " at " + vp +
+                                                ": models before XGBoost 1.0 are not supported");
         }
     }
     const std::string lp = key_path(root, "learner");
     const rj::Value& learner = object_at(member(doc, root, "learner", "the model"), lp);
 
     const std::string gp = key_path(lp, "gradient_booster");
-    const rj::Value& booster = object_at(member(learner, lp, "gradient_booster", "the booster"), gp);
+    const rj::Value& booster =
+        object_at(member(learner, lp, "gradient_booster", "the booster"), gp);
     const std::string booster_name =
         string_at(member(booster, gp, "name", "the booster's name"), key_path(gp, "name"));
     if (booster_name != "gbtree") {
-        fail(Errc::kind_mismatch, "booster " + quoted(booster_name) + " at " + key_path(gp, "name") +
-                                      " is not supported" +
+        fail(Errc::kind_mismatch, "booster " + quoted(booster_name) + " at " +
+                                      key_path(gp, "name") + " is not supported" +
                                       (booster_name == "dart" ? " (DART's tree weights)" : "") +
                                       "; only gbtree models are");
     }
     const std::string op = key_path(lp, "objective");
     const rj::Value& objective = object_at(member(learner, lp, "objective", "the objective"), op);
-    out.objective = string_at(member(objective, op, "name", "the objective's name"), key_path(op, "name"));
+    out.objective =
+        string_at(member(objective, op, "name", "the objective's name"), key_path(op, "name"));
     const std::string& obj = out.objective;
     const bool multi = obj == "multi:softprob" || obj == "multi:softmax";
     const bool logistic = obj == "binary:logistic" || obj == "reg:logistic";
@@ -790,37 +808,41 @@ inline XGBoostModel read_document(const rj::Document& doc, const XGBoostOptions&
     }
 
     const std::string pp = key_path(lp, "learner_model_param");
-    const rj::Value& param = object_at(member(learner, lp, "learner_model_param", "the model's parameters"), pp);
+    const rj::Value& param =
+        object_at(member(learner, lp, "learner_model_param", "the model's parameters"), pp);
     const std::int64_t n_features =
-        integer_at(member(param, pp, "num_feature", "feature count"), key_path(pp, "num_feature"), 1,
-                   std::numeric_limits<std::int32_t>::max());
+        integer_at(member(param, pp, "num_feature", "feature count"), key_path(pp, "num_feature"),
+                   1, std::numeric_limits<std::int32_t>::max());
     const std::int64_t num_class =
         integer_at(member(param, pp, "num_class", "class count"), key_path(pp, "num_class"), 0,
                    std::numeric_limits<std::int32_t>::max());
     if (const rj::Value* v = find(param, "num_target")) {
-        const std::int64_t targets = integer_at(*v, key_path(pp, "num_target"), 0,
-                                                std::numeric_limits<std::int32_t>::max());
+        const std::int64_t targets =
+            integer_at(*v, key_path(pp, "num_target"), 0, std::numeric_limits<std::int32_t>::max());
         if (targets > 1) {
             fail(Errc::kind_mismatch, "multi-target models (num_target " + std::to_string(targets) +
-                                          " at " + key_path(pp, "num_target") + ") are not supported");
+                                          " at " + key_path(pp, "num_target") +
+                                          ") are not supported");
         }
     }
     if (multi ? num_class < 2 : num_class > 1) {
-        fail(Errc::malformed, "num_class " + std::to_string(num_class) + " at " + key_path(pp, "num_class") +
+        fail(Errc::malformed, "num_class " + std::to_string(num_class) + " at " +
+                                  key_path(pp, "num_class") +
                                   (multi ? " with a multi-class objective, expected >= 2"
                                          : " with objective " + obj + ", expected 0 or 1"));
     }
     const std::int64_t groups = multi ? num_class : 1;
-    const std::vector<float> base =
-        base_margin(string_at(member(param, pp, "base_score", "the intercept"), key_path(pp, "base_score")),
-                    key_path(pp, "base_score"), logistic, static_cast<std::size_t>(groups));
+    const std::vector<float> base = base_margin(
+        string_at(member(param, pp, "base_score", "the intercept"), key_path(pp, "base_score")),
+        key_path(pp, "base_score"), logistic, static_cast<std::size_t>(groups));
 
     if (const rj::Value* names = find(learner, "feature_names")) {
         const std::string np = key_path(lp, "feature_names");
         array_at(*names, np);
         if (!names->Empty() && static_cast<std::int64_t>(names->Size()) != n_features) {
-            fail(Errc::malformed, "feature_names at " + np + " has " + std::to_string(names->Size()) +
-                                      " names, expected num_feature = " + std::to_string(n_features));
+            fail(Errc::malformed,
+                 "feature_names at " + np + " has " + std::to_string(names->Size()) +
+                     " names, expected num_feature = " + std::to_string(n_features));
         }
         for (rj::SizeType i = 0; i < names->Size(); ++i) {
             out.feature_names.push_back(string_at((*names)[i], index_path(np, i)));
@@ -831,16 +853,17 @@ inline XGBoostModel read_document(const rj::Document& doc, const XGBoostOptions&
     const rj::Value& model = object_at(member(booster, gp, "model", "the trees"), mp);
     const std::string tp = key_path(mp, "gbtree_model_param");
     const rj::Value& tparam = object_at(member(model, mp, "gbtree_model_param", "tree counts"), tp);
-    const std::int64_t num_trees = integer_at(member(tparam, tp, "num_trees", "tree count"),
-                                              key_path(tp, "num_trees"), 1,
-                                              std::numeric_limits<std::int32_t>::max());
+    const std::int64_t num_trees =
+        integer_at(member(tparam, tp, "num_trees", "tree count"), key_path(tp, "num_trees"), 1,
+                   std::numeric_limits<std::int32_t>::max());
     const std::int64_t parallel =
         find(tparam, "num_parallel_tree") != nullptr
             ? integer_at(*find(tparam, "num_parallel_tree"), key_path(tp, "num_parallel_tree"), 1,
                          std::numeric_limits<std::int32_t>::max())
             : 1;
     if (const rj::Value* v = find(tparam, "size_leaf_vector")) {
-        if (integer_at(*v, key_path(tp, "size_leaf_vector"), 0, std::numeric_limits<std::int32_t>::max()) > 1) {
+        if (integer_at(*v, key_path(tp, "size_leaf_vector"), 0,
+                       std::numeric_limits<std::int32_t>::max()) > 1) {
             fail(Errc::kind_mismatch, "vector-leaf trees (" + key_path(tp, "size_leaf_vector") +
                                           " > 1, multi_strategy) are not supported");
         }
@@ -848,10 +871,11 @@ inline XGBoostModel read_document(const rj::Document& doc, const XGBoostOptions&
     const std::string trp = key_path(mp, "trees"), tip = key_path(mp, "tree_info");
     const rj::Value& trees = array_at(member(model, mp, "trees", "the trees"), trp);
     const rj::Value& info = array_at(member(model, mp, "tree_info", "each tree's class"), tip);
-    if (static_cast<std::int64_t>(trees.Size()) != num_trees || static_cast<std::int64_t>(info.Size()) != num_trees) {
-        fail(Errc::malformed, trp + " has " + std::to_string(trees.Size()) + " trees and " + tip + " " +
-                                  std::to_string(info.Size()) + " entries, expected num_trees = " +
-                                  std::to_string(num_trees));
+    if (static_cast<std::int64_t>(trees.Size()) != num_trees ||
+        static_cast<std::int64_t>(info.Size()) != num_trees) {
+        fail(Errc::malformed, trp + " has " + std::to_string(trees.Size()) + " trees and " + tip +
+                                  " " + std::to_string(info.Size()) +
+                                  " entries, expected num_trees = " + std::to_string(num_trees));
     }
     out.trees_in_file = num_trees;
 
@@ -864,21 +888,22 @@ inline XGBoostModel read_document(const rj::Document& doc, const XGBoostOptions&
         if (indptr->Size() < 2) fail(Errc::malformed, ip + " has fewer than 2 entries");
         std::int64_t previous = 0;
         for (rj::SizeType i = 0; i < indptr->Size(); ++i) {
-            const std::int64_t v = integer_at((*indptr)[i], index_path(ip, i), i == 0 ? 0 : previous + 1,
-                                              i == 0 ? 0 : num_trees);
+            const std::int64_t v = integer_at((*indptr)[i], index_path(ip, i),
+                                              i == 0 ? 0 : previous + 1, i == 0 ? 0 : num_trees);
             round_start.push_back(v);
             previous = v;
         }
         if (previous != num_trees) {
-            fail(Errc::malformed, ip + " ends at " + std::to_string(previous) + ", expected num_trees = " +
-                                      std::to_string(num_trees));
+            fail(Errc::malformed, ip + " ends at " + std::to_string(previous) +
+                                      ", expected num_trees = " + std::to_string(num_trees));
         }
     } else {
         const std::int64_t per_round = parallel * groups;
         if (per_round > num_trees || num_trees % per_round != 0) {
-            fail(Errc::malformed, std::to_string(num_trees) + " trees at " + key_path(tp, "num_trees") +
-                                      " do not make whole rounds of num_parallel_tree x classes = " +
-                                      std::to_string(per_round));
+            fail(Errc::malformed,
+                 std::to_string(num_trees) + " trees at " + key_path(tp, "num_trees") +
+                     " do not make whole rounds of num_parallel_tree x classes = " +
+                     std::to_string(per_round));
         }
         for (std::int64_t t = 0; t <= num_trees; t += per_round) round_start.push_back(t);
     }
@@ -888,7 +913,8 @@ inline XGBoostModel read_document(const rj::Document& doc, const XGBoostOptions&
         const std::string ap = key_path(lp, "attributes");
         object_at(*attributes, ap);
         if (const rj::Value* best = find(*attributes, "best_iteration")) {
-            out.best_iteration = integer_at(*best, key_path(ap, "best_iteration"), 0, out.rounds_in_file - 1);
+            out.best_iteration =
+                integer_at(*best, key_path(ap, "best_iteration"), 0, out.rounds_in_file - 1);
             if (options.use_best_iteration) out.rounds_used = *out.best_iteration + 1;
         }
     }
@@ -898,9 +924,12 @@ inline XGBoostModel read_document(const rj::Document& doc, const XGBoostOptions&
     std::vector<std::int32_t> offsets{0}, outputs;
     for (std::int64_t t = 0; t < used; ++t) {
         const auto rt = static_cast<rj::SizeType>(t);
-        outputs.push_back(static_cast<std::int32_t>(integer_at(info[rt], index_path(tip, static_cast<std::uint64_t>(t)), 0, groups - 1)));
-        read_tree(trees[rt], index_path(trp, static_cast<std::uint64_t>(t)), n_features, options, nodes);
-        if (nodes.left.size() >= static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
+        outputs.push_back(static_cast<std::int32_t>(
+            integer_at(info[rt], index_path(tip, static_cast<std::uint64_t>(t)), 0, groups - 1)));
+        read_tree(trees[rt], index_path(trp, static_cast<std::uint64_t>(t)), n_features, options,
+                  nodes);
+        if (nodes.left.size() >=
+            static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
             fail(Errc::limit_exceeded, "the trees have 2^31 nodes or more");
         }
         offsets.push_back(static_cast<std::int32_t>(nodes.left.size()));
@@ -912,8 +941,10 @@ inline XGBoostModel read_document(const rj::Document& doc, const XGBoostOptions&
     e.aggregation = TreeEnsemble::Aggregation::sum;
     e.accumulation = TreeEnsemble::Accumulation::float32;
     const auto n_nodes = static_cast<Eigen::Index>(nodes.left.size());
-    e.tree_offsets = Eigen::Map<const IndexVector>(offsets.data(), static_cast<Eigen::Index>(offsets.size()));
-    e.tree_output = Eigen::Map<const IndexVector>(outputs.data(), static_cast<Eigen::Index>(outputs.size()));
+    e.tree_offsets =
+        Eigen::Map<const IndexVector>(offsets.data(), static_cast<Eigen::Index>(offsets.size()));
+    e.tree_output =
+        Eigen::Map<const IndexVector>(outputs.data(), static_cast<Eigen::Index>(outputs.size()));
     e.children_left = Eigen::Map<const IndexVector>(nodes.left.data(), n_nodes);
     e.children_right = Eigen::Map<const IndexVector>(nodes.right.data(), n_nodes);
     e.feature = Eigen::Map<const IndexVector>(nodes.feature.data(), n_nodes);
@@ -921,7 +952,8 @@ inline XGBoostModel read_document(const rj::Document& doc, const XGBoostOptions&
     e.default_left = Eigen::Map<const FlagVector>(nodes.default_left.data(), n_nodes);
     e.value = Eigen::Map<const RowMatrix>(nodes.value.data(), n_nodes, 1);
     e.base_score.resize(static_cast<Eigen::Index>(base.size()));
-    for (std::size_t k = 0; k < base.size(); ++k) e.base_score(static_cast<Eigen::Index>(k)) = base[k];
+    for (std::size_t k = 0; k < base.size(); ++k)
+        e.base_score(static_cast<Eigen::Index>(k)) = base[k];
     if (obj == "binary:logistic" || multi) {
         e.task = TreeEnsemble::Task::classification;
         e.classes.resize(static_cast<Eigen::Index>(std::max<std::int64_t>(groups, 2)));
