@@ -416,4 +416,123 @@ TEST_CASE("import_xgboost: hostile JSON and file errors name the place") {
     }
 }
 
+/// UBJSON of a JSON document, written by the test in one of three styles, to reach every form the
+/// reader takes: 0 as XGBoost writes it (counted untyped arrays, `L` lengths, no `]`), 1 with
+/// closed containers, the smallest integer markers and no-op `N` bytes, 2 with counted objects and
+/// typed arrays of float64 (`D`) and int16 (`I`) where the values allow.
+class TestUbjWriter {
+public:
+    explicit TestUbjWriter(int style) : style_(style) {}
+    std::string write(const brine::detail::rj::Value& v) {
+        out_.clear();
+        value(v);
+        return out_;
+    }
+
+private:
+    void be(std::uint64_t v, int bytes) {
+        for (int i = bytes - 1; i >= 0; --i) out_ += static_cast<char>(v >> (8 * i) & 0xFF);
+    }
+    void integer(std::int64_t v) {
+        if (style_ == 1 && v >= -128 && v <= 127) {
+            out_ += 'i';
+            be(static_cast<std::uint64_t>(v), 1);
+        } else if (style_ == 1 && v >= -32768 && v <= 32767) {
+            out_ += 'I';
+            be(static_cast<std::uint64_t>(v), 2);
+        } else {
+            out_ += 'L';
+            be(static_cast<std::uint64_t>(v), 8);
+        }
+    }
+    void text(const char* s, std::size_t n) {
+        integer(static_cast<std::int64_t>(n));
+        out_.append(s, n);
+    }
+    void value(const brine::detail::rj::Value& v) {
+        if (style_ == 1) out_ += 'N';
+        if (v.IsString()) {
+            out_ += 'S';
+            text(v.GetString(), v.GetStringLength());
+        } else if (v.IsBool()) {
+            out_ += v.GetBool() ? 'T' : 'F';
+        } else if (v.IsInt64()) {
+            integer(v.GetInt64());
+        } else if (v.IsNumber()) {
+            const float f = static_cast<float>(v.GetDouble());
+            std::uint32_t bits;
+            std::memcpy(&bits, &f, 4);
+            out_ += 'd';
+            be(bits, 4);
+        } else if (v.IsArray()) {
+            array(v);
+        } else if (v.IsObject()) {
+            out_ += '{';
+            if (style_ == 2) {
+                out_ += '#';
+                integer(static_cast<std::int64_t>(v.MemberCount()));
+            }
+            for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
+                text(m->name.GetString(), m->name.GetStringLength());
+                value(m->value);
+            }
+            if (style_ != 2) out_ += '}';
+        } else {
+            out_ += 'Z';
+        }
+    }
+    void array(const brine::detail::rj::Value& v) {
+        bool ints = !v.Empty(), numbers = !v.Empty();
+        for (const auto& e : v.GetArray()) {
+            ints = ints && e.IsInt64() && e.GetInt64() >= -32768 && e.GetInt64() <= 32767;
+            numbers = numbers && e.IsNumber();
+        }
+        out_ += '[';
+        if (style_ == 2 && numbers) {
+            out_ += '$';
+            out_ += ints ? 'I' : 'D';
+            out_ += '#';
+            integer(static_cast<std::int64_t>(v.Size()));
+            for (const auto& e : v.GetArray()) {
+                if (ints) {
+                    be(static_cast<std::uint64_t>(e.GetInt64()), 2);
+                } else {
+                    const double d = e.GetDouble();
+                    std::uint64_t bits;
+                    std::memcpy(&bits, &d, 8);
+                    be(bits, 8);
+                }
+            }
+            return;
+        }
+        if (style_ != 1) {
+            out_ += '#';
+            integer(static_cast<std::int64_t>(v.Size()));
+        }
+        for (const auto& e : v.GetArray()) value(e);
+        if (style_ == 1) out_ += ']';
+    }
+
+    int style_;
+    std::string out_;
+};
+
+TEST_CASE("import_xgboost reads every UBJSON form: counted, closed, typed, no-op bytes") {
+    for (const std::string& name :
+         {std::string("hand"), std::string("multi_softprob_iris_parallel")}) {
+        const std::string json =
+            name == "hand" ? hand_model() : slurp(case_dir(name) + "model.json");
+        brine::detail::rj::Document doc;
+        brine::detail::xgb::parse_json(json, brine::Limits{}, doc);
+        const TreeEnsemble expected = brine::import_xgboost_bytes(json);
+        for (int style = 0; style < 3; ++style) {
+            INFO(name << " style " << style);
+            const std::string ubj = TestUbjWriter(style).write(doc);
+            const brine::XGBoostModel m = brine::read_xgboost_bytes(ubj);
+            REQUIRE(m.encoding == "ubjson");
+            REQUIRE(m.ensemble == expected);
+        }
+    }
+}
+
 }  // namespace xgboost_import_test

@@ -556,23 +556,20 @@ inline void parse_ubjson(std::string_view bytes, const Limits& limits, rj::Docum
     if (error) throw *error;
 }
 
-/// UBJSON when the document starts with '{' followed by a UBJSON length marker (XGBoost's
-/// writer: `{L`), JSON otherwise. Neither encoding is inferred from a file's name.
+/// UBJSON when the document starts with no-op bytes `N` or with '{' followed by a UBJSON marker
+/// (XGBoost's writer: `{L`), JSON otherwise. Neither encoding is inferred from a file's name.
 inline bool is_ubjson(std::string_view bytes) {
     std::size_t i = 0;
-    while (i < bytes.size() &&
-           (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\n' || bytes[i] == '\r')) {
-        ++i;
-    }
-    if (i != 0 || bytes.size() < 2 || bytes[0] != '{') return false;
-    const char m = bytes[1];
-    return m == 'L' || m == 'l' || m == 'I' || m == 'i' || m == 'U' || m == '#' || m == '$' ||
-           m == 'N';
+    while (i < bytes.size() && bytes[i] == 'N') ++i;  // UBJSON's no-op bytes (never JSON)
+    if (bytes.size() - i < 2 || bytes[i] != '{') return i > 0;
+    const char m = bytes[i + 1];
+    return i > 0 || m == 'L' || m == 'l' || m == 'I' || m == 'i' || m == 'U' || m == '#' ||
+           m == '$' || m == 'N';
 }
 
 // ---- the model ----------------------------------------------------------------------------------
 
-/// One tree's node arrays in brine's order (see renumber()).
+/// One tree's node arrays in brine's order (see read_tree()).
 struct TreeArrays {
     std::vector<std::int32_t> left, right, feature;
     std::vector<double> threshold, value;
