@@ -61,8 +61,9 @@ TEST_CASE("golden files of tree_ensemble and decision_tree schema version 2 load
     // A tree that needs nothing of version 2 is still written as version 1 (brine_make_golden
     // rewrites the version-1 golden trees byte for byte), one that does as version 2.
     for (const auto f : {brine::Format::binary, brine::Format::json}) {
-        CHECK(brine::inspect_bytes(brine::to_bytes(fixtures::tree_classifier(), f)).schema_version ==
-              1);
+        CHECK(
+            brine::inspect_bytes(brine::to_bytes(fixtures::tree_classifier(), f)).schema_version ==
+            1);
         CHECK(brine::inspect_bytes(brine::to_bytes(fixtures::tree_classifier_missing(), f))
                   .schema_version == 2);
     }

@@ -359,7 +359,8 @@ TEST_CASE("hostile model: an invalid step or estimator inside a pipeline", "[io]
                   "Pipeline estimator: LogisticRegression: coef[0, 0] is not finite");
 }
 
-// ---- Tree ensembles ------------------------------------------------------------------------------
+// ---- Tree ensembles
+// ------------------------------------------------------------------------------
 
 TEST_CASE("hostile model: tree ensemble offsets, outputs and node structure", "[io][hostile]") {
     using E = brine::TreeEnsemble;
@@ -388,9 +389,10 @@ TEST_CASE("hostile model: tree ensemble offsets, outputs and node structure", "[
                   "TreeEnsemble: tree 1, node 0 has child 0; children must be in (0, 3)");
     check_refused(with([](E& e) { e.children_left(0) = -7; }),
                   "TreeEnsemble: tree 0, node 0 has child -7; children must be in (0, 5)");
-    check_refused(with([](E& e) { e.feature(5) = 2147483647; }),
-                  "TreeEnsemble: tree 1, node 0 splits on feature 2147483647, expected 0 <= feature "
-                  "< 2");
+    check_refused(
+        with([](E& e) { e.feature(5) = 2147483647; }),
+        "TreeEnsemble: tree 1, node 0 splits on feature 2147483647, expected 0 <= feature "
+        "< 2");
     check_refused(with([](E& e) { e.default_left(5) = 255; }),
                   "TreeEnsemble: tree 1, node 0 has default_left 255, expected 0 or 1");
     check_refused(with([](E& e) { e.threshold(5) = kNaN; }),
@@ -450,9 +452,9 @@ TEST_CASE("hostile model: tree ensemble counts are checked before any array is r
     BRINE_CHECK_THROWS_CODE(
         brine::from_bytes<brine::TreeEnsemble>(ensemble_file(ensemble_payload(f, 2, 8)), small),
         Errc::limit_exceeded, "tree ensemble of 8 nodes exceeds the limit of 7");
-    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(ensemble_file(ensemble_payload(f, 9, 8))),
-                            Errc::malformed,
-                            "tree ensemble of 9 trees and 8 nodes: every tree has at least one node");
+    BRINE_CHECK_THROWS_CODE(
+        brine::from_bytes_any(ensemble_file(ensemble_payload(f, 9, 8))), Errc::malformed,
+        "tree ensemble of 9 trees and 8 nodes: every tree has at least one node");
     // Counts that disagree with the arrays.
     BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(ensemble_file(ensemble_payload(f, 1, 8))),
                             Errc::malformed, "tree_offsets has 3 entries for n_trees + 1 = 2");

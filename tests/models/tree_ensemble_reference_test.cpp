@@ -104,9 +104,9 @@ void check_case(const std::string& name) {
     // for thresholds that are no float32 value: extra trees draw theirs in double.)
     bool any_float32_threshold = false;
     for (Eigen::Index i = 0; i < m.n_nodes(); ++i) {
-        any_float32_threshold |= m.children_left(i) != TreeEnsemble::leaf &&
-                                 static_cast<double>(static_cast<float>(m.threshold(i))) ==
-                                     m.threshold(i);
+        any_float32_threshold |=
+            m.children_left(i) != TreeEnsemble::leaf &&
+            static_cast<double>(static_cast<float>(m.threshold(i))) == m.threshold(i);
     }
     for (const auto other : {TreeEnsemble::Compare::double_le, TreeEnsemble::Compare::float32_le,
                              TreeEnsemble::Compare::float32_lt}) {
@@ -123,7 +123,8 @@ void check_case(const std::string& name) {
     const Eigen::MatrixXd scores = m.decision_function(c.inputs);
     Eigen::Index score_mismatches = 0;
     for (Eigen::Index i = 0; i < E.rows(); ++i) {
-        for (Eigen::Index k = 0; k < S; ++k) score_mismatches += scores(i, k) != E(i, T + k) ? 1 : 0;
+        for (Eigen::Index k = 0; k < S; ++k)
+            score_mismatches += scores(i, k) != E(i, T + k) ? 1 : 0;
     }
     CHECK(score_mismatches == 0);
 
@@ -161,9 +162,9 @@ void check_case(const std::string& name) {
 }
 
 TEST_CASE("TreeEnsemble gives scikit-learn's forests' leaves and predictions") {
-    for (const char* name : {"rf_classifier_iris", "rf_classifier_breast_cancer",
-                             "et_classifier_iris", "rf_regressor_diabetes",
-                             "et_regressor_diabetes"}) {
+    for (const char* name :
+         {"rf_classifier_iris", "rf_classifier_breast_cancer", "et_classifier_iris",
+          "rf_regressor_diabetes", "et_regressor_diabetes"}) {
         check_case(name);
     }
 }

@@ -2,10 +2,10 @@
 // next to a threshold (in double and in float32), missing values, summation order, the links,
 // every validate() rule and the checks of the prediction calls.
 // SPDX-License-Identifier: MIT
+#include "brine/models/tree_ensemble.hpp"
 #include "brine/models/any_model.hpp"
 #include "brine/models/decision_tree.hpp"
 #include "brine/models/pipeline.hpp"
-#include "brine/models/tree_ensemble.hpp"
 
 #include <array>
 #include <cmath>
@@ -38,10 +38,11 @@ TreeEnsemble stump(double t, Compare c, bool missing_left = false) {
     return e;
 }
 
-// ---- Independent definitions of the three rules --------------------------------------------------
-// float(x) <= f, for a float32 value f, holds exactly when x is below the midpoint between f and
-// the next float32 value up, or on it when f's significand is even (round half to even): so
-// each rule is a comparison with a midpoint, computed here without rounding any input to float32.
+// ---- Independent definitions of the three rules
+// -------------------------------------------------- float(x) <= f, for a float32 value f, holds
+// exactly when x is below the midpoint between f and the next float32 value up, or on it when f's
+// significand is even (round half to even): so each rule is a comparison with a midpoint, computed
+// here without rounding any input to float32.
 
 bool even_significand(float f) {
     std::uint32_t b;
@@ -119,21 +120,25 @@ std::vector<double> neighbourhood(double t) {
     return xs;
 }
 
-TEST_CASE("TreeEnsemble: each compare mode sends every input next to a threshold to the side its "
-          "rule gives") {
+TEST_CASE(
+    "TreeEnsemble: each compare mode sends every input next to a threshold to the side its "
+    "rule gives") {
     // Thresholds: float32 values and not, tiny (float32 subnormal), huge (near FLT_MAX), signed
     // zeros, and an integer float32 cannot hold.
     const double flt_max = std::numeric_limits<float>::max();
     const double tiny = std::numeric_limits<float>::denorm_min();
-    const std::vector<double> float_thresholds{
-        0.5,     -2.75,    0.0,        -0.0, tiny, static_cast<double>(3e-39f), flt_max,
-        -flt_max, 16777216.0, static_cast<double>(0.1f)};
+    const std::vector<double> float_thresholds{0.5,        -2.75,
+                                               0.0,        -0.0,
+                                               tiny,       static_cast<double>(3e-39f),
+                                               flt_max,    -flt_max,
+                                               16777216.0, static_cast<double>(0.1f)};
     const std::vector<double> double_thresholds{0.1,        1.0 / 3,      -1e-40, 1e-45,
                                                 16777217.0, 3.4028235e38, 1e300};
     Eigen::Index checked = 0;
     for (const Compare c : {Compare::double_le, Compare::float32_le, Compare::float32_lt}) {
         std::vector<double> ts = float_thresholds;
-        if (c != Compare::float32_lt) ts.insert(ts.end(), double_thresholds.begin(), double_thresholds.end());
+        if (c != Compare::float32_lt)
+            ts.insert(ts.end(), double_thresholds.begin(), double_thresholds.end());
         for (const double t : ts) {
             const TreeEnsemble e = stump(t, c);
             REQUIRE_NOTHROW(e.validate());
@@ -186,9 +191,9 @@ TEST_CASE("TreeEnsemble: infinite thresholds under each compare mode") {
         double leaf;
     };
     const Row rows[] = {
-        {inf, big, Compare::double_le, 1},   {inf, big, Compare::float32_le, 1},
+        {inf, big, Compare::double_le, 1},    {inf, big, Compare::float32_le, 1},
         {inf, big, Compare::float32_lt, 2},  // float(x) = inf, inf < inf is false
-        {inf, 0.0, Compare::float32_lt, 1},  {-inf, -big, Compare::double_le, 2},
+        {inf, 0.0, Compare::float32_lt, 1},   {-inf, -big, Compare::double_le, 2},
         {-inf, -big, Compare::float32_le, 1},  // float(x) = -inf <= -inf
         {-inf, -big, Compare::float32_lt, 2}, {-inf, 0.0, Compare::float32_le, 2},
     };
@@ -233,7 +238,8 @@ TEST_CASE("TreeEnsemble: scores add in tree order with the ensemble's rounding")
     e.tree_offsets << 0, 3, 6;
     e.tree_output.setZero(2);
     fixtures::ensemble_nodes(e, {1, -1, -1, 1, -1, -1}, {2, -1, -1, 2, -1, -1},
-                             {0, -2, -2, 0, -2, -2}, {0.5, -2, -2, 0.5, -2, -2}, {0, 0, 0, 0, 0, 0});
+                             {0, -2, -2, 0, -2, -2}, {0.5, -2, -2, 0.5, -2, -2},
+                             {0, 0, 0, 0, 0, 0});
     const double u = std::ldexp(1.0, -24);
     e.value.resize(6, 1);
     e.value << 0, u, 0, 0, u, 0;
@@ -316,9 +322,10 @@ TEST_CASE("TreeEnsemble: the batch's checked and unchecked walks agree with the 
     for (Eigen::Index i = 0; i < X.rows(); ++i) {
         X(i, 0) = -3 + 0.02 * static_cast<double>(i);
         X(i, 1) = 5 - 0.03 * static_cast<double>(i);
-        X(i, 2) = (i % 7 == 0) ? std::numeric_limits<double>::quiet_NaN() : 0.001 * static_cast<double>(i);
+        X(i, 2) = (i % 7 == 0) ? std::numeric_limits<double>::quiet_NaN()
+                               : 0.001 * static_cast<double>(i);
     }
-    const Eigen::MatrixXd S = b.decision_function(X);          // 300 rows: nodes checked once
+    const Eigen::MatrixXd S = b.decision_function(X);              // 300 rows: nodes checked once
     const Eigen::MatrixXd S1 = b.decision_function(X.topRows(0));  // empty
     CHECK(S1.rows() == 0);
     for (Eigen::Index i = 0; i < X.rows(); ++i) {
@@ -369,7 +376,8 @@ void check_refused(const TreeEnsemble& base, Change change, const std::string& m
         (void)e.decision_function(X);
         (void)e.decision_function(X.topRows(1));
         std::vector<double> out(static_cast<std::size_t>(std::max<Eigen::Index>(e.n_scores(), 1)));
-        if (e.n_features() == X.cols()) e.decision_function_one(X.row(0), out.data(), static_cast<Eigen::Index>(out.size()));
+        if (e.n_features() == X.cols())
+            e.decision_function_one(X.row(0), out.data(), static_cast<Eigen::Index>(out.size()));
     } catch (const brine::Error& err) {
         CHECK((err.code() == Errc::invalid_model || err.code() == Errc::shape_mismatch));
     }
@@ -380,68 +388,118 @@ TEST_CASE("TreeEnsemble::validate refuses every broken invariant, naming it") {
     const TreeEnsemble b = fixtures::ensemble_boosted_binary();
     REQUIRE_NOTHROW(b.validate());
     REQUIRE_NOTHROW(fixtures::ensemble_regressor().validate());
-    check_refused(f, [](TreeEnsemble& e) { e.task = static_cast<TreeEnsemble::Task>(5); }, "unknown task 5");
-    check_refused(f, [](TreeEnsemble& e) { e.compare = static_cast<Compare>(3); }, "unknown compare 3");
-    check_refused(f, [](TreeEnsemble& e) { e.link = static_cast<TreeEnsemble::Link>(9); }, "unknown link 9");
-    check_refused(f, [](TreeEnsemble& e) { e.aggregation = static_cast<TreeEnsemble::Aggregation>(2); },
-                  "unknown aggregation 2");
-    check_refused(f, [](TreeEnsemble& e) { e.accumulation = static_cast<TreeEnsemble::Accumulation>(2); },
-                  "unknown accumulation 2");
-    check_refused(f, [](TreeEnsemble& e) { e.n_features_in = 0; }, "n_features must be >= 1, is 0");
-    check_refused(f, [](TreeEnsemble& e) { e.tree_offsets.resize(1); }, "has no trees");
-    check_refused(f, [](TreeEnsemble& e) { e.tree_offsets(0) = 1; }, "tree_offsets[0] is 1, not 0");
-    check_refused(f, [](TreeEnsemble& e) { e.tree_offsets(1) = 0; },
-                  "tree_offsets must be strictly increasing, but tree_offsets[1] <= tree_offsets[0]");
-    check_refused(f, [](TreeEnsemble& e) { e.tree_offsets(2) = 7; },
-                  "the trees end at node 7, the node arrays hold 8 nodes");
-    check_refused(f, [](TreeEnsemble& e) { e.threshold.resize(7); }, "threshold has 7 entries for 8 nodes");
-    check_refused(f, [](TreeEnsemble& e) { e.default_left.resize(9); }, "default_left has 9 entries for 8 nodes");
-    check_refused(f, [](TreeEnsemble& e) { e.value.conservativeResize(8, 4); },
-                  "leaves hold 4 values but there are 3 scores");
-    check_refused(f, [](TreeEnsemble& e) { e.tree_output(1) = 1; },
-                  "tree 1 adds to scores [1, 4), there are 3");
-    check_refused(f, [](TreeEnsemble& e) { e.tree_output.resize(1); }, "tree_output has 1 entries for 2 trees");
-    check_refused(f, [](TreeEnsemble& e) { e.classes.resize(1); }, "a classifier needs at least 2 classes, has 1");
-    check_refused(f, [](TreeEnsemble& e) { e.classes(2) = 0; },
-                  "classes must be strictly increasing, but classes[2] <= classes[1]");
-    check_refused(f, [](TreeEnsemble& e) { e.link = TreeEnsemble::Link::logistic; },
-                  "a logistic link needs 2 classes and 1 score, has 3 classes and 3 scores");
-    check_refused(f, [](TreeEnsemble& e) { e.children_left(2) = 9; },
-                  "tree 0, node 2 has child 9; children must be in (2, 5)");
-    check_refused(f, [](TreeEnsemble& e) { e.children_right(5) = 0; },
-                  "tree 1, node 0 has child 0; children must be in (0, 3)");
-    check_refused(f, [](TreeEnsemble& e) { e.children_right(0) = 1; }, "tree 0, node 0 has node 1 as both children");
-    check_refused(f, [](TreeEnsemble& e) { e.children_left(3) = 4; },
-                  "tree 0, node 3 has one child: children_left 4, children_right -1");
-    check_refused(f, [](TreeEnsemble& e) { e.children_right(0) = 3; }, "tree 0, node 3 is the child of two nodes");
-    check_refused(f, [](TreeEnsemble& e) { e.feature(2) = 2; },
-                  "tree 0, node 2 splits on feature 2, expected 0 <= feature < 2");
-    check_refused(f, [](TreeEnsemble& e) { e.feature(5) = -1; },
-                  "tree 1, node 0 splits on feature -1, expected 0 <= feature < 2");
-    check_refused(f, [](TreeEnsemble& e) { e.threshold(0) = std::nan(""); }, "tree 0, node 0 has a NaN threshold");
-    check_refused(f, [](TreeEnsemble& e) { e.default_left(0) = 2; }, "tree 0, node 0 has default_left 2, expected 0 or 1");
-    check_refused(f, [](TreeEnsemble& e) { e.value(1, 0) = HUGE_VAL; }, "value[1, 0] is not finite");
-    check_refused(f, [](TreeEnsemble& e) { e.base_score(0) = std::nan(""); }, "base_score[0] is not finite");
-    check_refused(b, [](TreeEnsemble& e) { e.threshold(0) = 0.1; },
-                  "tree 0, node 0 has threshold 0.100000, not a float32 value as compare float32_lt requires");
-    check_refused(b, [](TreeEnsemble& e) { e.value(1, 0) = 0.1; },
-                  "value[1] is not a float32 value, as accumulation float32 requires");
-    check_refused(b, [](TreeEnsemble& e) { e.base_score(0) = 0.1; },
-                  "base_score[0] is not a float32 value, as accumulation float32 requires");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.task = static_cast<TreeEnsemble::Task>(5); }, "unknown task 5");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.compare = static_cast<Compare>(3); }, "unknown compare 3");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.link = static_cast<TreeEnsemble::Link>(9); }, "unknown link 9");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.aggregation = static_cast<TreeEnsemble::Aggregation>(2); },
+        "unknown aggregation 2");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.accumulation = static_cast<TreeEnsemble::Accumulation>(2); },
+        "unknown accumulation 2");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.n_features_in = 0; }, "n_features must be >= 1, is 0");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.tree_offsets.resize(1); }, "has no trees");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.tree_offsets(0) = 1; }, "tree_offsets[0] is 1, not 0");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.tree_offsets(1) = 0; },
+        "tree_offsets must be strictly increasing, but tree_offsets[1] <= tree_offsets[0]");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.tree_offsets(2) = 7; },
+        "the trees end at node 7, the node arrays hold 8 nodes");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.threshold.resize(7); }, "threshold has 7 entries for 8 nodes");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.default_left.resize(9); },
+        "default_left has 9 entries for 8 nodes");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.value.conservativeResize(8, 4); },
+        "leaves hold 4 values but there are 3 scores");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.tree_output(1) = 1; },
+        "tree 1 adds to scores [1, 4), there are 3");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.tree_output.resize(1); },
+        "tree_output has 1 entries for 2 trees");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.classes.resize(1); },
+        "a classifier needs at least 2 classes, has 1");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.classes(2) = 0; },
+        "classes must be strictly increasing, but classes[2] <= classes[1]");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.link = TreeEnsemble::Link::logistic; },
+        "a logistic link needs 2 classes and 1 score, has 3 classes and 3 scores");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.children_left(2) = 9; },
+        "tree 0, node 2 has child 9; children must be in (2, 5)");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.children_right(5) = 0; },
+        "tree 1, node 0 has child 0; children must be in (0, 3)");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.children_right(0) = 1; },
+        "tree 0, node 0 has node 1 as both children");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.children_left(3) = 4; },
+        "tree 0, node 3 has one child: children_left 4, children_right -1");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.children_right(0) = 3; },
+        "tree 0, node 3 is the child of two nodes");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.feature(2) = 2; },
+        "tree 0, node 2 splits on feature 2, expected 0 <= feature < 2");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.feature(5) = -1; },
+        "tree 1, node 0 splits on feature -1, expected 0 <= feature < 2");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.threshold(0) = std::nan(""); },
+        "tree 0, node 0 has a NaN threshold");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.default_left(0) = 2; },
+        "tree 0, node 0 has default_left 2, expected 0 or 1");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.value(1, 0) = HUGE_VAL; }, "value[1, 0] is not finite");
+    check_refused(
+        f, [](TreeEnsemble& e) { e.base_score(0) = std::nan(""); }, "base_score[0] is not finite");
+    check_refused(
+        b, [](TreeEnsemble& e) { e.threshold(0) = 0.1; },
+        "tree 0, node 0 has threshold 0.100000, not a float32 value as compare float32_lt "
+        "requires");
+    check_refused(
+        b, [](TreeEnsemble& e) { e.value(1, 0) = 0.1; },
+        "value[1] is not a float32 value, as accumulation float32 requires");
+    check_refused(
+        b, [](TreeEnsemble& e) { e.base_score(0) = 0.1; },
+        "base_score[0] is not a float32 value, as accumulation float32 requires");
     const TreeEnsemble r = fixtures::ensemble_regressor();
-    check_refused(r, [](TreeEnsemble& e) { e.classes = fixtures::vec({0, 1}); }, "a regressor has no classes");
-    check_refused(r, [](TreeEnsemble& e) { e.link = TreeEnsemble::Link::softmax; }, "a regressor has no softmax link");
-    check_refused(r, [](TreeEnsemble& e) { e.base_score.setZero(2); }, "a regressor has 1 score, this one 2");
-    check_refused(r, [](TreeEnsemble& e) { e.value.resize(6, 0); }, "value has no columns");
+    check_refused(
+        r,
+        [](TreeEnsemble& e) {
+            e.classes = fixtures::vec({0, 1});
+        },
+        "a regressor has no classes");
+    check_refused(
+        r, [](TreeEnsemble& e) { e.link = TreeEnsemble::Link::softmax; },
+        "a regressor has no softmax link");
+    check_refused(
+        r, [](TreeEnsemble& e) { e.base_score.setZero(2); }, "a regressor has 1 score, this one 2");
+    check_refused(
+        r, [](TreeEnsemble& e) { e.value.resize(6, 0); }, "value has no columns");
     // A tree whose node 2 has no parent: node 0 -> (1, 3) in a 4-node tree.
-    check_refused(r,
-                  [](TreeEnsemble& e) {
-                      e.tree_offsets << 0, 4, 6;
-                      fixtures::ensemble_nodes(e, {1, -1, -1, -1, -1, -1}, {3, -1, -1, -1, -1, -1},
-                                               {0, -2, -2, -2, -2, -2}, {0.3, -2, -2, -2, -2, -2},
-                                               {0, 0, 0, 0, 0, 0});
-                  },
-                  "tree 0, node 2 is unreachable (no parent)");
+    check_refused(
+        r,
+        [](TreeEnsemble& e) {
+            e.tree_offsets << 0, 4, 6;
+            fixtures::ensemble_nodes(e, {1, -1, -1, -1, -1, -1}, {3, -1, -1, -1, -1, -1},
+                                     {0, -2, -2, -2, -2, -2}, {0.3, -2, -2, -2, -2, -2},
+                                     {0, 0, 0, 0, 0, 0});
+        },
+        "tree 0, node 2 is unreachable (no parent)");
 }
 
 /// The stump as a DecisionTree (schema version 2 when it compares in float32 or routes NaN).
@@ -490,14 +548,14 @@ TEST_CASE("DecisionTree: the compare modes and missing values of schema version 
     // Without default_left a NaN is refused, as in schema version 1, whatever the compare.
     const brine::DecisionTree v1 = stump_tree(0.5, Compare::double_le, -1);
     CHECK_FALSE(v1.needs_schema_2());
-    BRINE_CHECK_THROWS_CODE(v1.predict_one(Eigen::RowVectorXd::Constant(1, nan)), Errc::invalid_input,
-                            "input column 0 is NaN");
-    BRINE_CHECK_THROWS_CODE(stump_tree(0.5, Compare::float32_le, -1)
-                                .predict(Eigen::MatrixXd::Constant(1, 1, nan)),
-                            Errc::invalid_input, "input row 0, column 0 is NaN");
-    BRINE_CHECK_THROWS_CODE(stump_tree(0.5, Compare::float32_le, 1)
-                                .predict(Eigen::MatrixXd::Constant(1, 1, HUGE_VAL)),
-                            Errc::invalid_input, "input row 0, column 0 is +infinity");
+    BRINE_CHECK_THROWS_CODE(v1.predict_one(Eigen::RowVectorXd::Constant(1, nan)),
+                            Errc::invalid_input, "input column 0 is NaN");
+    BRINE_CHECK_THROWS_CODE(
+        stump_tree(0.5, Compare::float32_le, -1).predict(Eigen::MatrixXd::Constant(1, 1, nan)),
+        Errc::invalid_input, "input row 0, column 0 is NaN");
+    BRINE_CHECK_THROWS_CODE(
+        stump_tree(0.5, Compare::float32_le, 1).predict(Eigen::MatrixXd::Constant(1, 1, HUGE_VAL)),
+        Errc::invalid_input, "input row 0, column 0 is +infinity");
     // validate: the new fields' rules.
     brine::DecisionTree bad = stump_tree(0.1, Compare::float32_lt, 1);
     BRINE_CHECK_THROWS_CODE(bad.validate(), Errc::invalid_model,

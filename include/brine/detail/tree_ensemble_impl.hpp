@@ -37,8 +37,7 @@ inline void TreeEnsemble::check_shape() const {
     if (static_cast<int>(link) > 2)
         detail::invalid_model(name, "unknown link " + std::to_string(static_cast<int>(link)));
     if (n_features_in < 1) {
-        detail::invalid_model(name,
-                              "n_features must be >= 1, is " + std::to_string(n_features_in));
+        detail::invalid_model(name, "n_features must be >= 1, is " + std::to_string(n_features_in));
     }
     const Eigen::Index n = n_nodes();
     if (n > std::numeric_limits<std::int32_t>::max()) detail::invalid_model(name, "too many nodes");
@@ -54,10 +53,10 @@ inline void TreeEnsemble::check_shape() const {
     const Eigen::Index trees = n_trees();
     for (Eigen::Index t = 0; t < trees; ++t) {
         if (!(tree_offsets(t) < tree_offsets(t + 1))) {
-            detail::invalid_model(name, "tree_offsets must be strictly increasing, but tree_offsets[" +
-                                            std::to_string(t + 1) + "] <= tree_offsets[" +
-                                            std::to_string(t) + "] (tree " + std::to_string(t) +
-                                            " has no nodes)");
+            detail::invalid_model(
+                name, "tree_offsets must be strictly increasing, but tree_offsets[" +
+                          std::to_string(t + 1) + "] <= tree_offsets[" + std::to_string(t) +
+                          "] (tree " + std::to_string(t) + " has no nodes)");
         }
     }
     if (tree_offsets(trees) != n) {
@@ -96,15 +95,14 @@ inline void TreeEnsemble::check_shape() const {
     if (!is_classifier()) {
         if (classes.size() != 0) detail::invalid_model(name, "a regressor has no classes");
         if (ns != 1) {
-            detail::invalid_model(name,
-                                  "a regressor has 1 score, this one " + std::to_string(ns));
+            detail::invalid_model(name, "a regressor has 1 score, this one " + std::to_string(ns));
         }
         if (link == Link::softmax) detail::invalid_model(name, "a regressor has no softmax link");
         return;
     }
     if (classes.size() < 2) {
-        detail::invalid_model(name, "a classifier needs at least 2 classes, has " +
-                                        std::to_string(classes.size()));
+        detail::invalid_model(
+            name, "a classifier needs at least 2 classes, has " + std::to_string(classes.size()));
     }
     if (link == Link::logistic) {
         if (classes.size() != 2 || ns != 1) {
@@ -113,10 +111,10 @@ inline void TreeEnsemble::check_shape() const {
                                             std::to_string(ns) + " scores");
         }
     } else if (ns != classes.size()) {
-        detail::invalid_model(name, std::string(link == Link::identity ? "an identity" : "a softmax") +
-                                        " link needs one score per class: " +
-                                        std::to_string(classes.size()) + " classes, " +
-                                        std::to_string(ns) + " scores");
+        detail::invalid_model(
+            name, std::string(link == Link::identity ? "an identity" : "a softmax") +
+                      " link needs one score per class: " + std::to_string(classes.size()) +
+                      " classes, " + std::to_string(ns) + " scores");
     }
 }
 
@@ -184,8 +182,7 @@ inline void TreeEnsemble::validate() const {
             }
             if (std::isnan(threshold(g))) detail::invalid_model(name, at + " has a NaN threshold");
             if (compare == Compare::float32_lt && !detail::is_float32_value(threshold(g))) {
-                detail::invalid_model(name, at + " has threshold " +
-                                                std::to_string(threshold(g)) +
+                detail::invalid_model(name, at + " has threshold " + std::to_string(threshold(g)) +
                                                 ", not a float32 value as compare float32_lt "
                                                 "requires");
             }
@@ -200,15 +197,15 @@ inline void TreeEnsemble::validate() const {
 }
 
 inline void TreeEnsemble::bad_step(Eigen::Index tree, std::int32_t node, std::int32_t to) const {
-    detail::invalid_model(name, "tree " + std::to_string(tree) + ", node " +
-                                    std::to_string(node) + " has child " + std::to_string(to) +
-                                    "; children must be in (" + std::to_string(node) + ", " +
-                                    std::to_string(tree_size(tree)) + ")");
+    detail::invalid_model(name, "tree " + std::to_string(tree) + ", node " + std::to_string(node) +
+                                    " has child " + std::to_string(to) + "; children must be in (" +
+                                    std::to_string(node) + ", " + std::to_string(tree_size(tree)) +
+                                    ")");
 }
 
 inline void TreeEnsemble::bad_feature(Eigen::Index tree, std::int32_t node) const {
-    detail::invalid_model(name, "tree " + std::to_string(tree) + ", node " +
-                                    std::to_string(node) + " splits on feature " +
+    detail::invalid_model(name, "tree " + std::to_string(tree) + ", node " + std::to_string(node) +
+                                    " splits on feature " +
                                     std::to_string(feature(tree_offsets(tree) + node)) +
                                     ", expected 0 <= feature < " + std::to_string(n_features_in));
 }
@@ -416,7 +413,8 @@ void TreeEnsemble::walk_batch(const MatrixRef& X, Sink&& sink) const {
                 for (Eigen::Index r = 0; r < nb; ++r) dst[r * nf] = static_cast<float>(col[r]);
             } else if (round) {
                 double* dst = xb.data() + j;
-                for (Eigen::Index r = 0; r < nb; ++r) dst[r * nf] = detail::round_to_float32(col[r]);
+                for (Eigen::Index r = 0; r < nb; ++r)
+                    dst[r * nf] = detail::round_to_float32(col[r]);
             } else {
                 double* dst = xb.data() + j;
                 for (Eigen::Index r = 0; r < nb; ++r) dst[r * nf] = col[r];
@@ -431,7 +429,8 @@ void TreeEnsemble::walk_batch(const MatrixRef& X, Sink&& sink) const {
             }
             for (Eigen::Index r = 0; r < nb; ++r) {
                 const double* x = xb.data() + r * nf;
-                sink.leaf(r, t, checked ? walk_as<false, true>(t, x, 1) : walk_as<false, false>(t, x, 1));
+                sink.leaf(r, t,
+                          checked ? walk_as<false, true>(t, x, 1) : walk_as<false, false>(t, x, 1));
             }
         }
         sink.finish();
@@ -557,7 +556,8 @@ inline Eigen::MatrixXd TreeEnsemble::predict_proba(const MatrixRef& X) const {
     require_classifier();
     const Eigen::MatrixXd S = decision_function(X);
     Eigen::MatrixXd P(X.rows(), n_classes());
-    std::vector<double> s(static_cast<std::size_t>(n_scores())), p(static_cast<std::size_t>(n_classes()));
+    std::vector<double> s(static_cast<std::size_t>(n_scores())),
+        p(static_cast<std::size_t>(n_classes()));
     for (Eigen::Index i = 0; i < X.rows(); ++i) {
         for (Eigen::Index k = 0; k < n_scores(); ++k) s[static_cast<std::size_t>(k)] = S(i, k);
         proba_of_scores(s.data(), p.data());
@@ -584,7 +584,9 @@ inline IndexMatrix TreeEnsemble::apply(const MatrixRef& X) const {
         IndexMatrix* out;
         Eigen::Index first = 0;
         void start(Eigen::Index f, Eigen::Index) { first = f; }
-        void leaf(Eigen::Index r, Eigen::Index t, std::int32_t node) { (*out)(first + r, t) = node; }
+        void leaf(Eigen::Index r, Eigen::Index t, std::int32_t node) {
+            (*out)(first + r, t) = node;
+        }
         void finish() {}
     } sink{&leaves};
     walk_batch(X, sink);

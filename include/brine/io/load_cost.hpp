@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
-#include <vector>
 #include <variant>
+#include <vector>
 
 #include "brine/models/any_model.hpp"
 
@@ -100,7 +100,8 @@ inline std::uint64_t row_cost(const TreeEnsemble& m) {
             const auto d = depth[static_cast<std::size_t>(first + i)];
             deepest = std::max(deepest, d);
             if (m.children_left(first + i) == TreeEnsemble::leaf) continue;
-            for (const std::int32_t child : {m.children_left(first + i), m.children_right(first + i)})
+            for (const std::int32_t child :
+                 {m.children_left(first + i), m.children_right(first + i)})
                 depth[static_cast<std::size_t>(first + child)] = d + 1;
         }
         c = cost_add(c, cost_add(cost_mul(2, cost_add(count(deepest), 1)), count(m.leaf_width())));

@@ -150,7 +150,7 @@ inline Evaluation evaluate_part(const DecisionTree& m, const Eigen::MatrixXd& Z,
             }
             const bool missing_left = m.default_left.size() != 0 && m.default_left(node) != 0;
             node = detail::goes_left(z, t, m.compare, missing_left) ? m.children_left(node)
-                                                                   : m.children_right(node);
+                                                                    : m.children_right(node);
         }
     }
     return r;

@@ -373,7 +373,8 @@ private:
             if (Checked && static_cast<std::uint32_t>(f) >= nf) bad_feature(node);
             const bool missing_left = def != nullptr && def[node] != 0;
             const std::int32_t next =
-                detail::goes_left(x[f * stride], thr[node], compare, missing_left) ? l : right[node];
+                detail::goes_left(x[f * stride], thr[node], compare, missing_left) ? l
+                                                                                   : right[node];
             if (Checked && (next <= node || static_cast<std::uint32_t>(next) >= n))
                 bad_step(node, next);
             node = next;

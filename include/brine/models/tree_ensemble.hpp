@@ -116,9 +116,9 @@ struct TreeEnsemble {
     Accumulation accumulation = Accumulation::float64;
     Link link = Link::identity;
 
-    IndexVector tree_offsets;    ///< n_trees + 1 entries: 0, then each tree's end in the node arrays
-    IndexVector tree_output;     ///< per tree: the first score it adds to
-    IndexVector children_left;   ///< per node: left child (local to the tree) or `leaf`
+    IndexVector tree_offsets;   ///< n_trees + 1 entries: 0, then each tree's end in the node arrays
+    IndexVector tree_output;    ///< per tree: the first score it adds to
+    IndexVector children_left;  ///< per node: left child (local to the tree) or `leaf`
     IndexVector children_right;  ///< per node: right child (local to the tree) or `leaf`
     IndexVector feature;         ///< per node: feature tested (ignored at leaves, stored as -2)
     Eigen::VectorXd threshold;   ///< per node: split threshold (ignored at leaves)

@@ -79,10 +79,9 @@ inline std::uint32_t current_schema_version(ModelKind kind) {
 
 /// The kind with the given stable name, if any.
 inline bool kind_from_name(std::string_view name, ModelKind& out) noexcept {
-    for (auto k :
-         {ModelKind::linear_regression, ModelKind::logistic_regression, ModelKind::decision_tree,
-          ModelKind::standard_scaler, ModelKind::min_max_scaler, ModelKind::pipeline,
-          ModelKind::tree_ensemble}) {
+    for (auto k : {ModelKind::linear_regression, ModelKind::logistic_regression,
+                   ModelKind::decision_tree, ModelKind::standard_scaler, ModelKind::min_max_scaler,
+                   ModelKind::pipeline, ModelKind::tree_ensemble}) {
         if (kind_name(k) == name) {
             out = k;
             return true;
@@ -212,7 +211,8 @@ void serialize(Archive& ar, MinMaxScaler& m) {
 
 namespace detail {
 
-/// An enum of a tree or ensemble written as its name: the names are the format, the numbers are not.
+/// An enum of a tree or ensemble written as its name: the names are the format, the numbers are
+/// not.
 template <class Enum, std::size_t N>
 struct EnumNames {
     const char* field;
@@ -229,9 +229,10 @@ struct EnumNames {
         }
         std::string expected;
         for (std::size_t i = 0; i < N; ++i)
-            expected += (i == 0 ? "'" : (i + 1 == N ? " or '" : ", '")) + std::string(names[i]) + "'";
-        ar.fail(Errc::malformed, std::string(field) + " " + detail::quoted(text) + ", expected " +
-                                     expected);
+            expected +=
+                (i == 0 ? "'" : (i + 1 == N ? " or '" : ", '")) + std::string(names[i]) + "'";
+        ar.fail(Errc::malformed,
+                std::string(field) + " " + detail::quoted(text) + ", expected " + expected);
     }
 
     template <class Archive>
@@ -246,15 +247,15 @@ struct EnumNames {
 };
 
 inline const EnumNames<TreeEnsemble::Task, 2> ensemble_task{"task",
-                                                           {"classification", "regression"}};
+                                                            {"classification", "regression"}};
 inline const EnumNames<TreeCompare, 3> tree_compare_names{
     "compare", {"double_le", "float32_le", "float32_lt"}};
 inline const EnumNames<TreeEnsemble::Aggregation, 2> ensemble_aggregation{"aggregation",
-                                                                         {"sum", "average"}};
-inline const EnumNames<TreeEnsemble::Accumulation, 2> ensemble_accumulation{
-    "accumulation", {"float64", "float32"}};
-inline const EnumNames<TreeEnsemble::Link, 3> ensemble_link{
-    "link", {"identity", "logistic", "softmax"}};
+                                                                          {"sum", "average"}};
+inline const EnumNames<TreeEnsemble::Accumulation, 2> ensemble_accumulation{"accumulation",
+                                                                            {"float64", "float32"}};
+inline const EnumNames<TreeEnsemble::Link, 3> ensemble_link{"link",
+                                                            {"identity", "logistic", "softmax"}};
 
 /// Errc::malformed unless the array just read has the length its count field announced.
 template <class Archive>
@@ -326,7 +327,6 @@ void load(Archive& ar, DecisionTree& t) {
     }
 }
 
-
 /// A tree ensemble: its enums by name, its counts, then its arrays. n_trees and n_nodes come
 /// before any array, so the limits are checked before anything is allocated (n_nodes, the nodes of
 /// all trees together, against Limits::max_nodes), and each array is checked against them as soon
@@ -348,8 +348,8 @@ void save(Archive& ar, const TreeEnsemble& e) {
        cereal::make_nvp("tree_output", e.tree_output),
        cereal::make_nvp("children_left", e.children_left),
        cereal::make_nvp("children_right", e.children_right), cereal::make_nvp("feature", e.feature),
-       cereal::make_nvp("threshold", e.threshold),
-       cereal::make_nvp("default_left", e.default_left), cereal::make_nvp("value", e.value));
+       cereal::make_nvp("threshold", e.threshold), cereal::make_nvp("default_left", e.default_left),
+       cereal::make_nvp("value", e.value));
 }
 
 template <class Archive>
