@@ -9,4 +9,5 @@
 #include "brine/models/logistic_regression.hpp"
 #include "brine/models/pipeline.hpp"
 #include "brine/models/scalers.hpp"
+#include "brine/models/tree_ensemble.hpp"
 #include "brine/version.hpp"

@@ -73,6 +73,9 @@ TEST_CASE("every model kind round-trips through both formats", "[io][roundtrip]"
     round_trip(fixtures::min_max_scaler(), format);
     round_trip(fixtures::pipeline_classifier(), format);
     round_trip(fixtures::pipeline_tree(), format);
+    round_trip(fixtures::ensemble_forest(), format);
+    round_trip(fixtures::ensemble_boosted_binary(), format);
+    round_trip(fixtures::ensemble_regressor(), format);
 }
 
 TEST_CASE("the public surface spellings work", "[io][roundtrip]") {

@@ -104,6 +104,91 @@ inline brine::Pipeline pipeline_classifier() {
 
 inline brine::Pipeline pipeline_tree() { return brine::Pipeline({}, tree_classifier()); }
 
+/// Ensemble nodes from per-node lists: left, right, feature, threshold, default_left; leaves -1/-2.
+inline void ensemble_nodes(brine::TreeEnsemble& e, std::initializer_list<std::int32_t> left,
+                           std::initializer_list<std::int32_t> right,
+                           std::initializer_list<std::int32_t> feature,
+                           std::initializer_list<double> threshold,
+                           std::initializer_list<int> default_left) {
+    const auto n = static_cast<Eigen::Index>(left.size());
+    e.children_left.resize(n);
+    e.children_right.resize(n);
+    e.feature.resize(n);
+    e.threshold = vec(threshold);
+    e.default_left.resize(n);
+    Eigen::Index i = 0;
+    for (auto v : left) e.children_left(i++) = v;
+    i = 0;
+    for (auto v : right) e.children_right(i++) = v;
+    i = 0;
+    for (auto v : feature) e.feature(i++) = v;
+    i = 0;
+    for (auto v : default_left) e.default_left(i++) = static_cast<std::uint8_t>(v);
+}
+
+/// A forest classifier over 2 features and 3 classes, two trees averaged (scikit-learn's layout:
+/// float32 input, `<=`): tree 0 splits x1 at 0.5 then x0 at -2; tree 1 is a stump on x0 at 0.1
+/// (not a float32 value).
+inline brine::TreeEnsemble ensemble_forest() {
+    brine::TreeEnsemble e;
+    e.task = brine::TreeEnsemble::Task::classification;
+    e.n_features_in = 2;
+    e.compare = brine::TreeEnsemble::Compare::float32_le;
+    e.aggregation = brine::TreeEnsemble::Aggregation::average;
+    e.link = brine::TreeEnsemble::Link::identity;
+    e.tree_offsets.resize(3);
+    e.tree_offsets << 0, 5, 8;
+    e.tree_output.setZero(2);
+    ensemble_nodes(e, {1, -1, 3, -1, -1, 1, -1, -1}, {2, -1, 4, -1, -1, 2, -1, -1},
+                   {1, -2, 0, -2, -2, 0, -2, -2}, {0.5, -2, -2.0, -2, -2, 0.1, -2, -2},
+                   {0, 0, 1, 0, 0, 1, 0, 0});
+    e.value.resize(8, 3);
+    e.value << 0, 0, 0, 1, 0, 0, 0, 0, 0, 0.25, 0.75, 0, 0, 0.5, 0.5,  //
+        0, 0, 0, 0.1, 0.2, 0.7, 1.0 / 3, 1.0 / 3, 1.0 / 3;
+    e.base_score.setZero(3);
+    e.classes = vec({-1, 0, 2.5});
+    return e;
+}
+
+/// A boosted binary classifier in XGBoost's layout (float32 `<`, float32 sums, logistic link):
+/// three trees over 3 features, missing values learned left and right.
+inline brine::TreeEnsemble ensemble_boosted_binary() {
+    brine::TreeEnsemble e;
+    e.task = brine::TreeEnsemble::Task::classification;
+    e.n_features_in = 3;
+    e.compare = brine::TreeEnsemble::Compare::float32_lt;
+    e.accumulation = brine::TreeEnsemble::Accumulation::float32;
+    e.link = brine::TreeEnsemble::Link::logistic;
+    e.tree_offsets.resize(4);
+    e.tree_offsets << 0, 3, 8, 9;
+    e.tree_output.setZero(3);
+    ensemble_nodes(e, {1, -1, -1, 1, 3, -1, -1, -1, -1}, {2, -1, -1, 2, 4, -1, -1, -1, -1},
+                   {2, -2, -2, 0, 1, -2, -2, -2, -2}, {0.25, -2, -2, -1.5, 3.0, -2, -2, -2, -2},
+                   {1, 0, 0, 0, 1, 0, 0, 0, 0});
+    e.value.resize(9, 1);
+    e.value << 0, -0.375, 0.5, 0, 0, 0.125, -0.0625, 0.25, 0.03125;
+    e.base_score = vec({-0.5});
+    e.classes = vec({0, 1});
+    return e;
+}
+
+/// A boosted regressor in scikit-learn's layout (float32 input, `<=`, double sums), two stumps.
+inline brine::TreeEnsemble ensemble_regressor() {
+    brine::TreeEnsemble e;
+    e.task = brine::TreeEnsemble::Task::regression;
+    e.n_features_in = 2;
+    e.compare = brine::TreeEnsemble::Compare::float32_le;
+    e.tree_offsets.resize(3);
+    e.tree_offsets << 0, 3, 6;
+    e.tree_output.setZero(2);
+    ensemble_nodes(e, {1, -1, -1, 1, -1, -1}, {2, -1, -1, 2, -1, -1}, {0, -2, -2, 1, -2, -2},
+                   {0.3, -2, -2, -0.7, -2, -2}, {0, 0, 0, 1, 0, 0});
+    e.value.resize(6, 1);
+    e.value << 0, 0.1 * 1.5, 0.1 * -2.25, 0, 1e-300, -0.0;
+    e.base_score = vec({152.13348416289594});
+    return e;
+}
+
 /// Rows to predict with, for a model of `n_features` features.
 inline Eigen::MatrixXd rows(Eigen::Index n_features) {
     Eigen::MatrixXd X(4, n_features);

@@ -31,6 +31,7 @@
     BRINE_IO_INSTANTIATE_KIND(EXTERN, StandardScaler)                                            \
     BRINE_IO_INSTANTIATE_KIND(EXTERN, MinMaxScaler)                                              \
     BRINE_IO_INSTANTIATE_KIND(EXTERN, Pipeline)                                                  \
+    BRINE_IO_INSTANTIATE_KIND(EXTERN, TreeEnsemble)                                              \
     BRINE_IO_INSTANTIATE_SAVE(EXTERN, AnyModel)                                                  \
     EXTERN template AnyModel from_bytes_any<void>(std::string_view, const LoadOptions&);         \
     EXTERN template FileInfo inspect_bytes<void>(std::string_view, const Limits&);               \
@@ -41,7 +42,7 @@
 
 namespace brine {
 
-static_assert(std::variant_size_v<AnyModel::Variant> == 6,
+static_assert(std::variant_size_v<AnyModel::Variant> == 7,
               "a new model kind: add it to BRINE_IO_INSTANTIATE_ALL in brine/io/extern.hpp");
 
 BRINE_IO_INSTANTIATE_ALL(extern)

@@ -3,8 +3,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <vector>
 #include <variant>
 
 #include "brine/models/any_model.hpp"
@@ -44,6 +46,12 @@ inline std::uint64_t model_elements(const DecisionTree& m) {
     return cost_add(cost_add(cost_mul(4, count(m.n_nodes())), count(m.value.size())),
                     count(m.classes.size()));
 }
+inline std::uint64_t model_elements(const TreeEnsemble& m) {
+    // children_left, children_right, feature, threshold and default_left: five values per node.
+    std::uint64_t e = cost_add(cost_mul(5, count(m.n_nodes())), count(m.value.size()));
+    e = cost_add(e, cost_add(count(m.tree_offsets.size()), count(m.tree_output.size())));
+    return cost_add(e, cost_add(count(m.base_score.size()), count(m.classes.size())));
+}
 inline std::uint64_t model_elements(const Pipeline& m) {
     std::uint64_t e = std::visit([](const auto& x) { return model_elements(x); }, m.estimator);
     for (const auto& s : m.steps)
@@ -61,6 +69,8 @@ inline std::uint64_t model_elements(const AnyModel& m) {
 ///    n_classes for the probabilities;
 ///  - decision tree: 2 (depth + 1) node visits (the walk, and the rounding bound's walk behind a
 ///    pipeline's transforms), plus the width of a leaf's value;
+///  - tree ensemble: per tree, 2 (depth + 1) node visits and the width of a leaf's value, plus
+///    2 n_scores + n_classes for the aggregation and the link;
 ///  - pipeline: the sum over its steps and estimator.
 inline std::uint64_t row_cost(const StandardScaler& m) {
     return cost_mul(2, count(m.n_features()));
@@ -78,6 +88,25 @@ inline std::uint64_t row_cost(const DecisionTree& m) {
     return cost_add(cost_mul(2, cost_add(static_cast<std::uint64_t>(m.depth()), 1)),
                     count(m.value.cols()));
 }
+inline std::uint64_t row_cost(const TreeEnsemble& m) {
+    // Depths from the node arrays in one pass (children come after their parent in each tree):
+    // time and memory linear in the nodes, which the file holds.
+    std::vector<std::int32_t> depth(static_cast<std::size_t>(m.n_nodes()), 0);
+    std::uint64_t c = cost_add(cost_mul(2, count(m.n_scores())), count(m.n_classes()));
+    for (Eigen::Index t = 0; t < m.n_trees(); ++t) {
+        const Eigen::Index first = m.tree_offsets(t), size = m.tree_size(t);
+        std::int32_t deepest = 0;
+        for (Eigen::Index i = 0; i < size; ++i) {
+            const auto d = depth[static_cast<std::size_t>(first + i)];
+            deepest = std::max(deepest, d);
+            if (m.children_left(first + i) == TreeEnsemble::leaf) continue;
+            for (const std::int32_t child : {m.children_left(first + i), m.children_right(first + i)})
+                depth[static_cast<std::size_t>(first + child)] = d + 1;
+        }
+        c = cost_add(c, cost_add(cost_mul(2, cost_add(count(deepest), 1)), count(m.leaf_width())));
+    }
+    return c;
+}
 inline std::uint64_t row_cost(const Pipeline& m) {
     std::uint64_t c = std::visit([](const auto& x) { return row_cost(x); }, m.estimator);
     for (const auto& s : m.steps)
@@ -92,6 +121,9 @@ inline Eigen::Index reference_width(const MinMaxScaler& m) { return m.n_features
 inline Eigen::Index reference_width(const LinearRegression& m) { return m.n_targets(); }
 inline Eigen::Index reference_width(const LogisticRegression& m) { return m.n_classes(); }
 inline Eigen::Index reference_width(const DecisionTree& m) {
+    return m.is_classifier() ? m.n_classes() : 1;
+}
+inline Eigen::Index reference_width(const TreeEnsemble& m) {
     return m.is_classifier() ? m.n_classes() : 1;
 }
 inline Eigen::Index reference_width(const Pipeline& m) {

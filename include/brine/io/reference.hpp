@@ -150,6 +150,50 @@ inline Evaluation evaluate_part(const DecisionTree& m, const Eigen::MatrixXd& Z,
     return r;
 }
 
+/// An ensemble adds its leaves in a fixed order with no multiplication, so its scores are the same
+/// on every IEEE build; the link's exp, the softmax's sum and division add a few ulps of a value
+/// <= 1. When its inputs carry a rounding error (after a pipeline's transforms), a row that passes
+/// a threshold closer than twice that error (plus a float32 ulp of the threshold when the ensemble
+/// compares in float32) may reach another leaf on another build: its bound is infinite.
+inline Evaluation evaluate_part(const TreeEnsemble& m, const Eigen::MatrixXd& Z,
+                                const Eigen::MatrixXd& E) {
+    Evaluation r;
+    if (m.is_classifier()) {
+        r.out = m.predict_proba(Z);
+    } else {
+        r.out = m.predict(Z);
+    }
+    const double ulps = m.link == TreeEnsemble::Link::identity
+                            ? 0.0
+                            : 4.0 * static_cast<double>(m.n_classes() + 4) * unit_roundoff;
+    r.err = Eigen::MatrixXd::Constant(r.out.rows(), r.out.cols(), ulps);
+    if (E.size() == 0) return r;
+    const bool f32 = m.compare != TreeEnsemble::Compare::double_le;
+    for (Eigen::Index i = 0; i < Z.rows(); ++i) {
+        bool near = false;
+        for (Eigen::Index t = 0; t < m.n_trees() && !near; ++t) {
+            const Eigen::Index first = m.tree_offsets(t);
+            std::int32_t node = 0;
+            while (m.children_left(first + node) != TreeEnsemble::leaf) {
+                const Eigen::Index g = first + node;
+                const std::int32_t f = m.feature(g);
+                const double z = Z(i, f), th = m.threshold(g);
+                const double slack = f32 ? std::abs(th) * 0x1p-23 + 0x1p-149 : 0.0;
+                if (!std::isnan(z) && std::abs(z - th) <= 2 * E(i, f) + slack) {
+                    near = true;  // a missing value stays missing: only numbers can cross
+                    break;
+                }
+                const double v = f32 ? static_cast<double>(static_cast<float>(z)) : z;
+                const bool left = (m.compare == TreeEnsemble::Compare::float32_lt ? v < th : v <= th) ||
+                                  (std::isnan(v) && m.default_left(g) != 0);
+                node = left ? m.children_left(g) : m.children_right(g);
+            }
+        }
+        if (near) r.err.row(i).setConstant(std::numeric_limits<double>::infinity());
+    }
+    return r;
+}
+
 template <class Scaler>
 Evaluation evaluate_scaler(const Scaler& m, const Eigen::MatrixXd& X) {
     Evaluation r{X, Eigen::MatrixXd()};
@@ -173,6 +217,9 @@ inline Evaluation evaluate(const LogisticRegression& m, const Eigen::MatrixXd& X
     return evaluate_part(m, X, Eigen::MatrixXd());
 }
 inline Evaluation evaluate(const DecisionTree& m, const Eigen::MatrixXd& X) {
+    return evaluate_part(m, X, Eigen::MatrixXd());
+}
+inline Evaluation evaluate(const TreeEnsemble& m, const Eigen::MatrixXd& X) {
     return evaluate_part(m, X, Eigen::MatrixXd());
 }
 inline Evaluation evaluate(const Pipeline& m, const Eigen::MatrixXd& X) {
@@ -260,11 +307,13 @@ inline std::string quoted_for_message(const std::string& s, std::size_t max = 96
 }
 
 /// The reference rows a load can recompute: every row, except those holding an input the model
-/// refuses at prediction (NaN or infinity for an estimator or pipeline, infinity for a scaler).
+/// refuses at prediction (NaN or infinity for an estimator or pipeline, infinity for a scaler or
+/// a tree ensemble, which takes NaN as a missing value).
 template <class Model>
 std::vector<Eigen::Index> checkable_reference_rows(const Model&, const RowMatrix& X) {
-    constexpr bool scaler =
-        std::is_same_v<Model, StandardScaler> || std::is_same_v<Model, MinMaxScaler>;
+    constexpr bool scaler = std::is_same_v<Model, StandardScaler> ||
+                            std::is_same_v<Model, MinMaxScaler> ||
+                            std::is_same_v<Model, TreeEnsemble>;
     std::vector<Eigen::Index> rows;
     rows.reserve(static_cast<std::size_t>(X.rows()));
     for (Eigen::Index i = 0; i < X.rows(); ++i) {

@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "brine/models/pipeline.hpp"
+#include "brine/models/tree_ensemble.hpp"
 
 namespace brine {
 
@@ -19,6 +20,7 @@ enum class ModelKind : std::uint16_t {
     standard_scaler = 4,
     min_max_scaler = 5,
     pipeline = 6,
+    tree_ensemble = 7,
 };
 
 /// The stable name of a kind, as written in JSON files and shown by inspect().
@@ -30,6 +32,7 @@ constexpr std::string_view kind_name(ModelKind k) noexcept {
         case ModelKind::standard_scaler: return "standard_scaler";
         case ModelKind::min_max_scaler: return "min_max_scaler";
         case ModelKind::pipeline: return "pipeline";
+        case ModelKind::tree_ensemble: return "tree_ensemble";
     }
     return "unknown";
 }
@@ -61,6 +64,10 @@ template <>
 struct model_kind<Pipeline> {
     static constexpr ModelKind value = ModelKind::pipeline;
 };
+template <>
+struct model_kind<TreeEnsemble> {
+    static constexpr ModelKind value = ModelKind::tree_ensemble;
+};
 template <class Model>
 inline constexpr ModelKind model_kind_v = model_kind<Model>::value;
 
@@ -69,7 +76,7 @@ inline constexpr ModelKind model_kind_v = model_kind<Model>::value;
 class AnyModel {
 public:
     using Variant = std::variant<LinearRegression, LogisticRegression, DecisionTree, StandardScaler,
-                                 MinMaxScaler, Pipeline>;
+                                 MinMaxScaler, Pipeline, TreeEnsemble>;
 
     /// Holds a default-constructed (empty, invalid) LinearRegression.
     AnyModel() = default;
@@ -105,14 +112,16 @@ public:
     void validate() const {
         std::visit([](const auto& m) { m.validate(); }, model_);
     }
-    /// True for a LogisticRegression, a classification tree or a pipeline ending in either.
+    /// True for a LogisticRegression, a classification tree or ensemble, or a pipeline ending in
+    /// one.
     bool is_classifier() const {
         return std::visit(
             [](const auto& m) {
                 using M = std::decay_t<decltype(m)>;
                 if constexpr (std::is_same_v<M, LogisticRegression>)
                     return true;
-                else if constexpr (std::is_same_v<M, DecisionTree> || std::is_same_v<M, Pipeline>)
+                else if constexpr (std::is_same_v<M, DecisionTree> ||
+                                   std::is_same_v<M, TreeEnsemble> || std::is_same_v<M, Pipeline>)
                     return m.is_classifier();
                 else
                     return false;
@@ -161,7 +170,8 @@ public:
             [&](const auto& m) -> Eigen::MatrixXd {
                 using M = std::decay_t<decltype(m)>;
                 if constexpr (std::is_same_v<M, LogisticRegression> ||
-                              std::is_same_v<M, DecisionTree> || std::is_same_v<M, Pipeline>) {
+                              std::is_same_v<M, DecisionTree> || std::is_same_v<M, TreeEnsemble> ||
+                              std::is_same_v<M, Pipeline>) {
                     return m.predict_proba(X);
                 } else {
                     throw Error(Errc::invalid_argument,
@@ -181,7 +191,8 @@ public:
             [&](const auto& m) {
                 using M = std::decay_t<decltype(m)>;
                 if constexpr (std::is_same_v<M, LogisticRegression> ||
-                              std::is_same_v<M, DecisionTree> || std::is_same_v<M, Pipeline>) {
+                              std::is_same_v<M, DecisionTree> || std::is_same_v<M, TreeEnsemble> ||
+                              std::is_same_v<M, Pipeline>) {
                     m.predict_proba_one(x, out, size);
                 } else {
                     throw Error(Errc::invalid_argument,

@@ -44,7 +44,7 @@ inline constexpr bool is_brine_input_archive_v =
     std::is_same_v<A, BinaryInputArchive> || std::is_same_v<A, JsonInputArchive>;
 
 /// A contiguous array saved or loaded as one unit: the binary archive writes its bytes in one
-/// copy (little-endian), the JSON archive writes a JSON array. T is `double` or `std::int32_t`
+/// copy (little-endian), the JSON archive writes a JSON array. T is `double`, `std::int32_t` or `std::uint8_t`
 /// (const-qualified when saving).
 ///
 /// The archives' common interface, beyond cereal's (name-value pairs, arithmetic values,

@@ -15,7 +15,7 @@ namespace brine::detail {
 
 template <class S>
 inline constexpr bool is_array_scalar_v =
-    std::is_same_v<S, double> || std::is_same_v<S, std::int32_t>;
+    std::is_same_v<S, double> || std::is_same_v<S, std::int32_t> || std::is_same_v<S, std::uint8_t>;
 
 template <class S, int R, int C, int O, int MR, int MC>
 constexpr bool stored_row_major() {
@@ -31,7 +31,7 @@ namespace cereal {
 template <class Archive, class S, int R, int C, int O, int MR, int MC,
           std::enable_if_t<brine::detail::is_brine_output_archive_v<Archive>, int> = 0>
 void CEREAL_SAVE_FUNCTION_NAME(Archive& ar, const Eigen::Matrix<S, R, C, O, MR, MC>& m) {
-    static_assert(brine::detail::is_array_scalar_v<S>, "brine stores double and int32 arrays");
+    static_assert(brine::detail::is_array_scalar_v<S>, "brine stores double, int32 and uint8 arrays");
     const auto rows = static_cast<std::uint64_t>(m.rows());
     const auto cols = static_cast<std::uint64_t>(m.cols());
     ar(make_nvp("rows", rows), make_nvp("cols", cols));
@@ -49,7 +49,7 @@ void CEREAL_SAVE_FUNCTION_NAME(Archive& ar, const Eigen::Matrix<S, R, C, O, MR, 
 template <class Archive, class S, int R, int C, int O, int MR, int MC,
           std::enable_if_t<brine::detail::is_brine_input_archive_v<Archive>, int> = 0>
 void CEREAL_LOAD_FUNCTION_NAME(Archive& ar, Eigen::Matrix<S, R, C, O, MR, MC>& m) {
-    static_assert(brine::detail::is_array_scalar_v<S>, "brine stores double and int32 arrays");
+    static_assert(brine::detail::is_array_scalar_v<S>, "brine stores double, int32 and uint8 arrays");
     std::uint64_t rows = 0, cols = 0;
     ar(make_nvp("rows", rows), make_nvp("cols", cols));
     if ((R != Eigen::Dynamic && rows != static_cast<std::uint64_t>(R)) ||

@@ -158,6 +158,13 @@ inline void CEREAL_LOAD_FUNCTION_NAME(JsonInputArchive& ar, detail::ArrayView<do
 inline void CEREAL_LOAD_FUNCTION_NAME(JsonInputArchive& ar, detail::ArrayView<std::int32_t>& view) {
     ar.load_array(view.data, view.size);
 }
+inline void CEREAL_SAVE_FUNCTION_NAME(JsonOutputArchive& ar,
+                                      const detail::ArrayView<const std::uint8_t>& view) {
+    ar.save_array(view.data, view.size);
+}
+inline void CEREAL_LOAD_FUNCTION_NAME(JsonInputArchive& ar, detail::ArrayView<std::uint8_t>& view) {
+    ar.load_array(view.data, view.size);
+}
 
 }  // namespace brine
 

@@ -5,6 +5,7 @@
 
 #include <cereal/cereal.hpp>
 
+#include <array>
 #include <string>
 
 #include "brine/detail/text.hpp"
@@ -42,6 +43,10 @@ template <>
 struct schema_version<Pipeline> {
     static constexpr std::uint32_t value = 1;
 };
+template <>
+struct schema_version<TreeEnsemble> {
+    static constexpr std::uint32_t value = 1;
+};
 template <class Model>
 inline constexpr std::uint32_t schema_version_v = schema_version<Model>::value;
 
@@ -54,6 +59,7 @@ inline std::uint32_t current_schema_version(ModelKind kind) {
         case ModelKind::standard_scaler: return schema_version_v<StandardScaler>;
         case ModelKind::min_max_scaler: return schema_version_v<MinMaxScaler>;
         case ModelKind::pipeline: return schema_version_v<Pipeline>;
+        case ModelKind::tree_ensemble: return schema_version_v<TreeEnsemble>;
     }
     return 0;
 }
@@ -62,7 +68,8 @@ inline std::uint32_t current_schema_version(ModelKind kind) {
 inline bool kind_from_name(std::string_view name, ModelKind& out) noexcept {
     for (auto k :
          {ModelKind::linear_regression, ModelKind::logistic_regression, ModelKind::decision_tree,
-          ModelKind::standard_scaler, ModelKind::min_max_scaler, ModelKind::pipeline}) {
+          ModelKind::standard_scaler, ModelKind::min_max_scaler, ModelKind::pipeline,
+          ModelKind::tree_ensemble}) {
         if (kind_name(k) == name) {
             out = k;
             return true;
@@ -228,6 +235,129 @@ void load(Archive& ar, DecisionTree& t) {
     }
     ar(cereal::make_nvp("children_right", t.children_right), cereal::make_nvp("feature", t.feature),
        cereal::make_nvp("threshold", t.threshold), cereal::make_nvp("value", t.value));
+}
+
+namespace detail {
+
+/// An enum of TreeEnsemble written as its name: the names are the format, the numbers are not.
+template <class Enum, std::size_t N>
+struct EnumNames {
+    const char* field;
+    std::array<const char*, N> names;  ///< names[i] is the name of Enum(i)
+
+    std::string name_of(Enum e) const { return names[static_cast<std::size_t>(e)]; }
+
+    template <class Archive>
+    Enum read(Archive& ar) const {
+        std::string text;
+        ar(cereal::make_nvp(field, text));
+        for (std::size_t i = 0; i < N; ++i) {
+            if (text == names[i]) return static_cast<Enum>(i);
+        }
+        std::string expected;
+        for (std::size_t i = 0; i < N; ++i)
+            expected += (i == 0 ? "'" : (i + 1 == N ? " or '" : ", '")) + std::string(names[i]) + "'";
+        ar.fail(Errc::malformed, std::string("ensemble ") + field + " " + detail::quoted(text) +
+                                     ", expected " + expected);
+    }
+
+    template <class Archive>
+    void write(Archive& ar, Enum e) const {
+        if (static_cast<std::size_t>(e) >= N) {
+            throw Error(Errc::invalid_model, std::string("TreeEnsemble: unknown ") + field + " " +
+                                                 std::to_string(static_cast<int>(e)));
+        }
+        std::string text = name_of(e);
+        ar(cereal::make_nvp(field, text));
+    }
+};
+
+inline const EnumNames<TreeEnsemble::Task, 2> ensemble_task{"task",
+                                                           {"classification", "regression"}};
+inline const EnumNames<TreeEnsemble::Compare, 3> ensemble_compare{
+    "compare", {"double_le", "float32_le", "float32_lt"}};
+inline const EnumNames<TreeEnsemble::Aggregation, 2> ensemble_aggregation{"aggregation",
+                                                                         {"sum", "average"}};
+inline const EnumNames<TreeEnsemble::Accumulation, 2> ensemble_accumulation{
+    "accumulation", {"float64", "float32"}};
+inline const EnumNames<TreeEnsemble::Link, 3> ensemble_link{
+    "link", {"identity", "logistic", "softmax"}};
+
+/// Errc::malformed unless the array just read has the length its count field announced.
+template <class Archive>
+void check_count(Archive& ar, Eigen::Index got, std::uint64_t want, const char* field,
+                 const char* count) {
+    if (static_cast<std::uint64_t>(got) != want) {
+        ar.fail(Errc::malformed, std::string(field) + " has " + std::to_string(got) +
+                                     " entries for " + count + " " + std::to_string(want));
+    }
+}
+
+}  // namespace detail
+
+/// A tree ensemble: its enums by name, its counts, then its arrays. n_trees and n_nodes come
+/// before any array, so the limits are checked before anything is allocated (n_nodes, the nodes of
+/// all trees together, against Limits::max_nodes), and each array is checked against them as soon
+/// as it is read.
+template <class Archive>
+void save(Archive& ar, const TreeEnsemble& e) {
+    detail::schema_field<TreeEnsemble>(ar);
+    detail::ensemble_task.write(ar, e.task);
+    ar(cereal::make_nvp("n_features", e.n_features_in));
+    detail::ensemble_compare.write(ar, e.compare);
+    detail::ensemble_aggregation.write(ar, e.aggregation);
+    detail::ensemble_accumulation.write(ar, e.accumulation);
+    detail::ensemble_link.write(ar, e.link);
+    const auto n_trees = static_cast<std::uint64_t>(e.n_trees());
+    const auto n_nodes = static_cast<std::uint64_t>(e.n_nodes());
+    ar(cereal::make_nvp("n_trees", n_trees), cereal::make_nvp("n_nodes", n_nodes),
+       cereal::make_nvp("classes", e.classes), cereal::make_nvp("base_score", e.base_score),
+       cereal::make_nvp("tree_offsets", e.tree_offsets),
+       cereal::make_nvp("tree_output", e.tree_output),
+       cereal::make_nvp("children_left", e.children_left),
+       cereal::make_nvp("children_right", e.children_right), cereal::make_nvp("feature", e.feature),
+       cereal::make_nvp("threshold", e.threshold),
+       cereal::make_nvp("default_left", e.default_left), cereal::make_nvp("value", e.value));
+}
+
+template <class Archive>
+void load(Archive& ar, TreeEnsemble& e) {
+    detail::schema_field<TreeEnsemble>(ar);
+    e.task = detail::ensemble_task.read(ar);
+    ar(cereal::make_nvp("n_features", e.n_features_in));
+    e.compare = detail::ensemble_compare.read(ar);
+    e.aggregation = detail::ensemble_aggregation.read(ar);
+    e.accumulation = detail::ensemble_accumulation.read(ar);
+    e.link = detail::ensemble_link.read(ar);
+    std::uint64_t n_trees = 0, n_nodes = 0;
+    ar(cereal::make_nvp("n_trees", n_trees), cereal::make_nvp("n_nodes", n_nodes));
+    if (n_nodes > ar.limits().max_nodes) {
+        ar.fail(Errc::limit_exceeded, "tree ensemble of " + std::to_string(n_nodes) +
+                                          " nodes exceeds the limit of " +
+                                          std::to_string(ar.limits().max_nodes));
+    }
+    if (n_trees > n_nodes) {
+        ar.fail(Errc::malformed, "tree ensemble of " + std::to_string(n_trees) + " trees and " +
+                                     std::to_string(n_nodes) +
+                                     " nodes: every tree has at least one node");
+    }
+    ar(cereal::make_nvp("classes", e.classes), cereal::make_nvp("base_score", e.base_score),
+       cereal::make_nvp("tree_offsets", e.tree_offsets));
+    detail::check_count(ar, e.tree_offsets.size(), n_trees + 1, "tree_offsets", "n_trees + 1 =");
+    ar(cereal::make_nvp("tree_output", e.tree_output));
+    detail::check_count(ar, e.tree_output.size(), n_trees, "tree_output", "n_trees");
+    ar(cereal::make_nvp("children_left", e.children_left));
+    detail::check_count(ar, e.children_left.size(), n_nodes, "children_left", "n_nodes");
+    ar(cereal::make_nvp("children_right", e.children_right));
+    detail::check_count(ar, e.children_right.size(), n_nodes, "children_right", "n_nodes");
+    ar(cereal::make_nvp("feature", e.feature));
+    detail::check_count(ar, e.feature.size(), n_nodes, "feature", "n_nodes");
+    ar(cereal::make_nvp("threshold", e.threshold));
+    detail::check_count(ar, e.threshold.size(), n_nodes, "threshold", "n_nodes");
+    ar(cereal::make_nvp("default_left", e.default_left));
+    detail::check_count(ar, e.default_left.size(), n_nodes, "default_left", "n_nodes");
+    ar(cereal::make_nvp("value", e.value));
+    detail::check_count(ar, e.value.rows(), n_nodes, "value", "n_nodes");
 }
 
 template <class Archive>

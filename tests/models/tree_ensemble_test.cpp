@@ -1,0 +1,417 @@
+// Tests of brine::TreeEnsemble on hand-built ensembles: the three compare modes on every input
+// next to a threshold (in double and in float32), missing values, summation order, the links,
+// every validate() rule and the checks of the prediction calls.
+// SPDX-License-Identifier: MIT
+#include "brine/models/tree_ensemble.hpp"
+
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "brine_catch.hpp"
+#include "model_fixtures.hpp"
+
+namespace tree_ensemble_test {
+
+using brine::Errc;
+using brine::TreeEnsemble;
+using Compare = TreeEnsemble::Compare;
+
+/// One stump on x0 at `t`: left leaf 1, right leaf 2; missing values go `left` or right.
+TreeEnsemble stump(double t, Compare c, bool missing_left = false) {
+    TreeEnsemble e;
+    e.n_features_in = 1;
+    e.compare = c;
+    e.tree_offsets.resize(2);
+    e.tree_offsets << 0, 3;
+    e.tree_output.setZero(1);
+    fixtures::ensemble_nodes(e, {1, -1, -1}, {2, -1, -1}, {0, -2, -2}, {t, -2, -2},
+                             {missing_left ? 1 : 0, 0, 0});
+    e.value.resize(3, 1);
+    e.value << 0, 1, 2;
+    e.base_score.setZero(1);
+    return e;
+}
+
+// ---- Independent definitions of the three rules --------------------------------------------------
+// float(x) <= f, for a float32 value f, holds exactly when x is below the midpoint between f and
+// the next float32 value up, or on it when f's significand is even (round half to even): so
+// each rule is a comparison with a midpoint, computed here without rounding any input to float32.
+
+bool even_significand(float f) {
+    std::uint32_t b;
+    std::memcpy(&b, &f, sizeof b);
+    return (b & 1u) == 0;
+}
+
+/// Whether float(x) <= f for the float32 value f (finite x).
+bool float_le(double x, float f) {
+    if (f == std::numeric_limits<float>::infinity()) return true;
+    const float up = std::nextafter(f, std::numeric_limits<float>::infinity());
+    // Above FLT_MAX the next "value" is infinity: doubles round to it from FLT_MAX + half an ulp.
+    const double mid = std::isinf(up) ? static_cast<double>(f) + std::ldexp(1.0, 103)
+                                      : (static_cast<double>(f) + static_cast<double>(up)) / 2;
+    return x < mid || (x == mid && even_significand(f));
+}
+
+/// The largest float32 value <= t (t a finite double).
+float float_at_or_below(double t) {
+    float f = static_cast<float>(t);
+    if (static_cast<double>(f) > t) f = std::nextafter(f, -std::numeric_limits<float>::infinity());
+    REQUIRE(static_cast<double>(f) <= t);
+    return f;
+}
+
+/// The expected side (true: left) of x at threshold t under each rule.
+bool expected_left(double x, double t, Compare c) {
+    switch (c) {
+        case Compare::double_le: return x <= t;
+        case Compare::float32_le: return float_le(x, float_at_or_below(t));  // float(x) <= t
+        case Compare::float32_lt: {
+            // float(x) < t, t a float32 value: float(x) <= the float32 value below t.
+            const auto f = static_cast<float>(t);
+            return float_le(x, std::nextafter(f, -std::numeric_limits<float>::infinity()));
+        }
+    }
+    return false;
+}
+
+/// t, the doubles up to 3 ulps either side, the float32 values up to 3 ulps either side of t's
+/// nearest float32, and the doubles next to each of those.
+std::vector<double> neighbourhood(double t) {
+    std::vector<double> xs{t};
+    double lo = t, hi = t;
+    for (int k = 0; k < 3; ++k) {
+        lo = std::nextafter(lo, -HUGE_VAL);
+        hi = std::nextafter(hi, HUGE_VAL);
+        xs.push_back(lo);
+        xs.push_back(hi);
+    }
+    const auto f = static_cast<float>(t);
+    std::vector<float> fs{f};
+    float flo = f, fhi = f;
+    for (int k = 0; k < 3; ++k) {
+        flo = std::nextafter(flo, -HUGE_VALF);
+        fhi = std::nextafter(fhi, HUGE_VALF);
+        fs.push_back(flo);
+        fs.push_back(fhi);
+    }
+    for (const float v : fs) {
+        if (std::isinf(v)) continue;
+        const auto d = static_cast<double>(v);
+        xs.push_back(d);
+        xs.push_back(std::nextafter(d, -HUGE_VAL));
+        xs.push_back(std::nextafter(d, HUGE_VAL));
+        // the midpoints to the float32 neighbours, where round half to even decides
+        const float up = std::nextafter(v, HUGE_VALF);
+        if (!std::isinf(up)) {
+            const double mid = (d + static_cast<double>(up)) / 2;
+            xs.push_back(mid);
+            xs.push_back(std::nextafter(mid, -HUGE_VAL));
+            xs.push_back(std::nextafter(mid, HUGE_VAL));
+        }
+    }
+    return xs;
+}
+
+TEST_CASE("TreeEnsemble: each compare mode sends every input next to a threshold to the side its "
+          "rule gives") {
+    // Thresholds: float32 values and not, tiny (float32 subnormal), huge (near FLT_MAX), signed
+    // zeros, and an integer float32 cannot hold.
+    const double flt_max = std::numeric_limits<float>::max();
+    const double tiny = std::numeric_limits<float>::denorm_min();
+    const std::vector<double> float_thresholds{
+        0.5,     -2.75,    0.0,        -0.0, tiny, static_cast<double>(3e-39f), flt_max,
+        -flt_max, 16777216.0, static_cast<double>(0.1f)};
+    const std::vector<double> double_thresholds{0.1,        1.0 / 3,      -1e-40, 1e-45,
+                                                16777217.0, 3.4028235e38, 1e300};
+    Eigen::Index checked = 0;
+    for (const Compare c : {Compare::double_le, Compare::float32_le, Compare::float32_lt}) {
+        std::vector<double> ts = float_thresholds;
+        if (c != Compare::float32_lt) ts.insert(ts.end(), double_thresholds.begin(), double_thresholds.end());
+        for (const double t : ts) {
+            const TreeEnsemble e = stump(t, c);
+            REQUIRE_NOTHROW(e.validate());
+            const std::vector<double> xs = neighbourhood(t);
+            Eigen::MatrixXd X(static_cast<Eigen::Index>(xs.size()), 1);
+            for (std::size_t i = 0; i < xs.size(); ++i) X(static_cast<Eigen::Index>(i), 0) = xs[i];
+            const Eigen::VectorXd batch = e.predict(X);
+            for (Eigen::Index i = 0; i < X.rows(); ++i) {
+                INFO("compare " << static_cast<int>(c) << ", threshold " << t << ", x " << X(i, 0));
+                const double want = expected_left(X(i, 0), t, c) ? 1.0 : 2.0;
+                CHECK(batch(i) == want);
+                CHECK(e.predict_one(X.row(i)) == want);
+                ++checked;
+            }
+        }
+    }
+    CHECK(checked > 1000);
+}
+
+TEST_CASE("TreeEnsemble: the compare modes differ exactly where their rules do") {
+    // 0.1 is no float32 value: float(0.1) = 0.100000001490116..., above 0.1.
+    const double t = 0.1;
+    const double x = static_cast<double>(0.1f);  // above t in double
+    CHECK(stump(t, Compare::double_le).predict_one(Eigen::RowVectorXd::Constant(1, x)) == 2.0);
+    // A double just below t rounds up to float(0.1) > t: right under float32_le, left in double.
+    const double below = std::nextafter(t, 0.0);
+    CHECK(stump(t, Compare::double_le).predict_one(Eigen::RowVectorXd::Constant(1, below)) == 1.0);
+    CHECK(stump(t, Compare::float32_le).predict_one(Eigen::RowVectorXd::Constant(1, below)) == 2.0);
+    // XGBoost: float(x) < 0.5f; a double just below 0.5 rounds to 0.5: right.
+    const double just_below_half = std::nextafter(0.5, 0.0);
+    CHECK(stump(0.5, Compare::float32_lt)
+              .predict_one(Eigen::RowVectorXd::Constant(1, just_below_half)) == 2.0);
+    CHECK(stump(0.5, Compare::float32_le)
+              .predict_one(Eigen::RowVectorXd::Constant(1, just_below_half)) == 1.0);
+    // Beyond float32's range, float(x) is infinity: right of every finite threshold.
+    CHECK(stump(1e300, Compare::float32_le).predict_one(Eigen::RowVectorXd::Constant(1, 1e299)) ==
+          2.0);
+    CHECK(stump(1e300, Compare::double_le).predict_one(Eigen::RowVectorXd::Constant(1, 1e299)) ==
+          1.0);
+}
+
+TEST_CASE("TreeEnsemble: a missing value takes each node's default direction") {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (const Compare c : {Compare::double_le, Compare::float32_le, Compare::float32_lt}) {
+        Eigen::MatrixXd X(2, 1);
+        X << nan, 0.0;
+        CHECK(stump(0.5, c, true).predict(X)(0) == 1.0);
+        CHECK(stump(0.5, c, false).predict(X)(0) == 2.0);
+        CHECK(stump(0.5, c, true).predict_one(X.row(0)) == 1.0);
+        CHECK(stump(0.5, c, false).predict_one(X.row(0)) == 2.0);
+    }
+    const TreeEnsemble b = fixtures::ensemble_boosted_binary();
+    Eigen::RowVectorXd x(3);
+    x << nan, nan, nan;
+    // tree 0: x2 missing, default left -> -0.375; tree 1: x0 missing, default right -> node 2
+    // (leaf 0.125); tree 2: a lone leaf 0.03125. Base -0.5. (All sums exact in float32.)
+    double s = 0;
+    b.decision_function_one(x, &s, 1);
+    CHECK(s == -0.5 - 0.375 + 0.125 + 0.03125);
+    // With x0 present and below -1.5, tree 1 goes left to x1 (missing, default left): -0.0625.
+    x(0) = -2;
+    b.decision_function_one(x, &s, 1);
+    CHECK(s == -0.5 - 0.375 - 0.0625 + 0.03125);
+}
+
+TEST_CASE("TreeEnsemble: scores add in tree order with the ensemble's rounding") {
+    // float32: 1 + 2^-24 rounds to 1 (half to even), twice; double keeps both.
+    TreeEnsemble e = stump(0.5, Compare::float32_lt);
+    e.tree_offsets.resize(3);
+    e.tree_offsets << 0, 3, 6;
+    e.tree_output.setZero(2);
+    fixtures::ensemble_nodes(e, {1, -1, -1, 1, -1, -1}, {2, -1, -1, 2, -1, -1},
+                             {0, -2, -2, 0, -2, -2}, {0.5, -2, -2, 0.5, -2, -2}, {0, 0, 0, 0, 0, 0});
+    const double u = std::ldexp(1.0, -24);
+    e.value.resize(6, 1);
+    e.value << 0, u, 0, 0, u, 0;
+    e.base_score.setConstant(1, 1.0);
+    const Eigen::MatrixXd x = Eigen::MatrixXd::Zero(1, 1);
+    e.accumulation = TreeEnsemble::Accumulation::float32;
+    REQUIRE_NOTHROW(e.validate());
+    CHECK(e.predict(x)(0) == 1.0);
+    CHECK(e.predict_one(x.row(0)) == 1.0);
+    e.accumulation = TreeEnsemble::Accumulation::float64;
+    CHECK(e.predict(x)(0) == 1.0 + 2 * u);
+    // Average: (0 + u + u) / 2 + base.
+    e.aggregation = TreeEnsemble::Aggregation::average;
+    CHECK(e.predict(x)(0) == u + 1.0);
+    // Sum in tree order, from the base: (1e16 + 1) + 1 = 1e16 in double, not 1e16 + 2.
+    e.value << 0, 1, 0, 0, 1, 0;
+    e.base_score.setConstant(1, 1e16);
+    e.aggregation = TreeEnsemble::Aggregation::sum;
+    CHECK(e.predict(x)(0) == 1e16);
+}
+
+TEST_CASE("TreeEnsemble: links and labels") {
+    const TreeEnsemble f = fixtures::ensemble_forest();
+    REQUIRE_NOTHROW(f.validate());
+    Eigen::MatrixXd X(3, 2);
+    X << -3, 0, 0, 0.5, 0, 1;
+    // Row 0: tree 0 x1 <= 0.5 -> leaf 1 [1,0,0]; tree 1 x0 <= 0.1 -> leaf 6 [0.1,0.2,0.7].
+    // Row 1: x1 = 0.5 -> leaf 1; x0 = 0 <= 0.1 -> leaf 6.
+    // Row 2: x1 = 1 -> node 2: x0 = 0 > -2 -> leaf 4 [0,0.5,0.5]; leaf 6.
+    const Eigen::MatrixXd P = f.predict_proba(X);
+    CHECK(P(0, 0) == (1 + 0.1) / 2);
+    CHECK(P(0, 2) == (0 + 0.7) / 2);
+    CHECK(P(2, 1) == (0.5 + 0.2) / 2);
+    CHECK(P(2, 2) == (0.5 + 0.7) / 2);
+    const Eigen::VectorXd y = f.predict(X);
+    CHECK(y(0) == -1.0);  // class 0: 0.55
+    CHECK(y(2) == 2.5);   // class 2: 0.6
+    const brine::IndexMatrix leaves = f.apply(X);
+    CHECK(leaves(0, 0) == 1);
+    CHECK(leaves(2, 0) == 4);
+    CHECK(leaves(2, 1) == 1);
+
+    const TreeEnsemble b = fixtures::ensemble_boosted_binary();
+    Eigen::RowVectorXd x(3);
+    x << 0, 0, 0;  // tree 0: x2 = 0 < 0.25 -> -0.375; tree 1: x0 = 0 >= -1.5 -> 0.125; +0.03125
+    double s = 0;
+    b.decision_function_one(x, &s, 1);
+    const auto want = static_cast<double>(-0.5f + -0.375f + 0.125f + 0.03125f);
+    CHECK(s == want);
+    std::array<double, 2> p{};
+    b.predict_proba_one(x, p);
+    CHECK(p[1] == 1.0 / (1.0 + std::exp(-want)));
+    CHECK(p[0] == 1.0 - p[1]);
+    CHECK(b.predict_one(x) == 0.0);  // p[1] < 0.5
+
+    // Softmax over three scores, one tree per class.
+    TreeEnsemble m = stump(0.0, Compare::double_le);
+    m.task = TreeEnsemble::Task::classification;
+    m.link = TreeEnsemble::Link::softmax;
+    m.tree_offsets.resize(4);
+    m.tree_offsets << 0, 1, 2, 3;
+    m.tree_output.resize(3);
+    m.tree_output << 0, 1, 2;
+    fixtures::ensemble_nodes(m, {-1, -1, -1}, {-1, -1, -1}, {-2, -2, -2}, {-2, -2, -2}, {0, 0, 0});
+    m.value.resize(3, 1);
+    m.value << 1, 2, 3;
+    m.base_score = fixtures::vec({0, 0, -1});
+    m.classes = fixtures::vec({0, 1, 2});
+    REQUIRE_NOTHROW(m.validate());
+    const Eigen::MatrixXd Q = m.predict_proba(Eigen::MatrixXd::Zero(1, 1));
+    const double z = std::exp(1.0) + std::exp(2.0) + std::exp(2.0);
+    CHECK_THAT(Q(0, 0), WithinRel(std::exp(1.0) / z, 1e-15));
+    CHECK(Q(0, 1) == Q(0, 2));
+    CHECK(m.predict_one(Eigen::RowVectorXd::Zero(1)) == 1.0);  // first of the tied largest
+}
+
+TEST_CASE("TreeEnsemble: the batch's checked and unchecked walks agree with the single-row path") {
+    const TreeEnsemble b = fixtures::ensemble_boosted_binary();
+    Eigen::MatrixXd X(300, 3);
+    for (Eigen::Index i = 0; i < X.rows(); ++i) {
+        X(i, 0) = -3 + 0.02 * static_cast<double>(i);
+        X(i, 1) = 5 - 0.03 * static_cast<double>(i);
+        X(i, 2) = (i % 7 == 0) ? std::numeric_limits<double>::quiet_NaN() : 0.001 * static_cast<double>(i);
+    }
+    const Eigen::MatrixXd S = b.decision_function(X);          // 300 rows: nodes checked once
+    const Eigen::MatrixXd S1 = b.decision_function(X.topRows(0));  // empty
+    CHECK(S1.rows() == 0);
+    for (Eigen::Index i = 0; i < X.rows(); ++i) {
+        double s = 0;
+        b.decision_function_one(X.row(i), &s, 1);
+        CHECK(s == S(i, 0));
+        CHECK(b.decision_function(X.middleRows(i, 1))(0, 0) == S(i, 0));  // 1 row: checked walk
+    }
+}
+
+TEST_CASE("TreeEnsemble: prediction calls check their inputs and outputs") {
+    const TreeEnsemble f = fixtures::ensemble_forest();
+    const TreeEnsemble r = fixtures::ensemble_regressor();
+    Eigen::MatrixXd X = Eigen::MatrixXd::Zero(2, 3);
+    BRINE_CHECK_THROWS_CODE(f.predict(X), Errc::shape_mismatch,
+                            "TreeEnsemble expects 2 feature columns, got 3");
+    BRINE_CHECK_THROWS_CODE(f.predict_one(X.row(0)), Errc::shape_mismatch,
+                            "TreeEnsemble expects 2 feature columns, got 3");
+    X = Eigen::MatrixXd::Zero(2, 2);
+    X(1, 1) = -std::numeric_limits<double>::infinity();
+    BRINE_CHECK_THROWS_CODE(
+        f.predict_proba(X), Errc::invalid_input,
+        "TreeEnsemble: input row 1, column 1 is -infinity; TreeEnsemble takes finite values and "
+        "NaN (kept as missing), not infinities");
+    BRINE_CHECK_THROWS_CODE(f.predict_one(X.row(1)), Errc::invalid_input,
+                            "input column 1 is -infinity");
+    BRINE_CHECK_THROWS_CODE(r.predict_proba(X.topRows(1)), Errc::invalid_argument,
+                            "predict_proba needs a classifier; this TreeEnsemble is a regressor");
+    std::array<double, 2> small{};
+    BRINE_CHECK_THROWS_CODE(f.predict_proba_one(X.row(0), small), Errc::shape_mismatch,
+                            "TreeEnsemble::predict_proba_one writes 3 values, the output buffer "
+                            "holds 2");
+    BRINE_CHECK_THROWS_CODE(f.decision_function_one(X.row(0), small.data(), 2),
+                            Errc::shape_mismatch,
+                            "TreeEnsemble::decision_function_one writes 3 values");
+}
+
+/// Applies `change` to a copy of `base` and checks that validate() refuses it with `message`,
+/// and that prediction either refuses it (Errc::invalid_model) or stays in bounds.
+template <class Change>
+void check_refused(const TreeEnsemble& base, Change change, const std::string& message) {
+    TreeEnsemble e = base;
+    change(e);
+    INFO(message);
+    BRINE_CHECK_THROWS_CODE(e.validate(), Errc::invalid_model, message);
+    Eigen::MatrixXd X = Eigen::MatrixXd::Zero(100, std::max<Eigen::Index>(e.n_features(), 1));
+    try {
+        (void)e.decision_function(X);
+        (void)e.decision_function(X.topRows(1));
+        std::vector<double> out(static_cast<std::size_t>(std::max<Eigen::Index>(e.n_scores(), 1)));
+        if (e.n_features() == X.cols()) e.decision_function_one(X.row(0), out.data(), static_cast<Eigen::Index>(out.size()));
+    } catch (const brine::Error& err) {
+        CHECK((err.code() == Errc::invalid_model || err.code() == Errc::shape_mismatch));
+    }
+}
+
+TEST_CASE("TreeEnsemble::validate refuses every broken invariant, naming it") {
+    const TreeEnsemble f = fixtures::ensemble_forest();
+    const TreeEnsemble b = fixtures::ensemble_boosted_binary();
+    REQUIRE_NOTHROW(b.validate());
+    REQUIRE_NOTHROW(fixtures::ensemble_regressor().validate());
+    check_refused(f, [](TreeEnsemble& e) { e.task = static_cast<TreeEnsemble::Task>(5); }, "unknown task 5");
+    check_refused(f, [](TreeEnsemble& e) { e.compare = static_cast<Compare>(3); }, "unknown compare 3");
+    check_refused(f, [](TreeEnsemble& e) { e.link = static_cast<TreeEnsemble::Link>(9); }, "unknown link 9");
+    check_refused(f, [](TreeEnsemble& e) { e.aggregation = static_cast<TreeEnsemble::Aggregation>(2); },
+                  "unknown aggregation 2");
+    check_refused(f, [](TreeEnsemble& e) { e.accumulation = static_cast<TreeEnsemble::Accumulation>(2); },
+                  "unknown accumulation 2");
+    check_refused(f, [](TreeEnsemble& e) { e.n_features_in = 0; }, "n_features must be >= 1, is 0");
+    check_refused(f, [](TreeEnsemble& e) { e.tree_offsets.resize(1); }, "has no trees");
+    check_refused(f, [](TreeEnsemble& e) { e.tree_offsets(0) = 1; }, "tree_offsets[0] is 1, not 0");
+    check_refused(f, [](TreeEnsemble& e) { e.tree_offsets(1) = 0; },
+                  "tree_offsets must be strictly increasing, but tree_offsets[1] <= tree_offsets[0]");
+    check_refused(f, [](TreeEnsemble& e) { e.tree_offsets(2) = 7; },
+                  "the trees end at node 7, the node arrays hold 8 nodes");
+    check_refused(f, [](TreeEnsemble& e) { e.threshold.resize(7); }, "threshold has 7 entries for 8 nodes");
+    check_refused(f, [](TreeEnsemble& e) { e.default_left.resize(9); }, "default_left has 9 entries for 8 nodes");
+    check_refused(f, [](TreeEnsemble& e) { e.value.conservativeResize(8, 4); },
+                  "leaves hold 4 values but there are 3 scores");
+    check_refused(f, [](TreeEnsemble& e) { e.tree_output(1) = 1; },
+                  "tree 1 adds to scores [1, 4), there are 3");
+    check_refused(f, [](TreeEnsemble& e) { e.tree_output.resize(1); }, "tree_output has 1 entries for 2 trees");
+    check_refused(f, [](TreeEnsemble& e) { e.classes.resize(1); }, "a classifier needs at least 2 classes, has 1");
+    check_refused(f, [](TreeEnsemble& e) { e.classes(2) = 0; },
+                  "classes must be strictly increasing, but classes[2] <= classes[1]");
+    check_refused(f, [](TreeEnsemble& e) { e.link = TreeEnsemble::Link::logistic; },
+                  "a logistic link needs 2 classes and 1 score, has 3 classes and 3 scores");
+    check_refused(f, [](TreeEnsemble& e) { e.children_left(2) = 9; },
+                  "tree 0, node 2 has child 9; children must be in (2, 5)");
+    check_refused(f, [](TreeEnsemble& e) { e.children_right(5) = 0; },
+                  "tree 1, node 0 has child 0; children must be in (0, 3)");
+    check_refused(f, [](TreeEnsemble& e) { e.children_right(0) = 1; }, "tree 0, node 0 has node 1 as both children");
+    check_refused(f, [](TreeEnsemble& e) { e.children_left(3) = 4; },
+                  "tree 0, node 3 has one child: children_left 4, children_right -1");
+    check_refused(f, [](TreeEnsemble& e) { e.children_right(0) = 3; }, "tree 0, node 3 is the child of two nodes");
+    check_refused(f, [](TreeEnsemble& e) { e.feature(2) = 2; },
+                  "tree 0, node 2 splits on feature 2, expected 0 <= feature < 2");
+    check_refused(f, [](TreeEnsemble& e) { e.feature(5) = -1; },
+                  "tree 1, node 0 splits on feature -1, expected 0 <= feature < 2");
+    check_refused(f, [](TreeEnsemble& e) { e.threshold(0) = std::nan(""); }, "tree 0, node 0 has a NaN threshold");
+    check_refused(f, [](TreeEnsemble& e) { e.default_left(0) = 2; }, "tree 0, node 0 has default_left 2, expected 0 or 1");
+    check_refused(f, [](TreeEnsemble& e) { e.value(1, 0) = HUGE_VAL; }, "value[1, 0] is not finite");
+    check_refused(f, [](TreeEnsemble& e) { e.base_score(0) = std::nan(""); }, "base_score[0] is not finite");
+    check_refused(b, [](TreeEnsemble& e) { e.threshold(0) = 0.1; },
+                  "tree 0, node 0 has threshold 0.100000, not a float32 value as compare float32_lt requires");
+    check_refused(b, [](TreeEnsemble& e) { e.value(1, 0) = 0.1; },
+                  "value[1] is not a float32 value, as accumulation float32 requires");
+    check_refused(b, [](TreeEnsemble& e) { e.base_score(0) = 0.1; },
+                  "base_score[0] is not a float32 value, as accumulation float32 requires");
+    const TreeEnsemble r = fixtures::ensemble_regressor();
+    check_refused(r, [](TreeEnsemble& e) { e.classes = fixtures::vec({0, 1}); }, "a regressor has no classes");
+    check_refused(r, [](TreeEnsemble& e) { e.link = TreeEnsemble::Link::softmax; }, "a regressor has no softmax link");
+    check_refused(r, [](TreeEnsemble& e) { e.base_score.setZero(2); }, "a regressor has 1 score, this one 2");
+    check_refused(r, [](TreeEnsemble& e) { e.value.resize(6, 0); }, "value has no columns");
+    // A tree whose node 2 has no parent: node 0 -> (1, 3) in a 4-node tree.
+    check_refused(r,
+                  [](TreeEnsemble& e) {
+                      e.tree_offsets << 0, 4, 6;
+                      fixtures::ensemble_nodes(e, {1, -1, -1, -1, -1, -1}, {3, -1, -1, -1, -1, -1},
+                                               {0, -2, -2, -2, -2, -2}, {0.3, -2, -2, -2, -2, -2},
+                                               {0, 0, 0, 0, 0, 0});
+                  },
+                  "tree 0, node 2 is unreachable (no parent)");
+}
+
+}  // namespace tree_ensemble_test
