@@ -43,8 +43,8 @@ class BrineFile:
 
     Attributes: `format` ("binary" or "json"), `format_version` ((major, minor)), `header`
     (dict: kind, schema_version, library_version, created, metadata, reference), `payload` (the
-    model: dict of its fields, matrices as 2-D NumPy arrays of float64 or int32 in their stored
-    shape; a pipeline's steps and estimator as {"kind", "model"} dicts; None from `inspect`) and
+    model: dict of its fields, matrices as 2-D NumPy arrays of float64, int32 or uint8 in their
+    stored shape; a pipeline's steps and estimator as {"kind", "model"} dicts; None from `inspect`) and
     `checksum` (the stored XXH64, an int).
     """
 
@@ -105,9 +105,8 @@ def _format_for_path(path):
     return "json" if str(path).lower().endswith(".json") else "binary"
 
 
-def _build():
-    import sklearn
-    return (f"scikit-learn {sklearn.__version__}; numpy {np.__version__}; Python "
+def _build(source):
+    return (f"{source}; numpy {np.__version__}; Python "
             f"{platform.python_version()}; {platform.machine() or 'other-arch'}")
 
 
@@ -131,7 +130,7 @@ def _header(estimator, metadata, reference_inputs, created):
     class_labels = meta.pop("class_labels", None)
     if class_labels is None:
         class_labels = exported.class_labels
-    extra = {"source": _sklearn.source_version()}
+    extra = {"source": exported.source}
     extra.update(exported.notes)
     extra.update(meta.pop("extra", {}) or {})
     extra.update(meta)  # every other key is a free key/value pair
@@ -157,7 +156,7 @@ def _header(estimator, metadata, reference_inputs, created):
                                          "refuses as input")
         X = np.ascontiguousarray(X)
         ref = {"inputs": X, "outputs": _sklearn.reference_outputs(exported, X),
-               "tolerance": float(exported.tolerance), "build": _build()}
+               "tolerance": float(exported.tolerance), "build": _build(exported.source)}
     if created is None:
         created = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     header = {
@@ -166,7 +165,7 @@ def _header(estimator, metadata, reference_inputs, created):
         "metadata": {
             "feature_names": feature_names, "target_name": str(target_name),
             "class_labels": _strings(class_labels, "class labels"), "extra": extra,
-            "provenance": {"library_version": _sklearn.source_version(),
+            "provenance": {"library_version": exported.source,
                            "trainer": _sklearn.public_name(type(estimator)),
                            "options": exported.options, "data_hash": "", "n_samples": 0,
                            "metrics": {}}},
