@@ -120,4 +120,26 @@ inline brine::DecisionTree xgb_d10() {
     return tree("xgb_d10", brine::DecisionTree::Task::regression, n_features);
 }
 
+/// XGBoost's 100 trees of depth 6 (xgb_100x6) as a brine::TreeEnsemble, as bench_python.py
+/// converted them: float32 `<`, float32 sums, learned missing-value directions.
+inline brine::TreeEnsemble xgb_100x6() {
+    const std::string d = model_dir("xgb_100x6");
+    brine::TreeEnsemble e;
+    e.task = brine::TreeEnsemble::Task::regression;
+    e.n_features_in = n_features;
+    e.compare = brine::TreeCompare::float32_lt;
+    e.accumulation = brine::TreeEnsemble::Accumulation::float32;
+    e.tree_offsets = read_i32_vector(d + "/tree_offsets");
+    e.tree_output = read_i32_vector(d + "/tree_output");
+    e.children_left = read_i32_vector(d + "/children_left");
+    e.children_right = read_i32_vector(d + "/children_right");
+    e.feature = read_i32_vector(d + "/feature");
+    e.threshold = read_f64_vector(d + "/threshold");
+    e.default_left = read_i32_vector(d + "/default_left").cast<std::uint8_t>();
+    e.value = read_f64(d + "/value");
+    e.base_score = read_f64_vector(d + "/base_score");
+    e.validate();
+    return e;
+}
+
 }  // namespace bench

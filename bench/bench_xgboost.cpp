@@ -1,7 +1,7 @@
-// Prediction with XGBoost's own C API against brine's DecisionTree on the same tree and inputs:
-// one row per call (latency) and 100000 rows per call (throughput), on the work directory's
-// xgb_d10 (one regression tree of depth 10) and, for XGBoost alone, xgb_100x6 (100 trees of
-// depth 6), which brine has no single model for but which shows what a typical ensemble costs.
+// Prediction with XGBoost's own C API against brine on the same trees and inputs: one row per call
+// (latency) and 100000 rows per call (throughput), on the work directory's xgb_d10 (one
+// regression tree of depth 10, as a brine DecisionTree) and xgb_100x6 (100 trees of depth 6, as a
+// brine TreeEnsemble; with threads too).
 //
 // XGBoost predicts in place from a dense float32 array (XGBoosterPredictFromDense), its fastest
 // CPU path: no DMatrix of the data is built. Every call still parses two small JSON documents (the
@@ -10,7 +10,8 @@
 // would convert them anyway and the conversion is not prediction.
 //
 // Before any timing, XGBoost's and brine's predictions on all 100000 rows are compared; the
-// program stops if they differ by more than 1e-5 (XGBoost sums in float32, brine in float64).
+// program stops if they differ by more than 1e-5 for the single tree (a DecisionTree sums nothing)
+// or differ at all for the ensemble (brine reproduces XGBoost's float32 sums).
 // SPDX-License-Identifier: MIT
 #include <benchmark/benchmark.h>
 #include <xgboost/c_api.h>
@@ -159,6 +160,7 @@ struct Fixture {
     Eigen::MatrixXd X = bench::batch_inputs();
     DenseInput dense{X};
     brine::DecisionTree tree = bench::xgb_d10();
+    brine::TreeEnsemble ensemble = bench::xgb_100x6();
     Proxy proxy;
     Booster d10{bench::model_dir("xgb_d10") + ".json"};
     Booster e100x6{bench::model_dir("xgb_100x6") + ".json"};
@@ -192,12 +194,22 @@ void check_agreement(const Fixture& f) {
                                  ", brine " + std::to_string(ours_first));
     }
     const float* ensemble = xgb_predict(f.e100x6.get(), f.proxy, f.dense.all_rows, f.dense.rows);
+    const Eigen::VectorXd mine = f.ensemble.predict(f.X);
+    Eigen::Index differ = 0;
     for (Eigen::Index i = 0; i < f.dense.rows; ++i) {
         if (!std::isfinite(ensemble[i])) {
             throw std::runtime_error("xgb_100x6 predicts " + std::to_string(ensemble[i]) +
                                      " for row " + std::to_string(i));
         }
+        differ += static_cast<double>(ensemble[i]) != mine(i) ? 1 : 0;
     }
+    std::fprintf(stderr, "%s: xgb_100x6, %lld rows: %lld differ between XGBoost and brine\n",
+                 program, static_cast<long long>(f.dense.rows), static_cast<long long>(differ));
+    if (differ != 0)
+        throw std::runtime_error("XGBoost and brine disagree on xgb_100x6; not timing");
+    const float first_e = xgb_predict(f.e100x6.get(), f.proxy, f.dense.one_row, 1)[0];
+    if (static_cast<double>(first_e) != f.ensemble.predict_one(f.X.row(0)))
+        throw std::runtime_error("on row 0 alone XGBoost and brine disagree on xgb_100x6");
 }
 
 void set_batch_counters(benchmark::State& state, Eigen::Index rows) {
@@ -242,6 +254,23 @@ void brine_batch(benchmark::State& state, const Fixture* fixture) {
     set_batch_counters(state, f.X.rows());
 }
 
+void brine_ensemble_one(benchmark::State& state, const Fixture* fixture) {
+    const Fixture& f = *fixture;
+    for (auto _ : state) {
+        const double y = f.ensemble.predict_one(f.X.row(0));
+        benchmark::DoNotOptimize(y);
+    }
+}
+
+void brine_ensemble_batch(benchmark::State& state, const Fixture* fixture) {
+    const Fixture& f = *fixture;
+    for (auto _ : state) {
+        const Eigen::VectorXd y = f.ensemble.predict(f.X);
+        benchmark::DoNotOptimize(y.data());
+    }
+    set_batch_counters(state, f.X.rows());
+}
+
 void register_all(const Fixture& f) {
     // Repetitions give the report script medians, which a busy machine skews less than means.
     const auto one = [](benchmark::internal::Benchmark* b) {
@@ -256,6 +285,8 @@ void register_all(const Fixture& f) {
     batch(benchmark::RegisterBenchmark("xgboost/100x6/batch", xgb_batch, &f, &f.e100x6));
     one(benchmark::RegisterBenchmark("brine/xgb_d10/one", brine_one, &f));
     batch(benchmark::RegisterBenchmark("brine/xgb_d10/batch", brine_batch, &f));
+    one(benchmark::RegisterBenchmark("brine/xgb_100x6/one", brine_ensemble_one, &f));
+    batch(benchmark::RegisterBenchmark("brine/xgb_100x6/batch", brine_ensemble_batch, &f));
 }
 
 }  // namespace

@@ -284,6 +284,41 @@ def xgb_tree_arrays(booster_json):
     return arrays
 
 
+def xgb_ensemble_arrays(booster_json):
+    """Every tree of a saved XGBoost regressor in brine::TreeEnsemble's layout, as XGBoost predicts:
+    float32 `<` (split conditions are float32 values), float32 sums from the base score, the
+    learned default direction of missing values. brine_bench_xgboost checks that the ensemble gives
+    XGBoost's float32 predictions exactly before it times anything."""
+    learner = booster_json["learner"]
+    if learner["objective"]["name"] != "reg:squarederror":
+        raise AssertionError("xgb_100x6: expected reg:squarederror (identity link)")
+    base_score = float(np.float32(float(learner["learner_model_param"]["base_score"])))
+    model = learner["gradient_booster"]["model"]
+    parts = {k: [] for k in ("children_left", "children_right", "feature", "threshold",
+                             "default_left", "value")}
+    offsets = [0]
+    for tree in model["trees"]:
+        left = np.array(tree["left_children"], dtype=np.int32)
+        right = np.array(tree["right_children"], dtype=np.int32)
+        cond = np.array(tree["split_conditions"], dtype=np.float32).astype(np.float64)
+        is_leaf = left == -1
+        arrays = {"children_left": left, "children_right": right}
+        check_children_after_parents(arrays, "xgb_100x6")
+        parts["children_left"].append(left)
+        parts["children_right"].append(right)
+        parts["feature"].append(np.where(is_leaf, -2, tree["split_indices"]).astype(np.int32))
+        parts["threshold"].append(np.where(is_leaf, -2.0, cond))
+        parts["default_left"].append(
+            np.where(is_leaf, 0, np.array(tree["default_left"], dtype=np.int32)).astype(np.int32))
+        parts["value"].append(np.where(is_leaf, cond, 0.0).reshape(-1, 1))
+        offsets.append(offsets[-1] + len(left))
+    out = {k: np.concatenate(v) for k, v in parts.items()}
+    out["tree_offsets"] = np.array(offsets, dtype=np.int32)
+    out["tree_output"] = np.array(model["tree_info"], dtype=np.int32)
+    out["base_score"] = np.array([base_score], dtype=np.float64)
+    return out
+
+
 def verify_xgb_conversion(booster, arrays, X):
     """The converted tree must match XGBoost's own predictions; returns the max error."""
     mine = arrays["value"][tree_apply(arrays, X), 0]
@@ -323,6 +358,8 @@ def train_xgb(data, models_dir):
     big.fit(X.astype(np.float32), y)
     path = os.path.join(models_dir, "xgb_100x6.json")
     big.get_booster().save_model(path)
+    with open(path) as f:
+        export_tree_arrays(xgb_ensemble_arrays(json.load(f)), os.path.join(models_dir, "xgb_100x6"))
     info["xgb_100x6"] = {
         "n_trees": 100,
         "max_depth": 6,

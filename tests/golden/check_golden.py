@@ -77,13 +77,14 @@ class Bin:
     def u32(self): return struct.unpack("<I", self.take(4))[0]
     def u64(self): return struct.unpack("<Q", self.take(8))[0]
     def i32(self): return struct.unpack("<i", self.take(4))[0]
+    def u8(self): return self.take(1)[0]
     def f64_bits(self): return self.take(8)  # kept as bytes: compared bit for bit
     def string(self): return self.take(self.u64()).decode("utf-8")
     def list(self, item): return [item() for _ in range(self.u64())]
 
     def matrix(self, elem):
         rows, cols = self.u64(), self.u64()
-        read = self.f64_bits if elem == "f64" else self.i32
+        read = {"f64": self.f64_bits, "i32": self.i32, "u8": self.u8}[elem]
         return {"rows": rows, "cols": cols, "data": [read() for _ in range(rows * cols)]}
 
     def key_values(self, value):
@@ -109,7 +110,8 @@ def read_header(b):
 
 def read_model(b, kind):
     m = {"schema_version": b.u32()}
-    if m["schema_version"] != 1:
+    newest = {"decision_tree": 2}.get(kind, 1)
+    if not 1 <= m["schema_version"] <= newest:
         raise ValueError(f"{kind} schema version {m['schema_version']} unknown to this checker")
     fields = {
         "linear_regression": [("coef", "f64"), ("intercept", "f64")],
@@ -126,6 +128,18 @@ def read_model(b, kind):
         for name in ("children_left", "children_right", "feature"):
             m[name] = b.matrix("i32")
         m["threshold"], m["value"] = b.matrix("f64"), b.matrix("f64")
+        if m["schema_version"] >= 2:
+            m["compare"], m["default_left"] = b.string(), b.matrix("u8")
+    elif kind == "tree_ensemble":
+        m["task"], m["n_features"] = b.string(), b.i32()
+        m["compare"], m["aggregation"] = b.string(), b.string()
+        m["accumulation"], m["link"] = b.string(), b.string()
+        m["n_trees"], m["n_nodes"] = b.u64(), b.u64()
+        m["classes"], m["base_score"] = b.matrix("f64"), b.matrix("f64")
+        for name in ("tree_offsets", "tree_output", "children_left", "children_right", "feature"):
+            m[name] = b.matrix("i32")
+        m["threshold"], m["default_left"] = b.matrix("f64"), b.matrix("u8")
+        m["value"] = b.matrix("f64")
     elif kind == "pipeline":
         def slot():
             k = b.string()

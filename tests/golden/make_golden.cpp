@@ -54,5 +54,10 @@ int main(int argc, char** argv) {
     write(dir, "min_max_scaler", fixtures::min_max_scaler());
     write(dir, "pipeline_classifier", fixtures::pipeline_classifier());
     write(dir, "pipeline_tree", fixtures::pipeline_tree());
+    // Added with the tree_ensemble kind and decision_tree schema version 2 (same container format).
+    write(dir, "decision_tree_missing", fixtures::tree_classifier_missing());
+    write(dir, "tree_ensemble_forest", fixtures::ensemble_forest());
+    write(dir, "tree_ensemble_boosted_binary", fixtures::ensemble_boosted_binary());
+    write(dir, "tree_ensemble_regressor", fixtures::ensemble_regressor());
     return 0;
 }

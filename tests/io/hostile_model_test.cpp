@@ -42,6 +42,8 @@ M valid_of() {
         return fixtures::standard_scaler();
     else if constexpr (std::is_same_v<M, brine::MinMaxScaler>)
         return fixtures::min_max_scaler();
+    else if constexpr (std::is_same_v<M, brine::TreeEnsemble>)
+        return fixtures::ensemble_forest();
     else
         return fixtures::pipeline_classifier();
 }
@@ -355,4 +357,105 @@ TEST_CASE("hostile model: an invalid step or estimator inside a pipeline", "[io]
     l.coef(0, 0) = kNaN;
     check_refused(brine::Pipeline({fixtures::standard_scaler()}, l),
                   "Pipeline estimator: LogisticRegression: coef[0, 0] is not finite");
+}
+
+// ---- Tree ensembles ------------------------------------------------------------------------------
+
+TEST_CASE("hostile model: tree ensemble offsets, outputs and node structure", "[io][hostile]") {
+    using E = brine::TreeEnsemble;
+    const E f = fixtures::ensemble_forest();
+    auto with = [&](auto change) {
+        E e = f;
+        change(e);
+        return e;
+    };
+    check_refused(with([](E& e) { e.tree_offsets(1) = 9; }),
+                  "TreeEnsemble: tree_offsets must be strictly increasing, but tree_offsets[2] <= "
+                  "tree_offsets[1]");
+    check_refused(with([](E& e) { e.tree_offsets(1) = -3; }),
+                  "TreeEnsemble: tree_offsets must be strictly increasing, but tree_offsets[1] <= "
+                  "tree_offsets[0]");
+    check_refused(with([](E& e) { e.tree_offsets(2) = 100; }),
+                  "TreeEnsemble: the trees end at node 100, the node arrays hold 8 nodes");
+    check_refused(with([](E& e) { e.tree_output(0) = -1; }),
+                  "TreeEnsemble: tree 0 adds to scores [-1, 2), there are 3");
+    check_refused(with([](E& e) { e.tree_output(1) = 2147483647; }),
+                  "TreeEnsemble: tree 1 adds to scores [2147483647");
+    // A child index that would point into the next tree, backwards, or past the arrays.
+    check_refused(with([](E& e) { e.children_right(2) = 5; }),
+                  "TreeEnsemble: tree 0, node 2 has child 5; children must be in (2, 5)");
+    check_refused(with([](E& e) { e.children_left(5) = 0; }),
+                  "TreeEnsemble: tree 1, node 0 has child 0; children must be in (0, 3)");
+    check_refused(with([](E& e) { e.children_left(0) = -7; }),
+                  "TreeEnsemble: tree 0, node 0 has child -7; children must be in (0, 5)");
+    check_refused(with([](E& e) { e.feature(5) = 2147483647; }),
+                  "TreeEnsemble: tree 1, node 0 splits on feature 2147483647, expected 0 <= feature "
+                  "< 2");
+    check_refused(with([](E& e) { e.default_left(5) = 255; }),
+                  "TreeEnsemble: tree 1, node 0 has default_left 255, expected 0 or 1");
+    check_refused(with([](E& e) { e.threshold(5) = kNaN; }),
+                  "TreeEnsemble: tree 1, node 0 has a NaN threshold");
+    check_refused(with([](E& e) { e.value(6, 2) = kInf; }),
+                  "TreeEnsemble: value[6, 2] is not finite");
+    check_refused(with([](E& e) { e.base_score(1) = -kInf; }),
+                  "TreeEnsemble: base_score[1] is not finite");
+    check_refused(with([](E& e) { e.classes(1) = kNaN; }),
+                  "TreeEnsemble: classes[1] is not finite");
+    check_refused(with([](E& e) { e.link = E::Link::logistic; }),
+                  "TreeEnsemble: a logistic link needs 2 classes and 1 score");
+    E b = fixtures::ensemble_boosted_binary();
+    b.threshold(0) = 0.1;
+    check_refused(b, "TreeEnsemble: tree 0, node 0 has threshold 0.100000, not a float32 value");
+}
+
+/// The binary payload of an ensemble as save writes it, with n_trees and n_nodes replaced.
+std::string ensemble_payload(const brine::TreeEnsemble& e, std::uint64_t n_trees,
+                             std::uint64_t n_nodes) {
+    std::string payload;
+    {
+        brine::BinaryOutputArchive ar(payload);
+        std::uint32_t version = 1;
+        std::string task = "classification", compare = "float32_le", aggregation = "average",
+                    accumulation = "float64", link = "identity";
+        ar(version, task, e.n_features_in, compare, aggregation, accumulation, link, n_trees,
+           n_nodes, e.classes, e.base_score, e.tree_offsets, e.tree_output, e.children_left,
+           e.children_right, e.feature, e.threshold, e.default_left, e.value);
+    }
+    return payload;
+}
+
+std::string ensemble_file(const std::string& payload) {
+    const std::string good =
+        brine::to_bytes(fixtures::ensemble_forest(), brine::Format::binary, fixed_time());
+    const auto s = brine::detail::split_binary(good);
+    std::string out =
+        good.substr(0, s.payload_offset - 8) + u64(payload.size()) + payload + std::string(8, '\0');
+    resign(out);
+    return out;
+}
+
+TEST_CASE("hostile model: tree ensemble counts are checked before any array is read",
+          "[io][hostile]") {
+    const brine::TreeEnsemble f = fixtures::ensemble_forest();
+    // The splice of the true counts loads: each refusal below is the counts'.
+    CHECK(brine::from_bytes<brine::TreeEnsemble>(ensemble_file(ensemble_payload(f, 2, 8))) == f);
+    for (const std::uint64_t n : {std::uint64_t{1} << 26 | 1, std::uint64_t{1} << 31,
+                                  std::uint64_t{1} << 63, ~std::uint64_t{0}}) {
+        BRINE_CHECK_THROWS_CODE(
+            brine::from_bytes_any(ensemble_file(ensemble_payload(f, 2, n))), Errc::limit_exceeded,
+            "tree ensemble of " + std::to_string(n) + " nodes exceeds the limit of 67108864");
+    }
+    brine::LoadOptions small;
+    small.max_nodes = 7;
+    BRINE_CHECK_THROWS_CODE(
+        brine::from_bytes<brine::TreeEnsemble>(ensemble_file(ensemble_payload(f, 2, 8)), small),
+        Errc::limit_exceeded, "tree ensemble of 8 nodes exceeds the limit of 7");
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(ensemble_file(ensemble_payload(f, 9, 8))),
+                            Errc::malformed,
+                            "tree ensemble of 9 trees and 8 nodes: every tree has at least one node");
+    // Counts that disagree with the arrays.
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(ensemble_file(ensemble_payload(f, 1, 8))),
+                            Errc::malformed, "tree_offsets has 3 entries for n_trees + 1 = 2");
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(ensemble_file(ensemble_payload(f, 2, 9))),
+                            Errc::malformed, "children_left has 8 entries for n_nodes 9");
 }

@@ -76,6 +76,7 @@ TEST_CASE("every model kind round-trips through both formats", "[io][roundtrip]"
     round_trip(fixtures::ensemble_forest(), format);
     round_trip(fixtures::ensemble_boosted_binary(), format);
     round_trip(fixtures::ensemble_regressor(), format);
+    round_trip(brine::Pipeline({fixtures::standard_scaler()}, fixtures::ensemble_forest()), format);
 }
 
 TEST_CASE("the public surface spellings work", "[io][roundtrip]") {

@@ -2,6 +2,9 @@
 // next to a threshold (in double and in float32), missing values, summation order, the links,
 // every validate() rule and the checks of the prediction calls.
 // SPDX-License-Identifier: MIT
+#include "brine/models/any_model.hpp"
+#include "brine/models/decision_tree.hpp"
+#include "brine/models/pipeline.hpp"
 #include "brine/models/tree_ensemble.hpp"
 
 #include <array>
@@ -170,6 +173,33 @@ TEST_CASE("TreeEnsemble: the compare modes differ exactly where their rules do")
           2.0);
     CHECK(stump(1e300, Compare::double_le).predict_one(Eigen::RowVectorXd::Constant(1, 1e299)) ==
           1.0);
+}
+
+TEST_CASE("TreeEnsemble: infinite thresholds under each compare mode") {
+    // Inputs beyond float32's range round to +-infinity under the float32 rules; an infinite
+    // threshold then compares with an infinite input. Expected sides derived by hand.
+    const double big = std::numeric_limits<double>::max();
+    const double inf = HUGE_VAL;
+    struct Row {
+        double t, x;
+        Compare c;
+        double leaf;
+    };
+    const Row rows[] = {
+        {inf, big, Compare::double_le, 1},   {inf, big, Compare::float32_le, 1},
+        {inf, big, Compare::float32_lt, 2},  // float(x) = inf, inf < inf is false
+        {inf, 0.0, Compare::float32_lt, 1},  {-inf, -big, Compare::double_le, 2},
+        {-inf, -big, Compare::float32_le, 1},  // float(x) = -inf <= -inf
+        {-inf, -big, Compare::float32_lt, 2}, {-inf, 0.0, Compare::float32_le, 2},
+    };
+    for (const Row& row : rows) {
+        INFO("threshold " << row.t << ", x " << row.x << ", compare " << static_cast<int>(row.c));
+        const TreeEnsemble e = stump(row.t, row.c);
+        REQUIRE_NOTHROW(e.validate());
+        CHECK(e.predict_one(Eigen::RowVectorXd::Constant(1, row.x)) == row.leaf);
+        CHECK(e.predict(Eigen::MatrixXd::Constant(4, 1, row.x))(3) == row.leaf);  // compact walk
+        CHECK(e.predict(Eigen::MatrixXd::Constant(4, 1, row.x))(0) == row.leaf);
+    }
 }
 
 TEST_CASE("TreeEnsemble: a missing value takes each node's default direction") {
@@ -412,6 +442,127 @@ TEST_CASE("TreeEnsemble::validate refuses every broken invariant, naming it") {
                                                {0, 0, 0, 0, 0, 0});
                   },
                   "tree 0, node 2 is unreachable (no parent)");
+}
+
+/// The stump as a DecisionTree (schema version 2 when it compares in float32 or routes NaN).
+brine::DecisionTree stump_tree(double t, Compare c, int missing_left) {
+    brine::DecisionTree d;
+    d.n_features_in = 1;
+    d.children_left.resize(3);
+    d.children_left << 1, -1, -1;
+    d.children_right.resize(3);
+    d.children_right << 2, -1, -1;
+    d.feature.resize(3);
+    d.feature << 0, -2, -2;
+    d.threshold = fixtures::vec({t, -2, -2});
+    d.value.resize(3, 1);
+    d.value << 0, 1, 2;
+    d.compare = c;
+    if (missing_left >= 0) {
+        d.default_left.setZero(3);
+        d.default_left(0) = static_cast<std::uint8_t>(missing_left);
+    }
+    return d;
+}
+
+TEST_CASE("DecisionTree: the compare modes and missing values of schema version 2") {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (const Compare c : {Compare::double_le, Compare::float32_le, Compare::float32_lt}) {
+        for (const double t : {0.5, static_cast<double>(0.1f), -2.75}) {
+            const brine::DecisionTree d = stump_tree(t, c, 1);
+            REQUIRE_NOTHROW(d.validate());
+            CHECK(d.needs_schema_2());
+            const std::vector<double> xs = neighbourhood(t);
+            Eigen::MatrixXd X(static_cast<Eigen::Index>(xs.size()) + 1, 1);
+            for (std::size_t i = 0; i < xs.size(); ++i) X(static_cast<Eigen::Index>(i), 0) = xs[i];
+            X(X.rows() - 1, 0) = nan;
+            const Eigen::VectorXd y = d.predict(X);
+            for (Eigen::Index i = 0; i + 1 < X.rows(); ++i) {
+                INFO("compare " << static_cast<int>(c) << ", threshold " << t << ", x " << X(i, 0));
+                const double want = expected_left(X(i, 0), t, c) ? 1.0 : 2.0;
+                CHECK(y(i) == want);
+                CHECK(d.predict_one(X.row(i)) == want);
+            }
+            CHECK(y(X.rows() - 1) == 1.0);  // missing: default left
+            CHECK(stump_tree(t, c, 0).predict_one(X.row(X.rows() - 1)) == 2.0);
+        }
+    }
+    // Without default_left a NaN is refused, as in schema version 1, whatever the compare.
+    const brine::DecisionTree v1 = stump_tree(0.5, Compare::double_le, -1);
+    CHECK_FALSE(v1.needs_schema_2());
+    BRINE_CHECK_THROWS_CODE(v1.predict_one(Eigen::RowVectorXd::Constant(1, nan)), Errc::invalid_input,
+                            "input column 0 is NaN");
+    BRINE_CHECK_THROWS_CODE(stump_tree(0.5, Compare::float32_le, -1)
+                                .predict(Eigen::MatrixXd::Constant(1, 1, nan)),
+                            Errc::invalid_input, "input row 0, column 0 is NaN");
+    BRINE_CHECK_THROWS_CODE(stump_tree(0.5, Compare::float32_le, 1)
+                                .predict(Eigen::MatrixXd::Constant(1, 1, HUGE_VAL)),
+                            Errc::invalid_input, "input row 0, column 0 is +infinity");
+    // validate: the new fields' rules.
+    brine::DecisionTree bad = stump_tree(0.1, Compare::float32_lt, 1);
+    BRINE_CHECK_THROWS_CODE(bad.validate(), Errc::invalid_model,
+                            "node 0 has threshold 0.100000, not a float32 value as compare "
+                            "float32_lt requires");
+    bad = stump_tree(0.5, Compare::float32_le, 1);
+    bad.default_left(1) = 7;
+    BRINE_CHECK_THROWS_CODE(bad.validate(), Errc::invalid_model,
+                            "node 1 has default_left 7, expected 0 or 1");
+    bad.default_left.resize(2);
+    BRINE_CHECK_THROWS_CODE(bad.validate(), Errc::invalid_model,
+                            "default_left has 2 entries for 3 nodes");
+    BRINE_CHECK_THROWS_CODE(bad.predict_one(Eigen::RowVectorXd::Zero(1)), Errc::invalid_model,
+                            "default_left has 2 entries for 3 nodes");
+    bad = stump_tree(0.5, static_cast<Compare>(4), 1);
+    BRINE_CHECK_THROWS_CODE(bad.validate(), Errc::invalid_model, "unknown compare 4");
+}
+
+TEST_CASE("TreeEnsemble is model kind 7 and AnyModel dispatches to it") {
+    static_assert(static_cast<int>(brine::ModelKind::tree_ensemble) == 7, "file value");
+    static_assert(brine::model_kind_v<TreeEnsemble> == brine::ModelKind::tree_ensemble, "trait");
+    CHECK(brine::kind_name(brine::ModelKind::tree_ensemble) == "tree_ensemble");
+    const TreeEnsemble f = fixtures::ensemble_forest();
+    const brine::AnyModel a(f);
+    CHECK(a.kind() == brine::ModelKind::tree_ensemble);
+    CHECK(a.is_classifier());
+    CHECK(a.n_features() == 2);
+    CHECK(a.n_outputs() == 3);
+    CHECK(a.n_classes() == 3);
+    CHECK(a.class_labels() == f.classes);
+    Eigen::MatrixXd X(2, 2);
+    X << -3, 0, 0, 1;
+    CHECK(a.predict(X) == f.predict(X));
+    CHECK(a.predict_proba(X) == f.predict_proba(X));
+    CHECK(a.predict_one(X.row(1)) == f.predict(X)(1));
+    std::vector<double> p(3);
+    a.predict_proba_one(X.row(1), p);
+    CHECK(p[2] == f.predict_proba(X)(1, 2));
+    const brine::AnyModel r(fixtures::ensemble_regressor());
+    CHECK_FALSE(r.is_classifier());
+    BRINE_CHECK_THROWS_CODE(r.predict_proba(X), Errc::invalid_argument,
+                            "predict_proba needs a classifier");
+}
+
+TEST_CASE("TreeEnsemble as a pipeline's estimator: transforms first, missing values kept") {
+    const TreeEnsemble f = fixtures::ensemble_forest();
+    const brine::Pipeline p({fixtures::min_max_scaler()}, f);
+    REQUIRE_NOTHROW(p.validate());
+    CHECK(p.is_classifier());
+    CHECK(p.n_classes() == 3);
+    Eigen::MatrixXd X(3, 2);
+    X << -1, 0.2, 0.5, std::numeric_limits<double>::quiet_NaN(), -0.4, 3;
+    const Eigen::MatrixXd Z = fixtures::min_max_scaler().transform(X);
+    CHECK(p.predict_proba(X) == f.predict_proba(Z));
+    CHECK(p.predict(X) == f.predict(Z));
+    for (Eigen::Index i = 0; i < X.rows(); ++i) {
+        CHECK(p.predict_one(X.row(i)) == f.predict_one(Z.row(i)));
+        std::vector<double> q(3);
+        p.predict_proba_one(X.row(i), q);
+        CHECK(q[1] == f.predict_proba(Z)(i, 1));
+    }
+    X(0, 0) = HUGE_VAL;
+    BRINE_CHECK_THROWS_CODE(p.predict(X), Errc::invalid_input, "Pipeline: input row 0, column 0");
+    BRINE_CHECK_THROWS_CODE(p.predict_one(X.row(0)), Errc::invalid_input,
+                            "Pipeline: input column 0 is +infinity");
 }
 
 }  // namespace tree_ensemble_test

@@ -90,6 +90,17 @@ inline brine::DecisionTree tree_regressor() {
     return t;
 }
 
+/// tree_classifier() in scikit-learn >= 1.3's semantics (schema version 2): float32 `<=` and a
+/// default direction for missing values at each node.
+inline brine::DecisionTree tree_classifier_missing() {
+    brine::DecisionTree t = tree_classifier();
+    t.compare = brine::TreeCompare::float32_le;
+    t.threshold(0) = 0.1;  // no float32 value: float32 inputs next to it go by the float32 rule
+    t.default_left.resize(5);
+    t.default_left << 0, 0, 1, 0, 0;
+    return t;
+}
+
 inline brine::StandardScaler standard_scaler() {
     return brine::StandardScaler(vec({1, -2}), vec({0.5, 3}));
 }

@@ -8,14 +8,6 @@ namespace brine {
 
 namespace detail {
 
-/// float32 rounding of an input, as a double (NaN stays NaN; beyond float32's range: +-infinity or
-/// +-FLT_MAX by round-to-nearest).
-inline double round_to_float32(double v) noexcept {
-    return static_cast<double>(static_cast<float>(v));
-}
-
-inline bool is_float32_value(double v) noexcept { return round_to_float32(v) == v; }
-
 /// Throws Errc::invalid_model naming the first entry of `a` that is not a float32 value.
 template <class Derived>
 void require_float32(const Eigen::DenseBase<Derived>& a, const char* model, const char* field) {
@@ -328,11 +320,47 @@ inline void TreeEnsemble::scores_one(const RowRef& x, double* out) const {
     finish_scores(out);
 }
 
+namespace detail {
+
+/// A split or leaf node of the compact layout the float32 batch walk uses: 16 bytes, so four
+/// nodes share a cache line (the node arrays take 4 + 4 + 4 + 8 + 1 bytes per node in five
+/// places). Every float32 rule becomes `float(x) <= thr` with a float32 threshold:
+///  - float32_le: thr is the largest float32 value <= the double threshold (float(x) is a float32
+///    value, so float(x) <= t exactly when float(x) <= thr);
+///  - float32_lt: thr is the float32 value just below t (float(x) < t exactly when float(x) <= it),
+///    and NaN for t = -infinity (nothing is below it; a NaN threshold fails every comparison).
+/// A missing input fails the comparison too and goes left only where the node's missing bit is
+/// set. A leaf points to itself on both sides with a NaN threshold, so a walk that reaches it stays
+/// there: every row takes exactly the tree's depth in steps, which lets a group of rows walk in
+/// lockstep without a branch per step (their loads overlap instead of waiting on each other).
+struct CompactNode {
+    float thr;
+    std::uint32_t feature;  ///< feature index, and bit 31: a missing value goes left
+    std::int32_t left;      ///< local child indices, as in the node arrays
+    std::int32_t right;
+};
+constexpr std::uint32_t missing_left_bit = std::uint32_t{1} << 31;
+static_assert(sizeof(CompactNode) == 16, "four nodes per cache line");
+
+inline float compact_threshold(double t, TreeCompare c) noexcept {
+    const auto f = static_cast<float>(t);
+    constexpr float neg_inf = -std::numeric_limits<float>::infinity();
+    if (c == TreeCompare::float32_lt) {
+        return f == neg_inf ? std::numeric_limits<float>::quiet_NaN() : std::nextafter(f, neg_inf);
+    }
+    return static_cast<double>(f) > t ? std::nextafter(f, neg_inf) : f;  // largest float32 <= t
+}
+
+}  // namespace detail
+
 /// The batch walk: blocks of block_rows rows are copied into a row-major buffer (rounded to
 /// float32 first when the ensemble compares in float32, so each input is rounded once, not once per
 /// comparison), checked for infinities, then walked through every tree, tree by tree, so each row
 /// meets the trees in tree order. sink.start(first, n) opens a block of rows [first, first + n),
 /// sink.leaf(r, t, node) receives the leaf of the block's row r in tree t, sink.finish() closes it.
+///
+/// A float32 ensemble with enough rows to check every node once walks a compact copy of the nodes
+/// (detail::CompactNode) over float32 inputs instead: half the bytes per input and per node.
 template <class Sink>
 void TreeEnsemble::walk_batch(const MatrixRef& X, Sink&& sink) const {
     check_shape();
@@ -343,7 +371,38 @@ void TreeEnsemble::walk_batch(const MatrixRef& X, Sink&& sink) const {
     if (!checked) check_indices();
     const Eigen::Index nf = X.cols(), stride = X.outerStride();
     const bool round = compare != Compare::double_le;
-    std::vector<double> xb(static_cast<std::size_t>(std::min(block_rows, X.rows()) * nf));
+    const bool compact = round && !checked;
+    std::vector<detail::CompactNode> nodes;
+    std::vector<std::int32_t> depth;  // per node while building; then per tree, its depth
+    if (compact) {
+        nodes.resize(static_cast<std::size_t>(n_nodes()));
+        depth.assign(static_cast<std::size_t>(n_nodes()), 0);
+        for (Eigen::Index t = 0; t < n_trees(); ++t) {
+            const Eigen::Index first = tree_offsets(t);
+            std::int32_t deepest = 0;
+            for (Eigen::Index i = 0; i < tree_size(t); ++i) {
+                const Eigen::Index g = first + i;
+                const std::int32_t d = depth[static_cast<std::size_t>(g)];
+                deepest = std::max(deepest, d);
+                auto& n = nodes[static_cast<std::size_t>(g)];
+                if (children_left(g) == leaf) {
+                    const auto self = static_cast<std::int32_t>(i);
+                    n = {std::numeric_limits<float>::quiet_NaN(), 0, self, self};
+                    continue;
+                }
+                n = {detail::compact_threshold(threshold(g), compare),
+                     static_cast<std::uint32_t>(feature(g)) |
+                         (default_left(g) != 0 ? detail::missing_left_bit : 0u),
+                     children_left(g), children_right(g)};
+                depth[static_cast<std::size_t>(first + children_left(g))] = d + 1;
+                depth[static_cast<std::size_t>(first + children_right(g))] = d + 1;
+            }
+            depth[static_cast<std::size_t>(t)] = deepest;  // t <= first: entry t is no longer read
+        }
+    }
+    const auto block = static_cast<std::size_t>(std::min(block_rows, X.rows()) * nf);
+    std::vector<double> xb(compact ? 0 : block);
+    std::vector<float> xf(compact ? block : 0);
     for (Eigen::Index first = 0; first < X.rows(); first += block_rows) {
         const Eigen::Index nb = std::min(block_rows, X.rows() - first);
         bool bad = false;
@@ -352,21 +411,64 @@ void TreeEnsemble::walk_batch(const MatrixRef& X, Sink&& sink) const {
         if (bad) detail::check_rows(X, first, nb, name, /*allow_nan=*/true);
         for (Eigen::Index j = 0; j < nf; ++j) {
             const double* col = X.data() + j * stride + first;
-            double* dst = xb.data() + j;
-            if (round) {
+            if (compact) {
+                float* dst = xf.data() + j;
+                for (Eigen::Index r = 0; r < nb; ++r) dst[r * nf] = static_cast<float>(col[r]);
+            } else if (round) {
+                double* dst = xb.data() + j;
                 for (Eigen::Index r = 0; r < nb; ++r) dst[r * nf] = detail::round_to_float32(col[r]);
             } else {
+                double* dst = xb.data() + j;
                 for (Eigen::Index r = 0; r < nb; ++r) dst[r * nf] = col[r];
             }
         }
         sink.start(first, nb);
         for (Eigen::Index t = 0; t < n_trees(); ++t) {
+            if (compact) {
+                walk_group(nodes.data() + tree_offsets(t), depth[static_cast<std::size_t>(t)],
+                           xf.data(), nf, nb, t, sink);
+                continue;
+            }
             for (Eigen::Index r = 0; r < nb; ++r) {
                 const double* x = xb.data() + r * nf;
                 sink.leaf(r, t, checked ? walk_as<false, true>(t, x, 1) : walk_as<false, false>(t, x, 1));
             }
         }
         sink.finish();
+    }
+}
+
+/// Walks rows [0, nb) of the float32 block `xf` (nf values per row) through one compact tree of
+/// depth `depth`, `group` rows in lockstep, and hands each leaf to the sink. Every row takes
+/// exactly `depth` steps (leaves point to themselves), so the steps need no branch.
+template <class Sink>
+void TreeEnsemble::walk_group(const detail::CompactNode* tree, std::int32_t depth, const float* xf,
+                              Eigen::Index nf, Eigen::Index nb, Eigen::Index t, Sink& sink) const {
+    constexpr Eigen::Index group = 8;
+    Eigen::Index r0 = 0;
+    for (; r0 + group <= nb; r0 += group) {
+        std::int32_t node[group] = {};
+        for (std::int32_t step = 0; step < depth; ++step) {
+            for (Eigen::Index k = 0; k < group; ++k) {
+                const detail::CompactNode& n = tree[node[k]];
+                const std::uint32_t f = n.feature & ~detail::missing_left_bit;
+                const float v = xf[(r0 + k) * nf + static_cast<Eigen::Index>(f)];
+                const bool go_left = (v <= n.thr) | ((v != v) & ((n.feature >> 31) != 0));
+                node[k] = go_left ? n.left : n.right;
+            }
+        }
+        for (Eigen::Index k = 0; k < group; ++k) sink.leaf(r0 + k, t, node[k]);
+    }
+    for (; r0 < nb; ++r0) {
+        std::int32_t node = 0;
+        for (std::int32_t step = 0; step < depth; ++step) {
+            const detail::CompactNode& n = tree[node];
+            const std::uint32_t f = n.feature & ~detail::missing_left_bit;
+            const float v = xf[r0 * nf + static_cast<Eigen::Index>(f)];
+            const bool go_left = (v <= n.thr) | ((v != v) & ((n.feature >> 31) != 0));
+            node = go_left ? n.left : n.right;
+        }
+        sink.leaf(r0, t, node);
     }
 }
 

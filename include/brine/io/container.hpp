@@ -82,7 +82,7 @@ template <class Model>
 Header make_header(const Model& m, const SaveOptions& o) {
     Header h;
     h.kind = model_kind_v<Model>;
-    h.schema_version = schema_version_v<Model>;
+    h.schema_version = written_schema_version(m);
     h.library_version = library_version_string;
     h.created = o.created.empty() ? now_iso8601() : o.created;
     h.metadata = o.metadata;

@@ -140,11 +140,17 @@ inline Evaluation evaluate_part(const DecisionTree& m, const Eigen::MatrixXd& Z,
         while (m.children_left(node) != DecisionTree::leaf) {
             const std::int32_t f = m.feature(node);
             const double z = Z(i, f), t = m.threshold(node);
-            if (std::abs(z - t) <= 2 * E(i, f)) {
+            // Compared in float32, an input moves to the other side only closer than a float32
+            // ulp of the threshold more; a missing value stays missing.
+            const double slack =
+                m.compare == TreeCompare::double_le ? 0.0 : std::abs(t) * 0x1p-23 + 0x1p-149;
+            if (!std::isnan(z) && std::abs(z - t) <= 2 * E(i, f) + slack) {
                 r.err.row(i).setConstant(std::numeric_limits<double>::infinity());
                 break;
             }
-            node = z <= t ? m.children_left(node) : m.children_right(node);
+            const bool missing_left = m.default_left.size() != 0 && m.default_left(node) != 0;
+            node = detail::goes_left(z, t, m.compare, missing_left) ? m.children_left(node)
+                                                                   : m.children_right(node);
         }
     }
     return r;
@@ -183,10 +189,9 @@ inline Evaluation evaluate_part(const TreeEnsemble& m, const Eigen::MatrixXd& Z,
                     near = true;  // a missing value stays missing: only numbers can cross
                     break;
                 }
-                const double v = f32 ? static_cast<double>(static_cast<float>(z)) : z;
-                const bool left = (m.compare == TreeEnsemble::Compare::float32_lt ? v < th : v <= th) ||
-                                  (std::isnan(v) && m.default_left(g) != 0);
-                node = left ? m.children_left(g) : m.children_right(g);
+                node = detail::goes_left(z, th, m.compare, m.default_left(g) != 0)
+                           ? m.children_left(g)
+                           : m.children_right(g);
             }
         }
         if (near) r.err.row(i).setConstant(std::numeric_limits<double>::infinity());

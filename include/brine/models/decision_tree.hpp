@@ -5,19 +5,24 @@
 #include <vector>
 
 #include "brine/models/common.hpp"
+#include "brine/models/tree_compare.hpp"
 
 namespace brine {
 
 /// A binary decision tree in scikit-learn's `tree_` layout: node i is a leaf when
 /// `children_left[i] == DecisionTree::leaf`; otherwise a sample goes to `children_left[i]` when
-/// `x[feature[i]] <= threshold[i]` and to `children_right[i]` otherwise. Node 0 is the root.
-/// `value` has one row per node: class probabilities (classifier, one column per class in the
-/// order of `classes`) or the predicted value (regressor, one column).
+/// `x[feature[i]] <= threshold[i]` (under `compare`; see brine::TreeCompare: double `<=` by
+/// default, scikit-learn's float32 `<=`, XGBoost's float32 `<`) and to `children_right[i]`
+/// otherwise. Node 0 is the root. `value` has one row per node: class probabilities (classifier,
+/// one column per class in the order of `classes`) or the predicted value (regressor, one column).
 ///
-/// Non-finite inputs: every prediction call refuses a sample with a NaN or an infinity in any
-/// feature (Errc::invalid_input, naming the row and column), as scikit-learn 1.2 does (its trees
-/// learned no direction for missing values). scikit-learn also refuses finite values beyond
-/// float32's range, as it compares in float32; brine compares in double, so those are numbers.
+/// Non-finite inputs: every prediction call refuses a sample with an infinity in any feature
+/// (Errc::invalid_input, naming the row and column). Without `default_left` (empty, as every tree
+/// of schema version 1) it refuses NaN too, as scikit-learn 1.2 does (its trees learned no
+/// direction for missing values); with `default_left` (one flag per node) a NaN is a missing
+/// value and goes to the left child where the flag is 1, to the right where it is 0 (scikit-learn
+/// >= 1.3's `missing_go_to_left`). With `compare = double_le` brine compares in double, so finite
+/// values beyond float32's range, which scikit-learn refuses, are numbers.
 ///
 /// The node arrays are public fields: every prediction checks their lengths (O(1)) and each step of
 /// a walk checks the node it goes to (a child after its parent, within the arrays) and the feature
@@ -46,6 +51,11 @@ struct DecisionTree {
     Eigen::VectorXd threshold;       ///< per node: split threshold (ignored at leaves)
     RowMatrix value;                 ///< n_nodes x (n_classes or 1)
     Eigen::VectorXd classes;         ///< classifier: labels, strictly increasing; regressor: empty
+    /// How split nodes compare (schema version 2; version-1 trees compare double `<=`).
+    TreeCompare compare = TreeCompare::double_le;
+    /// Per node: 1 if a missing (NaN) input goes left, 0 if right; or empty: NaN inputs are refused
+    /// (schema version 2; version-1 trees have none).
+    FlagVector default_left;
 
     Eigen::Index n_features() const noexcept { return n_features_in; }
     Eigen::Index n_nodes() const noexcept { return children_left.size(); }
@@ -83,7 +93,8 @@ struct DecisionTree {
     /// leaf (both children `leaf`) or a split whose children are in range, greater than the node's
     /// own index, and children of no other node; every node but the root has a parent (so the tree
     /// is connected and every walk ends at a leaf); split features in [0, n_features); thresholds
-    /// not NaN; values finite; classifier: >= 2 strictly increasing classes, value has n_classes
+    /// not NaN (compare float32_lt: float32 values); default_left empty or one 0/1 flag per node;
+    /// values finite; classifier: >= 2 strictly increasing classes, value has n_classes
     /// columns, leaf rows are probabilities (>= 0, summing to 1 within 1e-9); regressor: one value
     /// column and no classes.
     void validate() const {
@@ -136,6 +147,18 @@ struct DecisionTree {
                               ", expected 0 <= feature < " + std::to_string(n_features_in));
             }
             if (std::isnan(threshold(i))) detail::invalid_model(name, at + " has a NaN threshold");
+            if (compare == TreeCompare::float32_lt && !detail::is_float32_value(threshold(i))) {
+                detail::invalid_model(name, at + " has threshold " + std::to_string(threshold(i)) +
+                                                ", not a float32 value as compare float32_lt "
+                                                "requires");
+            }
+        }
+        for (Eigen::Index i = 0; i < default_left.size(); ++i) {
+            if (default_left(i) > 1) {
+                detail::invalid_model(name, "node " + std::to_string(i) + " has default_left " +
+                                                std::to_string(default_left(i)) +
+                                                ", expected 0 or 1");
+            }
         }
         for (Eigen::Index i = 1; i < n; ++i) {
             if (!has_parent[static_cast<std::size_t>(i)]) {
@@ -155,7 +178,8 @@ struct DecisionTree {
 
     /// Index of the leaf each row of X reaches (scikit-learn's `apply`).
     /// Throws Errc::shape_mismatch unless X has n_features columns, Errc::invalid_input if a row
-    /// holds a NaN or an infinity, Errc::invalid_model if the walk meets a node or feature index
+    /// holds an infinity or (without default_left) a NaN, Errc::invalid_model if the walk meets a
+    /// node or feature index
     /// out of range (never for a validated tree).
     IndexVector apply(const MatrixRef& X) const {
         check_shape();
@@ -169,7 +193,7 @@ struct DecisionTree {
     Eigen::Index apply_one(const RowRef& x) const {
         check_shape();
         detail::check_columns(x.size(), n_features(), name);
-        detail::check_sample(x, name);
+        detail::check_sample(x, name, takes_missing());
         return walk(x.data(), x.innerStride());
     }
 
@@ -225,9 +249,16 @@ struct DecisionTree {
                detail::same_bits(a.children_right, b.children_right) &&
                detail::same_bits(a.feature, b.feature) &&
                detail::same_bits(a.threshold, b.threshold) && detail::same_bits(a.value, b.value) &&
-               detail::same_bits(a.classes, b.classes);
+               detail::same_bits(a.classes, b.classes) && a.compare == b.compare &&
+               detail::same_bits(a.default_left, b.default_left);
     }
     friend bool operator!=(const DecisionTree& a, const DecisionTree& b) { return !(a == b); }
+
+    /// True when the tree needs schema version 2: it compares other than in double or routes
+    /// missing values.
+    bool needs_schema_2() const noexcept {
+        return compare != TreeCompare::double_le || default_left.size() != 0;
+    }
 
 private:
     static constexpr const char* name = "DecisionTree";
@@ -252,6 +283,11 @@ private:
         same_length(children_right.size(), "children_right");
         same_length(feature.size(), "feature");
         same_length(threshold.size(), "threshold");
+        if (default_left.size() != 0) same_length(default_left.size(), "default_left");
+        if (!detail::known_compare(compare)) {
+            detail::invalid_model(name,
+                                  "unknown compare " + std::to_string(static_cast<int>(compare)));
+        }
         if (value.rows() != n) {
             detail::invalid_model(name, "value has " + std::to_string(value.rows()) + " rows for " +
                                             std::to_string(n) + " nodes");
@@ -298,6 +334,7 @@ private:
     /// steps. Unchecked: for batches, after check_indices() has checked every node once.
     template <bool Checked = true>
     Eigen::Index walk(const double* x, Eigen::Index stride) const {
+        if (needs_schema_2()) return walk_general<Checked>(x, stride);
         const std::int32_t* left = children_left.data();
         const std::int32_t* right = children_right.data();
         const std::int32_t* feat = feature.data();
@@ -316,6 +353,35 @@ private:
             node = next;
         }
     }
+
+    /// The walk of a tree that compares in float32 or routes missing values: as walk(), with the
+    /// decision of detail::goes_left.
+    template <bool Checked>
+    Eigen::Index walk_general(const double* x, Eigen::Index stride) const {
+        const std::int32_t* left = children_left.data();
+        const std::int32_t* right = children_right.data();
+        const std::int32_t* feat = feature.data();
+        const double* thr = threshold.data();
+        const std::uint8_t* def = default_left.size() != 0 ? default_left.data() : nullptr;
+        const auto n = static_cast<std::uint32_t>(children_left.size());
+        const auto nf = static_cast<std::uint32_t>(n_features_in);
+        std::int32_t node = 0;
+        for (;;) {
+            const std::int32_t l = left[node];
+            if (l == leaf) return node;
+            const std::int32_t f = feat[node];
+            if (Checked && static_cast<std::uint32_t>(f) >= nf) bad_feature(node);
+            const bool missing_left = def != nullptr && def[node] != 0;
+            const std::int32_t next =
+                detail::goes_left(x[f * stride], thr[node], compare, missing_left) ? l : right[node];
+            if (Checked && (next <= node || static_cast<std::uint32_t>(next) >= n))
+                bad_step(node, next);
+            node = next;
+        }
+    }
+
+    /// NaN inputs are missing values (routed by default_left) rather than refused.
+    bool takes_missing() const noexcept { return default_left.size() != 0; }
 
     /// What the unchecked walk relies on, for every split node (a node whose left child is not
     /// `leaf`): both children after it and within the arrays, its feature in [0, n_features).
@@ -365,9 +431,12 @@ private:
         for (Eigen::Index first = 0; first < X.rows(); first += block_rows) {
             const Eigen::Index n = std::min(block_rows, X.rows() - first);
             bool bad = false;
-            for (Eigen::Index j = 0; j < X.cols(); ++j)
-                bad |= detail::any_non_finite(X.data() + j * stride + first, n);
-            if (bad) detail::check_rows(X, first, n, name);
+            const bool nan_ok = takes_missing();
+            for (Eigen::Index j = 0; j < X.cols(); ++j) {
+                const double* col = X.data() + j * stride + first;
+                bad |= nan_ok ? detail::any_infinite(col, n) : detail::any_non_finite(col, n);
+            }
+            if (bad) detail::check_rows(X, first, n, name, nan_ok);
             for (Eigen::Index i = first; i < first + n; ++i) {
                 out[i] = static_cast<std::int32_t>(walk<Checked>(X.data() + i, stride));
             }

@@ -9,20 +9,22 @@
 #include "brine/models/linear_regression.hpp"
 #include "brine/models/logistic_regression.hpp"
 #include "brine/models/scalers.hpp"
+#include "brine/models/tree_ensemble.hpp"
 
 namespace brine {
 
 /// A preprocessing step of a pipeline.
 using Transform = std::variant<StandardScaler, MinMaxScaler>;
 /// The final step of a pipeline.
-using Estimator = std::variant<LinearRegression, LogisticRegression, DecisionTree>;
+using Estimator = std::variant<LinearRegression, LogisticRegression, DecisionTree, TreeEnsemble>;
 
 /// Zero or more transforms, then one estimator (scikit-learn's Pipeline with those steps).
 ///
 /// Non-finite inputs: the transforms keep NaN and the estimators refuse it, so, as in
 /// scikit-learn 1.2, predict and predict_proba refuse a row holding a NaN or an infinity
 /// (Errc::invalid_input, naming the pipeline's input row and column); transform refuses only
-/// infinities. Every part checks its own shape on every call, so no change to the public fields
+/// infinities. An estimator that takes NaN as a missing value (a TreeEnsemble, a DecisionTree with
+/// default_left) receives it: then only infinities are refused. Every part checks its own shape on every call, so no change to the public fields
 /// makes a prediction read or write out of bounds.
 ///
 /// ```
@@ -59,6 +61,7 @@ struct Pipeline {
     bool is_classifier() const {
         if (std::holds_alternative<LogisticRegression>(estimator)) return true;
         if (const auto* t = std::get_if<DecisionTree>(&estimator)) return t->is_classifier();
+        if (const auto* e = std::get_if<TreeEnsemble>(&estimator)) return e->is_classifier();
         return false;
     }
 
@@ -84,6 +87,8 @@ struct Pipeline {
         if (const auto* l = std::get_if<LogisticRegression>(&estimator)) return l->n_classes();
         if (const auto* t = std::get_if<DecisionTree>(&estimator))
             return t->is_classifier() ? t->n_classes() : 0;
+        if (const auto* e = std::get_if<TreeEnsemble>(&estimator))
+            return e->is_classifier() ? e->n_classes() : 0;
         return 0;
     }
 
@@ -137,7 +142,7 @@ struct Pipeline {
         detail::check_columns(x.size(), n_features(), "Pipeline");
         if (steps.empty())
             return std::visit([&](const auto& e) { return e.predict_one(x); }, estimator);
-        detail::check_sample(x, "Pipeline");
+        detail::check_sample(x, "Pipeline", estimator_takes_missing());
         double local[stack_width];
         const Eigen::Map<const Eigen::RowVectorXd> z = run_steps(x, local);
         return std::visit([&](const auto& e) { return e.predict_one(z); }, estimator);
@@ -155,7 +160,7 @@ struct Pipeline {
             std::visit([&](const auto& e) { proba_one_of(e, x, out, size); }, estimator);
             return;
         }
-        detail::check_sample(x, "Pipeline");
+        detail::check_sample(x, "Pipeline", estimator_takes_missing());
         double local[stack_width];
         const Eigen::Map<const Eigen::RowVectorXd> z = run_steps(x, local);
         std::visit([&](const auto& e) { proba_one_of(e, z, out, size); }, estimator);
@@ -255,10 +260,18 @@ private:
                 f(transform_rows(X.middleRows(first, n)), first);
             } catch (const Error& e) {
                 if (e.code() != Errc::invalid_input) throw;
-                detail::check_rows(X, first, n, "Pipeline");
+                detail::check_rows(X, first, n, "Pipeline", estimator_takes_missing());
                 throw;  // a transform made a finite input infinite (an overflow): as reported
             }
         }
+    }
+
+    /// Whether the estimator takes NaN as a missing value rather than refusing it.
+    bool estimator_takes_missing() const noexcept {
+        if (std::holds_alternative<TreeEnsemble>(estimator)) return true;
+        if (const auto* t = std::get_if<DecisionTree>(&estimator))
+            return t->default_left.size() != 0;
+        return false;
     }
 
     void require_classifier_estimator() const {

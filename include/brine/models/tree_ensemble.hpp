@@ -11,11 +11,14 @@
 #include <vector>
 
 #include "brine/models/common.hpp"
+#include "brine/models/tree_compare.hpp"
 
 namespace brine {
 
-/// Per-node flags of a tree (0 or 1).
-using FlagVector = Eigen::Matrix<std::uint8_t, Eigen::Dynamic, 1>;
+namespace detail {
+struct CompactNode;
+}  // namespace detail
+
 /// Leaf indices of a batch: one row per sample, one column per tree.
 using IndexMatrix = Eigen::Matrix<std::int32_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
@@ -102,8 +105,8 @@ struct TreeEnsemble {
     enum class Accumulation : std::uint8_t { float64 = 0, float32 = 1 };
     /// From scores to outputs.
     enum class Link : std::uint8_t { identity = 0, logistic = 1, softmax = 2 };
-    /// How a split node compares the input with its threshold.
-    enum class Compare : std::uint8_t { double_le = 0, float32_le = 1, float32_lt = 2 };
+    /// How a split node compares the input with its threshold (brine::TreeCompare).
+    using Compare = TreeCompare;
     static constexpr std::int32_t leaf = -1;  ///< child index of a leaf (scikit-learn's TREE_LEAF)
 
     Task task = Task::regression;
@@ -239,6 +242,9 @@ private:
     void scores_one(const RowRef& x, double* out) const;
     template <class Sink>
     void walk_batch(const MatrixRef& X, Sink&& sink) const;
+    template <class Sink>
+    void walk_group(const detail::CompactNode* tree, std::int32_t depth, const float* xf,
+                    Eigen::Index nf, Eigen::Index nb, Eigen::Index t, Sink& sink) const;
     void proba_of_scores(const double* s, double* p) const;
     double output_of_scores(const double* s) const;
     void require_classifier() const;

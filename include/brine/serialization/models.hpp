@@ -29,7 +29,9 @@ struct schema_version<LogisticRegression> {
 };
 template <>
 struct schema_version<DecisionTree> {
-    static constexpr std::uint32_t value = 1;
+    /// 2 adds `compare` and `default_left`. A tree that needs neither (double `<=`, NaN refused)
+    /// is still written as version 1, byte for byte as before.
+    static constexpr std::uint32_t value = 2;
 };
 template <>
 struct schema_version<StandardScaler> {
@@ -49,6 +51,17 @@ struct schema_version<TreeEnsemble> {
 };
 template <class Model>
 inline constexpr std::uint32_t schema_version_v = schema_version<Model>::value;
+
+/// The schema version a model is written with: the current one, or for a DecisionTree that needs
+/// nothing of version 2, version 1 (so such files stay byte for byte what older brine wrote, and
+/// older readers still load them).
+template <class Model>
+std::uint32_t written_schema_version(const Model&) noexcept {
+    return schema_version_v<Model>;
+}
+inline std::uint32_t written_schema_version(const DecisionTree& t) noexcept {
+    return t.needs_schema_2() ? 2 : 1;
+}
 
 /// Current schema version of a kind known at run time.
 inline std::uint32_t current_schema_version(ModelKind kind) {
@@ -86,10 +99,11 @@ inline std::string unsupported_schema_message(ModelKind kind, std::uint32_t foun
            std::to_string(current_schema_version(kind));
 }
 
-/// Every model object starts with its schema version: written as the current one, checked on load.
+/// Every model object starts with its schema version: written as the current one (or `write`, an
+/// older one that holds the model), checked on load.
 template <class Model, class Archive>
-std::uint32_t schema_field(Archive& ar) {
-    std::uint32_t v = schema_version_v<Model>;
+std::uint32_t schema_field(Archive& ar, std::uint32_t write = schema_version_v<Model>) {
+    std::uint32_t v = write;
     ar(cereal::make_nvp("schema_version", v));
     if constexpr (is_brine_input_archive_v<Archive>) {
         if (v == 0 || v > schema_version_v<Model>) {
@@ -196,9 +210,68 @@ void serialize(Archive& ar, MinMaxScaler& m) {
     ar(cereal::make_nvp("scale", m.scale), cereal::make_nvp("min", m.min));
 }
 
+namespace detail {
+
+/// An enum of a tree or ensemble written as its name: the names are the format, the numbers are not.
+template <class Enum, std::size_t N>
+struct EnumNames {
+    const char* field;
+    std::array<const char*, N> names;  ///< names[i] is the name of Enum(i)
+
+    std::string name_of(Enum e) const { return names[static_cast<std::size_t>(e)]; }
+
+    template <class Archive>
+    Enum read(Archive& ar) const {
+        std::string text;
+        ar(cereal::make_nvp(field, text));
+        for (std::size_t i = 0; i < N; ++i) {
+            if (text == names[i]) return static_cast<Enum>(i);
+        }
+        std::string expected;
+        for (std::size_t i = 0; i < N; ++i)
+            expected += (i == 0 ? "'" : (i + 1 == N ? " or '" : ", '")) + std::string(names[i]) + "'";
+        ar.fail(Errc::malformed, std::string(field) + " " + detail::quoted(text) + ", expected " +
+                                     expected);
+    }
+
+    template <class Archive>
+    void write(Archive& ar, Enum e) const {
+        if (static_cast<std::size_t>(e) >= N) {
+            throw Error(Errc::invalid_model, std::string("unknown ") + field + " " +
+                                                 std::to_string(static_cast<int>(e)));
+        }
+        std::string text = name_of(e);
+        ar(cereal::make_nvp(field, text));
+    }
+};
+
+inline const EnumNames<TreeEnsemble::Task, 2> ensemble_task{"task",
+                                                           {"classification", "regression"}};
+inline const EnumNames<TreeCompare, 3> tree_compare_names{
+    "compare", {"double_le", "float32_le", "float32_lt"}};
+inline const EnumNames<TreeEnsemble::Aggregation, 2> ensemble_aggregation{"aggregation",
+                                                                         {"sum", "average"}};
+inline const EnumNames<TreeEnsemble::Accumulation, 2> ensemble_accumulation{
+    "accumulation", {"float64", "float32"}};
+inline const EnumNames<TreeEnsemble::Link, 3> ensemble_link{
+    "link", {"identity", "logistic", "softmax"}};
+
+/// Errc::malformed unless the array just read has the length its count field announced.
+template <class Archive>
+void check_count(Archive& ar, Eigen::Index got, std::uint64_t want, const char* field,
+                 const char* count) {
+    if (static_cast<std::uint64_t>(got) != want) {
+        ar.fail(Errc::malformed, std::string(field) + " has " + std::to_string(got) +
+                                     " entries for " + count + " " + std::to_string(want));
+    }
+}
+
+}  // namespace detail
+
 template <class Archive>
 void save(Archive& ar, const DecisionTree& t) {
-    detail::schema_field<DecisionTree>(ar);
+    const std::uint32_t version = written_schema_version(t);
+    detail::schema_field<DecisionTree>(ar, version);
     std::string task = t.is_classifier() ? "classification" : "regression";
     const auto n_nodes = static_cast<std::uint64_t>(t.n_nodes());
     ar(cereal::make_nvp("task", task), cereal::make_nvp("n_features", t.n_features_in),
@@ -206,11 +279,15 @@ void save(Archive& ar, const DecisionTree& t) {
        cereal::make_nvp("children_left", t.children_left),
        cereal::make_nvp("children_right", t.children_right), cereal::make_nvp("feature", t.feature),
        cereal::make_nvp("threshold", t.threshold), cereal::make_nvp("value", t.value));
+    if (version >= 2) {
+        detail::tree_compare_names.write(ar, t.compare);
+        ar(cereal::make_nvp("default_left", t.default_left));
+    }
 }
 
 template <class Archive>
 void load(Archive& ar, DecisionTree& t) {
-    detail::schema_field<DecisionTree>(ar);
+    const std::uint32_t version = detail::schema_field<DecisionTree>(ar);
     std::string task;
     std::uint64_t n_nodes = 0;
     ar(cereal::make_nvp("task", task));
@@ -235,65 +312,20 @@ void load(Archive& ar, DecisionTree& t) {
     }
     ar(cereal::make_nvp("children_right", t.children_right), cereal::make_nvp("feature", t.feature),
        cereal::make_nvp("threshold", t.threshold), cereal::make_nvp("value", t.value));
-}
-
-namespace detail {
-
-/// An enum of TreeEnsemble written as its name: the names are the format, the numbers are not.
-template <class Enum, std::size_t N>
-struct EnumNames {
-    const char* field;
-    std::array<const char*, N> names;  ///< names[i] is the name of Enum(i)
-
-    std::string name_of(Enum e) const { return names[static_cast<std::size_t>(e)]; }
-
-    template <class Archive>
-    Enum read(Archive& ar) const {
-        std::string text;
-        ar(cereal::make_nvp(field, text));
-        for (std::size_t i = 0; i < N; ++i) {
-            if (text == names[i]) return static_cast<Enum>(i);
+    t.compare = TreeCompare::double_le;
+    t.default_left.resize(0);
+    if (version >= 2) {
+        t.compare = detail::tree_compare_names.read(ar);
+        ar(cereal::make_nvp("default_left", t.default_left));
+        if (t.default_left.size() != 0 &&
+            static_cast<std::uint64_t>(t.default_left.size()) != n_nodes) {
+            ar.fail(Errc::malformed, "default_left has " + std::to_string(t.default_left.size()) +
+                                         " entries for n_nodes " + std::to_string(n_nodes) +
+                                         ", expected n_nodes or 0");
         }
-        std::string expected;
-        for (std::size_t i = 0; i < N; ++i)
-            expected += (i == 0 ? "'" : (i + 1 == N ? " or '" : ", '")) + std::string(names[i]) + "'";
-        ar.fail(Errc::malformed, std::string("ensemble ") + field + " " + detail::quoted(text) +
-                                     ", expected " + expected);
-    }
-
-    template <class Archive>
-    void write(Archive& ar, Enum e) const {
-        if (static_cast<std::size_t>(e) >= N) {
-            throw Error(Errc::invalid_model, std::string("TreeEnsemble: unknown ") + field + " " +
-                                                 std::to_string(static_cast<int>(e)));
-        }
-        std::string text = name_of(e);
-        ar(cereal::make_nvp(field, text));
-    }
-};
-
-inline const EnumNames<TreeEnsemble::Task, 2> ensemble_task{"task",
-                                                           {"classification", "regression"}};
-inline const EnumNames<TreeEnsemble::Compare, 3> ensemble_compare{
-    "compare", {"double_le", "float32_le", "float32_lt"}};
-inline const EnumNames<TreeEnsemble::Aggregation, 2> ensemble_aggregation{"aggregation",
-                                                                         {"sum", "average"}};
-inline const EnumNames<TreeEnsemble::Accumulation, 2> ensemble_accumulation{
-    "accumulation", {"float64", "float32"}};
-inline const EnumNames<TreeEnsemble::Link, 3> ensemble_link{
-    "link", {"identity", "logistic", "softmax"}};
-
-/// Errc::malformed unless the array just read has the length its count field announced.
-template <class Archive>
-void check_count(Archive& ar, Eigen::Index got, std::uint64_t want, const char* field,
-                 const char* count) {
-    if (static_cast<std::uint64_t>(got) != want) {
-        ar.fail(Errc::malformed, std::string(field) + " has " + std::to_string(got) +
-                                     " entries for " + count + " " + std::to_string(want));
     }
 }
 
-}  // namespace detail
 
 /// A tree ensemble: its enums by name, its counts, then its arrays. n_trees and n_nodes come
 /// before any array, so the limits are checked before anything is allocated (n_nodes, the nodes of
@@ -304,7 +336,7 @@ void save(Archive& ar, const TreeEnsemble& e) {
     detail::schema_field<TreeEnsemble>(ar);
     detail::ensemble_task.write(ar, e.task);
     ar(cereal::make_nvp("n_features", e.n_features_in));
-    detail::ensemble_compare.write(ar, e.compare);
+    detail::tree_compare_names.write(ar, e.compare);
     detail::ensemble_aggregation.write(ar, e.aggregation);
     detail::ensemble_accumulation.write(ar, e.accumulation);
     detail::ensemble_link.write(ar, e.link);
@@ -325,7 +357,7 @@ void load(Archive& ar, TreeEnsemble& e) {
     detail::schema_field<TreeEnsemble>(ar);
     e.task = detail::ensemble_task.read(ar);
     ar(cereal::make_nvp("n_features", e.n_features_in));
-    e.compare = detail::ensemble_compare.read(ar);
+    e.compare = detail::tree_compare_names.read(ar);
     e.aggregation = detail::ensemble_aggregation.read(ar);
     e.accumulation = detail::ensemble_accumulation.read(ar);
     e.link = detail::ensemble_link.read(ar);
