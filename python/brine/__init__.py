@@ -44,8 +44,8 @@ class BrineFile:
     Attributes: `format` ("binary" or "json"), `format_version` ((major, minor)), `header`
     (dict: kind, schema_version, library_version, created, metadata, reference), `payload` (the
     model: dict of its fields, matrices as 2-D NumPy arrays of float64, int32 or uint8 in their
-    stored shape; a pipeline's steps and estimator as {"kind", "model"} dicts; None from `inspect`) and
-    `checksum` (the stored XXH64, an int).
+    stored shape; a pipeline's steps and estimator as {"kind", "model"} dicts; None from
+    `inspect`) and `checksum` (the stored XXH64, an int).
     """
 
     def __init__(self, fmt, major, minor, header, payload, checksum):

@@ -8,9 +8,10 @@ and its input and output widths and reference-check cost. Encoding and decoding 
 the field types below, so adding a kind means adding one `_add(Kind(...))` here and, to export
 it, one exporter function in `_sklearn.py`.
 
-Field types: "u8", "u32", "u64", "i32", "f64", "str", ("mat", "f64"), ("mat", "i32"), ("vec", "f64"),
-("vec", "i32"), ("vec", "u8"), ("list", T), ("kv", T), ("struct", fields) and ("slot", role): a nested model,
-its kind name then that kind's struct, where the kind must have that role.
+Field types: "u8", "u32", "u64", "i32", "f64", "str", ("mat", "f64"), ("mat", "i32"),
+("vec", "f64"), ("vec", "i32"), ("vec", "u8"), ("list", T), ("kv", T), ("struct", fields) and
+("slot", role): a nested model, its kind name then that kind's struct, where the kind must have
+that role.
 """
 import numpy as np
 

@@ -180,6 +180,31 @@ class DecisionTreesInSchema2(CppChecker, unittest.TestCase):
             np.testing.assert_array_equal(got["values"][:, 0], est.predict(rows))
 
 
+class GoldenFiles(unittest.TestCase):
+    """The C++ writer's golden tree_ensemble and decision_tree schema-2 files read in both
+    encodings, with their enums as names and default_left as uint8 flags."""
+
+    def test_the_new_kinds_and_schemas(self):
+        from test_sklearn import SOURCE
+        golden = SOURCE / "tests" / "data" / "golden" / "format-1.0"
+        seen = set()
+        for path in sorted(golden.glob("*.brine")):
+            f = brine.load(path)
+            j = brine.load(path.with_suffix(".json"))
+            self.assertEqual(f.checksum, j.checksum, path.name)
+            m = f.payload
+            if f.kind == "tree_ensemble" or (f.kind == "decision_tree" and f.schema_version == 2):
+                seen.add((f.kind, f.schema_version))
+                self.assertEqual(m["default_left"].dtype, np.uint8)
+                self.assertTrue(set(np.unique(m["default_left"])) <= {0, 1})
+                self.assertIn(m["compare"], ("double_le", "float32_le", "float32_lt"))
+            if f.kind == "tree_ensemble":
+                self.assertEqual(m["tree_offsets"][0, 0], 0)
+                self.assertEqual(m["tree_offsets"][-1, 0], m["n_nodes"])
+                self.assertEqual(m["tree_offsets"].shape[0], m["n_trees"] + 1)
+        self.assertEqual(seen, {("tree_ensemble", 1), ("decision_tree", 2)})
+
+
 class Refused(unittest.TestCase):
     def refused(self, est, *fragments):
         with tempfile.TemporaryDirectory() as d:

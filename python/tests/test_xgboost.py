@@ -124,7 +124,8 @@ class XGBoostRefused(unittest.TestCase):
         # A categorical feature that decides the target: the first split is on its categories.
         Xc = X.copy()
         Xc[:, 1] = np.arange(len(X)) % 4
-        dm = xgboost.DMatrix(Xc, label=y + 100 * Xc[:, 1], feature_types=["q", "c"] + ["q"] * (X.shape[1] - 2),
+        types = ["q", "c"] + ["q"] * (X.shape[1] - 2)
+        dm = xgboost.DMatrix(Xc, label=y + 100 * Xc[:, 1], feature_types=types,
                              enable_categorical=True)
         bst = xgboost.train({"tree_method": "hist", "max_depth": 2, "max_cat_to_onehot": 1}, dm,
                             4)
