@@ -342,12 +342,12 @@ class Unsupported(unittest.TestCase):
         return message
 
     def test_other_estimators_are_named(self):
-        from sklearn.ensemble import HistGradientBoostingClassifier
         from sklearn.impute import SimpleImputer
+        from sklearn.neighbors import KNeighborsClassifier
         X, y = dataset("iris")
-        self.refused(HistGradientBoostingClassifier(max_iter=2).fit(X, y),
-                     "sklearn.ensemble.HistGradientBoostingClassifier is not an estimator brine "
-                     "can export")
+        self.refused(KNeighborsClassifier().fit(X, y),
+                     "sklearn.neighbors.KNeighborsClassifier is not an estimator brine can "
+                     "export")
         self.refused(SimpleImputer().fit(X), "sklearn.impute.SimpleImputer")
 
     def test_subclasses_are_refused(self):
