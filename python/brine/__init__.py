@@ -125,6 +125,8 @@ def _header(estimator, metadata, reference_inputs, created):
     feature_names = meta.pop("feature_names", None)
     if feature_names is None:
         names = getattr(estimator, "feature_names_in_", None)
+        if names is None:
+            names = exported.feature_names
         feature_names = [str(n) for n in names] if names is not None else []
     target_name = meta.pop("target_name", "")
     class_labels = meta.pop("class_labels", None)
@@ -183,7 +185,8 @@ def save(estimator, path, *, format=None, metadata=None, reference_inputs=None, 
     """Writes a fitted scikit-learn estimator as a brine file, atomically.
 
     Parameters:
-      estimator: a fitted estimator of a class in `supported()` (exact class, not a subclass).
+      estimator: a fitted estimator of a class in `supported()` (exact class, not a subclass):
+        scikit-learn's, or XGBoost's XGBClassifier, XGBRegressor or Booster.
       path: where to write; the file appears complete or not at all.
       format: "binary" or "json"; by default JSON for a ".json" path, else binary.
       metadata: optional dict: "feature_names" (default: the estimator's `feature_names_in_`),
@@ -192,7 +195,8 @@ def save(estimator, path, *, format=None, metadata=None, reference_inputs=None, 
       reference_inputs: optional rows (n x n_features). The estimator's own outputs for them
         (predict_proba for classifiers, predict for regressors, transform for scalers) are stored
         as reference predictions, which brine re-checks on every load, within the tolerance
-        stated per kind (0 for decision trees, which are exact; 1e-12 relative otherwise).
+        stated per kind (0 for decision trees and XGBoost regressors, which are exact; 1e-6 for
+        XGBoost's probabilities, computed in float32; 1e-12 relative otherwise).
       created: ISO 8601 UTC time for the header (default: now); set it for reproducible files.
 
     The source library and version, the estimator's class and parameters go into the

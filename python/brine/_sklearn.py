@@ -40,7 +40,7 @@ TOLERANCE = {"decision_tree": 0.0, "linear_regression": 1e-12, "logistic_regress
 
 class Exported:
     def __init__(self, kind, payload, outputs, tolerance, class_labels=(), options=None,
-                 notes=None, source=None):
+                 notes=None, source=None, feature_names=None):
         self.kind = kind
         self.payload = payload
         self.outputs = outputs          # X -> the source's reference outputs (2-D)
@@ -49,6 +49,7 @@ class Exported:
         self.options = options or {}
         self.notes = notes or {}        # extra metadata: how the export kept the semantics
         self.source = source or source_version()  # the source library and its version
+        self.feature_names = feature_names  # names the model knows, when not feature_names_in_
 
 
 def public_name(cls):

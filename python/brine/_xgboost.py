@@ -109,7 +109,7 @@ def _tree_arrays(tree, where):
     return left, right, feature, threshold, default_left, value
 
 
-def export_booster(bst, name, params, classifier_of_sklearn=None):
+def export_booster(bst, name, params, wrapper_outputs=None):
     doc = json.loads(bytes(bst.save_raw(raw_format="json")).decode("utf-8"))
     learner = doc["learner"]
     booster = learner["gradient_booster"]
@@ -149,7 +149,8 @@ def export_booster(bst, name, params, classifier_of_sklearn=None):
             _unsupported(f"{name} with tree {t} in group {tree_info[t]} of {n_groups}")
         trees.append((left, right, feature, threshold, default_left, value,
                       tree_info[t] if link == "softmax" else 0))
-    base = _margin(objective, float(mp["base_score"]))
+    # "5E-1" (1.7); later versions may write a one-element list "[5E-1]".
+    base = _margin(objective, float(str(mp["base_score"]).strip("[]")))
     if link == "softmax":
         if num_class < 2:
             _unsupported(f"{name} with objective {objective} and num_class {num_class}")
@@ -166,9 +167,10 @@ def export_booster(bst, name, params, classifier_of_sklearn=None):
 
     def outputs(X):
         import xgboost
-        if classifier_of_sklearn is not None:
-            return np.asarray(classifier_of_sklearn(X), dtype=np.float64).reshape(len(X), -1)
-        p = bst.predict(xgboost.DMatrix(np.asarray(X, dtype=np.float64), missing=np.nan),
+        if wrapper_outputs is not None:
+            return np.asarray(wrapper_outputs(X), dtype=np.float64).reshape(len(X), -1)
+        p = bst.predict(xgboost.DMatrix(np.asarray(X, dtype=np.float64), missing=np.nan,
+                                        feature_names=bst.feature_names),
                         iteration_range=iteration_range)
         p = np.asarray(p).reshape(len(X), -1)
         if link == "logistic" and task == "classification":
@@ -176,8 +178,10 @@ def export_booster(bst, name, params, classifier_of_sklearn=None):
         return p.astype(np.float64)
 
     labels = [str(c) for c in classes.tolist()]
+    names = bst.feature_names
     return Exported("tree_ensemble", payload, outputs, LINK_TOLERANCE[link], labels, params,
-                    notes, source=source_version())
+                    notes, source=source_version(),
+                    feature_names=list(names) if names and len(names) == n_features else None)
 
 
 def _check_missing(est, name):

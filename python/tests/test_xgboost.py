@@ -35,7 +35,7 @@ class XGBoostInCpp(CppChecker, unittest.TestCase):
     def check(self, name, model, X, proba, iteration_range=(0, 0)):
         bst = model if isinstance(model, xgboost.Booster) else model.get_booster()
         rows = np.vstack([X, near_splits(xgb_splits(bst), X, nan=True)])
-        dm = xgboost.DMatrix(rows, missing=np.nan)
+        dm = xgboost.DMatrix(rows, missing=np.nan, feature_names=bst.feature_names)
         leaves = bst.predict(dm, pred_leaf=True, iteration_range=iteration_range)
         margin = bst.predict(dm, output_margin=True, iteration_range=iteration_range)
         for saved, got in self.exported(name, model, rows, X[:5]):
@@ -88,11 +88,13 @@ class XGBoostInCpp(CppChecker, unittest.TestCase):
 
     def test_booster_with_a_logistic_base_score(self):
         X, y = dataset("breast_cancer")
+        names = [f"f{i}" for i in range(X.shape[1])]
         bst = xgboost.train({"objective": "binary:logistic", "max_depth": 2, "eta": 0.5,
-                             "base_score": 0.3, "seed": 0}, xgboost.DMatrix(X, label=y), 3)
+                             "base_score": 0.3, "seed": 0},
+                            xgboost.DMatrix(X, label=y, feature_names=names), 3)
 
         def proba(R):
-            p = bst.predict(xgboost.DMatrix(R, missing=np.nan))
+            p = bst.predict(xgboost.DMatrix(R, missing=np.nan, feature_names=names))
             return np.column_stack([np.float32(1) - p, p]), (p > 0.5).astype(np.float64)
 
         saved = self.check("booster_binary", bst, X, proba)
@@ -100,6 +102,7 @@ class XGBoostInCpp(CppChecker, unittest.TestCase):
         want = np.float32(-np.log(np.float64(np.float32(1) / np.float32(0.3) - np.float32(1))))
         self.assertEqual(saved.payload["base_score"][0, 0], float(want))
         self.assertEqual(saved.metadata["provenance"]["trainer"], "xgboost.core.Booster")
+        self.assertEqual(saved.metadata["feature_names"], names)
         self.assertEqual(saved.metadata["provenance"]["library_version"],
                          f"xgboost {xgboost.__version__}")
 
