@@ -205,6 +205,78 @@ class GoldenFiles(unittest.TestCase):
         self.assertEqual(seen, {("tree_ensemble", 1), ("decision_tree", 2)})
 
 
+@unittest.skipUnless(CHECK, "BRINE_PYTHON_CHECK (the C++ checker program) is not set")
+class HostileEnsembles(unittest.TestCase):
+    """Damaged tree_ensemble and decision_tree schema-2 payloads (re-checksummed, so only the
+    payload is wrong): the Python reader refuses each with the Errc the C++ loader gives."""
+
+    def mutants(self):
+        from brine import _codec
+        from test_sklearn import SOURCE
+        golden = SOURCE / "tests" / "data" / "golden" / "format-1.0"
+        forest = brine.load(golden / "tree_ensemble_forest.brine")
+        tree = brine.load(golden / "decision_tree_missing.brine")
+
+        def edit(f, change, fmt):
+            header, payload = f.header, {k: (v.copy() if isinstance(v, np.ndarray) else v)
+                                         for k, v in f.payload.items()}
+            change(payload)
+            encode = _codec.encode_binary if fmt == "binary" else _codec.encode_json
+            return encode(header, payload)
+
+        def setitem(field, index, value):
+            def change(m):
+                m[field][index] = value
+            return change
+
+        def assign(field, value):
+            def change(m):
+                m[field] = value
+            return change
+
+        cases = [
+            (forest, assign("compare", "float64_le"), "malformed"),
+            (forest, assign("link", "probit"), "malformed"),
+            (forest, assign("aggregation", "mean"), "malformed"),
+            (forest, assign("n_trees", 99), "malformed"),
+            (forest, assign("n_nodes", 1 << 40), "limit_exceeded"),
+            (forest, setitem("tree_offsets", (1, 0), 0), "invalid_model"),
+            (forest, setitem("tree_offsets", (0, 0), 1), "invalid_model"),
+            (forest, setitem("tree_output", (0, 0), 5), "invalid_model"),
+            (forest, setitem("default_left", (0, 0), 2), "invalid_model"),
+            (forest, setitem("children_left", (0, 0), 0), "invalid_model"),
+            (forest, setitem("feature", (0, 0), 99), "invalid_model"),
+            (forest, setitem("threshold", (0, 0), np.nan), "invalid_model"),
+            (forest, setitem("base_score", (0, 0), np.inf), "invalid_model"),
+            (forest, assign("default_left", np.zeros((3, 1), np.uint8)), "malformed"),
+            (forest, assign("classes", np.zeros((0, 1))), "invalid_model"),
+            (tree, assign("compare", "float32_ge"), "malformed"),
+            (tree, setitem("default_left", (0, 0), 7), "invalid_model"),
+            (tree, assign("default_left", np.zeros((2, 1), np.uint8)), "malformed"),
+        ]
+        for f, change, code in cases:
+            for fmt in ("binary", "json"):
+                yield edit(f, change, fmt), code
+
+    def test_same_errc_as_cpp(self):
+        with tempfile.TemporaryDirectory() as d:
+            paths, python = [], []
+            for i, (data, code) in enumerate(self.mutants()):
+                path = os.path.join(d, f"{i}.bin")
+                pathlib.Path(path).write_bytes(data)
+                paths.append(path)
+                with self.assertRaises(brine.Error, msg=path) as c:
+                    brine.loads(data)
+                self.assertEqual(c.exception.code, code, str(c.exception))
+                python.append(brine.ERRC[code])
+            r = subprocess.run([CHECK, "verdict", *paths], capture_output=True, text=True)
+        cpp = r.stdout.splitlines()
+        self.assertEqual(len(cpp), len(paths), r.stderr)
+        for i, (want, verdict) in enumerate(zip(python, cpp)):
+            self.assertEqual(verdict.split(": ")[1] if verdict != "ok" else "ok", want,
+                             f"case {i}: {verdict}")
+
+
 class Refused(unittest.TestCase):
     def refused(self, est, *fragments):
         with tempfile.TemporaryDirectory() as d:
