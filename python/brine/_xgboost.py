@@ -109,7 +109,7 @@ def _tree_arrays(tree, where):
     return left, right, feature, threshold, default_left, value
 
 
-def export_booster(bst, name, params, wrapper_outputs=None):
+def export_booster(bst, name, params, wrapper_outputs=None, wrapper_task=None):
     doc = json.loads(bytes(bst.save_raw(raw_format="json")).decode("utf-8"))
     learner = doc["learner"]
     booster = learner["gradient_booster"]
@@ -121,6 +121,9 @@ def export_booster(bst, name, params, wrapper_outputs=None):
         _unsupported(f"{name} with objective '{objective}' (brine exports the objectives "
                      f"{', '.join(sorted(OBJECTIVES))})")
     task, link = OBJECTIVES[objective]
+    if wrapper_task is not None and task != wrapper_task:
+        _unsupported(f"{name} with objective '{objective}' (a {task} objective; use "
+                     f"{'XGBClassifier' if task == 'classification' else 'XGBRegressor'})")
     mp = learner["learner_model_param"]
     n_features = int(mp["num_feature"])
     num_class = int(mp["num_class"])
@@ -198,15 +201,15 @@ def _xgb_classifier(est):
     n = int(est.n_classes_)
     if not np.array_equal(np.asarray(est.classes_), np.arange(n)):
         _unsupported(f"{name} with classes {np.asarray(est.classes_)[:3].tolist()}...")
-    return export_booster(est.get_booster(), name, _params(est), est.predict_proba)
+    return export_booster(est.get_booster(), name, _params(est), est.predict_proba,
+                          "classification")
 
 
 @_register("xgboost.sklearn.XGBRegressor")
 def _xgb_regressor(est):
     name = public_name(type(est))
     _check_missing(est, name)
-    out = est.predict
-    return export_booster(est.get_booster(), name, _params(est), out)
+    return export_booster(est.get_booster(), name, _params(est), est.predict, "regression")
 
 
 @_register("xgboost.core.Booster")

@@ -124,6 +124,13 @@ class XGBoostRefused(unittest.TestCase):
         self.refused(xgboost.XGBRegressor(objective="count:poisson", **small).fit(X, y),
                      "objective 'count:poisson'")
         self.refused(xgboost.XGBRegressor(missing=0.0, **small).fit(X, y), "missing=0.0")
+        self.refused(xgboost.XGBRegressor(objective="binary:logistic", **small)
+                     .fit(X, (y > 140).astype(float)),
+                     "XGBRegressor with objective 'binary:logistic' (a classification objective")
+        with self.assertRaises(brine.Error) as c:
+            brine.to_bytes(xgboost.XGBClassifier())
+        self.assertEqual(c.exception.code, "invalid_argument")
+        self.assertIn("xgboost.sklearn.XGBClassifier is not fitted", str(c.exception))
         # A categorical feature that decides the target: the first split is on its categories.
         Xc = X.copy()
         Xc[:, 1] = np.arange(len(X)) % 4
