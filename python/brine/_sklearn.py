@@ -187,6 +187,13 @@ def _tree_value(est, tree, classifier):
     return np.ascontiguousarray(value)
 
 
+def _missing_left(tree):
+    """scikit-learn >= 1.3 learns where a NaN input goes (`missing_go_to_left`): those flags; None
+    for 1.2, whose trees refuse NaN inputs."""
+    flags = getattr(tree, "missing_go_to_left", None)
+    return None if flags is None else np.asarray(flags, dtype=np.uint8)
+
+
 def _node_arrays(tree):
     return (np.asarray(tree.children_left, dtype=np.int32),
             np.asarray(tree.children_right, dtype=np.int32),
@@ -214,14 +221,18 @@ def _tree(est):
         classes = np.zeros(0)
         outputs = _predict_2d(est)
     # Schema 2: scikit-learn's float32 compare with its own thresholds; 1.2 learns no direction
-    # for missing values, so there is no default_left (NaN inputs are refused, as 1.2 does).
+    # for missing values, so there is no default_left (NaN inputs are refused, as 1.2 does);
+    # >= 1.3's learned directions are stored as default_left.
+    missing = _missing_left(t)
     payload = {
         "schema_version": 2, "task": "classification" if classifier else "regression",
         "n_features": int(est.n_features_in_), "n_nodes": int(t.node_count),
         "classes": _col(classes), "children_left": left.reshape(-1, 1),
         "children_right": right.reshape(-1, 1), "feature": feature.reshape(-1, 1),
         "threshold": _col(threshold), "value": _tree_value(est, t, classifier),
-        "compare": "float32_le", "default_left": np.zeros((0, 1), dtype=np.uint8)}
+        "compare": "float32_le",
+        "default_left": (np.zeros((0, 1), dtype=np.uint8) if missing is None
+                         else missing.reshape(-1, 1))}
     notes = {"brine.threshold": _FLOAT32_NOTE}
     return Exported("decision_tree", payload, outputs, TOLERANCE["decision_tree"], labels,
                     _params(est), notes)
@@ -273,7 +284,9 @@ def _forest(est):
     for tree in est.estimators_:
         t = tree.tree_
         left, right, feature, threshold = _node_arrays(t)
-        trees.append((left, right, feature, threshold, np.zeros(t.node_count),
+        missing = _missing_left(t)
+        trees.append((left, right, feature, threshold,
+                      np.zeros(t.node_count) if missing is None else missing,
                       _tree_value(est, t, classifier), 0))
     # predict_proba / predict: each tree's output summed into zeros in estimator order (one
     # thread), then divided by n_estimators.
@@ -324,7 +337,9 @@ def _boosting(est):
             left, right, feature, threshold = _node_arrays(t)
             # predict_stages adds learning_rate * value, that product in double: stored as such.
             value = lr * np.asarray(t.value, dtype=np.float64)[:, 0, :1]
-            trees.append((left, right, feature, threshold, np.zeros(t.node_count), value, k))
+            missing = _missing_left(t)
+            trees.append((left, right, feature, threshold,
+                          np.zeros(t.node_count) if missing is None else missing, value, k))
     payload = _ensemble_payload("classification" if classifier else "regression", n_features,
                                 "float32_le", "sum", "float64", link, classes, base, trees)
     notes = {"brine.threshold": _FLOAT32_NOTE,

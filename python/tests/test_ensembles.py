@@ -277,6 +277,39 @@ class HostileEnsembles(unittest.TestCase):
                              f"case {i}: {verdict}")
 
 
+class LearnedMissingDirections(unittest.TestCase):
+    """scikit-learn >= 1.3's trees learn where a NaN input goes (`tree_.missing_go_to_left`); 1.2
+    has no such field. A tree carrying it (here 1.2's tree seen through a proxy that adds it) is
+    exported with those flags as default_left, so NaN inputs are routed as scikit-learn routes
+    them."""
+
+    class WithMissing:
+        def __init__(self, tree, flags):
+            self._tree = tree
+            self.missing_go_to_left = flags
+
+        def __getattr__(self, name):
+            return getattr(self._tree, name)
+
+    def test_flags_become_default_left(self):
+        from sklearn.tree import DecisionTreeRegressor
+        X, y = dataset("diabetes")
+        est = DecisionTreeRegressor(max_depth=3, random_state=0).fit(X, y)
+        flags = (np.arange(est.tree_.node_count) % 2).astype(np.uint8)
+        est.tree_ = self.WithMissing(est.tree_, flags)
+        f = brine.loads(brine.to_bytes(est))
+        self.assertEqual(f.schema_version, 2)
+        np.testing.assert_array_equal(f.payload["default_left"][:, 0], flags)
+        forest = RandomForestRegressor(n_estimators=2, max_depth=2, random_state=0).fit(X, y)
+        for tree in forest.estimators_:
+            n = tree.tree_.node_count
+            tree.tree_ = self.WithMissing(tree.tree_, np.ones(n, dtype=np.uint8))
+        m = brine.loads(brine.to_bytes(forest)).payload
+        split = m["children_left"][:, 0] != -1
+        self.assertTrue(np.all(m["default_left"][split, 0] == 1))
+        self.assertTrue(np.all(m["default_left"][~split, 0] == 0))
+
+
 class Refused(unittest.TestCase):
     def refused(self, est, *fragments):
         with tempfile.TemporaryDirectory() as d:
