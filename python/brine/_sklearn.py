@@ -13,6 +13,8 @@ Traps handled here:
  - scikit-learn's trees and forests compare `float32(x) <= threshold`: stored as compare
    `float32_le` (decision_tree schema 2, tree_ensemble) with scikit-learn's own thresholds, so the
    file routes every finite double input as scikit-learn does.
+ - scikit-learn >= 1.3's learned missing-value directions (`missing_go_to_left`) are stored as
+   `default_left`; 1.2 has none (its trees refuse NaN inputs).
  - Forests average the trees' outputs summed in estimator order (aggregation `average`);
    gradient boosting adds `learning_rate * value` to the initial raw score (stored as leaves
    already multiplied, in double, as predict computes them; aggregation `sum`).
