@@ -43,9 +43,9 @@ class BrineFile:
 
     Attributes: `format` ("binary" or "json"), `format_version` ((major, minor)), `header`
     (dict: kind, schema_version, library_version, created, metadata, reference), `payload` (the
-    model: dict of its fields, matrices as 2-D NumPy arrays of float64 or int32 in their stored
-    shape; a pipeline's steps and estimator as {"kind", "model"} dicts; None from `inspect`) and
-    `checksum` (the stored XXH64, an int).
+    model: dict of its fields, matrices as 2-D NumPy arrays of float64, int32 or uint8 in their
+    stored shape; a pipeline's steps and estimator as {"kind", "model"} dicts; None from
+    `inspect`) and `checksum` (the stored XXH64, an int).
     """
 
     def __init__(self, fmt, major, minor, header, payload, checksum):
@@ -105,9 +105,8 @@ def _format_for_path(path):
     return "json" if str(path).lower().endswith(".json") else "binary"
 
 
-def _build():
-    import sklearn
-    return (f"scikit-learn {sklearn.__version__}; numpy {np.__version__}; Python "
+def _build(source):
+    return (f"{source}; numpy {np.__version__}; Python "
             f"{platform.python_version()}; {platform.machine() or 'other-arch'}")
 
 
@@ -126,12 +125,14 @@ def _header(estimator, metadata, reference_inputs, created):
     feature_names = meta.pop("feature_names", None)
     if feature_names is None:
         names = getattr(estimator, "feature_names_in_", None)
+        if names is None:
+            names = exported.feature_names
         feature_names = [str(n) for n in names] if names is not None else []
     target_name = meta.pop("target_name", "")
     class_labels = meta.pop("class_labels", None)
     if class_labels is None:
         class_labels = exported.class_labels
-    extra = {"source": _sklearn.source_version()}
+    extra = {"source": exported.source}
     extra.update(exported.notes)
     extra.update(meta.pop("extra", {}) or {})
     extra.update(meta)  # every other key is a free key/value pair
@@ -157,7 +158,7 @@ def _header(estimator, metadata, reference_inputs, created):
                                          "refuses as input")
         X = np.ascontiguousarray(X)
         ref = {"inputs": X, "outputs": _sklearn.reference_outputs(exported, X),
-               "tolerance": float(exported.tolerance), "build": _build()}
+               "tolerance": float(exported.tolerance), "build": _build(exported.source)}
     if created is None:
         created = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     header = {
@@ -166,7 +167,7 @@ def _header(estimator, metadata, reference_inputs, created):
         "metadata": {
             "feature_names": feature_names, "target_name": str(target_name),
             "class_labels": _strings(class_labels, "class labels"), "extra": extra,
-            "provenance": {"library_version": _sklearn.source_version(),
+            "provenance": {"library_version": exported.source,
                            "trainer": _sklearn.public_name(type(estimator)),
                            "options": exported.options, "data_hash": "", "n_samples": 0,
                            "metrics": {}}},
@@ -184,7 +185,8 @@ def save(estimator, path, *, format=None, metadata=None, reference_inputs=None, 
     """Writes a fitted scikit-learn estimator as a brine file, atomically.
 
     Parameters:
-      estimator: a fitted estimator of a class in `supported()` (exact class, not a subclass).
+      estimator: a fitted estimator of a class in `supported()` (exact class, not a subclass):
+        scikit-learn's, or XGBoost's XGBClassifier, XGBRegressor or Booster.
       path: where to write; the file appears complete or not at all.
       format: "binary" or "json"; by default JSON for a ".json" path, else binary.
       metadata: optional dict: "feature_names" (default: the estimator's `feature_names_in_`),
@@ -193,7 +195,8 @@ def save(estimator, path, *, format=None, metadata=None, reference_inputs=None, 
       reference_inputs: optional rows (n x n_features). The estimator's own outputs for them
         (predict_proba for classifiers, predict for regressors, transform for scalers) are stored
         as reference predictions, which brine re-checks on every load, within the tolerance
-        stated per kind (0 for decision trees, which are exact; 1e-12 relative otherwise).
+        stated per kind (0 for decision trees and XGBoost regressors, which are exact; 1e-6 for
+        XGBoost's probabilities, computed in float32; 1e-12 relative otherwise).
       created: ISO 8601 UTC time for the header (default: now); set it for reproducible files.
 
     The source library and version, the estimator's class and parameters go into the

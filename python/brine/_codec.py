@@ -52,9 +52,11 @@ REFERENCE = ("struct", [("inputs", _kinds.MAT_F64), ("outputs", _kinds.MAT_F64),
 HEADER_REST = [("library_version", "str"), ("created", "str"), ("metadata", METADATA),
                ("reference", REFERENCE)]
 
-_INT_RANGE = {"u32": (0, (1 << 32) - 1), "u64": (0, (1 << 64) - 1),
+_INT_RANGE = {"u8": (0, 255), "u32": (0, (1 << 32) - 1), "u64": (0, (1 << 64) - 1),
               "i32": (-(1 << 31), (1 << 31) - 1)}
-_INT_FMT = {"u32": "<I", "u64": "<Q", "i32": "<i"}
+_INT_FMT = {"u8": "<B", "u32": "<I", "u64": "<Q", "i32": "<i"}
+# Element types of matrices other than f64: little-endian bytes, and the array type read into.
+_ARRAY_INT = {"i32": ("<i4", np.int32), "u8": ("u1", np.uint8)}
 
 
 def model_fields(kind, version):
@@ -100,7 +102,7 @@ class _BinWriter:
             if t[1] == "f64":
                 self.put(_canonical_f64(a).tobytes())
             else:
-                self.put(np.ascontiguousarray(a, dtype="<i4").tobytes())
+                self.put(np.ascontiguousarray(a, dtype=_ARRAY_INT[t[1]][0]).tobytes())
         elif t[0] == "list":
             self.put(struct.pack("<Q", len(v)))
             for i, x in enumerate(v):
@@ -306,10 +308,9 @@ class _BinReader:
                 raise Error("limit_exceeded", f"matrix '{what}' at byte {at} is {rows} x {cols}, "
                                               f"over the limit of {self.limits.max_elements} "
                                               "elements")
-            size = 8 if t[1] == "f64" else 4
-            raw = self.take(n * size, what)
-            a = np.frombuffer(raw, dtype="<f8" if size == 8 else "<i4").astype(
-                np.float64 if size == 8 else np.int32)
+            stored, held = ("<f8", np.float64) if t[1] == "f64" else _ARRAY_INT[t[1]]
+            raw = self.take(n * np.dtype(stored).itemsize, what)
+            a = np.frombuffer(raw, dtype=stored).astype(held)
             return a.reshape(rows, cols)
         if t[0] == "list":
             n = self.count(what, 1)  # as the C++ reader: at least one byte per element
@@ -574,9 +575,9 @@ class _JsonReader:
                 for i, x in enumerate(data):
                     out[i] = self.value("f64", x, f"{path}.data[{i}]")
             else:
-                out = np.empty(len(data), dtype=np.int32)
+                out = np.empty(len(data), dtype=_ARRAY_INT[t[1]][1])
                 for i, x in enumerate(data):
-                    out[i] = self.value("i32", x, f"{path}.data[{i}]")
+                    out[i] = self.value(t[1], x, f"{path}.data[{i}]")
             return out.reshape(rows, cols)
         if t[0] == "list":
             if not isinstance(v, list):

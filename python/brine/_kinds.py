@@ -8,9 +8,10 @@ and its input and output widths and reference-check cost. Encoding and decoding 
 the field types below, so adding a kind means adding one `_add(Kind(...))` here and, to export
 it, one exporter function in `_sklearn.py`.
 
-Field types: "u32", "u64", "i32", "f64", "str", ("mat", "f64"), ("mat", "i32"), ("vec", "f64"),
-("vec", "i32"), ("list", T), ("kv", T), ("struct", fields) and ("slot", role): a nested model,
-its kind name then that kind's struct, where the kind must have that role.
+Field types: "u8", "u32", "u64", "i32", "f64", "str", ("mat", "f64"), ("mat", "i32"),
+("vec", "f64"), ("vec", "i32"), ("vec", "u8"), ("list", T), ("kv", T), ("struct", fields) and
+("slot", role): a nested model, its kind name then that kind's struct, where the kind must have
+that role.
 """
 import numpy as np
 
@@ -21,6 +22,11 @@ MAT_I32 = ("mat", "i32")
 # A vector is stored as a matrix of one column; a reader refuses any other width (malformed).
 VEC_F64 = ("vec", "f64")
 VEC_I32 = ("vec", "i32")
+VEC_U8 = ("vec", "u8")
+
+#: A tree's split rule (decision_tree schema 2, tree_ensemble): `double_le` x <= t in double,
+#: `float32_le` float32(x) <= t (scikit-learn), `float32_lt` float32(x) < t, t a float32 (XGBoost).
+COMPARES = ("double_le", "float32_le", "float32_lt")
 
 
 class Kind:
@@ -104,6 +110,55 @@ def _check_logistic(m, where):
     _finite(m["intercept"], "intercept", where)
 
 
+def _is_float32(a):
+    with np.errstate(over="ignore"):
+        return a.astype(np.float32).astype(np.float64) == a
+
+
+def _check_nodes(left, right, feature, threshold, default_left, n_features, compare, where,
+                 prefix=""):
+    """One tree's node arrays (indices local to the tree): the walk of every input ends at a
+    leaf within the tree's nodes."""
+    n = left.size
+    leaf = left == -1
+    split = ~leaf
+    idx = np.arange(n)
+    one = leaf & (right != -1)
+    if np.any(one):
+        i = int(np.argmax(one))
+        _invalid(where, f"{prefix}node {i} has one child: children_left -1, children_right "
+                        f"{right[i]}")
+    bad = split & ~((left > idx) & (left < n) & (right > idx) & (right < n) & (left != right))
+    if np.any(bad):
+        i = int(np.argmax(bad))
+        _invalid(where, f"{prefix}node {i} has children {left[i]} and {right[i]}: a split's two "
+                        f"distinct children lie in ({i}, {n})")
+    children = np.concatenate([left[split], right[split]])
+    parents = np.bincount(children, minlength=n) if children.size else np.zeros(n, np.int64)
+    if np.any(parents[1:] != 1) or parents[0] != 0:
+        i = int(np.argmax(np.concatenate([[parents[0] != 0], parents[1:] != 1])))
+        _invalid(where, f"{prefix}node {i} has {parents[i]} parents, expected "
+                        f"{0 if i == 0 else 1}")
+    if np.any(np.isnan(threshold[split])):
+        _invalid(where, f"{prefix}the threshold of node "
+                        f"{int(np.argmax(split & np.isnan(threshold)))} is NaN")
+    if compare == "float32_lt":
+        not32 = split & ~_is_float32(threshold)
+        if np.any(not32):
+            i = int(np.argmax(not32))
+            _invalid(where, f"{prefix}node {i} has threshold {threshold[i]!r}, not a float32 "
+                            "value as compare float32_lt requires")
+    badf = split & ((feature < 0) | (feature >= n_features))
+    if np.any(badf):
+        i = int(np.argmax(badf))
+        _invalid(where, f"{prefix}node {i} splits on feature {feature[i]}, expected "
+                        f"[0, {n_features})")
+    if default_left is not None and np.any(default_left > 1):
+        i = int(np.argmax(default_left > 1))
+        _invalid(where, f"{prefix}node {i} has default_left {default_left[i]}, expected 0 or 1")
+    return leaf
+
+
 def _check_tree(m, where):
     task = m["task"]
     if task not in ("classification", "regression"):
@@ -117,6 +172,13 @@ def _check_tree(m, where):
     right = _vector(m, "children_right", where, n)
     feature = _vector(m, "feature", where, n)
     threshold = _vector(m, "threshold", where, n)
+    compare, default_left = "double_le", None
+    if m["schema_version"] >= 2:
+        compare = m["compare"]
+        if compare not in COMPARES:
+            _invalid(where, f"compare {compare!r}, expected one of {', '.join(COMPARES)}")
+        if m["default_left"].shape[0] != 0:
+            default_left = _vector(m, "default_left", where, n)
     if task == "classification":
         classes = _vector(m, "classes", where)
         _check_classes(classes, where)
@@ -130,31 +192,82 @@ def _check_tree(m, where):
     if value.shape != (n, width):
         _invalid(where, f"value is {value.shape[0]} x {value.shape[1]}, expected {n} x {width}")
     _finite(value, "value", where)
-    leaf = (left == -1) & (right == -1)
-    split = ~leaf
-    idx = np.arange(n)
-    bad = split & ~((left > idx) & (left < n) & (right > idx) & (right < n) & (left != right))
-    if np.any(bad):
-        i = int(np.argmax(bad))
-        _invalid(where, f"node {i} has children {left[i]} and {right[i]}: a split's two distinct "
-                        f"children lie in ({i}, {n})")
-    children = np.concatenate([left[split], right[split]])
-    parents = np.bincount(children, minlength=n) if children.size else np.zeros(n, np.int64)
-    if np.any(parents[1:] != 1) or parents[0] != 0:
-        i = int(np.argmax(np.concatenate([[parents[0] != 0], parents[1:] != 1])))
-        _invalid(where, f"node {i} has {parents[i]} parents, expected "
-                        f"{0 if i == 0 else 1}")
-    if np.any(np.isnan(threshold[split])):
-        _invalid(where, f"the threshold of node {int(np.argmax(split & np.isnan(threshold)))} "
-                        "is NaN")
-    badf = split & ((feature < 0) | (feature >= n_features))
-    if np.any(badf):
-        i = int(np.argmax(badf))
-        _invalid(where, f"node {i} splits on feature {feature[i]}, expected [0, {n_features})")
+    leaf = _check_nodes(left, right, feature, threshold, default_left, n_features, compare,
+                        where)
     if task == "classification":
         rows = value[leaf]
         if np.any(rows < 0) or np.any(np.abs(rows.sum(axis=1) - 1.0) > 1e-9):
             _invalid(where, "a leaf's class probabilities are negative or do not sum to 1")
+
+
+ENSEMBLE_ENUMS = {"task": ("classification", "regression"), "compare": COMPARES,
+                  "aggregation": ("sum", "average"), "accumulation": ("float64", "float32"),
+                  "link": ("identity", "logistic", "softmax")}
+
+
+def _check_ensemble(m, where):
+    for field, names in ENSEMBLE_ENUMS.items():
+        if m[field] not in names:
+            _invalid(where, f"{field} {m[field]!r}, expected one of {', '.join(names)}")
+    nf, n, n_trees = m["n_features"], m["n_nodes"], m["n_trees"]
+    if nf < 1:
+        _invalid(where, f"n_features is {nf}, expected at least 1")
+    if n >= 2 ** 31:
+        _invalid(where, "too many nodes")
+    offsets = _vector(m, "tree_offsets", where, n_trees + 1).astype(np.int64)
+    if n_trees < 1:
+        _invalid(where, "has no trees")
+    if offsets[0] != 0:
+        _invalid(where, f"tree_offsets[0] is {offsets[0]}, expected 0")
+    if np.any(np.diff(offsets) <= 0):
+        i = int(np.argmax(np.diff(offsets) <= 0)) + 1
+        _invalid(where, f"tree_offsets must be strictly increasing, but tree_offsets[{i}] = "
+                        f"{offsets[i]}")
+    if offsets[-1] != n:
+        _invalid(where, f"the trees end at node {offsets[-1]}, but there are {n} nodes")
+    left = _vector(m, "children_left", where, n)
+    right = _vector(m, "children_right", where, n)
+    feature = _vector(m, "feature", where, n)
+    threshold = _vector(m, "threshold", where, n)
+    default_left = _vector(m, "default_left", where, n)
+    value, base = m["value"], _vector(m, "base_score", where)
+    if value.shape[0] != n:
+        _invalid(where, f"value has {value.shape[0]} rows for {n} nodes")
+    w, s = value.shape[1], base.size
+    if w < 1:
+        _invalid(where, "value has no columns (leaves without values)")
+    if w > s:
+        _invalid(where, f"leaves hold {w} values but there are {s} scores")
+    out = _vector(m, "tree_output", where, n_trees)
+    if np.any((out < 0) | (out > s - w)):
+        t = int(np.argmax((out < 0) | (out > s - w)))
+        _invalid(where, f"tree {t} adds to scores [{out[t]}, {out[t] + w}), outside [0, {s})")
+    k = m["classes"].shape[0]
+    if m["task"] == "regression":
+        if k != 0:
+            _invalid(where, "a regressor has no classes")
+        if s != 1:
+            _invalid(where, f"a regressor has 1 score, has {s}")
+        if m["link"] == "softmax":
+            _invalid(where, "a regressor has no softmax link")
+    else:
+        classes = _vector(m, "classes", where)
+        _check_classes(classes, where)
+        if m["link"] == "logistic" and (k != 2 or s != 1):
+            _invalid(where, f"a logistic link needs 2 classes and 1 score, has {k} classes and "
+                            f"{s} scores")
+        if m["link"] != "logistic" and s != k:
+            _invalid(where, f"an {m['link']} link needs one score per class, has {s} scores for "
+                            f"{k} classes")
+    _finite(value, "value", where)
+    _finite(base, "base_score", where)
+    if m["accumulation"] == "float32":
+        if not np.all(_is_float32(value)) or not np.all(_is_float32(base)):
+            _invalid(where, "float32 accumulation needs float32 leaf values and base scores")
+    for t in range(n_trees):
+        a, b = offsets[t], offsets[t + 1]
+        _check_nodes(left[a:b], right[a:b], feature[a:b], threshold[a:b], default_left[a:b], nf,
+                     m["compare"], where, f"tree {t}, ")
 
 
 def _check_scaler(first, second):
@@ -214,13 +327,65 @@ def _decode_children_left(m, limits):
                                  f"n_nodes {m['n_nodes']}")
 
 
-def _tree_depth(m):
-    left, right = m["children_left"][:, 0], m["children_right"][:, 0]
+def _depths(left, right):
     depth = np.zeros(len(left), dtype=np.int64)
     for i in range(len(left)):  # children come after their parent
         if left[i] != -1:
             depth[left[i]] = depth[right[i]] = depth[i] + 1
+    return depth
+
+
+def _tree_depth(m):
+    depth = _depths(m["children_left"][:, 0], m["children_right"][:, 0])
     return int(depth.max()) if len(depth) else 0
+
+
+def _ensemble_cost(m):
+    # Per tree 2 (depth + 1) node visits and a leaf's width; 2 n_scores + n_classes for the
+    # aggregation and the link (io/load_cost.hpp).
+    offsets = m["tree_offsets"][:, 0]
+    left, right = m["children_left"][:, 0], m["children_right"][:, 0]
+    w = m["value"].shape[1]
+    c = 2 * m["base_score"].shape[0] + m["classes"].shape[0]
+    for t in range(len(offsets) - 1):
+        a, b = offsets[t], offsets[t + 1]
+        c += 2 * (int(_depths(left[a:b], right[a:b]).max()) + 1) + w
+    return c
+
+
+def _decode_enum(field):
+    def check(m, limits):
+        names = ENSEMBLE_ENUMS[field]
+        if m[field] not in names:
+            expected = ", ".join(f"'{x}'" for x in names[:-1]) + f" or '{names[-1]}'"
+            raise Error("malformed", f"{field} {m[field]!r}, expected {expected}")
+    return check
+
+
+def _decode_ensemble_counts(m, limits):
+    if m["n_nodes"] > limits.max_nodes:
+        raise Error("limit_exceeded", f"tree ensemble of {m['n_nodes']} nodes exceeds the limit "
+                                      f"of {limits.max_nodes}")
+    if m["n_trees"] > m["n_nodes"]:
+        raise Error("malformed", f"tree ensemble of {m['n_trees']} trees and {m['n_nodes']} "
+                                 "nodes: every tree has at least one node")
+
+
+def _decode_count(field, count, extra=0, rows_of=None):
+    def check(m, limits):
+        got = m[field].shape[0]
+        want = m[count] + extra
+        if got != want:
+            name = f"{count} + {extra} =" if extra else count
+            raise Error("malformed", f"{field} has {got} entries for {name} {want}")
+    return check
+
+
+def _decode_default_left(m, limits):
+    got = m["default_left"].shape[0]
+    if got != 0 and got != m["n_nodes"]:
+        raise Error("malformed", f"default_left has {got} entries for n_nodes {m['n_nodes']}, "
+                                 "expected n_nodes or 0")
 
 
 def _linear_cost(m):
@@ -244,10 +409,13 @@ _add(Kind("logistic_regression",
           _check_logistic, "estimator",
           n_features=lambda m: m["coef"].shape[1], n_outputs=lambda m: m["classes"].shape[0],
           row_cost=lambda m: _linear_cost(m) + m["classes"].shape[0]))
+_TREE_V1 = [("task", "str"), ("n_features", "i32"), ("n_nodes", "u64"), ("classes", VEC_F64),
+            ("children_left", VEC_I32), ("children_right", VEC_I32), ("feature", VEC_I32),
+            ("threshold", VEC_F64), ("value", MAT_F64)]
+# Schema 2 adds the split rule and the missing-value direction (empty: NaN inputs refused). A
+# writer uses it only for a tree that needs it: compare other than double_le, or default_left.
 _add(Kind("decision_tree",
-          {1: [("task", "str"), ("n_features", "i32"), ("n_nodes", "u64"), ("classes", VEC_F64),
-               ("children_left", VEC_I32), ("children_right", VEC_I32), ("feature", VEC_I32),
-               ("threshold", VEC_F64), ("value", MAT_F64)]},
+          {1: _TREE_V1, 2: _TREE_V1 + [("compare", "str"), ("default_left", VEC_U8)]},
           _check_tree, "estimator",
           n_features=lambda m: m["n_features"], n_outputs=lambda m: m["value"].shape[1],
           # Two walks (the output, and the rounding bound's behind a pipeline), then the leaf.
@@ -255,7 +423,8 @@ _add(Kind("decision_tree",
           # children_left, children_right, feature and threshold: four values per node.
           elements=lambda m: 4 * m["n_nodes"] + m["value"].size + m["classes"].size,
           on_field={"task": _decode_task, "n_nodes": _decode_n_nodes,
-                    "children_left": _decode_children_left}))
+                    "children_left": _decode_children_left, "compare": _decode_enum("compare"),
+                    "default_left": _decode_default_left}))
 _add(Kind("standard_scaler", {1: [("mean", VEC_F64), ("scale", VEC_F64)]},
           _check_scaler("mean", "scale"), "transformer",
           n_features=lambda m: m["mean"].shape[0], n_outputs=lambda m: m["mean"].shape[0],
@@ -264,6 +433,31 @@ _add(Kind("min_max_scaler", {1: [("scale", VEC_F64), ("min", VEC_F64)]},
           _check_scaler("scale", "min"), "transformer",
           n_features=lambda m: m["scale"].shape[0], n_outputs=lambda m: m["scale"].shape[0],
           row_cost=lambda m: 2 * m["scale"].shape[0]))
+_add(Kind("tree_ensemble",
+          {1: [("task", "str"), ("n_features", "i32"), ("compare", "str"),
+               ("aggregation", "str"), ("accumulation", "str"), ("link", "str"),
+               ("n_trees", "u64"), ("n_nodes", "u64"), ("classes", VEC_F64),
+               ("base_score", VEC_F64), ("tree_offsets", VEC_I32), ("tree_output", VEC_I32),
+               ("children_left", VEC_I32), ("children_right", VEC_I32), ("feature", VEC_I32),
+               ("threshold", VEC_F64), ("default_left", VEC_U8), ("value", MAT_F64)]},
+          _check_ensemble, "estimator",
+          n_features=lambda m: m["n_features"],
+          n_outputs=lambda m: m["classes"].shape[0] if m["task"] == "classification" else 1,
+          row_cost=_ensemble_cost,
+          # Five values per node (children, feature, threshold, default_left), then the rest.
+          elements=lambda m: (5 * m["n_nodes"] + m["value"].size + m["tree_offsets"].size
+                              + m["tree_output"].size + m["base_score"].size
+                              + m["classes"].size),
+          on_field=dict({f: _decode_enum(f) for f in ENSEMBLE_ENUMS},
+                        n_nodes=_decode_ensemble_counts,
+                        tree_offsets=_decode_count("tree_offsets", "n_trees", 1),
+                        tree_output=_decode_count("tree_output", "n_trees"),
+                        children_left=_decode_count("children_left", "n_nodes"),
+                        children_right=_decode_count("children_right", "n_nodes"),
+                        feature=_decode_count("feature", "n_nodes"),
+                        threshold=_decode_count("threshold", "n_nodes"),
+                        default_left=_decode_count("default_left", "n_nodes"),
+                        value=_decode_count("value", "n_nodes"))))
 _add(Kind("pipeline", {1: [("steps", ("list", ("slot", "transformer"))),
                            ("estimator", ("slot", "estimator"))]},
           _check_pipeline, "pipeline",

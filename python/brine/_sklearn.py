@@ -10,11 +10,14 @@ predict differently); every other estimator, and every option a kind cannot repr
 `UnsupportedModel` naming it.
 
 Traps handled here:
- - scikit-learn's trees compare `float32(x) <= threshold`; brine's decision_tree (schema 1)
-   compares the double `x <= threshold`. For every threshold t the exporter stores the double t'
-   with `x <= t'` exactly when `float32(x) <= t` (the rounding boundary between the largest float32
-   not above t and the next float32, on the side round-to-nearest-even sends it), so the file
-   routes every finite double input as scikit-learn does.
+ - scikit-learn's trees and forests compare `float32(x) <= threshold`: stored as compare
+   `float32_le` (decision_tree schema 2, tree_ensemble) with scikit-learn's own thresholds, so the
+   file routes every finite double input as scikit-learn does.
+ - scikit-learn >= 1.3's learned missing-value directions (`missing_go_to_left`) are stored as
+   `default_left`; 1.2 has none (its trees refuse NaN inputs).
+ - Forests average the trees' outputs summed in estimator order (aggregation `average`);
+   gradient boosting adds `learning_rate * value` to the initial raw score (stored as leaves
+   already multiplied, in double, as predict computes them; aggregation `sum`).
  - 1.2's `tree_.value` holds class counts (weighted): they are divided by their row sums exactly
    as `predict_proba` does, so the stored probabilities are the bits scikit-learn returns.
  - LogisticRegression with `multi_class="multinomial"` and two classes computes
@@ -34,12 +37,12 @@ EXPORTERS = {}
 #: scikit-learn's leaf values and route exactly, so their outputs are bit-identical; the others
 #: compute the same formulas in another summation order (and exp() from another libm).
 TOLERANCE = {"decision_tree": 0.0, "linear_regression": 1e-12, "logistic_regression": 1e-12,
-             "standard_scaler": 1e-12, "min_max_scaler": 1e-12}
+             "standard_scaler": 1e-12, "min_max_scaler": 1e-12, "tree_ensemble": 1e-12}
 
 
 class Exported:
     def __init__(self, kind, payload, outputs, tolerance, class_labels=(), options=None,
-                 notes=None):
+                 notes=None, source=None, feature_names=None):
         self.kind = kind
         self.payload = payload
         self.outputs = outputs          # X -> the source's reference outputs (2-D)
@@ -47,6 +50,8 @@ class Exported:
         self.class_labels = list(class_labels)
         self.options = options or {}
         self.notes = notes or {}        # extra metadata: how the export kept the semantics
+        self.source = source or source_version()  # the source library and its version
+        self.feature_names = feature_names  # names the model knows, when not feature_names_in_
 
 
 def public_name(cls):
@@ -83,6 +88,8 @@ def export(est):
 
 
 def _check_fitted(est, name):
+    if name == "xgboost.core.Booster":
+        return  # a Booster exists only once trained (or loaded)
     if not hasattr(est, "n_features_in_") and not hasattr(est, "steps"):
         from ._errors import Error
         raise Error("invalid_argument", f"{name} is not fitted: call fit() before brine.save")
@@ -166,23 +173,38 @@ def _logistic(est):
                     TOLERANCE["logistic_regression"], labels, _params(est), notes)
 
 
-F32_MAX = float(np.finfo(np.float32).max)
+def _tree_value(est, tree, classifier):
+    """A tree's leaf payloads as scikit-learn's predict / predict_proba reads them: 1.2's
+    `tree_.value` holds (weighted) class counts, which predict_proba divides by their row sums
+    (1 for an empty row); the same NumPy operations give the same bits."""
+    value = np.asarray(tree.value, dtype=np.float64)[:, 0, :]
+    if not classifier:
+        return np.ascontiguousarray(value[:, :1])
+    normalizer = value.sum(axis=1)[:, np.newaxis]
+    normalizer[normalizer == 0.0] = 1.0
+    value = value / normalizer
+    leaf = np.asarray(tree.children_left) == -1
+    if np.any(np.abs(value[leaf].sum(axis=1) - 1.0) > 1e-9):
+        _unsupported(f"{public_name(type(est))} with a leaf of zero total sample weight")
+    return np.ascontiguousarray(value)
 
 
-def float32_thresholds(t):
-    """For each threshold t, the double t' with `x <= t'` exactly when `float32(x) <= t`, for
-    every finite double x (round to nearest, ties to even, as NumPy converts). t must lie within
-    the float32 range."""
-    t = np.asarray(t, dtype=np.float64)
-    with np.errstate(over="ignore"):  # FLT_MAX's neighbour is infinity: handled below
-        f = t.astype(np.float32)  # nearest float32; step down where it rounded up
-        f = np.where(f.astype(np.float64) > t, np.nextafter(f, np.float32(-np.inf)), f)
-        up = np.nextafter(f, np.float32(np.inf))
-    hi = np.where(np.isinf(up), 2.0 ** 128, up.astype(np.float64))
-    boundary = (f.astype(np.float64) + hi) / 2.0  # exact: adjacent float32 need 25 bits
-    # At the boundary itself float32(x) is whichever neighbour has an even significand.
-    even = (f.view(np.uint32) & 1) == 0
-    return np.where(even, boundary, np.nextafter(boundary, -np.inf))
+def _missing_left(tree):
+    """scikit-learn >= 1.3 learns where a NaN input goes (`missing_go_to_left`): those flags; None
+    for 1.2, whose trees refuse NaN inputs."""
+    flags = getattr(tree, "missing_go_to_left", None)
+    return None if flags is None else np.asarray(flags, dtype=np.uint8)
+
+
+def _node_arrays(tree):
+    return (np.asarray(tree.children_left, dtype=np.int32),
+            np.asarray(tree.children_right, dtype=np.int32),
+            np.asarray(tree.feature, dtype=np.int32),
+            np.asarray(tree.threshold, dtype=np.float64))
+
+
+_FLOAT32_NOTE = ("scikit-learn's rule float32(x) <= threshold, stored as compare float32_le with "
+                 "scikit-learn's own thresholds")
 
 
 @_register("sklearn.tree.DecisionTreeClassifier", "sklearn.tree.DecisionTreeRegressor")
@@ -191,45 +213,140 @@ def _tree(est):
     t = est.tree_
     if est.n_outputs_ != 1:
         _unsupported(f"{name} with {est.n_outputs_} outputs (brine's decision_tree has one)")
-    n = t.node_count
-    left = np.asarray(t.children_left, dtype=np.int64)
-    right = np.asarray(t.children_right, dtype=np.int64)
-    feature = np.asarray(t.feature, dtype=np.int64)
-    threshold = np.asarray(t.threshold, dtype=np.float64).copy()
-    leaf = left == -1
-    split = ~leaf
-    outside = split & ~(np.abs(threshold) <= F32_MAX)
-    if np.any(outside):
-        i = int(np.argmax(outside))
-        _unsupported(f"{name} with threshold {threshold[i]!r} at node {i}, outside the "
-                     "float32 range")
-    threshold[split] = float32_thresholds(threshold[split])
-    value = np.asarray(t.value, dtype=np.float64)[:, 0, :]
+    left, right, feature, threshold = _node_arrays(t)
     classifier = hasattr(est, "classes_")
     labels = []
     if classifier:
         classes, labels = _numeric_classes(est, name)
-        # predict_proba divides each leaf's (weighted) class counts by their sum, using 1 for
-        # an empty leaf; the same NumPy operations give the same bits.
-        normalizer = value.sum(axis=1)[:, np.newaxis]
-        normalizer[normalizer == 0.0] = 1.0
-        value = value / normalizer
-        if np.any(np.abs(value[leaf].sum(axis=1) - 1.0) > 1e-9):
-            _unsupported(f"{name} with a leaf of zero total sample weight")
         outputs = _proba(est)
     else:
         classes = np.zeros(0)
         outputs = _predict_2d(est)
+    # Schema 2: scikit-learn's float32 compare with its own thresholds; 1.2 learns no direction
+    # for missing values, so there is no default_left (NaN inputs are refused, as 1.2 does);
+    # >= 1.3's learned directions are stored as default_left.
+    missing = _missing_left(t)
     payload = {
-        "schema_version": 1, "task": "classification" if classifier else "regression",
-        "n_features": int(est.n_features_in_), "n_nodes": int(n), "classes": _col(classes),
-        "children_left": left.astype(np.int32).reshape(-1, 1),
-        "children_right": right.astype(np.int32).reshape(-1, 1),
-        "feature": feature.astype(np.int32).reshape(-1, 1), "threshold": _col(threshold),
-        "value": np.ascontiguousarray(value)}
-    notes = {"brine.threshold": "scikit-learn's rule float32(x) <= threshold, stored as the "
-                                "equivalent double bound x <= threshold'"}
+        "schema_version": 2, "task": "classification" if classifier else "regression",
+        "n_features": int(est.n_features_in_), "n_nodes": int(t.node_count),
+        "classes": _col(classes), "children_left": left.reshape(-1, 1),
+        "children_right": right.reshape(-1, 1), "feature": feature.reshape(-1, 1),
+        "threshold": _col(threshold), "value": _tree_value(est, t, classifier),
+        "compare": "float32_le",
+        "default_left": (np.zeros((0, 1), dtype=np.uint8) if missing is None
+                         else missing.reshape(-1, 1))}
+    notes = {"brine.threshold": _FLOAT32_NOTE}
     return Exported("decision_tree", payload, outputs, TOLERANCE["decision_tree"], labels,
+                    _params(est), notes)
+
+
+def _ensemble_payload(task, n_features, compare, aggregation, accumulation, link, classes,
+                      base_score, trees):
+    """A tree_ensemble payload from trees given as (left, right, feature, threshold,
+    default_left, value rows, first score)."""
+    sizes = [len(t[0]) for t in trees]
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int32)
+    cat = lambda i, dt: np.concatenate([np.asarray(t[i], dtype=dt) for t in trees])  # noqa: E731
+    leaf = cat(0, np.int32) == -1
+    feature = cat(2, np.int32)
+    threshold = cat(3, np.float64)
+    # Leaves store feature -2 and threshold -2 (scikit-learn's TREE_UNDEFINED), as brine does.
+    feature[leaf] = -2
+    threshold[leaf] = -2.0
+    default_left = cat(4, np.uint8)
+    default_left[leaf] = 0
+    return {
+        "schema_version": 1, "task": task, "n_features": int(n_features), "compare": compare,
+        "aggregation": aggregation, "accumulation": accumulation, "link": link,
+        "n_trees": len(trees), "n_nodes": int(offsets[-1]), "classes": _col(classes),
+        "base_score": _col(base_score), "tree_offsets": offsets.reshape(-1, 1),
+        "tree_output": np.array([t[6] for t in trees], dtype=np.int32).reshape(-1, 1),
+        "children_left": cat(0, np.int32).reshape(-1, 1),
+        "children_right": cat(1, np.int32).reshape(-1, 1), "feature": feature.reshape(-1, 1),
+        "threshold": _col(threshold), "default_left": default_left.reshape(-1, 1),
+        "value": np.ascontiguousarray(np.vstack([np.asarray(t[5], dtype=np.float64)
+                                                 for t in trees]))}
+
+
+@_register("sklearn.ensemble.RandomForestClassifier", "sklearn.ensemble.RandomForestRegressor",
+           "sklearn.ensemble.ExtraTreesClassifier", "sklearn.ensemble.ExtraTreesRegressor")
+def _forest(est):
+    name = public_name(type(est))
+    if est.n_outputs_ != 1:
+        _unsupported(f"{name} with {est.n_outputs_} outputs (brine's tree_ensemble has one)")
+    classifier = hasattr(est, "classes_")
+    labels = []
+    if classifier:
+        classes, labels = _numeric_classes(est, name)
+        outputs = _proba(est)
+    else:
+        classes = np.zeros(0)
+        outputs = _predict_2d(est)
+    trees = []
+    for tree in est.estimators_:
+        t = tree.tree_
+        left, right, feature, threshold = _node_arrays(t)
+        missing = _missing_left(t)
+        trees.append((left, right, feature, threshold,
+                      np.zeros(t.node_count) if missing is None else missing,
+                      _tree_value(est, t, classifier), 0))
+    # predict_proba / predict: each tree's output summed into zeros in estimator order (one
+    # thread), then divided by n_estimators.
+    width = classes.size if classifier else 1
+    payload = _ensemble_payload("classification" if classifier else "regression",
+                                est.n_features_in_, "float32_le", "average", "float64",
+                                "identity", classes, np.zeros(width), trees)
+    notes = {"brine.threshold": _FLOAT32_NOTE}
+    return Exported("tree_ensemble", payload, outputs, TOLERANCE["tree_ensemble"], labels,
+                    _params(est), notes)
+
+
+_GB_LOSSES = {"sklearn.ensemble.GradientBoostingClassifier": ("log_loss", "deviance"),
+              "sklearn.ensemble.GradientBoostingRegressor": ("squared_error", "absolute_error",
+                                                             "huber", "quantile")}
+
+
+@_register("sklearn.ensemble.GradientBoostingClassifier",
+           "sklearn.ensemble.GradientBoostingRegressor")
+def _boosting(est):
+    name = public_name(type(est))
+    if est.loss not in _GB_LOSSES[name]:
+        _unsupported(f"{name} with loss={est.loss!r} (brine exports the losses "
+                     f"{', '.join(map(repr, _GB_LOSSES[name]))})")
+    if est.init is not None and not (isinstance(est.init, str) and est.init == "zero"):
+        _unsupported(f"{name} with a custom init estimator ({public_name(type(est.init))}): "
+                     "brine stores the initial raw score of init=None or 'zero' only")
+    classifier = hasattr(est, "classes_")
+    labels = []
+    n_features = int(est.n_features_in_)
+    # The initial raw score does not depend on X for init None (the loss's prior or constant) and
+    # 'zero': scikit-learn's own computation, taken on one row.
+    base = np.asarray(est._raw_predict_init(np.zeros((1, n_features), dtype=np.float32)),
+                      dtype=np.float64)[0]
+    if classifier:
+        classes, labels = _numeric_classes(est, name)
+        outputs = _proba(est)
+        link = "logistic" if classes.size == 2 else "softmax"
+    else:
+        classes = np.zeros(0)
+        outputs = _predict_2d(est)
+        link = "identity"
+    trees = []
+    lr = float(est.learning_rate)
+    for stage in est.estimators_:
+        for k, tree in enumerate(stage):
+            t = tree.tree_
+            left, right, feature, threshold = _node_arrays(t)
+            # predict_stages adds learning_rate * value, that product in double: stored as such.
+            value = lr * np.asarray(t.value, dtype=np.float64)[:, 0, :1]
+            missing = _missing_left(t)
+            trees.append((left, right, feature, threshold,
+                          np.zeros(t.node_count) if missing is None else missing, value, k))
+    payload = _ensemble_payload("classification" if classifier else "regression", n_features,
+                                "float32_le", "sum", "float64", link, classes, base, trees)
+    notes = {"brine.threshold": _FLOAT32_NOTE,
+             "brine.leaves": "learning_rate * value, as predict adds them"}
+    return Exported("tree_ensemble", payload, outputs, TOLERANCE["tree_ensemble"], labels,
                     _params(est), notes)
 
 
@@ -297,3 +414,6 @@ def reference_outputs(exported, X):
 def source_version():
     import sklearn
     return f"scikit-learn {sklearn.__version__}"
+
+
+from . import _xgboost  # noqa: E402,F401  (registers the XGBoost exporters)

@@ -10,6 +10,7 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NEEDS = {"codec": ["numpy"], "sklearn": ["numpy", "sklearn"], "readme": ["numpy", "sklearn"],
+         "ensembles": ["numpy", "sklearn"], "xgboost": ["numpy", "sklearn", "xgboost"],
          "install": ["numpy", "pip", "setuptools", "wheel"]}
 
 
@@ -18,7 +19,7 @@ def main(suite):
         # find_spec, not import: importing pip before setuptools upsets setuptools' distutils shim.
         if importlib.util.find_spec(module) is None:
             print(f"SKIPPED: {sys.executable} has no {module} (Debian: apt-get install "
-                  f"python3-{'sklearn' if module == 'sklearn' else module})")
+                  f"python3-{module})")
             return 77
     sys.path.insert(0, os.path.dirname(HERE))  # the package from the source tree
     sys.path.insert(0, HERE)

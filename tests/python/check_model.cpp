@@ -9,8 +9,9 @@
 // <rows>: "rows cols" then the values, row-major, as C hexadecimal floats (exact). <output>:
 // "kind <name>", then for an estimator "labels <n>" and its predict() values, then "values <r>
 // <c>" and predict_proba (classifiers), the targets (regressors) or transform (scalers), for a
-// decision tree then "leaves" and the leaf each row reaches (apply), every number as a
-// hexadecimal float. resave copies the file's metadata, creation time, reference inputs and
+// decision tree then "leaves" and the leaf each row reaches (apply), for a tree ensemble "leaves"
+// (apply: one column per tree) and "scores" (decision_function), every number as a hexadecimal
+// float. resave copies the file's metadata, creation time, reference inputs and
 // tolerance; brine computes the reference outputs again. verdict loads each file without the
 // reference check (which the Python reader does not make) and prints one line per file: "ok" or
 // the brine::Error message. Exit status 1 with the message of any brine::Error.
@@ -68,6 +69,10 @@ int predict(const std::string& model_path, const std::string& rows_path,
     }
     if (const auto* tree = model.get_if<brine::DecisionTree>()) {
         write_matrix(out, "leaves", tree->apply(X).cast<double>());
+    }
+    if (const auto* ensemble = model.get_if<brine::TreeEnsemble>()) {
+        write_matrix(out, "leaves", ensemble->apply(X).cast<double>());
+        write_matrix(out, "scores", ensemble->decision_function(X));
     }
     std::fclose(out);
     return 0;
