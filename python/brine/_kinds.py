@@ -97,7 +97,12 @@ def _check_linear(m, where):
     _finite(intercept, "intercept", where)
 
 
+MULTI_CLASS = ("multinomial", "ovr")
+
+
 def _check_logistic(m, where):
+    if m["schema_version"] >= 2 and m["multi_class"] not in MULTI_CLASS:
+        _invalid(where, f"multi_class {m['multi_class']!r}, expected 'multinomial' or 'ovr'")
     classes = _vector(m, "classes", where)
     _check_classes(classes, where)
     coef = m["coef"]
@@ -283,6 +288,30 @@ def _check_scaler(first, second):
     return check
 
 
+def _check_max_abs(m, where):
+    scale = _vector(m, "scale", where)
+    if scale.size < 1:
+        _invalid(where, "no features")
+    _finite(scale, "scale", where)
+    if np.any(scale == 0):
+        _invalid(where, f"scale[{int(np.argmax(scale == 0))}] is 0")
+
+
+def _check_robust(m, where):
+    n = m["n_features"]
+    if n < 1:
+        _invalid(where, f"n_features is {n}, expected at least 1")
+    center, scale = _vector(m, "center", where), _vector(m, "scale", where)
+    for name, a in (("center", center), ("scale", scale)):
+        if a.size not in (0, n):
+            _invalid(where, f"{name} has {a.size} entries for {n} features (expected that many, "
+                            "or none)")
+    _finite(center, "center", where)
+    _finite(scale, "scale", where)
+    if np.any(scale == 0):
+        _invalid(where, f"scale[{int(np.argmax(scale == 0))}] is 0")
+
+
 def n_features(kind, m):
     """Input width of a model."""
     return KINDS[kind].n_features(m)
@@ -353,11 +382,11 @@ def _ensemble_cost(m):
     return c
 
 
-def _decode_enum(field):
+def _decode_enum(field, names=None):
     def check(m, limits):
-        names = ENSEMBLE_ENUMS[field]
-        if m[field] not in names:
-            expected = ", ".join(f"'{x}'" for x in names[:-1]) + f" or '{names[-1]}'"
+        allowed = names or ENSEMBLE_ENUMS[field]
+        if m[field] not in allowed:
+            expected = ", ".join(f"'{x}'" for x in allowed[:-1]) + f" or '{allowed[-1]}'"
             raise Error("malformed", f"{field} {m[field]!r}, expected {expected}")
     return check
 
@@ -404,11 +433,15 @@ _add(Kind("linear_regression", {1: [("coef", MAT_F64), ("intercept", VEC_F64)]},
           _check_linear, "estimator",
           n_features=lambda m: m["coef"].shape[1], n_outputs=lambda m: m["coef"].shape[0],
           row_cost=_linear_cost))
-_add(Kind("logistic_regression",
-          {1: [("classes", VEC_F64), ("coef", MAT_F64), ("intercept", VEC_F64)]},
+_LOGISTIC_V1 = [("classes", VEC_F64), ("coef", MAT_F64), ("intercept", VEC_F64)]
+# Schema 2 adds how K >= 3 scores become probabilities: softmax ("multinomial", all schema 1
+# files) or one-vs-rest ("ovr": each score's sigmoid, normalised to sum 1). A writer uses it only
+# for a one-vs-rest model; binary and multinomial models are written as schema 1.
+_add(Kind("logistic_regression", {1: _LOGISTIC_V1, 2: _LOGISTIC_V1 + [("multi_class", "str")]},
           _check_logistic, "estimator",
           n_features=lambda m: m["coef"].shape[1], n_outputs=lambda m: m["classes"].shape[0],
-          row_cost=lambda m: _linear_cost(m) + m["classes"].shape[0]))
+          row_cost=lambda m: _linear_cost(m) + m["classes"].shape[0],
+          on_field={"multi_class": _decode_enum("multi_class", MULTI_CLASS)}))
 _TREE_V1 = [("task", "str"), ("n_features", "i32"), ("n_nodes", "u64"), ("classes", VEC_F64),
             ("children_left", VEC_I32), ("children_right", VEC_I32), ("feature", VEC_I32),
             ("threshold", VEC_F64), ("value", MAT_F64)]
@@ -433,6 +466,16 @@ _add(Kind("min_max_scaler", {1: [("scale", VEC_F64), ("min", VEC_F64)]},
           _check_scaler("scale", "min"), "transformer",
           n_features=lambda m: m["scale"].shape[0], n_outputs=lambda m: m["scale"].shape[0],
           row_cost=lambda m: 2 * m["scale"].shape[0]))
+_add(Kind("max_abs_scaler", {1: [("scale", VEC_F64)]}, _check_max_abs, "transformer",
+          n_features=lambda m: m["scale"].shape[0], n_outputs=lambda m: m["scale"].shape[0],
+          row_cost=lambda m: 2 * m["scale"].shape[0]))
+# center and scale are each empty when the scaler was fitted without centering or scaling: that
+# step is not applied at all.
+_add(Kind("robust_scaler",
+          {1: [("n_features", "i32"), ("center", VEC_F64), ("scale", VEC_F64)]},
+          _check_robust, "transformer",
+          n_features=lambda m: m["n_features"], n_outputs=lambda m: m["n_features"],
+          row_cost=lambda m: 2 * m["n_features"]))
 _add(Kind("tree_ensemble",
           {1: [("task", "str"), ("n_features", "i32"), ("compare", "str"),
                ("aggregation", "str"), ("accumulation", "str"), ("link", "str"),

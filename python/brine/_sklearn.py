@@ -22,6 +22,12 @@ Traps handled here:
    as `predict_proba` does, so the stored probabilities are the bits scikit-learn returns.
  - LogisticRegression with `multi_class="multinomial"` and two classes computes
    softmax([-z, z]) = sigmoid(2z): stored with coef and intercept doubled (exact in binary).
+ - LogisticRegression one-vs-rest (`multi_class="ovr"`, or "auto" with liblinear) with three or
+   more classes is stored as logistic_regression schema 2, multi_class "ovr"; with two classes
+   it is the binary model (schema 1).
+ - RobustScaler without centering or scaling leaves that step out, as scikit-learn does: stored
+   as an empty center or scale. With unit_variance=True its scale_ already holds the adjusted
+   ranges, so the transform is the same division.
 """
 import warnings
 
@@ -37,7 +43,8 @@ EXPORTERS = {}
 #: scikit-learn's leaf values and route exactly, so their outputs are bit-identical; the others
 #: compute the same formulas in another summation order (and exp() from another libm).
 TOLERANCE = {"decision_tree": 0.0, "linear_regression": 1e-12, "logistic_regression": 1e-12,
-             "standard_scaler": 1e-12, "min_max_scaler": 1e-12, "tree_ensemble": 1e-12}
+             "standard_scaler": 1e-12, "min_max_scaler": 1e-12, "max_abs_scaler": 1e-12,
+             "robust_scaler": 1e-12, "tree_ensemble": 1e-12}
 
 
 class Exported:
@@ -163,12 +170,12 @@ def _logistic(est):
             coef, intercept = 2.0 * coef, 2.0 * intercept
             notes["brine.logistic"] = ("multi_class='multinomial' with two classes: stored "
                                        "as sigmoid(2z), coef and intercept doubled")
-    elif multi != "multinomial":
-        _unsupported(f"{name} with multi_class='{est.multi_class}' (one-vs-rest) and {k} "
-                     f"classes (solver '{est.solver}'); brine's logistic_regression is "
-                     "binary or multinomial (softmax): use multi_class='multinomial'")
     payload = {"schema_version": 1, "classes": _col(classes), "coef": np.ascontiguousarray(coef),
                "intercept": _col(intercept)}
+    if k > 2 and multi != "multinomial":
+        # One-vs-rest (multi_class='ovr', or 'auto' with liblinear): schema 2, the only files
+        # that need it; predict_proba normalises each score's sigmoid by their sum.
+        payload.update(schema_version=2, multi_class="ovr")
     return Exported("logistic_regression", payload, _proba(est),
                     TOLERANCE["logistic_regression"], labels, _params(est), notes)
 
@@ -371,6 +378,46 @@ def _min_max(est):
                      "min_max_scaler does not clip)")
     payload = {"schema_version": 1, "scale": _col(est.scale_), "min": _col(est.min_)}
     return Exported("min_max_scaler", payload, _transform(est), TOLERANCE["min_max_scaler"],
+                    options=_params(est))
+
+
+def _finite_fit(est, name, *attributes):
+    for a in attributes:
+        v = np.asarray(getattr(est, a), dtype=np.float64)
+        if not np.all(np.isfinite(v)):
+            _unsupported(f"{name} with non-finite {a} (fitted on a column without finite "
+                         "values?); brine's scalers hold finite parameters")
+
+
+@_register("sklearn.preprocessing.MaxAbsScaler")
+def _max_abs(est):
+    # transform divides by scale_ (max_abs_ with 1 where it is 0), as brine's max_abs_scaler.
+    _finite_fit(est, "sklearn.preprocessing.MaxAbsScaler", "scale_")
+    payload = {"schema_version": 1, "scale": _col(est.scale_)}
+    return Exported("max_abs_scaler", payload, _transform(est), TOLERANCE["max_abs_scaler"],
+                    options=_params(est))
+
+
+@_register("sklearn.preprocessing.RobustScaler")
+def _robust(est):
+    # transform subtracts center_ (when with_centering) and divides by scale_ (when with_scaling):
+    # a step left out is stored as an empty vector and not applied, as in scikit-learn. scale_
+    # holds the quantile ranges already divided by unit_variance's normal-quantile adjustment.
+    name = "sklearn.preprocessing.RobustScaler"
+    n = int(est.n_features_in_)
+    fields = [a for a, used in (("center_", est.with_centering), ("scale_", est.with_scaling))
+              if used]
+    _finite_fit(est, name, *fields)
+    if est.with_scaling and np.any(np.asarray(est.scale_) == 0):
+        _unsupported(f"{name} with a zero scale_")
+
+    def vec(a, used):
+        return _col(getattr(est, a)) if used else np.zeros((0, 1))
+
+    payload = {"schema_version": 1, "n_features": n,
+               "center": vec("center_", est.with_centering),
+               "scale": vec("scale_", est.with_scaling)}
+    return Exported("robust_scaler", payload, _transform(est), TOLERANCE["robust_scaler"],
                     options=_params(est))
 
 
