@@ -1,5 +1,6 @@
 # The Python package's reader and writer against the format specification and the golden files.
 # SPDX-License-Identifier: MIT
+import copy
 import math
 import os
 import pathlib
@@ -106,6 +107,92 @@ class GoldenFiles(unittest.TestCase):
         self.assertEqual(f.metadata["extra"], {"golden": "pipeline_tree"})
         self.assertEqual(f.reference["inputs"].shape, (4, 2))
         self.assertEqual(f.reference["tolerance"], 1e-9)
+
+
+class NewKinds(unittest.TestCase):
+    """max_abs_scaler, robust_scaler (center or scale possibly empty) and logistic_regression
+    schema 2 as the C++ writer's golden files hold them."""
+
+    def test_golden_payloads(self):
+        d = GOLDEN / "format-1.0"
+        f = brine.load(d / "robust_scaler_no_centering.brine")
+        self.assertEqual((f.kind, f.schema_version, f.payload["n_features"]),
+                         ("robust_scaler", 1, 2))
+        self.assertEqual(f.payload["center"].shape, (0, 1))
+        self.assertEqual(f.payload["scale"][:, 0].tolist(), [2.0, 0.5])
+        f = brine.load(d / "logistic_regression_ovr.json")
+        self.assertEqual((f.schema_version, f.payload["multi_class"]), (2, "ovr"))
+        self.assertEqual(brine.load(d / "logistic_regression_multinomial.brine").schema_version, 1)
+        steps = brine.load(d / "pipeline_robust.brine").payload["steps"]
+        self.assertEqual([s["kind"] for s in steps],
+                         ["max_abs_scaler", "robust_scaler", "robust_scaler"])
+        self.assertEqual(brine.KINDS["logistic_regression"], [1, 2])
+        self.assertEqual(brine.KINDS["robust_scaler"], [1])
+
+
+@unittest.skipUnless(CHECK, "BRINE_PYTHON_CHECK (the C++ checker program) is not set")
+class HostileNewKinds(unittest.TestCase):
+    """Damaged max_abs_scaler, robust_scaler and logistic_regression schema-2 payloads, encoded
+    without the writer's checks: the Python reader refuses each with the Errc the C++ loader
+    gives."""
+
+    def mutants(self):
+        d = GOLDEN / "format-1.0"
+        max_abs = brine.load(d / "max_abs_scaler.brine")
+        robust = brine.load(d / "robust_scaler.brine")
+        ovr = brine.load(d / "logistic_regression_ovr.brine")
+        pipe = brine.load(d / "pipeline_robust.brine")
+
+        def col(*v):
+            return np.array(v, dtype=np.float64).reshape(-1, 1)
+
+        def step(i, field, value):
+            def change(m):
+                m["steps"][i]["model"][field] = value
+            return change
+
+        cases = [
+            (max_abs, "scale", col(0.0, 1.0), "invalid_model"),
+            (max_abs, "scale", col(np.inf, 1.0), "invalid_model"),
+            (max_abs, "scale", np.zeros((0, 1)), "invalid_model"),
+            (robust, "n_features", 0, "invalid_model"),
+            (robust, "n_features", 3, "invalid_model"),
+            (robust, "center", col(1.0), "invalid_model"),
+            (robust, "center", col(np.nan, 1.0), "invalid_model"),
+            (robust, "scale", col(1.0, 0.0), "invalid_model"),
+            (robust, "scale", np.ones((2, 2)), "malformed"),
+            (ovr, "multi_class", "softmax", "malformed"),
+            (ovr, "multi_class", "", "malformed"),
+            (ovr, "coef", np.ones((1, 2)), "invalid_model"),
+            (pipe, step(1, "n_features", 3), None, "invalid_model"),
+            (pipe, step(2, "scale", col(1.0, 2.0, 3.0)), None, "invalid_model"),
+        ]
+        for f, field, value, code in cases:
+            payload = copy.deepcopy(f.payload)
+            if callable(field):
+                field(payload)
+            else:
+                payload[field] = value
+            for encode in (_codec.encode_binary, _codec.encode_json):
+                yield encode(f.header, payload), code
+
+    def test_same_errc_as_cpp(self):
+        with tempfile.TemporaryDirectory() as d:
+            paths, python = [], []
+            for i, (data, code) in enumerate(self.mutants()):
+                path = os.path.join(d, f"{i}.bin")
+                pathlib.Path(path).write_bytes(data)
+                paths.append(path)
+                with self.assertRaises(brine.Error, msg=path) as c:
+                    brine.loads(data)
+                self.assertEqual(c.exception.code, code, str(c.exception))
+                python.append(brine.ERRC[code])
+            r = subprocess.run([CHECK, "verdict", *paths], capture_output=True, text=True)
+        cpp = r.stdout.splitlines()
+        self.assertEqual(len(cpp), len(paths), r.stderr)
+        for i, (want, verdict) in enumerate(zip(python, cpp)):
+            self.assertEqual(verdict.split(": ")[1] if verdict != "ok" else "ok", want,
+                             f"case {i}: {verdict}")
 
 
 class Errors(unittest.TestCase):

@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge
 from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import MinMaxScaler, StandardScaler
+from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, RobustScaler, StandardScaler
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 import brine
@@ -174,6 +174,22 @@ class PredictAlikeInCpp(unittest.TestCase):
                    fit(LogisticRegression(fit_intercept=False, max_iter=500), X, y), X)
         # Class labels that are not 0..K-1.
         self.check("logistic_labels", fit(LogisticRegression(max_iter=500), X, 10 * y - 3), X)
+        # One-vs-rest with K >= 3 classes: each score's sigmoid normalised to sum 1 (schema 2).
+        for name, est in (("logistic_ovr", LogisticRegression(multi_class="ovr", max_iter=500)),
+                          ("logistic_ovr_liblinear", LogisticRegression(solver="liblinear")),
+                          ("logistic_ovr_labels", LogisticRegression(multi_class="ovr", C=0.1,
+                                                                     fit_intercept=False))):
+            self.check(name, fit(est, X, 10 * y - 3 if "labels" in name else y), X)
+            f = brine.loads(brine.to_bytes(est))
+            self.assertEqual((f.schema_version, f.payload["multi_class"]), (2, "ovr"))
+        # Wine's unscaled features give scores far from 0: sigmoids near 0 and 1 in one row.
+        Xw, yw = dataset("wine")
+        self.check("logistic_ovr_wine", fit(LogisticRegression(multi_class="ovr", max_iter=50),
+                                            Xw, yw), Xw)
+        # Two classes one-vs-rest is the binary model, written as schema 1.
+        est = fit(LogisticRegression(multi_class="ovr"), Xb, yb)
+        self.check("logistic_binary_ovr", est, Xb)
+        self.assertEqual(brine.loads(brine.to_bytes(est)).schema_version, 1)
 
     def test_decision_trees_route_like_float32_at_every_threshold(self):
         for data, est in (("iris", DecisionTreeClassifier(random_state=0)),
@@ -210,6 +226,18 @@ class PredictAlikeInCpp(unittest.TestCase):
                     StandardScaler(with_std=False), MinMaxScaler(),
                     MinMaxScaler(feature_range=(-2, 3))):
             self.check(type(est).__name__, est.fit(X), X)
+        # Features of mixed sign, one constant (max_abs_ and the quantile range 0: scale 1).
+        Xm = X - np.median(X, axis=0)
+        Xm[:, 3] = 0.0
+        for i, est in enumerate((MaxAbsScaler(), RobustScaler(),
+                                 RobustScaler(with_centering=False),
+                                 RobustScaler(with_scaling=False),
+                                 RobustScaler(with_centering=False, with_scaling=False),
+                                 RobustScaler(quantile_range=(10.0, 80.0)),
+                                 RobustScaler(unit_variance=True, quantile_range=(5.0, 95.0)))):
+            est.fit(Xm)
+            self.assertEqual(self.check(f"scaler_{i}", est, Xm, X),
+                             "max_abs_scaler" if i == 0 else "robust_scaler")
 
     def test_pipelines(self):
         X, y = dataset("wine")
@@ -231,7 +259,15 @@ class PredictAlikeInCpp(unittest.TestCase):
                     row[f] = np.nextafter(row[f], np.inf if step > 0 else -np.inf)
                 near.append(row)
         self.check("pipe_tree", est, X, np.array(near))
+        self.check("pipe_robust_ovr",
+                   fit(make_pipeline(MaxAbsScaler(), RobustScaler(with_centering=False),
+                                     RobustScaler(quantile_range=(20.0, 70.0)),
+                                     LogisticRegression(multi_class="ovr", max_iter=1000)),
+                       X, y), X)
         Xd, yd = dataset("diabetes")
+        self.check("pipe_robust_tree", fit(make_pipeline(RobustScaler(),
+                                                         DecisionTreeRegressor(max_depth=4)),
+                                           Xd, yd), Xd)
         self.check("pipe_ridge", fit(make_pipeline(StandardScaler(), Ridge()), Xd, yd), Xd)
         self.check("pipe_bare_tree", fit(make_pipeline(DecisionTreeRegressor(max_depth=5)),
                                          Xd, yd), Xd)
@@ -240,7 +276,11 @@ class PredictAlikeInCpp(unittest.TestCase):
         X, y = dataset("iris")
         for est in (fit(make_pipeline(StandardScaler(), LogisticRegression(max_iter=500)), X, y),
                     fit(DecisionTreeClassifier(random_state=0), X, y), MinMaxScaler().fit(X),
-                    fit(LinearRegression(), X, y)):
+                    fit(LinearRegression(), X, y), MaxAbsScaler().fit(X),
+                    RobustScaler(with_centering=False).fit(X),
+                    RobustScaler(with_scaling=False).fit(X),
+                    fit(make_pipeline(RobustScaler(), LogisticRegression(multi_class="ovr")),
+                        X, y)):
             for fmt, ext in (("binary", "brine"), ("json", "json")):
                 path = self.dir / f"same.{ext}"
                 brine.save(est, path, metadata={"target_name": "species", "note": "é\n"},
@@ -325,6 +365,47 @@ class Metadata(unittest.TestCase):
         self.assertIn(f"VERSION {brine.__version__}", text)
 
 
+class GoldenFilesMeanWhatScikitLearnMeans(unittest.TestCase):
+    """The C++ writer's golden files of the scalers and one-vs-rest logistic regression: their
+    parameters set on scikit-learn's own estimators give the reference outputs the C++ library
+    stored."""
+
+    def fitted(self, slot):
+        kind, m = slot["kind"], slot["model"]
+        if kind == "max_abs_scaler":
+            est = MaxAbsScaler()
+            est.scale_ = m["scale"][:, 0]
+            est.n_features_in_ = est.scale_.size
+        elif kind == "robust_scaler":
+            est = RobustScaler(with_centering=m["center"].size > 0,
+                               with_scaling=m["scale"].size > 0)
+            est.center_ = m["center"][:, 0] if est.with_centering else None
+            est.scale_ = m["scale"][:, 0] if est.with_scaling else None
+            est.n_features_in_ = m["n_features"]
+        elif kind == "logistic_regression":
+            est = LogisticRegression(multi_class=m.get("multi_class", "multinomial"))
+            est.classes_, est.coef_ = m["classes"][:, 0], m["coef"]
+            est.intercept_ = m["intercept"][:, 0]
+            est.n_features_in_ = m["coef"].shape[1]
+        else:
+            parts = m["steps"] + [m["estimator"]]
+            return Pipeline([(f"s{i}", self.fitted(p)) for i, p in enumerate(parts)])
+        return est
+
+    def test_reference_outputs(self):
+        golden = SOURCE / "tests" / "data" / "golden" / "format-1.0"
+        for name in ("max_abs_scaler", "robust_scaler", "robust_scaler_no_centering",
+                     "logistic_regression_ovr", "pipeline_robust"):
+            for ext in ("brine", "json"):
+                f = brine.load(golden / f"{name}.{ext}")
+                est = self.fitted({"kind": f.kind, "model": f.payload})
+                X = f.reference["inputs"]
+                want = f.reference["outputs"]
+                got = est.predict_proba(X) if hasattr(est, "predict_proba") else est.transform(X)
+                excess = np.abs(got - want) / np.maximum(1.0, np.abs(want))
+                self.assertLessEqual(float(excess.max()), RTOL, name)
+
+
 class Unsupported(unittest.TestCase):
     def refused(self, est, *fragments):
         with tempfile.TemporaryDirectory() as d:
@@ -360,9 +441,16 @@ class Unsupported(unittest.TestCase):
 
     def test_options_a_kind_cannot_represent(self):
         X, y = dataset("iris")
-        self.refused(fit(LogisticRegression(multi_class="ovr", max_iter=500), X, y),
-                     "multi_class='ovr'", "one-vs-rest")
-        self.refused(fit(LogisticRegression(solver="liblinear"), X, y), "one-vs-rest")
+        Xnan = X.copy()
+        Xnan[:, 1] = np.nan  # a column of no values: NaN parameters
+        with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            max_abs, robust = MaxAbsScaler().fit(Xnan), RobustScaler().fit(Xnan)
+            # An empty quantile range: unit_variance divides the ranges by 0.
+            empty = RobustScaler(unit_variance=True, quantile_range=(50.0, 50.0)).fit(X)
+        self.refused(max_abs, "MaxAbsScaler with non-finite scale_")
+        self.refused(robust, "RobustScaler with non-finite center_")
+        self.refused(empty, "RobustScaler with non-finite scale_")
         self.refused(MinMaxScaler(clip=True).fit(X), "clip=True")
         self.refused(DecisionTreeClassifier().fit(X, np.column_stack([y, y])), "2 outputs")
         self.refused(DecisionTreeClassifier().fit(X, np.array(["a", "b", "c"])[y.astype(int)]),
