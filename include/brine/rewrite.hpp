@@ -1,7 +1,7 @@
-// Rewriting model files whole (the model with its header: brine::load_any_with_info): convert one to the other
-// encoding keeping every header field (convert_bytes, convert_file), and seal a hand-edited JSON
-// document with a new checksum (reseal_bytes, reseal_file). What the `brine` command is built on.
-// SPDX-License-Identifier: MIT
+// Rewriting model files whole (the model with its header: brine::load_any_with_info): convert one
+// to the other encoding keeping every header field (convert_bytes, convert_file), and seal a
+// hand-edited JSON document with a new checksum (reseal_bytes, reseal_file). What the `brine`
+// command is built on. SPDX-License-Identifier: MIT
 #pragma once
 
 #include <string>

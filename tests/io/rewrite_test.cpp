@@ -108,7 +108,8 @@ TEST_CASE("reseal_bytes refuses an edit that changes predictions unless asked to
                             "row 0 output 0");
     brine::ResealOptions o;
     o.recompute_reference = true;
-    const brine::Loaded<brine::AnyModel> f = brine::from_bytes_any_with_info(brine::reseal_bytes(edited, o));
+    const brine::Loaded<brine::AnyModel> f =
+        brine::from_bytes_any_with_info(brine::reseal_bytes(edited, o));
     const auto& m = std::get<brine::LogisticRegression>(f.model.variant());
     CHECK(m.coef(0, 1) == -0.5);
     // The stored outputs are now p(class 1) = 1 / (1 + exp(-(1.5 x0 - 0.5 x1 + 0.125))).

@@ -52,9 +52,9 @@ TEST_CASE("LogisticRegression one-vs-rest gives scikit-learn's probabilities",
         Eigen::VectorXd one(m.n_classes());
         for (Eigen::Index i = 0; i < X.rows(); ++i) {
             m.predict_proba_one(X.row(i), one);
-            CHECK(((one.transpose() - expected.row(i)).array().abs() /
-                   expected.row(i).array().abs())
-                      .maxCoeff() <= 1e-12);
+            CHECK(
+                ((one.transpose() - expected.row(i)).array().abs() / expected.row(i).array().abs())
+                    .maxCoeff() <= 1e-12);
         }
         // The same coefficients read as multinomial give other probabilities: the flag matters.
         m.multi_class = brine::LogisticRegression::MultiClass::multinomial;

@@ -149,6 +149,7 @@ int cmd_convert(const std::vector<std::string>& args);
 int cmd_reseal(const std::vector<std::string>& args);
 int cmd_predict(const std::vector<std::string>& args);
 int cmd_diff(const std::vector<std::string>& args);
+int cmd_import_xgboost(const std::vector<std::string>& args);
 #if defined(BRINE_CLI_SIGNING)
 int cmd_keygen(const std::vector<std::string>& args);
 int cmd_sign(const std::vector<std::string>& args);

@@ -1,6 +1,5 @@
-// The brine command: inspect, verify, convert, predict, reseal and diff model files from a shell
-// (and keygen, sign when built with signing).
-// SPDX-License-Identifier: MIT
+// The brine command: inspect, verify, convert, predict, reseal, diff and import-xgboost from a
+// shell (and keygen, sign when built with signing). SPDX-License-Identifier: MIT
 #include <brine/version.hpp>
 
 #include <cstdio>
@@ -22,6 +21,7 @@ constexpr const char* usage_text =
     "  predict MODEL [CSV|-]  predictions for the rows of a CSV file, as CSV\n"
     "  reseal FILE.json       re-validate a hand-edited JSON file and write a new checksum\n"
     "  diff A B               header fields and parameters that differ, and by how much\n"
+    "  import-xgboost IN OUT  an XGBoost model (JSON or UBJSON) into a brine file\n"
 #if defined(BRINE_CLI_SIGNING)
     "  keygen                 a new minisign key pair for signing model files\n"
     "  sign FILE...           sign model files (FILE.minisig)\n"
@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
     if (command == "reseal") return cmd_reseal(args);
     if (command == "predict") return cmd_predict(args);
     if (command == "diff") return cmd_diff(args);
+    if (command == "import-xgboost") return cmd_import_xgboost(args);
 #if defined(BRINE_CLI_SIGNING)
     if (command == "keygen") return cmd_keygen(args);
     if (command == "sign") return cmd_sign(args);

@@ -69,13 +69,14 @@ AnyModel decode_json_any_unverified(JsonDocument& doc) {
     }
 }
 
-/// The file of `model` with header `h` (its schema version made the current one) in `to`.
+/// The file of `model` with header `h` (its schema version the one the model is written with) in
+/// `to`.
 inline std::string encode_with_header(const AnyModel& model, Header h, Format to) {
     return std::visit(
         [&](const auto& m) -> std::string {
             using M = std::decay_t<decltype(m)>;
             h.kind = model_kind_v<M>;
-            h.schema_version = schema_version_v<M>;
+            h.schema_version = schema_version_of(m);
             if (to == Format::json) return encode_json(m, h);
             ByteBuffer out;
             encode_binary(out, m, h);

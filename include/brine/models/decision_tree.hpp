@@ -545,7 +545,8 @@ private:
                 return nan_ok ? detail::any_infinite(p, count) : detail::any_non_finite(p, count);
             };
             if (rs == 1) {  // column-major: a column's block is contiguous
-                for (Eigen::Index j = 0; j < X.cols(); ++j) bad |= refused(X.data() + j * cs + first, n);
+                for (Eigen::Index j = 0; j < X.cols(); ++j)
+                    bad |= refused(X.data() + j * cs + first, n);
             } else if (cs == 1) {  // row-major: each row is contiguous
                 for (Eigen::Index i = first; i < first + n; ++i)
                     bad |= refused(X.data() + i * rs, X.cols());

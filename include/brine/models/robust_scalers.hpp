@@ -188,7 +188,8 @@ private:
         detail::check_out_shape(X, out, name);
         if (with_centering() && with_scaling()) {
             detail::scale_columns_into(
-                X, out, name, [&](const auto& x, Eigen::Index j) { return (x - center(j)) / scale(j); },
+                X, out, name,
+                [&](const auto& x, Eigen::Index j) { return (x - center(j)) / scale(j); },
                 refuse_infinity);
             return;
         }

@@ -224,7 +224,8 @@ struct TreeEnsemble {
                             Eigen::Index col_stride) const {
         const Eigen::MatrixXd p = predict_proba(MatrixRef(X));
         for (Eigen::Index i = 0; i < p.rows(); ++i)
-            for (Eigen::Index k = 0; k < p.cols(); ++k) out[i * row_stride + k * col_stride] = p(i, k);
+            for (Eigen::Index k = 0; k < p.cols(); ++k)
+                out[i * row_stride + k * col_stride] = p(i, k);
     }
 
     /// Index (local to its tree) of the leaf each row reaches in each tree: n_rows x n_trees

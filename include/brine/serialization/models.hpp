@@ -27,9 +27,7 @@ inline std::uint32_t schema_version_of(const LogisticRegression& m) {
 }
 /// A DecisionTree that needs nothing of schema 2 (double `<=`, NaN refused) is written as
 /// version 1, byte for byte as before.
-inline std::uint32_t schema_version_of(const DecisionTree& t) {
-    return t.needs_schema_2() ? 2 : 1;
-}
+inline std::uint32_t schema_version_of(const DecisionTree& t) { return t.needs_schema_2() ? 2 : 1; }
 
 namespace detail {
 
