@@ -61,8 +61,8 @@ int cmd_import_xgboost(const std::vector<std::string>& argv) {
         save(m.ensemble, out, save_options);
         std::printf("%s: tree_ensemble of %lld trees (%lld of %lld rounds), objective %s\n",
                     out.c_str(), static_cast<long long>(m.ensemble.n_trees()),
-                    static_cast<long long>(m.rounds_used),
-                    static_cast<long long>(m.rounds_in_file), m.objective.c_str());
+                    static_cast<long long>(m.rounds_used), static_cast<long long>(m.rounds_in_file),
+                    m.objective.c_str());
         return 0;
     });
 }
