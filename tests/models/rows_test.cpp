@@ -216,8 +216,8 @@ TEST_CASE("pipelines and AnyModel: every input form", "[models][rows]") {
 }
 
 TEST_CASE("wide batches: the same bits past Eigen's blocking thresholds", "[models][rows]") {
-    // 130 columns and 4100 rows: Eigen's matrix-vector product blocks its columns by the column
-    // stride from 128 columns on, so a converted block must keep the whole batch's side of it.
+    // 130 columns and 4100 rows: where Eigen's matrix-vector product would block its columns
+    // (from 128 columns on); brine's linear kernels sum each row in one order in every layout.
     const Eigen::Index rows = 4100, cols = 130;
     Eigen::MatrixXd X(rows, cols);
     for (Eigen::Index j = 0; j < cols; ++j)
@@ -241,6 +241,51 @@ TEST_CASE("wide batches: the same bits past Eigen's blocking thresholds", "[mode
     // column-major matrix of those rows has.
     const Eigen::MatrixXd top = X.topRows(700);
     CHECK(same(lin.predict(R.topRows(700)), lin.predict(top)));
+}
+
+TEST_CASE("linear scores: the products summed in feature order, in every layout and block",
+          "[models][rows]") {
+    // Values whose sum depends on the order of the additions: 1e16 + 1 - 1e16 is 0 from the left
+    // and 1 in other orders. The documented order (from 0.0, feature 0 first, then the intercept)
+    // computed here by hand is what every layout and every row of a group of eight gets.
+    const Eigen::Index rows = 21, cols = 5;  // two groups of eight and five rows one at a time
+    Eigen::MatrixXd X(rows, cols);
+    for (Eigen::Index i = 0; i < rows; ++i) {
+        X.row(i) << 1e16, 1.0 + static_cast<double>(i), -1e16, 0.5 * static_cast<double>(i), 3.0;
+    }
+    Eigen::VectorXd w(cols);
+    w << 1.0, 1.0, 1.0, 0.25, -1.0 / 3.0;
+    const brine::LinearRegression lin(w, 0.1);
+    Eigen::VectorXd expected(rows);
+    for (Eigen::Index i = 0; i < rows; ++i) {
+        double acc = 0.0;
+        for (Eigen::Index j = 0; j < cols; ++j) acc += X(i, j) * w(j);
+        expected(i) = acc + 0.1;
+    }
+    const brine::RowMatrix R = X;
+    CHECK(same(lin.predict(X), expected));
+    CHECK(same(lin.predict(R), expected));
+    Eigen::MatrixXd twice(2 * rows, cols);
+    for (Eigen::Index i = 0; i < rows; ++i) twice.row(2 * i) = X.row(i);
+    CHECK(same(lin.predict(brine::Rows::strided(twice.data(), rows, cols, 2, 2 * rows)), expected));
+    for (Eigen::Index i = 0; i < rows; ++i) {  // a batch of one row each, from any offset
+        CHECK(same(lin.predict(R.middleRows(i, 1)), expected.segment(i, 1)));
+    }
+    // Logistic scores (decision_function) follow the same order, per class.
+    brine::RowMatrix c(3, cols);
+    c.row(0) = w.transpose();
+    c.row(1) = -w.transpose();
+    c.row(2) = 2.0 * w.transpose();
+    const brine::LogisticRegression lg(c, Eigen::Vector3d(0.1, 0.2, 0.3), Eigen::Vector3d(0, 1, 2));
+    const Eigen::MatrixXd s = lg.decision_function(X);
+    for (Eigen::Index k = 0; k < 3; ++k) {
+        for (Eigen::Index i = 0; i < rows; ++i) {
+            double acc = 0.0;
+            for (Eigen::Index j = 0; j < cols; ++j) acc += X(i, j) * c(k, j);
+            CHECK(s(i, k) == acc + lg.intercept(k));
+        }
+    }
+    CHECK(same(lg.predict_proba(R), lg.predict_proba(X)));
 }
 
 TEST_CASE("non-finite input in any layout is refused naming the row and column", "[models][rows]") {

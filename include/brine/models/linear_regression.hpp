@@ -3,6 +3,7 @@
 #pragma once
 
 #include "brine/models/common.hpp"
+#include "brine/models/linear_kernel.hpp"
 #include "brine/models/rows.hpp"
 
 namespace brine {
@@ -21,6 +22,11 @@ namespace brine {
 /// Eigen::VectorXd y = m.predict(X);
 /// ```
 struct LinearRegression {
+    /// Batches of doubles are read in place in every layout: the products of a row are summed in
+    /// the order of the features whatever the layout (detail::linear_scores), so every layout
+    /// gives the same bits.
+    static constexpr bool reads_any_layout = true;
+
     RowMatrix coef;             ///< n_targets x n_features
     Eigen::VectorXd intercept;  ///< n_targets
 
@@ -56,9 +62,8 @@ struct LinearRegression {
         check_shape();
         require_single_target();
         detail::check_columns(X.cols(), n_features(), name);
-        Eigen::VectorXd y = X * coef.row(0).transpose();
-        y.array() += intercept(0);
-        detail::check_rows_of_non_finite_outputs(X, y, name);
+        Eigen::VectorXd y(X.rows());
+        predict_into(X, y.data());
         return y;
     }
 
@@ -67,8 +72,8 @@ struct LinearRegression {
     Eigen::MatrixXd predict_targets(const MatrixRef& X) const {
         check_shape();
         detail::check_columns(X.cols(), n_features(), name);
-        Eigen::MatrixXd y = X * coef.transpose();
-        y.rowwise() += intercept.transpose();
+        Eigen::MatrixXd y(X.rows(), coef.rows());
+        detail::linear_scores(X, coef, intercept, y.data(), 1, X.rows());
         detail::check_rows_of_non_finite_outputs(X, y, name);
         return y;
     }
@@ -94,16 +99,16 @@ struct LinearRegression {
     }
 
     /// The batch kernel behind every predict form (one target): X is an Eigen double matrix
-    /// (column-major, row-major or strided map), `out` takes X.rows() values. Throws as predict.
+    /// (column-major, row-major or strided map, read in place), `out` takes X.rows() values.
+    /// Throws as predict.
     template <class M>
     void predict_into(const M& X, double* out) const {
         check_shape();
         require_single_target();
         detail::check_columns(X.cols(), n_features(), name);
-        Eigen::Map<Eigen::VectorXd> y(out, X.rows());
-        y.noalias() = X * coef.row(0).transpose();
-        y.array() += intercept(0);
-        detail::check_rows_of_non_finite_outputs(X, y, name);
+        detail::linear_scores(X, coef, intercept, out, 1, 1);
+        detail::check_rows_of_non_finite_outputs(X, Eigen::Map<Eigen::VectorXd>(out, X.rows()),
+                                                 name);
     }
 
     /// Prediction for one sample (one target), without heap allocation. Throws as predict.

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "brine/models/common.hpp"
+#include "brine/models/linear_kernel.hpp"
 #include "brine/models/rows.hpp"
 
 namespace brine {
@@ -42,6 +43,10 @@ struct LogisticRegression {
         multinomial = 0,  ///< softmax over the K scores
         ovr = 1,          ///< one-vs-rest: sigmoid of each score, normalised to sum 1
     };
+
+    /// Batches of doubles are read in place in every layout, with the same bits in each (the
+    /// scores are summed in the order of the features, see detail::linear_scores).
+    static constexpr bool reads_any_layout = true;
 
     RowMatrix coef;             ///< 1 x n_features (binary) or n_classes x n_features
     Eigen::VectorXd intercept;  ///< one per row of coef
@@ -94,8 +99,8 @@ struct LogisticRegression {
     Eigen::MatrixXd decision_function(const MatrixRef& X) const {
         check_shape();
         detail::check_columns(X.cols(), n_features(), name);
-        Eigen::MatrixXd s = X * coef.transpose();
-        s.rowwise() += intercept.transpose();
+        Eigen::MatrixXd s(X.rows(), coef.rows());
+        detail::linear_scores(X, coef, intercept, s.data(), 1, X.rows());
         detail::check_rows_of_non_finite_outputs(X, s, name);
         return s;
     }
@@ -256,8 +261,7 @@ private:
         Eigen::Map<Eigen::MatrixXd> s(
             detail::scratch_doubles<detail::kernel_slot>(X.rows() * coef.rows()), X.rows(),
             coef.rows());
-        s.noalias() = X * coef.transpose();
-        s.rowwise() += intercept.transpose();
+        detail::linear_scores(X, coef, intercept, s.data(), 1, X.rows());
         detail::check_rows_of_non_finite_outputs(X, s, name);
         return s;
     }
