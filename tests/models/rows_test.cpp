@@ -6,7 +6,9 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "brine_catch.hpp"
@@ -213,6 +215,75 @@ TEST_CASE("pipelines and AnyModel: every input form", "[models][rows]") {
     check_forms<true>(brine::AnyModel(pipeline(logistic_binary())));
     check_forms<true>(brine::AnyModel(tree(true)));
     check_forms<false>(brine::AnyModel(linear()));
+}
+
+/// The matrix-valued forms of `f` (decision_function, transform): every input form and the
+/// row-major buffer form against the column-major double form.
+template <class Model, class F>
+void check_matrix_forms(const Model& m, F f, const char* call) {
+    const Eigen::MatrixXd X = input();
+    const brine::RowMatrix R = X;
+    const Eigen::MatrixXd ref = f(m, X);
+    CHECK(same(f(m, R), ref));
+    CHECK(same(f(m, brine::Rows(R.data(), n_rows, n_cols)), ref));
+    Eigen::MatrixXd twice(2 * n_rows, n_cols);
+    for (Eigen::Index i = 0; i < n_rows; ++i) twice.row(2 * i) = X.row(i);
+    CHECK(same(f(m, brine::Rows::strided(twice.data(), n_rows, n_cols, 2, 2 * n_rows)), ref));
+    const RowMatrixF FR = X.cast<float>();
+    CHECK(same(f(m, FR), f(m, as_float_values(X))));
+    // Into a row-major buffer: sample i's values together; too small a buffer is refused.
+    const Eigen::Index k = ref.cols();
+    std::vector<double> out(static_cast<std::size_t>(n_rows * k) + 1, -7.0);
+    f(m, brine::Rows(R.data(), n_rows, n_cols), out.data(),
+      static_cast<Eigen::Index>(out.size()));
+    CHECK(same(Eigen::Map<const brine::RowMatrix>(out.data(), n_rows, k), ref));
+    CHECK(out.back() == -7.0);
+    std::vector<double> small(static_cast<std::size_t>(n_rows * k) - 1, -7.0);
+    BRINE_CHECK_THROWS_CODE(f(m, brine::Rows(X), small.data(),
+                              static_cast<Eigen::Index>(small.size())),
+                            brine::Errc::shape_mismatch,
+                            std::string("::") + call + " writes " + std::to_string(n_rows * k) +
+                                " values, the output buffer holds " +
+                                std::to_string(n_rows * k - 1));
+    CHECK(small[0] == -7.0);
+}
+
+struct DecisionFunction {
+    template <class M, class... A>
+    auto operator()(const M& m, const A&... a) const {
+        return m.decision_function(a...);
+    }
+};
+struct Transform {
+    template <class M, class... A>
+    auto operator()(const M& m, const A&... a) const {
+        return m.transform(a...);
+    }
+};
+
+TEST_CASE("decision_function, transform and apply: every input form", "[models][rows]") {
+    check_matrix_forms(logistic_binary(), DecisionFunction{}, "decision_function");
+    check_matrix_forms(logistic_multi(), DecisionFunction{}, "decision_function");
+    const brine::Pipeline p = pipeline(linear());
+    for (const auto& step : p.steps) {
+        std::visit([](const auto& t) { check_matrix_forms(t, Transform{}, "transform"); }, step);
+    }
+    check_matrix_forms(brine::MaxAbsScaler(Eigen::VectorXd::LinSpaced(n_cols, 0.5, 3.0)),
+                       Transform{}, "transform");
+    // Trees: the leaf indices, from every layout and from floats.
+    const brine::DecisionTree t = tree(true);
+    const Eigen::MatrixXd X = input();
+    const brine::RowMatrix R = X;
+    const brine::IndexVector leaves = t.apply(X);
+    CHECK(t.apply(R) == leaves);
+    CHECK(t.apply(brine::Rows(R.data(), n_rows, n_cols)) == leaves);
+    const RowMatrixF FR = X.cast<float>();
+    CHECK(t.apply(FR) == t.apply(as_float_values(X)));
+    // Refusals name the caller's row, in every layout.
+    brine::RowMatrix bad = R;
+    bad(300, 2) = std::numeric_limits<double>::infinity();
+    BRINE_CHECK_THROWS_CODE(std::get<brine::StandardScaler>(p.steps[0]).transform(bad),
+                            brine::Errc::invalid_input, "input row 300, column 2 is +infinity");
 }
 
 TEST_CASE("wide batches: the same bits past Eigen's blocking thresholds", "[models][rows]") {

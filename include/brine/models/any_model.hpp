@@ -120,7 +120,7 @@ struct has_is_classifier<M, std::void_t<decltype(std::declval<const M&>().is_cla
 
 /// Any built-in model, for programs that load a file without knowing its kind at compile time.
 /// The set is closed: a file can only ever produce one of these types.
-class AnyModel {
+class AnyModel : public RowsForms<AnyModel> {
 public:
     /// One alternative per row of BRINE_MODEL_KINDS, in its order.
 #define BRINE_KIND_TYPE(Type, name, number, schema) , Type
@@ -192,31 +192,11 @@ public:
     }
 
     /// predict and predict_proba for a row-major or float batch, or any Rows view, read in place,
-    /// and into caller buffers: the forms of the model held (see brine::Rows). Throw as the
-    /// MatrixRef forms, and Errc::shape_mismatch for a buffer smaller than the result (predict:
-    /// X.rows(); predict_proba: X.rows() * n_classes(), row-major).
-    template <class In, detail::enable_if_rows_input<In> = 0>
-    Eigen::VectorXd predict(const In& X) const {
-        return detail::predict_rows(*this, Rows(X));
-    }
-    template <class In, detail::enable_if_rows_input<In> = 0>
-    Eigen::MatrixXd predict_proba(const In& X) const {
-        return detail::predict_proba_rows(*this, Rows(X));
-    }
-    void predict(const Rows& X, double* out, Eigen::Index size) const {
-        detail::predict_rows_into(*this, X, out, size, "AnyModel");
-    }
-    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
-    void predict(const Rows& X, Buffer&& out) const {
-        predict(X, out.data(), static_cast<Eigen::Index>(out.size()));
-    }
-    void predict_proba(const Rows& X, double* out, Eigen::Index size) const {
-        detail::predict_proba_rows_into(*this, X, out, size, "AnyModel");
-    }
-    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
-    void predict_proba(const Rows& X, Buffer&& out) const {
-        predict_proba(X, out.data(), static_cast<Eigen::Index>(out.size()));
-    }
+    /// and into caller buffers: the forms of the model held (see brine::Rows, RowsForms). Throw as
+    /// the MatrixRef forms, and Errc::shape_mismatch for a buffer smaller than the result
+    /// (predict: X.rows(); predict_proba: X.rows() * n_classes(), row-major).
+    using RowsForms<AnyModel>::predict;
+    using RowsForms<AnyModel>::predict_proba;
 
     /// The kernels of the model held (every kind that has them; Errc::invalid_argument for the
     /// others, as predict and predict_proba).
@@ -350,6 +330,9 @@ public:
     friend bool operator!=(const AnyModel& a, const AnyModel& b) { return !(a == b); }
 
 private:
+    static constexpr const char* name = "AnyModel";
+    friend class RowsForms<AnyModel>;
+
     template <class K, class M, class = void>
     struct has_predict_into : std::false_type {};
     template <class K, class M>

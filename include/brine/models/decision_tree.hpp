@@ -40,7 +40,7 @@ namespace brine {
 /// t.threshold.resize(3);      t.threshold << 0.5, -2, -2;
 /// t.value.resize(3, 1);       t.value << 15, 10, 20;
 /// ```
-struct DecisionTree {
+struct DecisionTree : RowsForms<DecisionTree> {
     enum class Task : std::uint8_t { classification = 0, regression = 1 };
     static constexpr std::int32_t leaf = -1;  ///< child index of a leaf (scikit-learn's TREE_LEAF)
     /// The batch kernels read each row through its strides: double input of any layout is walked
@@ -211,42 +211,16 @@ struct DecisionTree {
         return proba_rows(X, X.rows(), nodes_checked);
     }
 
-    /// predict and predict_proba for a row-major or float batch, or any Rows view, read in place
-    /// (see brine::Rows). A float is compared with the thresholds as the double it converts to
-    /// exactly, which is scikit-learn's comparison (its trees compare float32 inputs with
-    /// thresholds that are float32 values widened to double). Every form gives the same bits as
-    /// the column-major double form. Throw as predict.
-    template <class In, detail::enable_if_rows_input<In> = 0>
-    Eigen::VectorXd predict(const In& X) const {
-        return detail::predict_rows(*this, Rows(X));
-    }
-    template <class In, detail::enable_if_rows_input<In> = 0>
-    Eigen::MatrixXd predict_proba(const In& X) const {
-        return detail::predict_proba_rows(*this, Rows(X));
-    }
-
-    /// predict into out[0 .. X.rows()), without heap allocation (a float batch is converted into
-    /// a per-thread buffer that grows once). Throws as predict, and Errc::shape_mismatch if `size`
-    /// < X.rows() (nothing is written then).
-    void predict(const Rows& X, double* out, Eigen::Index size) const {
-        detail::predict_rows_into(*this, X, out, size, name);
-    }
-    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
-    void predict(const Rows& X, Buffer&& out) const {
-        predict(X, out.data(), static_cast<Eigen::Index>(out.size()));
-    }
-    /// Probabilities (classifier only) into a row-major buffer: sample i's n_classes values at
-    /// out[i * n_classes ..]. Throws as predict_proba, and Errc::shape_mismatch if `size` <
-    /// X.rows() * n_classes (nothing is written then).
-    void predict_proba(const Rows& X, double* out, Eigen::Index size) const {
-        check_shape();
-        require_classifier();
-        detail::predict_proba_rows_into(*this, X, out, size, name);
-    }
-    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
-    void predict_proba(const Rows& X, Buffer&& out) const {
-        predict_proba(X, out.data(), static_cast<Eigen::Index>(out.size()));
-    }
+    /// predict, predict_proba and apply for a row-major or float batch, or any Rows view, read in
+    /// place (see brine::Rows), and predict / predict_proba into caller buffers (RowsForms; the
+    /// probability buffer is row-major: sample i's values together). A float is compared with the
+    /// thresholds as the double it converts to exactly, which is scikit-learn's comparison (its
+    /// trees compare float32 inputs with thresholds that are float32 values widened to double).
+    /// Every form gives the same bits as the column-major double form. Throw as predict, and
+    /// Errc::shape_mismatch for a buffer smaller than the result (nothing is written then).
+    using RowsForms<DecisionTree>::predict;
+    using RowsForms<DecisionTree>::predict_proba;
+    using RowsForms<DecisionTree>::apply;
 
     /// The batch kernels behind every form: X is an Eigen double matrix (column-major, row-major
     /// or strided map); predict_into writes X.rows() values to out, predict_proba_into the
@@ -267,6 +241,16 @@ struct DecisionTree {
         for_each_leaf(X, [&](Eigen::Index i, Eigen::Index leaf) {
             const double* v = value.data() + leaf * k;  // row-major: a node's row is contiguous
             for (Eigen::Index c = 0; c < k; ++c) out[i * row_stride + c * col_stride] = v[c];
+        });
+    }
+
+    /// apply's kernel: the leaf each row of X reaches to out[0 .. X.rows()). Throws as apply.
+    template <class M>
+    void apply_into(const M& X, std::int32_t* out) const {
+        check_shape();
+        detail::check_columns(X.cols(), n_features(), name);
+        for_each_leaf(X, [&](Eigen::Index i, Eigen::Index leaf) {
+            out[i] = static_cast<std::int32_t>(leaf);
         });
     }
 
@@ -316,6 +300,7 @@ struct DecisionTree {
 
 private:
     static constexpr const char* name = "DecisionTree";
+    friend class RowsForms<DecisionTree>;
 
     // A Pipeline predicts a batch in blocks of rows; it passes the batch's row count and one
     // `nodes_checked` flag for all its blocks, so the nodes are checked at most once per call.

@@ -21,7 +21,7 @@ namespace brine {
 /// brine::LinearRegression m(coef, 0.5);   // one target: coef is an Eigen::VectorXd
 /// Eigen::VectorXd y = m.predict(X);
 /// ```
-struct LinearRegression {
+struct LinearRegression : RowsForms<LinearRegression> {
     /// Batches of doubles are read in place in every layout: the products of a row are summed in
     /// the order of the features whatever the layout (detail::linear_scores), so every layout
     /// gives the same bits.
@@ -78,25 +78,13 @@ struct LinearRegression {
         return y;
     }
 
-    /// predict for a row-major or float batch, or any Rows view, read in place (see brine::Rows).
-    /// Floats are converted to double exactly, as scikit-learn computes a float32 batch against
-    /// its float64 coefficients. Every form gives the same bits as the column-major double form
-    /// of the same values. Throws as predict.
-    template <class In, detail::enable_if_rows_input<In> = 0>
-    Eigen::VectorXd predict(const In& X) const {
-        return detail::predict_rows(*this, Rows(X));
-    }
-
-    /// predict into out[0 .. X.rows()), without heap allocation. Throws as predict, and
-    /// Errc::shape_mismatch if `size` < X.rows() (nothing is written then).
-    void predict(const Rows& X, double* out, Eigen::Index size) const {
-        detail::predict_rows_into(*this, X, out, size, name);
-    }
-    /// predict into a contiguous buffer (std::vector<double>, std::array, Eigen vector).
-    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
-    void predict(const Rows& X, Buffer&& out) const {
-        predict(X, out.data(), static_cast<Eigen::Index>(out.size()));
-    }
+    /// predict for a row-major or float batch, or any Rows view, read in place (see brine::Rows),
+    /// and into a caller's buffer: `predict(X)`, `predict(rows, out, size)`, `predict(rows,
+    /// buffer)` (RowsForms). Floats are converted to double exactly, as scikit-learn computes a
+    /// float32 batch against its float64 coefficients. Every form gives the same bits as the
+    /// column-major double form of the same values. Throws as predict, and Errc::shape_mismatch
+    /// for a buffer smaller than X.rows() (nothing is written then); no heap allocation.
+    using RowsForms<LinearRegression>::predict;
 
     /// The batch kernel behind every predict form (one target): X is an Eigen double matrix
     /// (column-major, row-major or strided map, read in place), `out` takes X.rows() values.
@@ -130,6 +118,7 @@ struct LinearRegression {
 
 private:
     static constexpr const char* name = "LinearRegression";
+    friend class RowsForms<LinearRegression>;
 
     /// What every prediction relies on to stay in bounds, in O(1): checked on every call, so no
     /// change to the public fields can make a prediction read outside them.

@@ -36,7 +36,7 @@ namespace brine {
 ///
 /// The batch functions use a matrix product and predict_one / predict_proba_one a dot product per
 /// row, so their probabilities agree to rounding, not always bit for bit.
-struct LogisticRegression {
+struct LogisticRegression : RowsForms<LogisticRegression> {
     /// How K >= 3 scores become probabilities (scikit-learn's `multi_class` after fitting; a
     /// binary model always uses the sigmoid, whichever is set).
     enum class MultiClass : std::uint8_t {
@@ -67,6 +67,8 @@ struct LogisticRegression {
     Eigen::Index n_outputs() const noexcept { return classes.size(); }
     /// The class labels (`classes`), in the order of predict_proba's columns.
     const Eigen::VectorXd& class_labels() const noexcept { return classes; }
+    /// Scores per sample (decision_function's width): 1 for a binary model, else n_classes.
+    Eigen::Index n_scores() const noexcept { return coef.rows(); }
     bool is_binary() const noexcept { return classes.size() == 2; }
     /// True for a model of K >= 3 classes whose probabilities are one-vs-rest.
     bool is_ovr() const noexcept { return !is_binary() && multi_class == MultiClass::ovr; }
@@ -122,39 +124,17 @@ struct LogisticRegression {
         return y;
     }
 
-    /// predict and predict_proba for a row-major or float batch, or any Rows view, read in place
-    /// (see brine::Rows). Floats are converted to double exactly. Every form gives the same bits
-    /// as the column-major double form of the same values. Throw as predict.
-    template <class In, detail::enable_if_rows_input<In> = 0>
-    Eigen::VectorXd predict(const In& X) const {
-        return detail::predict_rows(*this, Rows(X));
-    }
-    template <class In, detail::enable_if_rows_input<In> = 0>
-    Eigen::MatrixXd predict_proba(const In& X) const {
-        return detail::predict_proba_rows(*this, Rows(X));
-    }
-
-    /// Labels into out[0 .. X.rows()). Throws as predict, and Errc::shape_mismatch if `size` <
-    /// X.rows() (nothing is written then). No heap allocation once a per-thread buffer for the
-    /// scores has grown to the batch (Eigen's matrix product may still take a heap workspace for
-    /// a large multinomial batch).
-    void predict(const Rows& X, double* out, Eigen::Index size) const {
-        detail::predict_rows_into(*this, X, out, size, name);
-    }
-    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
-    void predict(const Rows& X, Buffer&& out) const {
-        predict(X, out.data(), static_cast<Eigen::Index>(out.size()));
-    }
-    /// Probabilities into a row-major buffer: sample i's n_classes values at
-    /// out[i * n_classes ..]. Throws as predict_proba, and Errc::shape_mismatch if `size` <
-    /// X.rows() * n_classes (nothing is written then).
-    void predict_proba(const Rows& X, double* out, Eigen::Index size) const {
-        detail::predict_proba_rows_into(*this, X, out, size, name);
-    }
-    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
-    void predict_proba(const Rows& X, Buffer&& out) const {
-        predict_proba(X, out.data(), static_cast<Eigen::Index>(out.size()));
-    }
+    /// predict, predict_proba and decision_function for a row-major or float batch, or any Rows
+    /// view, read in place (see brine::Rows), and into caller buffers: `predict(X)`,
+    /// `predict(rows, out, size)`, `predict(rows, buffer)`, the same for predict_proba and
+    /// decision_function, whose buffers are row-major (sample i's values together) (RowsForms).
+    /// Floats are converted to double exactly. Every form gives the same bits as the column-major
+    /// double form of the same values. Throw as predict, and Errc::shape_mismatch for a buffer
+    /// smaller than the result (nothing is written then). No heap allocation once a per-thread
+    /// buffer for the scores has grown to the batch.
+    using RowsForms<LogisticRegression>::predict;
+    using RowsForms<LogisticRegression>::predict_proba;
+    using RowsForms<LogisticRegression>::decision_function;
 
     /// The batch kernels behind every form: X is an Eigen double matrix (column-major, row-major
     /// or strided map); predict_into writes X.rows() labels to out, predict_proba_into the
@@ -170,6 +150,23 @@ struct LogisticRegression {
         const auto s = scores_into(X);
         for (Eigen::Index i = 0; i < X.rows(); ++i)
             scores_to_proba(s.row(i), Strided{out + i * row_stride, col_stride});
+    }
+
+    /// decision_function's kernel: the score k of row i to out[i * row_stride + k * col_stride].
+    template <class M>
+    void decision_function_into(const M& X, double* out, Eigen::Index row_stride,
+                                Eigen::Index col_stride) const {
+        check_shape();
+        detail::check_columns(X.cols(), n_features(), name);
+        detail::linear_scores(X, coef, intercept, out, row_stride, col_stride);
+        for (Eigen::Index i = 0; i < X.rows(); ++i) {  // a score is finite when its row's inputs are
+            for (Eigen::Index k = 0; k < coef.rows(); ++k) {
+                if (!std::isfinite(out[i * row_stride + k * col_stride])) {
+                    detail::check_rows(X, i, 1, name);
+                    break;
+                }
+            }
+        }
     }
 
     /// Predicted label of one sample, without heap allocation.
@@ -223,6 +220,7 @@ struct LogisticRegression {
 
 private:
     static constexpr const char* name = "LogisticRegression";
+    friend class RowsForms<LogisticRegression>;
 
     /// What every prediction relies on to stay in bounds, in O(1): checked on every call, so no
     /// change to the public fields can make a prediction read or write outside them.

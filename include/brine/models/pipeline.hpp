@@ -32,7 +32,7 @@ using Estimator = std::variant<LinearRegression, LogisticRegression, DecisionTre
 /// brine::Pipeline pipe({scaler}, logistic);
 /// Eigen::MatrixXd p = pipe.predict_proba(X);
 /// ```
-struct Pipeline {
+struct Pipeline : RowsForms<Pipeline> {
     std::vector<Transform> steps;
     Estimator estimator;
 
@@ -141,40 +141,14 @@ struct Pipeline {
     static constexpr Eigen::Index block_rows = 256;
 
     /// predict and predict_proba for a row-major or float batch, or any Rows view, read in place
-    /// (see brine::Rows): each block of rows goes through the transforms into a per-thread
-    /// buffer, and every form gives the same bits as the column-major double form of the same
-    /// values (a float is converted to double exactly). Throw as predict.
-    template <class In, detail::enable_if_rows_input<In> = 0>
-    Eigen::VectorXd predict(const In& X) const {
-        return detail::predict_rows(*this, Rows(X));
-    }
-    template <class In, detail::enable_if_rows_input<In> = 0>
-    Eigen::MatrixXd predict_proba(const In& X) const {
-        require_classifier_estimator();
-        return detail::predict_proba_rows(*this, Rows(X));
-    }
-
-    /// predict into out[0 .. X.rows()), without heap allocation in steady state (per-thread
-    /// buffers of block_rows x n_features grow once). Throws as predict, and
-    /// Errc::shape_mismatch if `size` < X.rows() (nothing is written then).
-    void predict(const Rows& X, double* out, Eigen::Index size) const {
-        detail::predict_rows_into(*this, X, out, size, "Pipeline");
-    }
-    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
-    void predict(const Rows& X, Buffer&& out) const {
-        predict(X, out.data(), static_cast<Eigen::Index>(out.size()));
-    }
-    /// Probabilities into a row-major buffer: sample i's n_classes() values at
-    /// out[i * n_classes() ..]. Throws as predict_proba, and Errc::shape_mismatch if `size` <
-    /// X.rows() * n_classes() (nothing is written then).
-    void predict_proba(const Rows& X, double* out, Eigen::Index size) const {
-        require_classifier_estimator();
-        detail::predict_proba_rows_into(*this, X, out, size, "Pipeline");
-    }
-    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
-    void predict_proba(const Rows& X, Buffer&& out) const {
-        predict_proba(X, out.data(), static_cast<Eigen::Index>(out.size()));
-    }
+    /// (see brine::Rows), and into caller buffers (RowsForms; the probability buffer is row-major,
+    /// sample i's values together): each block of rows goes through the transforms into a
+    /// per-thread buffer, and every form gives the same bits as the column-major double form of
+    /// the same values (a float is converted to double exactly). No heap allocation in steady
+    /// state (per-thread buffers of block_rows x n_features grow once). Throw as predict, and
+    /// Errc::shape_mismatch for a buffer smaller than the result (nothing is written then).
+    using RowsForms<Pipeline>::predict;
+    using RowsForms<Pipeline>::predict_proba;
 
     /// The batch kernels behind the Rows forms (the same contract as each estimator's).
     template <class M>
@@ -260,6 +234,9 @@ struct Pipeline {
     friend bool operator!=(const Pipeline& a, const Pipeline& b) { return !(a == b); }
 
 private:
+    static constexpr const char* name = "Pipeline";
+    friend class RowsForms<Pipeline>;
+
     template <class Part>
     static void validate_part(const Part& p, const std::string& where) {
         try {

@@ -23,7 +23,7 @@ inline void require_non_zero(const Eigen::VectorXd& v, const char* model, const 
 /// feature, where scale is scikit-learn's `scale_` (the fitted max_abs_, with 1 where it is 0).
 ///
 /// Non-finite inputs and public fields: as StandardScaler.
-struct MaxAbsScaler {
+struct MaxAbsScaler : RowsForms<MaxAbsScaler> {
     Eigen::VectorXd scale;  ///< per feature (scikit-learn's scale_)
 
     MaxAbsScaler() = default;
@@ -47,6 +47,13 @@ struct MaxAbsScaler {
     /// The transformed rows. Throws Errc::shape_mismatch unless X has n_features columns,
     /// Errc::invalid_input if X holds an infinity.
     Eigen::MatrixXd transform(const MatrixRef& X) const { return transform_rows(X, true); }
+
+    /// transform for a row-major or float batch, or any Rows view (see brine::Rows), and into a
+    /// row-major buffer of the caller's (`transform(rows, out, size)`, `transform(rows, buffer)`;
+    /// sample i's values together) (RowsForms). Every form gives the same bits as the column-major
+    /// double form of the same values. Throw as transform, and Errc::shape_mismatch for a buffer
+    /// smaller than the result (nothing is written then).
+    using RowsForms<MaxAbsScaler>::transform;
 
     /// transform into `out` (X's shape; a caller's buffer), without heap allocation; `out` may be
     /// X's own storage. Throws as transform, and Errc::shape_mismatch unless `out` has X's shape.
@@ -76,6 +83,7 @@ struct MaxAbsScaler {
 
 private:
     static constexpr const char* name = "MaxAbsScaler";
+    friend class RowsForms<MaxAbsScaler>;
 
     // As StandardScaler: a Pipeline's predict leaves the infinity check to its estimator.
     friend struct Pipeline;
@@ -108,7 +116,7 @@ private:
 /// the steps left out are not applied at all (not replaced by 0 and 1).
 ///
 /// Non-finite inputs and public fields: as StandardScaler.
-struct RobustScaler {
+struct RobustScaler : RowsForms<RobustScaler> {
     std::int32_t n_features_in = 0;  ///< input width (scikit-learn's n_features_in_)
     Eigen::VectorXd center;          ///< per feature, or empty: with_centering=False
     Eigen::VectorXd scale;           ///< per feature, or empty: with_scaling=False
@@ -142,6 +150,13 @@ struct RobustScaler {
     /// Errc::invalid_input if X holds an infinity.
     Eigen::MatrixXd transform(const MatrixRef& X) const { return transform_rows(X, true); }
 
+    /// transform for a row-major or float batch, or any Rows view (see brine::Rows), and into a
+    /// row-major buffer of the caller's (`transform(rows, out, size)`, `transform(rows, buffer)`;
+    /// sample i's values together) (RowsForms). Every form gives the same bits as the column-major
+    /// double form of the same values. Throw as transform, and Errc::shape_mismatch for a buffer
+    /// smaller than the result (nothing is written then).
+    using RowsForms<RobustScaler>::transform;
+
     /// transform into `out` (X's shape; a caller's buffer), without heap allocation; `out` may be
     /// X's own storage. Throws as transform, and Errc::shape_mismatch unless `out` has X's shape.
     void transform_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out) const {
@@ -171,6 +186,7 @@ struct RobustScaler {
 
 private:
     static constexpr const char* name = "RobustScaler";
+    friend class RowsForms<RobustScaler>;
 
     // As StandardScaler: a Pipeline's predict leaves the infinity check to its estimator.
     friend struct Pipeline;

@@ -272,5 +272,212 @@ void predict_proba_rows_into(const Model& m, const Rows& X, double* out, Eigen::
     });
 }
 
+
+// ---- Kernels a kind may have (detected, so that a kind gets exactly the Rows forms it can serve)
+
+template <class M, class = void>
+struct has_predict_kernel : std::false_type {};
+template <class M>
+struct has_predict_kernel<M, std::void_t<decltype(std::declval<const M&>().predict_into(
+                                 std::declval<const ColMap&>(), std::declval<double*>()))>>
+    : std::true_type {};
+
+template <class M, class = void>
+struct has_proba_kernel : std::false_type {};
+template <class M>
+struct has_proba_kernel<M, std::void_t<decltype(std::declval<const M&>().predict_proba_into(
+                               std::declval<const ColMap&>(), std::declval<double*>(),
+                               Eigen::Index{}, Eigen::Index{}))>> : std::true_type {};
+
+template <class M, class = void>
+struct has_decision_kernel : std::false_type {};
+template <class M>
+struct has_decision_kernel<M,
+                           std::void_t<decltype(std::declval<const M&>().decision_function_into(
+                               std::declval<const ColMap&>(), std::declval<double*>(),
+                               Eigen::Index{}, Eigen::Index{}))>> : std::true_type {};
+
+template <class M, class = void>
+struct has_apply_kernel : std::false_type {};
+template <class M>
+struct has_apply_kernel<M, std::void_t<decltype(std::declval<const M&>().apply_into(
+                               std::declval<const ColMap&>(), std::declval<std::int32_t*>()))>>
+    : std::true_type {};
+
+template <class M, class = void>
+struct has_transform_kernel : std::false_type {};
+template <class M>
+struct has_transform_kernel<M, std::void_t<decltype(std::declval<const M&>().transform_into(
+                                   std::declval<const ColMap&>(),
+                                   std::declval<Eigen::Ref<Eigen::MatrixXd>>()))>>
+    : std::true_type {};
+
+/// The width of a transformer's output: n_features_out() where the kind has it, else n_outputs().
+template <class M, class = void>
+struct has_n_features_out : std::false_type {};
+template <class M>
+struct has_n_features_out<M, std::void_t<decltype(std::declval<const M&>().n_features_out())>>
+    : std::true_type {};
+template <class M>
+Eigen::Index transform_width(const M& m) {
+    if constexpr (has_n_features_out<M>::value) {
+        return m.n_features_out();
+    } else {
+        return m.n_outputs();
+    }
+}
+
+template <bool B>
+using enable_if_t_int = std::enable_if_t<B, int>;
+
+/// `Model::decision_function_into(X, out, row_stride, col_stride)` writes X.rows() x
+/// n_scores() values, as predict_proba_into does.
+template <class Model>
+Eigen::MatrixXd decision_function_rows(const Model& m, const Rows& X) {
+    Eigen::MatrixXd s(X.rows(), m.n_scores());
+    for_each_block_for<Model>(X, [&](const auto& B, Eigen::Index first) {
+        m.decision_function_into(B, s.data() + first, 1, X.rows());
+    });
+    return s;
+}
+
+template <class Model>
+void decision_function_rows_into(const Model& m, const Rows& X, double* out, Eigen::Index size,
+                                 const char* name) {
+    const Eigen::Index k = m.n_scores();
+    check_output_size(size, X.rows() * k, name, "decision_function");
+    for_each_block_for<Model>(X, [&](const auto& B, Eigen::Index first) {
+        m.decision_function_into(B, out + first * k, k, 1);
+    });
+}
+
+/// `Model::apply_into(X, out)` writes the X.rows() leaf indices to out.
+template <class Model>
+void apply_rows_into(const Model& m, const Rows& X, std::int32_t* out) {
+    for_each_block_for<Model>(
+        X, [&](const auto& B, Eigen::Index first) { m.apply_into(B, out + first); });
+}
+
+/// `Model::transform_into(B, out)` (B a column-major block; out B.rows() x width, column-major)
+/// for each block of X, into column-major `out` (X.rows() x width, column stride `out_stride`).
+template <class Model>
+void transform_rows_into(const Model& m, const Rows& X, double* out, Eigen::Index out_stride) {
+    const Eigen::Index w = transform_width(m);
+    for_each_column_block(X, [&](const ColMap& B, Eigen::Index first) {
+        m.transform_into(B, Eigen::Map<Eigen::MatrixXd, 0, Eigen::OuterStride<>>(
+                                out + first, B.rows(), w, Eigen::OuterStride<>(out_stride)));
+    });
+}
+
 }  // namespace detail
+
+/// The Rows forms of a kind's batch functions, made from its kernels: a kind derives from
+/// RowsForms<Kind> (and declares `friend RowsForms<Kind>;` when its `name` is private), names the
+/// forms next to its own overloads with using-declarations, and gets, for each kernel it has:
+///
+/// | kernel (X a column-major block, or any layout if the kind `reads_any_layout`) | forms |
+/// |---|---|
+/// | `predict_into(X, double* out)` | `predict(X)` for a row-major, float or Rows batch; `predict(Rows, out, size)`; `predict(Rows, buffer)` |
+/// | `predict_proba_into(X, out, row_stride, col_stride)`, `n_classes()` | the same for `predict_proba` (buffers row-major: sample i's values together) |
+/// | `decision_function_into(X, out, row_stride, col_stride)`, `n_scores()` | the same for `decision_function` |
+/// | `apply_into(X, std::int32_t* out)` | `apply(X)` for a row-major, float or Rows batch |
+/// | `transform_into(MatrixRef X, Eigen::Ref<Eigen::MatrixXd> out)` | `transform(X)` for a row-major, float or Rows batch; `transform(Rows, out, size)` into a row-major buffer |
+///
+/// Column-major double matrices keep the kind's own MatrixRef overloads. A buffer smaller than
+/// the result is Errc::shape_mismatch and nothing is written.
+template <class Derived>
+class RowsForms {
+    template <template <class, class> class Has, class D>
+    using when = detail::enable_if_t_int<Has<D, void>::value>;
+    const Derived& self() const noexcept { return static_cast<const Derived&>(*this); }
+    static const char* model_name() noexcept { return Derived::name; }
+
+public:
+    template <class In, class D = Derived, detail::enable_if_rows_input<In> = 0,
+              when<detail::has_predict_kernel, D> = 0>
+    Eigen::VectorXd predict(const In& X) const {
+        return detail::predict_rows(self(), Rows(X));
+    }
+    /// predict into out[0 .. X.rows()).
+    template <class D = Derived, when<detail::has_predict_kernel, D> = 0>
+    void predict(const Rows& X, double* out, Eigen::Index size) const {
+        detail::predict_rows_into(self(), X, out, size, model_name());
+    }
+    /// predict into a contiguous buffer (std::vector<double>, std::array, Eigen vector).
+    template <class Buffer, class D = Derived, detail::enable_if_double_buffer<Buffer> = 0,
+              when<detail::has_predict_kernel, D> = 0>
+    void predict(const Rows& X, Buffer&& out) const {
+        predict(X, out.data(), static_cast<Eigen::Index>(out.size()));
+    }
+
+    template <class In, class D = Derived, detail::enable_if_rows_input<In> = 0,
+              when<detail::has_proba_kernel, D> = 0>
+    Eigen::MatrixXd predict_proba(const In& X) const {
+        return detail::predict_proba_rows(self(), Rows(X));
+    }
+    /// Probabilities into a row-major buffer: sample i's n_classes() values at
+    /// out[i * n_classes() ..].
+    template <class D = Derived, when<detail::has_proba_kernel, D> = 0>
+    void predict_proba(const Rows& X, double* out, Eigen::Index size) const {
+        detail::predict_proba_rows_into(self(), X, out, size, model_name());
+    }
+    template <class Buffer, class D = Derived, detail::enable_if_double_buffer<Buffer> = 0,
+              when<detail::has_proba_kernel, D> = 0>
+    void predict_proba(const Rows& X, Buffer&& out) const {
+        predict_proba(X, out.data(), static_cast<Eigen::Index>(out.size()));
+    }
+
+    template <class In, class D = Derived, detail::enable_if_rows_input<In> = 0,
+              when<detail::has_decision_kernel, D> = 0>
+    Eigen::MatrixXd decision_function(const In& X) const {
+        return detail::decision_function_rows(self(), Rows(X));
+    }
+    /// Scores into a row-major buffer: sample i's n_scores() values at out[i * n_scores() ..].
+    template <class D = Derived, when<detail::has_decision_kernel, D> = 0>
+    void decision_function(const Rows& X, double* out, Eigen::Index size) const {
+        detail::decision_function_rows_into(self(), X, out, size, model_name());
+    }
+    template <class Buffer, class D = Derived, detail::enable_if_double_buffer<Buffer> = 0,
+              when<detail::has_decision_kernel, D> = 0>
+    void decision_function(const Rows& X, Buffer&& out) const {
+        decision_function(X, out.data(), static_cast<Eigen::Index>(out.size()));
+    }
+
+    template <class In, class D = Derived, detail::enable_if_rows_input<In> = 0,
+              when<detail::has_apply_kernel, D> = 0>
+    IndexVector apply(const In& X) const {
+        const Rows R(X);
+        IndexVector leaves(R.rows());
+        detail::apply_rows_into(self(), R, leaves.data());
+        return leaves;
+    }
+
+    template <class In, class D = Derived, detail::enable_if_rows_input<In> = 0,
+              when<detail::has_transform_kernel, D> = 0>
+    Eigen::MatrixXd transform(const In& X) const {
+        const Rows R(X);
+        Eigen::MatrixXd Z(R.rows(), detail::transform_width(self()));
+        detail::transform_rows_into(self(), R, Z.data(), R.rows());
+        return Z;
+    }
+    /// transform into a row-major buffer: sample i's outputs at out[i * width ..], width the
+    /// kind's output width. No heap allocation once a per-thread buffer has grown to one block.
+    template <class D = Derived, when<detail::has_transform_kernel, D> = 0>
+    void transform(const Rows& X, double* out, Eigen::Index size) const {
+        const Eigen::Index w = detail::transform_width(self());
+        detail::check_output_size(size, X.rows() * w, model_name(), "transform");
+        detail::for_each_column_block(X, [&](const detail::ColMap& B, Eigen::Index first) {
+            double* z = detail::scratch_doubles<detail::kernel_slot>(B.rows() * w);
+            Eigen::Map<Eigen::MatrixXd> Z(z, B.rows(), w);
+            self().transform_into(B, Z);
+            Eigen::Map<RowMatrix>(out + first * w, B.rows(), w) = Z;
+        });
+    }
+    template <class Buffer, class D = Derived, detail::enable_if_double_buffer<Buffer> = 0,
+              when<detail::has_transform_kernel, D> = 0>
+    void transform(const Rows& X, Buffer&& out) const {
+        transform(X, out.data(), static_cast<Eigen::Index>(out.size()));
+    }
+};
+
 }  // namespace brine

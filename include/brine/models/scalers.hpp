@@ -3,6 +3,7 @@
 #pragma once
 
 #include "brine/models/common.hpp"
+#include "brine/models/rows.hpp"
 
 namespace brine {
 
@@ -55,7 +56,7 @@ inline void check_out_shape(const MatrixRef& X, const Eigen::Ref<Eigen::MatrixXd
 /// Non-finite inputs, as scikit-learn 1.2: NaN passes through (a missing value stays missing), an
 /// infinity is refused (Errc::invalid_input). Every transform checks that mean and scale have the
 /// same length (O(1)), so no change to the public fields makes it read out of bounds.
-struct StandardScaler {
+struct StandardScaler : RowsForms<StandardScaler> {
     Eigen::VectorXd mean;   ///< per feature
     Eigen::VectorXd scale;  ///< per feature; scikit-learn uses 1 where the std is 0
 
@@ -86,6 +87,13 @@ struct StandardScaler {
     /// The transformed rows. Throws Errc::shape_mismatch unless X has n_features columns,
     /// Errc::invalid_input if X holds an infinity.
     Eigen::MatrixXd transform(const MatrixRef& X) const { return transform_rows(X, true); }
+
+    /// transform for a row-major or float batch, or any Rows view (see brine::Rows), and into a
+    /// row-major buffer of the caller's (`transform(rows, out, size)`, `transform(rows, buffer)`;
+    /// sample i's values together) (RowsForms). Every form gives the same bits as the column-major
+    /// double form of the same values. Throw as transform, and Errc::shape_mismatch for a buffer
+    /// smaller than the result (nothing is written then).
+    using RowsForms<StandardScaler>::transform;
 
     /// transform into `out` (X.rows() x n_features, e.g. a map of the caller's column-major
     /// buffer), without heap allocation; `out` may be X's own storage. Throws as transform, and
@@ -129,6 +137,7 @@ struct StandardScaler {
 
 private:
     static constexpr const char* name = "StandardScaler";
+    friend class RowsForms<StandardScaler>;
 
     // A Pipeline's predict transforms its blocks without the infinity check: an infinite input
     // makes an infinite or NaN output (through any finite or non-finite parameters), which the
@@ -158,7 +167,7 @@ private:
 /// (scikit-learn's `scale_` and `min_`).
 ///
 /// Non-finite inputs and public fields: as StandardScaler.
-struct MinMaxScaler {
+struct MinMaxScaler : RowsForms<MinMaxScaler> {
     Eigen::VectorXd scale;  ///< per feature (scikit-learn's scale_)
     Eigen::VectorXd min;    ///< per feature (scikit-learn's min_)
 
@@ -185,6 +194,13 @@ struct MinMaxScaler {
     /// The transformed rows. Throws Errc::shape_mismatch unless X has n_features columns,
     /// Errc::invalid_input if X holds an infinity.
     Eigen::MatrixXd transform(const MatrixRef& X) const { return transform_rows(X, true); }
+
+    /// transform for a row-major or float batch, or any Rows view (see brine::Rows), and into a
+    /// row-major buffer of the caller's (`transform(rows, out, size)`, `transform(rows, buffer)`;
+    /// sample i's values together) (RowsForms). Every form gives the same bits as the column-major
+    /// double form of the same values. Throw as transform, and Errc::shape_mismatch for a buffer
+    /// smaller than the result (nothing is written then).
+    using RowsForms<MinMaxScaler>::transform;
 
     /// As StandardScaler::transform_into.
     void transform_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out) const {
@@ -223,6 +239,7 @@ struct MinMaxScaler {
 
 private:
     static constexpr const char* name = "MinMaxScaler";
+    friend class RowsForms<MinMaxScaler>;
 
     // A Pipeline's predict transforms its blocks without the infinity check: an infinite input
     // makes an infinite or NaN output (through any finite or non-finite parameters), which the

@@ -98,7 +98,7 @@ using IndexMatrix = Eigen::Matrix<std::int32_t, Eigen::Dynamic, Eigen::Dynamic, 
 /// e.base_score.setZero(1);
 /// e.predict_one(Eigen::RowVectorXd::Constant(1, 1.0));  // 2 + 10 = 12
 /// ```
-struct TreeEnsemble {
+struct TreeEnsemble : RowsForms<TreeEnsemble> {
     enum class Task : std::uint8_t { classification = 0, regression = 1 };
     /// How the trees' leaves combine into a score.
     enum class Aggregation : std::uint8_t { sum = 0, average = 1 };
@@ -179,37 +179,12 @@ struct TreeEnsemble {
     Eigen::VectorXd predict(const MatrixRef& X) const;
 
     /// predict and predict_proba for a row-major or float batch, or any Rows view (see
-    /// brine::Rows): read as column-major double blocks, so every form gives the bits of the
-    /// column-major double form. Throw as predict.
-    template <class In, detail::enable_if_rows_input<In> = 0>
-    Eigen::VectorXd predict(const In& X) const {
-        return detail::predict_rows(*this, Rows(X));
-    }
-    template <class In, detail::enable_if_rows_input<In> = 0>
-    Eigen::MatrixXd predict_proba(const In& X) const {
-        return detail::predict_proba_rows(*this, Rows(X));
-    }
-
-    /// predict into out[0 .. X.rows()). Throws as predict, and Errc::shape_mismatch if `size` <
-    /// X.rows() (nothing is written then). (The ensemble's kernels still allocate their per-call
-    /// score matrix.)
-    void predict(const Rows& X, double* out, Eigen::Index size) const {
-        detail::predict_rows_into(*this, X, out, size, name);
-    }
-    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
-    void predict(const Rows& X, Buffer&& out) const {
-        predict(X, out.data(), static_cast<Eigen::Index>(out.size()));
-    }
-    /// Probabilities (classifier only) into a row-major buffer: sample i's n_classes values at
-    /// out[i * n_classes ..]. Throws as predict_proba, and Errc::shape_mismatch if `size` <
-    /// X.rows() * n_classes (nothing is written then).
-    void predict_proba(const Rows& X, double* out, Eigen::Index size) const {
-        detail::predict_proba_rows_into(*this, X, out, size, name);
-    }
-    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
-    void predict_proba(const Rows& X, Buffer&& out) const {
-        predict_proba(X, out.data(), static_cast<Eigen::Index>(out.size()));
-    }
+    /// brine::Rows), and into caller buffers (RowsForms; the probability buffer is row-major):
+    /// read as column-major double blocks, so every form gives the bits of the column-major double
+    /// form. Throw as predict, and Errc::shape_mismatch for a buffer smaller than the result
+    /// (nothing is written then).
+    using RowsForms<TreeEnsemble>::predict;
+    using RowsForms<TreeEnsemble>::predict_proba;
 
     /// The batch kernels behind every form (see brine::Rows): X is a column-major double block;
     /// predict_into writes X.rows() values to out, predict_proba_into the probability k of row i
@@ -276,6 +251,7 @@ struct TreeEnsemble {
 
 private:
     static constexpr const char* name = "TreeEnsemble";
+    friend class RowsForms<TreeEnsemble>;
     /// Rows walked through all trees together: their inputs stay in L1 while every tree is walked.
     static constexpr Eigen::Index block_rows = 64;
 
