@@ -108,6 +108,9 @@ public:
     const std::string& json_path() const noexcept { return fields().json_path; }
     /// The limit that was exceeded (Errc::limit_exceeded): its value, e.g. LoadOptions' bytes.
     std::optional<std::uint64_t> limit() const noexcept { return fields().limit; }
+    /// The name of that limit: the brine::Limits or LoadOptions field ("max_elements",
+    /// "max_nesting", "max_file_bytes", "max_reference_work", ...), or "" when not known.
+    const std::string& limit_name() const noexcept { return fields().limit_name; }
     /// Errc::unsupported_version: the version the file announces, and the newest this build reads.
     std::optional<std::uint64_t> found_version() const noexcept { return fields().found_version; }
     std::optional<std::uint64_t> supported_version() const noexcept {
@@ -124,8 +127,11 @@ public:
     Error& with_json_path(std::string p) {
         return edit([&](Fields& f) { f.json_path = std::move(p); });
     }
-    Error& with_limit(std::uint64_t l) {
-        return edit([&](Fields& f) { f.limit = l; });
+    Error& with_limit(std::uint64_t l, std::string name = {}) {
+        return edit([&](Fields& f) {
+            f.limit = l;
+            f.limit_name = std::move(name);
+        });
     }
     Error& with_versions(std::uint64_t found, std::uint64_t supported) {
         return edit([&](Fields& f) {
@@ -145,6 +151,7 @@ private:
         std::optional<std::uint64_t> byte_offset;
         std::string json_path;
         std::optional<std::uint64_t> limit;
+        std::string limit_name;
         std::optional<std::uint64_t> found_version, supported_version;
     };
     static const Fields& no_fields() noexcept {

@@ -104,6 +104,68 @@ TEST_CASE("Error fields say where and what, the message unchanged", "[io][errors
     CHECK(version.supported_version() == std::uint64_t{brine::format_version_major});
 }
 
+TEST_CASE("Error fields at every limit and version check", "[io][errors]") {
+    brine::SaveOptions js;
+    js.format = brine::Format::json;
+    const std::string doc = brine::to_bytes(fixtures::linear(), brine::Format::json, js);
+    const std::string bin = brine::to_bytes(fixtures::linear());
+
+    // JSON document limits (checked while parsing): the limit, its name and the JSON path.
+    brine::LoadOptions shallow;
+    shallow.max_nesting = 2;
+    const brine::Error deep = error_of([&] { brine::from_bytes_any(doc, shallow); });
+    CHECK(deep.code() == Errc::limit_exceeded);
+    CHECK(deep.limit() == std::uint64_t{2});
+    CHECK(deep.limit_name() == "max_nesting");
+    CHECK_FALSE(deep.json_path().empty());
+    CHECK_THAT(deep.what(), BRINE_CONTAINS("nesting deeper than 2 at " + deep.json_path()));
+
+    brine::LoadOptions short_strings;
+    short_strings.max_string_length = 4;
+    const brine::Error longer = error_of([&] { brine::from_bytes_any(doc, short_strings); });
+    CHECK(longer.code() == Errc::limit_exceeded);
+    CHECK(longer.limit() == std::uint64_t{4});
+    CHECK(longer.limit_name() == "max_string_length");
+    CHECK_THAT(longer.what(), BRINE_CONTAINS("exceeds the limit of 4 at " + longer.json_path()));
+
+    // Array lengths: max_elements, in either encoding (a byte offset in binary, a path in JSON).
+    brine::LoadOptions few;
+    few.max_elements = 2;
+    for (const std::string* bytes : {&bin, &doc}) {
+        const brine::Error many = error_of([&] { brine::from_bytes_any(*bytes, few); });
+        CHECK(many.code() == Errc::limit_exceeded);
+        CHECK(many.limit() == std::uint64_t{2});
+        CHECK(many.limit_name() == "max_elements");
+        CHECK((many.byte_offset().has_value() || !many.json_path().empty()));
+    }
+
+    // A schema version newer than this build reads: both versions.
+    std::string newer = doc;
+    const std::string field = "\"schema_version\": 1";
+    const std::size_t at = newer.find(field);
+    REQUIRE(at != std::string::npos);
+    newer.replace(at, field.size(), "\"schema_version\": 9");
+    const brine::Error schema = error_of([&] { brine::from_bytes_any(newer); });
+    CHECK(schema.code() == Errc::unsupported_version);
+    CHECK(schema.found_version() == std::uint64_t{9});
+    CHECK(schema.supported_version() ==
+          std::uint64_t{brine::current_schema_version(brine::ModelKind::linear_regression)});
+    CHECK_FALSE(schema.json_path().empty());
+
+    // The reference check's work budget: the budget and its name.
+    brine::SaveOptions so;
+    so.reference_inputs = fixtures::rows(3);
+    const std::string with_reference = brine::to_bytes(fixtures::linear(), brine::Format::binary, so);
+    brine::LoadOptions stingy;
+    stingy.reference_work_base = 0;
+    stingy.reference_work_per_element = 0;
+    const brine::Error budget = error_of([&] { brine::from_bytes_any(with_reference, stingy); });
+    CHECK(budget.code() == Errc::limit_exceeded);
+    CHECK(budget.limit() == std::uint64_t{0});
+    CHECK(budget.limit_name() == "reference_work");
+    CHECK_THAT(budget.what(), BRINE_CONTAINS("over the budget of 0"));
+}
+
 TEST_CASE("non-throwing loads give the model or the error load would throw", "[io][errors]") {
     TempDir dir;
     const std::string good = dir.file("m.brine");

@@ -169,8 +169,8 @@ public:
         }
         double value = 0.0;
         if (!parse_double(token, value)) {
-            return fail(Errc::malformed,
-                        "number " + escaped(token) + " is out of range for a double at " + path());
+            return fail_at(Errc::malformed,
+                           "number " + escaped(token) + " is out of range for a double", path());
         }
         return document_.Double(value);
     }
@@ -186,16 +186,17 @@ public:
         Frame& frame = frames_.back();
         if (!check_string(str, length, "key", true)) return false;
         if (std::memchr(str, '\0', length) != nullptr) {
-            return fail(Errc::malformed, "key contains a NUL character at " + path(true));
+            return fail_at(Errc::malformed, "key contains a NUL character", path(true));
         }
         if (frame.count >= limits_.max_elements) {
-            return fail(Errc::limit_exceeded, "object has more than " +
-                                                  std::to_string(limits_.max_elements) +
-                                                  " members at " + path(true));
+            return fail_at(Errc::limit_exceeded,
+                           "object has more than " + std::to_string(limits_.max_elements) +
+                               " members",
+                           path(true), limits_.max_elements, "max_elements");
         }
         const std::string_view key(str, length);
         if (is_duplicate(frame, key)) {
-            return fail(Errc::malformed, "duplicate key " + quoted(key) + " at " + path(true));
+            return fail_at(Errc::malformed, "duplicate key " + quoted(key), path(true));
         }
         keys_.emplace_back(key);
         ++frame.count;
@@ -250,8 +251,13 @@ private:
         std::unique_ptr<KeyIndex> index;
     };
 
-    bool fail(Errc code, std::string detail) {
-        error_ = std::make_unique<Error>(code, detail);
+    /// fail(code, "<what> at <where>"), with `where` as the error's JSON path and, for a limit,
+    /// the limit's value and name.
+    bool fail_at(Errc code, const std::string& what, const std::string& where,
+                 std::uint64_t limit = 0, const char* limit_name = nullptr) {
+        error_ = std::make_unique<Error>(code, what + " at " + where);
+        error_->with_json_path(where);
+        if (limit_name != nullptr) error_->with_limit(limit, limit_name);
         return false;
     }
 
@@ -261,9 +267,10 @@ private:
         Frame& frame = frames_.back();
         if (frame.is_object) return true;  // members are counted in Key()
         if (frame.count >= limits_.max_elements) {
-            return fail(Errc::limit_exceeded, "array has more than " +
-                                                  std::to_string(limits_.max_elements) +
-                                                  " elements at " + path(true));
+            return fail_at(Errc::limit_exceeded,
+                           "array has more than " + std::to_string(limits_.max_elements) +
+                               " elements",
+                           path(true), limits_.max_elements, "max_elements");
         }
         ++frame.count;
         return true;
@@ -271,10 +278,11 @@ private:
 
     bool check_string(const Ch* str, std::size_t length, const char* what, bool container) {
         if (length > limits_.max_string_length) {
-            return fail(Errc::limit_exceeded, std::string(what) + " of " + std::to_string(length) +
-                                                  " bytes exceeds the limit of " +
-                                                  std::to_string(limits_.max_string_length) +
-                                                  " at " + path(container));
+            return fail_at(Errc::limit_exceeded,
+                           std::string(what) + " of " + std::to_string(length) +
+                               " bytes exceeds the limit of " +
+                               std::to_string(limits_.max_string_length),
+                           path(container), limits_.max_string_length, "max_string_length");
         }
         // RapidJSON accepts a lone low-surrogate escape such as "\udc00" and stores its CESU-8
         // bytes, which are not UTF-8. Encoded surrogates, and only they, start with ED A0..ED BF.
@@ -283,9 +291,9 @@ private:
             p = static_cast<const char*>(std::memchr(p, '\xED', static_cast<std::size_t>(end - p)));
             if (p == nullptr) break;
             if (p + 1 < end && static_cast<unsigned char>(p[1]) >= 0xA0) {
-                return fail(Errc::malformed, std::string(what) +
-                                                 " contains an unpaired UTF-16 surrogate at " +
-                                                 path(container));
+                return fail_at(Errc::malformed,
+                               std::string(what) + " contains an unpaired UTF-16 surrogate",
+                               path(container));
             }
         }
         return true;
@@ -308,9 +316,9 @@ private:
 
     bool push(bool is_object) {
         if (frames_.size() >= limits_.max_nesting) {
-            return fail(
-                Errc::limit_exceeded,
-                "nesting deeper than " + std::to_string(limits_.max_nesting) + " at " + path());
+            return fail_at(Errc::limit_exceeded,
+                           "nesting deeper than " + std::to_string(limits_.max_nesting), path(),
+                           limits_.max_nesting, "max_nesting");
         }
         frames_.push_back(Frame{is_object, 0, keys_.size(), nullptr});
         return true;
@@ -339,8 +347,11 @@ inline void parse_strict_json(std::string_view text, const Limits& limits, rj::D
     // RapidJSON measures strings and arrays in 32-bit SizeType.
     constexpr std::uint64_t kMaxText = 0xFFFFFFF0u;
     if (text.size() > limits.max_file_bytes || text.size() > kMaxText) {
+        const bool file_limit = text.size() > limits.max_file_bytes;
         throw Error(Errc::limit_exceeded,
-                    "JSON document of " + std::to_string(text.size()) + " bytes is over the limit");
+                    "JSON document of " + std::to_string(text.size()) + " bytes is over the limit")
+            .with_limit(file_limit ? limits.max_file_bytes : kMaxText,
+                        file_limit ? "max_file_bytes" : "json_text_bytes");
     }
     // Iterative: no recursion, so nesting cannot exhaust the stack even before the depth check.
     // No kParseNanAndInfFlag: only standard JSON; non-finite doubles are written as strings.

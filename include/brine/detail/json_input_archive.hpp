@@ -73,9 +73,10 @@ public:
     void check_array(std::uint64_t count, std::size_t elem_size, const char* name) {
         std::uint64_t bytes = 0;
         if (count > limits_.max_elements || detail::mul_overflows(count, elem_size, bytes)) {
-            fail(Errc::limit_exceeded, "'" + std::string(name) + "' has " + std::to_string(count) +
-                                           " entries, more than the limit of " +
-                                           std::to_string(limits_.max_elements));
+            fail(Errc::limit_exceeded,
+                 "'" + std::string(name) + "' has " + std::to_string(count) +
+                     " entries, more than the limit of " + std::to_string(limits_.max_elements),
+                 [&](Error& e) { e.with_limit(limits_.max_elements, "max_elements"); });
         }
         const Frame& frame = frames_.back();
         if (!frame.node->IsObject()) {
@@ -101,6 +102,15 @@ public:
     /// Throws brine::Error(code, detail + " at " + JSON path of the current object or array).
     [[noreturn]] void fail(Errc code, const std::string& detail) const {
         throw Error(code, detail + " at " + path()).with_json_path(path());
+    }
+    /// fail(code, detail) with more of the error's fields, set by `fields(Error&)` (the limit or
+    /// the versions involved).
+    template <class Fields>
+    [[noreturn]] void fail(Errc code, const std::string& detail, Fields&& fields) const {
+        Error e(code, detail + " at " + path());
+        e.with_json_path(path());
+        fields(e);
+        throw e;
     }
 
     /// \name cereal glue, called by the prologue/epilogue and load functions below.

@@ -57,7 +57,7 @@ inline void check_size(std::string_view bytes, const Limits& limits) {
         throw Error(Errc::limit_exceeded, "input of " + std::to_string(bytes.size()) +
                                               " bytes exceeds the limit of " +
                                               std::to_string(limits.max_file_bytes))
-            .with_limit(limits.max_file_bytes);
+            .with_limit(limits.max_file_bytes, "max_file_bytes");
     }
 }
 

@@ -56,7 +56,8 @@ struct Header {
         }
         ar(cereal::make_nvp("schema_version", schema_version));
         if (schema_version == 0 || schema_version > current_schema_version(kind)) {
-            ar.fail(Errc::unsupported_version, unsupported_schema_message(kind, schema_version));
+            ar.fail(Errc::unsupported_version, unsupported_schema_message(kind, schema_version),
+                    [&](Error& e) { e.with_versions(schema_version, current_schema_version(kind)); });
         }
         ar(cereal::make_nvp("library_version", library_version),
            cereal::make_nvp("created", created), cereal::make_nvp("metadata", metadata),
@@ -289,7 +290,7 @@ inline void check_json_size(std::uint64_t size, const Limits& limits) {
                         std::to_string(limits.max_json_bytes) +
                         " (decoding JSON takes up to ~24x its size in memory; raise the limit or "
                         "use the binary encoding)")
-            .with_limit(limits.max_json_bytes);
+            .with_limit(limits.max_json_bytes, "max_json_bytes");
     }
 }
 

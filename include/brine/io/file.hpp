@@ -102,7 +102,7 @@ public:
             throw Error(Errc::limit_exceeded,
                         "file " + quoted_path(path) + " has " + std::to_string(f.size_) +
                             " bytes, the limit is " + std::to_string(max_bytes))
-                .with_limit(max_bytes)
+                .with_limit(max_bytes, "max_file_bytes")
                 .with_path(path);
         }
         const int flags = ::fcntl(f.g_.fd, F_GETFL);

@@ -289,7 +289,8 @@ void check_reference_work(const Model& m, Eigen::Index rows, std::uint64_t refer
     throw Error(Errc::limit_exceeded,
                 what +
                     "; raise LoadOptions::reference_work_per_element, or set "
-                    "LoadOptions::verify_reference = false to load without the check");
+                    "LoadOptions::verify_reference = false to load without the check")
+        .with_limit(budget, "reference_work");
 }
 
 template <class Model>

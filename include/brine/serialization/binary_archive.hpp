@@ -334,7 +334,7 @@ public:
         if (count > limits_.max_elements) {
             fail_over_limit(std::to_string(count) + " elements for '" + path() +
                                 "' exceed the limit of " + std::to_string(limits_.max_elements),
-                            limits_.max_elements);
+                            limits_.max_elements, "max_elements");
         }
         std::uint64_t bytes = 0;
         if (detail::mul_overflows(count, elem_size, bytes)) {
@@ -349,7 +349,7 @@ public:
         if (n > limits_.max_elements) {
             fail_over_limit("container '" + path() + "' claims " + std::to_string(n) +
                                 " elements, limit " + std::to_string(limits_.max_elements),
-                            limits_.max_elements);
+                            limits_.max_elements, "max_elements");
         }
         if (min_bytes_per_element > 0 && n > remaining() / min_bytes_per_element) {
             fail(Errc::truncated, "container '" + path() + "' claims " + std::to_string(n) +
@@ -364,11 +364,22 @@ public:
             .with_byte_offset(offset());
     }
 
-    /// fail(Errc::limit_exceeded, detail), with the limit as the error's field.
-    [[noreturn]] void fail_over_limit(const std::string& detail, std::uint64_t limit) const {
+    /// fail(code, detail) with more of the error's fields, set by `fields(Error&)` (the limit or
+    /// the versions involved).
+    template <class Fields>
+    [[noreturn]] void fail(Errc code, const std::string& detail, Fields&& fields) const {
+        Error e(code, detail + " at byte " + std::to_string(offset()));
+        e.with_byte_offset(offset());
+        fields(e);
+        throw e;
+    }
+
+    /// fail(Errc::limit_exceeded, detail), with the limit (and its name) as the error's fields.
+    [[noreturn]] void fail_over_limit(const std::string& detail, std::uint64_t limit,
+                                      std::string limit_name = {}) const {
         throw Error(Errc::limit_exceeded, detail + " at byte " + std::to_string(offset()))
             .with_byte_offset(offset())
-            .with_limit(limit);
+            .with_limit(limit, std::move(limit_name));
     }
 
     void push_name(const char* name) { names_.push_back(name); }
@@ -469,7 +480,7 @@ inline void CEREAL_LOAD_FUNCTION_NAME(BinaryInputArchive& ar, std::string& s) {
         ar.fail_over_limit("string '" + ar.path() + "' of " + std::to_string(n) +
                                " bytes exceeds the limit of " +
                                std::to_string(ar.limits().max_string_length),
-                           ar.limits().max_string_length);
+                           ar.limits().max_string_length, "max_string_length");
     }
     const std::string_view bytes = ar.read_bytes(static_cast<std::size_t>(n));
     // Every string must be UTF-8, as in a JSON file: any file that loads can be saved as JSON.

@@ -45,7 +45,8 @@ std::uint32_t schema_field(Archive& ar, std::uint32_t written = schema_version_v
     ar(cereal::make_nvp("schema_version", v));
     if constexpr (is_brine_input_archive_v<Archive>) {
         if (v == 0 || v > schema_version_v<Model>) {
-            ar.fail(Errc::unsupported_version, unsupported_schema_message(model_kind_v<Model>, v));
+            ar.fail(Errc::unsupported_version, unsupported_schema_message(model_kind_v<Model>, v),
+                    [&](Error& e) { e.with_versions(v, schema_version_v<Model>); });
         }
     }
     return v;
@@ -275,9 +276,10 @@ void load(Archive& ar, DecisionTree& t) {
     }
     ar(cereal::make_nvp("n_features", t.n_features_in), cereal::make_nvp("n_nodes", n_nodes));
     if (n_nodes > ar.limits().max_nodes) {
-        ar.fail(Errc::limit_exceeded, "tree of " + std::to_string(n_nodes) +
-                                          " nodes exceeds the limit of " +
-                                          std::to_string(ar.limits().max_nodes));
+        ar.fail(Errc::limit_exceeded,
+                "tree of " + std::to_string(n_nodes) + " nodes exceeds the limit of " +
+                    std::to_string(ar.limits().max_nodes),
+                [&](Error& e) { e.with_limit(ar.limits().max_nodes, "max_nodes"); });
     }
     ar(cereal::make_nvp("classes", t.classes), cereal::make_nvp("children_left", t.children_left));
     if (static_cast<std::uint64_t>(t.children_left.size()) != n_nodes) {
@@ -337,9 +339,10 @@ void load(Archive& ar, TreeEnsemble& e) {
     std::uint64_t n_trees = 0, n_nodes = 0;
     ar(cereal::make_nvp("n_trees", n_trees), cereal::make_nvp("n_nodes", n_nodes));
     if (n_nodes > ar.limits().max_nodes) {
-        ar.fail(Errc::limit_exceeded, "tree ensemble of " + std::to_string(n_nodes) +
-                                          " nodes exceeds the limit of " +
-                                          std::to_string(ar.limits().max_nodes));
+        ar.fail(Errc::limit_exceeded,
+                "tree ensemble of " + std::to_string(n_nodes) + " nodes exceeds the limit of " +
+                    std::to_string(ar.limits().max_nodes),
+                [&](Error& e) { e.with_limit(ar.limits().max_nodes, "max_nodes"); });
     }
     if (n_trees > n_nodes) {
         ar.fail(Errc::malformed, "tree ensemble of " + std::to_string(n_trees) + " trees and " +

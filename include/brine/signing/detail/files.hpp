@@ -23,7 +23,7 @@ namespace brine::detail {
 
 [[noreturn]] inline void signing_io_error(const std::string& what, const std::string& path,
                                           int err) {
-    throw Error(Errc::io, what + " '" + path + "': " + os_error_text(err));
+    throw Error(Errc::io, what + " '" + path + "': " + os_error_text(err)).with_path(path);
 }
 
 /// Closes a descriptor on scope exit.
@@ -44,19 +44,21 @@ inline std::uint64_t open_regular(SigningFd& f, const std::string& path, std::ui
                                   Errc missing, const std::string& missing_text) {
     f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (f.fd < 0) {
-        if (errno == ENOENT) throw Error(missing, missing_text);
+        if (errno == ENOENT) throw Error(missing, missing_text).with_path(path);
         signing_io_error("cannot open", path, errno);
     }
     struct stat st {};
     if (::fstat(f.fd, &st) != 0) signing_io_error("cannot stat", path, errno);
     if (!S_ISREG(st.st_mode)) {
         throw Error(Errc::io, "cannot read '" + path +
-                                  "': not a regular file (a directory, FIFO, socket or device)");
+                                  "': not a regular file (a directory, FIFO, socket or device)").with_path(path);
     }
     const auto size = static_cast<std::uint64_t>(st.st_size);
     if (size > max_bytes) {
         throw Error(Errc::limit_exceeded, "file '" + path + "' has " + std::to_string(size) +
-                                              " bytes, the limit is " + std::to_string(max_bytes));
+                                              " bytes, the limit is " + std::to_string(max_bytes))
+            .with_limit(max_bytes)
+            .with_path(path);
     }
     const int flags = ::fcntl(f.fd, F_GETFL);
     if (flags >= 0) ::fcntl(f.fd, F_SETFL, flags & ~O_NONBLOCK);
@@ -104,7 +106,7 @@ struct HashedFile {
                 if (r == 0) {
                     throw Error(Errc::io, "file '" + path + "' shrank while being read: expected " +
                                               std::to_string(size) + " bytes, got " +
-                                              std::to_string(done + got));
+                                              std::to_string(done + got)).with_path(path);
                 }
                 got += r;
             }
@@ -113,7 +115,7 @@ struct HashedFile {
         }
         char extra;
         if (read_some(f.fd, &extra, 1, path) != 0)
-            throw Error(Errc::io, "file '" + path + "' grew while being read");
+            throw Error(Errc::io, "file '" + path + "' grew while being read").with_path(path);
         out.size = keep ? static_cast<std::size_t>(size) : 0;
         out.digest = h.final();
         return out;
@@ -135,7 +137,7 @@ inline std::string read_small_file(const std::string& path, std::uint64_t max_by
     out.resize(got);
     char extra;
     if (read_some(f.fd, &extra, 1, path) != 0)
-        throw Error(Errc::io, "file '" + path + "' grew while being read");
+        throw Error(Errc::io, "file '" + path + "' grew while being read").with_path(path);
     return out;
 }
 
@@ -148,7 +150,7 @@ inline void write_file_atomic_bytes(const std::string& path, std::string_view by
     const std::string dir =
         slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
     const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-    if (base.empty()) throw Error(Errc::io, "cannot write '" + path + "': it names a directory");
+    if (base.empty()) throw Error(Errc::io, "cannot write '" + path + "': it names a directory").with_path(path);
     std::string tmp = (dir == "/" ? "" : dir) + "/." + base + ".brine-sig-XXXXXX";
     SigningFd g;
     g.fd = ::mkostemp(tmp.data(), O_CLOEXEC);
