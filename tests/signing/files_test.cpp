@@ -66,6 +66,14 @@ TEST_CASE("one flipped bit anywhere in the model file is refused as a bad signat
         BRINE_CHECK_THROWS_CODE(brine::load_signed<brine::LinearRegression>(path, {kp.public_key}),
                                 brine::Errc::bad_signature, "does not match '" + path + "'");
     }
+    // The error names the model file as a field too.
+    try {
+        brine::load_signed<brine::LinearRegression>(path, {kp.public_key});
+        FAIL("no error");
+    } catch (const brine::Error& e) {
+        CHECK(e.code() == brine::Errc::bad_signature);
+        CHECK(e.path() == path);
+    }
     // Appending or dropping a byte is no better.
     write_all(path, good + "x");
     BRINE_CHECK_THROWS_CODE(brine::load_any_signed(path, {kp.public_key}),
@@ -132,6 +140,11 @@ TEST_CASE(
                                 "no signature '" + a + ".minisig' for '" + a + "'");
         BRINE_CHECK_THROWS_CODE(brine::verify_file(a, {kp.public_key}),
                                 brine::Errc::missing_signature, a);
+        try {  // the missing file, as a field
+            brine::verify_file(a, {kp.public_key});
+        } catch (const brine::Error& e) {
+            CHECK(e.path() == a + ".minisig");
+        }
     }
     SECTION("the signature of another file, same name and version") {
         std::filesystem::copy_file(b + ".minisig", a + ".minisig",
