@@ -31,7 +31,7 @@ results=$work/results
 echo "bench.sh: building (Release) in $build"
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DBRINE_BUILD_BENCHMARKS=ON \
       -DBRINE_BUILD_TESTS=OFF -DBRINE_BUILD_EXAMPLES=OFF -DBRINE_INSTALL=OFF >/dev/null
-targets=(brine_bench_io brine_bench_predict brine_bench_export brine_cold_start)
+targets=(brine_bench_io brine_bench_predict brine_bench_export brine_cold_start brine_bench_layouts)
 xgboost=0
 if grep -q '^BRINE_XGBOOST_LIBRARY:FILEPATH=/' "$build/CMakeCache.txt"; then
     targets+=(brine_bench_xgboost)
@@ -61,6 +61,10 @@ run_gbench() {  # name, then the program's arguments
 run_gbench brine_bench_io
 run_gbench brine_bench_predict
 [[ $xgboost == 1 ]] && run_gbench brine_bench_xgboost
+echo "bench.sh: input layouts (row-major, float, buffers against column-major)"
+layout_args=(--markdown)
+[[ $quick == 1 ]] && layout_args+=(--reps 3)
+"$build/bench/brine_bench_layouts" "${layout_args[@]}" >"$results/layouts.md"
 
 echo "bench.sh: Python (pickle, joblib, NumPy, scikit-learn, cold start)"
 python_args=(--dir "$work" --out "$results/python.json" --cold-start-exe "$build/bench/brine_cold_start")
@@ -73,3 +77,6 @@ BRINE_BENCH_DIR=$work/compile bash scripts/bench-compile.sh --json "$results/com
     | tee "$results/compile.log" | sed -n '/^| /p' >"$results/compile.md"
 
 "$py" bench/report.py "$results" | tee "$results/table.md"
+echo
+echo "Input layouts (ratio: column-major double time / form time, medians of one run):"
+cat "$results/layouts.md"
