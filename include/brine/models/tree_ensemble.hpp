@@ -7,7 +7,9 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <exception>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "brine/models/common.hpp"
@@ -15,10 +17,6 @@
 #include "brine/models/tree_compare.hpp"
 
 namespace brine {
-
-namespace detail {
-struct CompactNode;
-}  // namespace detail
 
 /// Leaf indices of a batch: one row per sample, one column per tree.
 using IndexMatrix = Eigen::Matrix<std::int32_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
@@ -44,7 +42,8 @@ using IndexMatrix = Eigen::Matrix<std::int32_t, Eigen::Dynamic, Eigen::Dynamic, 
 /// by that rule). A NaN input is a missing value: it goes to the left child where
 /// `default_left[node]` is 1 and to the right child where it is 0 (XGBoost's learned default
 /// direction, scikit-learn >= 1.3's `missing_go_to_left`). Infinite inputs are refused
-/// (Errc::invalid_input): scikit-learn and XGBoost refuse them too.
+/// (Errc::invalid_input): scikit-learn and XGBoost refuse them too. Only the columns some split
+/// node reads are inspected: a value in a column no split reads cannot change a prediction.
 ///
 /// **Leaves and scores.** There are n_scores() = base_score.size() raw scores per sample. Each
 /// row of `value` is a node's leaf payload of W = value.cols() values (rows of split nodes are
@@ -190,9 +189,8 @@ struct TreeEnsemble {
         return detail::predict_proba_rows(*this, Rows(X));
     }
 
-    /// predict into out[0 .. X.rows()). Throws as predict, and Errc::shape_mismatch if `size` <
-    /// X.rows() (nothing is written then). (The ensemble's kernels still allocate their per-call
-    /// score matrix.)
+    /// predict into out[0 .. X.rows()), written directly. Throws as predict, and
+    /// Errc::shape_mismatch if `size` < X.rows() (nothing is written then).
     void predict(const Rows& X, double* out, Eigen::Index size) const {
         detail::predict_rows_into(*this, X, out, size, name);
     }
@@ -211,22 +209,42 @@ struct TreeEnsemble {
         predict_proba(X, out.data(), static_cast<Eigen::Index>(out.size()));
     }
 
-    /// The batch kernels behind every form (see brine::Rows): X is a column-major double block;
-    /// predict_into writes X.rows() values to out, predict_proba_into the probability k of row i
-    /// to out[i * row_stride + k * col_stride]. Throw as predict.
+    /// Options of the batch predictions.
+    struct PredictOptions {
+        /// Threads that share the rows (std::thread; 1: the calling thread alone). Each row is
+        /// computed alone, in the same order of operations on any thread, so every thread count
+        /// gives the same bits. Rows go to threads in whole blocks of 64; a batch of fewer than two
+        /// blocks runs on the calling thread.
+        int threads = 1;
+    };
+
+    /// decision_function, predict_proba and predict with options (threads). Throw as those, and
+    /// Errc::invalid_argument if options.threads < 1.
+    Eigen::MatrixXd decision_function(const MatrixRef& X, const PredictOptions& options) const;
+    Eigen::MatrixXd predict_proba(const MatrixRef& X, const PredictOptions& options) const;
+    Eigen::VectorXd predict(const MatrixRef& X, const PredictOptions& options) const;
+
+    /// The batch kernels behind every form (see brine::Rows): X is an Eigen double matrix of any
+    /// layout (read in place through its strides); predict_into writes X.rows() values to out,
+    /// predict_proba_into the probability k of row i to out[i * row_stride + k * col_stride],
+    /// directly (no intermediate result). Steady-state calls on one thread allocate nothing: the
+    /// per-call node layout and block buffers live in per-thread buffers that grow once. Throw as
+    /// predict.
     template <class M>
-    void predict_into(const M& X, double* out) const {
-        const Eigen::VectorXd y = predict(MatrixRef(X));
-        std::copy(y.data(), y.data() + y.size(), out);
+    void predict_into(const M& X, double* out, const PredictOptions& options = {}) const {
+        run_batch(input_of(X), Target{Target::predict, out, 1, 1, nullptr}, options);
     }
     template <class M>
     void predict_proba_into(const M& X, double* out, Eigen::Index row_stride,
-                            Eigen::Index col_stride) const {
-        const Eigen::MatrixXd p = predict_proba(MatrixRef(X));
-        for (Eigen::Index i = 0; i < p.rows(); ++i)
-            for (Eigen::Index k = 0; k < p.cols(); ++k)
-                out[i * row_stride + k * col_stride] = p(i, k);
+                            Eigen::Index col_stride, const PredictOptions& options = {}) const {
+        check_shape();
+        require_classifier();
+        run_batch(input_of(X), Target{Target::proba, out, row_stride, col_stride, nullptr},
+                  options);
     }
+
+    /// The kernels read any layout of double input in place (brine::Rows passes it unconverted).
+    static constexpr bool reads_any_layout = true;
 
     /// Index (local to its tree) of the leaf each row reaches in each tree: n_rows x n_trees
     /// (scikit-learn's forest `apply`, XGBoost's `pred_leaf`). Throws as decision_function.
@@ -279,6 +297,24 @@ private:
     /// Rows walked through all trees together: their inputs stay in L1 while every tree is walked.
     static constexpr Eigen::Index block_rows = 64;
 
+    /// A double matrix of any layout: entry (i, j) at data[i * rs + j * cs].
+    struct Input {
+        const double* data;
+        Eigen::Index rows, cols, rs, cs;
+    };
+    template <class M>
+    static Input input_of(const M& X) {
+        return {X.data(), X.rows(), X.cols(), X.rowStride(), X.colStride()};
+    }
+    /// Where a batch's results go: raw scores or probabilities (sample i's k-th value at
+    /// out[i * rs + k * cs]), predictions (out[i]) or leaf indices (leaves[i * n_trees + t]).
+    struct Target {
+        enum Kind { scores, proba, predict, leaf_indices } kind;
+        double* out;
+        Eigen::Index rs, cs;
+        std::int32_t* leaves;  ///< leaf_indices only
+    };
+
     void check_shape() const;
     [[noreturn]] void bad_step(Eigen::Index tree, std::int32_t node, std::int32_t to) const;
     [[noreturn]] void bad_feature(Eigen::Index tree, std::int32_t node) const;
@@ -287,15 +323,22 @@ private:
     std::int32_t walk(Eigen::Index tree, const double* x, Eigen::Index stride) const;
     template <bool Round, bool Checked>
     std::int32_t walk_as(Eigen::Index tree, const double* x, Eigen::Index stride) const;
+    template <bool Strict, bool Missing>
+    void walk_trees_one(const double* x, double* acc) const;
     void add_leaf(Eigen::Index tree, std::int32_t node, double* acc) const;
     void start_scores(double* acc) const;
     void finish_scores(double* acc) const;
     void scores_one(const RowRef& x, double* out) const;
-    template <class Sink>
-    void walk_batch(const MatrixRef& X, Sink&& sink) const;
-    template <class Sink>
-    void walk_group(const detail::CompactNode* tree, std::int32_t depth, const float* xf,
-                    Eigen::Index nf, Eigen::Index nb, Eigen::Index t, Sink& sink) const;
+    bool check_row_one(const RowRef& x) const;
+    void refuse_read(const Input& X, Eigen::Index first, Eigen::Index n) const;
+    void run_batch(const Input& X, const Target& target, const PredictOptions& options) const;
+    template <class T>
+    void run_rows(const Input& X, Eigen::Index begin, Eigen::Index end, const Target& target,
+                  const void* flat) const;
+    void consume_tree(Eigen::Index t, const std::int32_t* leaves, Eigen::Index nb, double* acc,
+                      const Target& target, Eigen::Index first, const double* v) const;
+    void finish_block(Eigen::Index first, Eigen::Index nb, double* acc, double* p,
+                      const Target& target) const;
     void proba_of_scores(const double* s, double* p) const;
     double output_of_scores(const double* s) const;
     void require_classifier() const;
