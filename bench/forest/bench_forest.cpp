@@ -52,7 +52,8 @@ double median_seconds(int runs, F&& f) {
     for (int r = 0; r < runs; ++r) {
         const auto start = std::chrono::steady_clock::now();
         f();
-        t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        t.push_back(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
     std::sort(t.begin(), t.end());
     return t[t.size() / 2];
@@ -71,7 +72,8 @@ int main(int argc, char** argv) {
         for (Eigen::Index i = 0; i < X.rows(); ++i) {
             for (Eigen::Index k = 0; k < got.cols(); ++k) differ += got(i, k) != want(i, k) ? 1 : 0;
         }
-        std::fprintf(stderr, "brine_bench_forest: %lld of %lld probabilities differ from scikit-learn's\n",
+        std::fprintf(stderr,
+                     "brine_bench_forest: %lld of %lld probabilities differ from scikit-learn's\n",
                      static_cast<long long>(differ), static_cast<long long>(got.size()));
         if (differ != 0) throw std::runtime_error("brine and scikit-learn disagree; not timing");
 
@@ -86,13 +88,17 @@ int main(int argc, char** argv) {
         double sink = 0;
         brine::TreeEnsemble::PredictOptions one, two;
         two.threads = 2;
-        const double p1 = median_seconds(std::max(3, runs / 3), [&] { sink += e.predict_proba(X, one)(0, 0); });
-        const double p2 = median_seconds(std::max(3, runs / 3), [&] { sink += e.predict_proba(X, two)(0, 0); });
+        const double p1 =
+            median_seconds(std::max(3, runs / 3), [&] { sink += e.predict_proba(X, one)(0, 0); });
+        const double p2 =
+            median_seconds(std::max(3, runs / 3), [&] { sink += e.predict_proba(X, two)(0, 0); });
         std::printf(
             "{\"n_trees\": %lld, \"n_nodes\": %lld, \"brine_bytes\": %lld, \"brine_load_s\": %.9g, "
-            "\"brine_predict_proba_1t_s\": %.9g, \"brine_predict_proba_2t_s\": %.9g, \"check\": %g}\n",
+            "\"brine_predict_proba_1t_s\": %.9g, \"brine_predict_proba_2t_s\": %.9g, \"check\": "
+            "%g}\n",
             static_cast<long long>(e.n_trees()), static_cast<long long>(e.n_nodes()),
-            static_cast<long long>(std::filesystem::file_size(path)), load, p1, p2, sink > 0 ? 1.0 : 0.0);
+            static_cast<long long>(std::filesystem::file_size(path)), load, p1, p2,
+            sink > 0 ? 1.0 : 0.0);
     } catch (const std::exception& ex) {
         std::fprintf(stderr, "brine_bench_forest: %s\n", ex.what());
         return 1;

@@ -653,10 +653,14 @@ TreeEnsemble random_ensemble(Compare c, TreeEnsemble::Accumulation acc, int tree
         e.children_right(g) = split ? 2 * i + 2 : -1;
         e.feature(g) = split ? static_cast<std::int32_t>(next() * 5) : -2;
         const double t = 4 * next() - 2;
-        e.threshold(g) = split ? (c == Compare::float32_lt ? static_cast<double>(static_cast<float>(t)) : t) : -2;
+        e.threshold(g) =
+            split ? (c == Compare::float32_lt ? static_cast<double>(static_cast<float>(t)) : t)
+                  : -2;
         e.default_left(g) = next() < 0.5 ? 1 : 0;
         const double v = split ? 0.0 : next() - 0.5;
-        e.value(g, 0) = acc == TreeEnsemble::Accumulation::float32 ? static_cast<double>(static_cast<float>(v)) : v;
+        e.value(g, 0) = acc == TreeEnsemble::Accumulation::float32
+                            ? static_cast<double>(static_cast<float>(v))
+                            : v;
     }
     e.base_score = fixtures::vec({0.25});
     return e;
@@ -674,7 +678,8 @@ Eigen::MatrixXd random_rows(Eigen::Index rows) {
     return X;
 }
 
-TEST_CASE("TreeEnsemble: the flat batch walk, the checked walk, threads and the single-row path agree") {
+TEST_CASE(
+    "TreeEnsemble: the flat batch walk, the checked walk, threads and the single-row path agree") {
     for (const Compare c : {Compare::double_le, Compare::float32_le, Compare::float32_lt}) {
         for (const auto acc :
              {TreeEnsemble::Accumulation::float64, TreeEnsemble::Accumulation::float32}) {
@@ -723,7 +728,8 @@ TEST_CASE("TreeEnsemble: the flat batch walk, the checked walk, threads and the 
 }
 
 TEST_CASE("TreeEnsemble: only the columns the trees read are checked for infinities") {
-    const TreeEnsemble e = random_ensemble(Compare::float32_lt, TreeEnsemble::Accumulation::float32, 20);
+    const TreeEnsemble e =
+        random_ensemble(Compare::float32_lt, TreeEnsemble::Accumulation::float32, 20);
     Eigen::MatrixXd X = random_rows(200);
     const Eigen::VectorXd y = e.predict(X);
     X.col(5).setConstant(HUGE_VAL);  // column 5: no split reads it

@@ -386,7 +386,8 @@ void TreeEnsemble::walk_trees_one(const double* x, double* acc) const {
 inline void TreeEnsemble::scores_one(const RowRef& x, double* out) const {
     const bool missing = check_row_one(x);
     thread_local std::vector<double> row;
-    if (row.size() < static_cast<std::size_t>(x.size())) row.resize(static_cast<std::size_t>(x.size()));
+    if (row.size() < static_cast<std::size_t>(x.size()))
+        row.resize(static_cast<std::size_t>(x.size()));
     const bool round = compare != Compare::double_le, strict = compare == Compare::float32_lt;
     for (Eigen::Index j = 0; j < x.size(); ++j)
         row[static_cast<std::size_t>(j)] = round ? detail::round_to_float32(x(j)) : x(j);
@@ -447,12 +448,12 @@ struct FlatEnsemble {
     std::vector<FlatNode<float>> nodes_f;   ///< float32 compare modes
     std::vector<FlatNode<double>> nodes_d;  ///< double_le
     std::vector<std::int32_t> leaf;         ///< per flat node: its index in the node arrays (local)
-    std::vector<std::uint8_t> missing_left; ///< per flat node: 1 if a missing value goes left
-    std::vector<double> value;              ///< per flat node: its leaf value (leaves of width 1)
-    std::vector<std::int32_t> depth;        ///< per tree: its depth
-    std::vector<std::int32_t> columns;      ///< the features split nodes read, increasing
-    std::vector<std::int32_t> slot;         ///< per feature: its place in `columns`, or -1
-    std::vector<std::int32_t> node_depth;   ///< scratch: per flat node, its depth
+    std::vector<std::uint8_t> missing_left;  ///< per flat node: 1 if a missing value goes left
+    std::vector<double> value;               ///< per flat node: its leaf value (leaves of width 1)
+    std::vector<std::int32_t> depth;         ///< per tree: its depth
+    std::vector<std::int32_t> columns;       ///< the features split nodes read, increasing
+    std::vector<std::int32_t> slot;          ///< per feature: its place in `columns`, or -1
+    std::vector<std::int32_t> node_depth;    ///< scratch: per flat node, its depth
 };
 
 inline FlatEnsemble& flat_scratch() {
@@ -561,7 +562,8 @@ void build_flat(const TreeEnsemble& e, detail::FlatEnsemble& flat) {
             const std::int32_t l = e.children_left(g);
             if (l == TreeEnsemble::leaf) {
                 node[s] = {nan, 0, s - 1};
-                if (!flat.value.empty()) flat.value[static_cast<std::size_t>(first + s)] = e.value(g, 0);
+                if (!flat.value.empty())
+                    flat.value[static_cast<std::size_t>(first + s)] = e.value(g, 0);
                 continue;
             }
             if (used + 2 > size) {
@@ -575,7 +577,8 @@ void build_flat(const TreeEnsemble& e, detail::FlatEnsemble& flat) {
             } else {
                 thr = e.threshold(g);
             }
-            const auto column = static_cast<std::uint32_t>(flat.slot[static_cast<std::size_t>(e.feature(g))]);
+            const auto column =
+                static_cast<std::uint32_t>(flat.slot[static_cast<std::size_t>(e.feature(g))]);
             node[s] = {thr, column * static_cast<std::uint32_t>(flat_group), used};
             flat.missing_left[static_cast<std::size_t>(first + s)] = e.default_left(g) != 0 ? 1 : 0;
             leaf[used] = l;
@@ -744,8 +747,8 @@ void TreeEnsemble::run_rows(const Input& X, Eigen::Index begin, Eigen::Index end
             } else {
                 for (Eigen::Index r = 0; r < nb; ++r) {
                     const double* x = X.data + (first + r) * X.rs;
-                    leaves[r] = round ? walk_as<true, true>(t, x, X.cs)
-                                      : walk_as<false, true>(t, x, X.cs);
+                    leaves[r] =
+                        round ? walk_as<true, true>(t, x, X.cs) : walk_as<false, true>(t, x, X.cs);
                 }
             }
             const double* v = flat_values ? flat->value.data() + off : value.data() + off * w;
@@ -763,8 +766,9 @@ inline void TreeEnsemble::run_batch(const Input& X, const Target& target,
     check_shape();
     detail::check_columns(X.cols, n_features(), name);
     if (options.threads < 1) {
-        throw Error(Errc::invalid_argument, "TreeEnsemble: PredictOptions::threads must be >= 1, is " +
-                                                std::to_string(options.threads));
+        throw Error(Errc::invalid_argument,
+                    "TreeEnsemble: PredictOptions::threads must be >= 1, is " +
+                        std::to_string(options.threads));
     }
     if (X.rows == 0) return;
     const bool flat = X.rows * 16 >= n_nodes();
@@ -867,7 +871,8 @@ inline IndexMatrix TreeEnsemble::apply(const MatrixRef& X) const {
     check_shape();
     detail::check_columns(X.cols(), n_features(), name);
     IndexMatrix leaves(X.rows(), n_trees());
-    run_batch(input_of(X), Target{Target::leaf_indices, nullptr, 0, 0, leaves.data()}, PredictOptions{});
+    run_batch(input_of(X), Target{Target::leaf_indices, nullptr, 0, 0, leaves.data()},
+              PredictOptions{});
     return leaves;
 }
 

@@ -433,14 +433,20 @@ private:
         const bool missing = t.default_left != nullptr;
         switch (compare) {
             case TreeCompare::float32_le:
-                return missing ? detail::walk_tree<true, false, true, Checked>(t, x, stride, bad_f, bad_s)
-                               : detail::walk_tree<true, false, false, Checked>(t, x, stride, bad_f, bad_s);
+                return missing ? detail::walk_tree<true, false, true, Checked>(t, x, stride, bad_f,
+                                                                               bad_s)
+                               : detail::walk_tree<true, false, false, Checked>(t, x, stride, bad_f,
+                                                                                bad_s);
             case TreeCompare::float32_lt:
-                return missing ? detail::walk_tree<true, true, true, Checked>(t, x, stride, bad_f, bad_s)
-                               : detail::walk_tree<true, true, false, Checked>(t, x, stride, bad_f, bad_s);
+                return missing ? detail::walk_tree<true, true, true, Checked>(t, x, stride, bad_f,
+                                                                              bad_s)
+                               : detail::walk_tree<true, true, false, Checked>(t, x, stride, bad_f,
+                                                                               bad_s);
             default:
-                return missing ? detail::walk_tree<false, false, true, Checked>(t, x, stride, bad_f, bad_s)
-                               : detail::walk_tree<false, false, false, Checked>(t, x, stride, bad_f, bad_s);
+                return missing ? detail::walk_tree<false, false, true, Checked>(t, x, stride, bad_f,
+                                                                                bad_s)
+                               : detail::walk_tree<false, false, false, Checked>(t, x, stride,
+                                                                                 bad_f, bad_s);
         }
     }
 
@@ -573,7 +579,8 @@ private:
             bool bad = false;
             if (columns != nullptr) {
                 if (rs == 1) {  // column-major: a column's block is contiguous
-                    for (const std::int32_t j : *columns) bad |= refused(X.data() + j * cs + first, n);
+                    for (const std::int32_t j : *columns)
+                        bad |= refused(X.data() + j * cs + first, n);
                 } else {
                     std::uint64_t b = 0;
                     for (Eigen::Index i = first; i < first + n; ++i) {

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <limits>
 #include <exception>
+#include <limits>
 #include <string>
 #include <thread>
 #include <vector>
