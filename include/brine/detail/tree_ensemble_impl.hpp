@@ -800,7 +800,7 @@ inline void TreeEnsemble::run_batch(const Input& X, const Target& target,
     // takes the first share. A refusal of the input is reported for the lowest rows, as on one
     // thread, and names the caller's row numbers.
     const Eigen::Index base = detail::input_row_base();
-    const auto bounds = [&](Eigen::Index c) {
+    const auto bounds = [&](Eigen::Index c) -> Eigen::Index {
         return std::min(X.rows, c * blocks / threads * block_rows);
     };
     std::vector<std::exception_ptr> errors(static_cast<std::size_t>(threads));

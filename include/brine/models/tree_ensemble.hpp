@@ -21,6 +21,15 @@ namespace brine {
 /// Leaf indices of a batch: one row per sample, one column per tree.
 using IndexMatrix = Eigen::Matrix<std::int32_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
+/// Options of TreeEnsemble's batch predictions.
+struct TreeEnsemblePredictOptions {
+    /// Threads that share the rows (std::thread; 1: the calling thread alone). Each row is
+    /// computed alone, in the same order of operations on any thread, so every thread count
+    /// gives the same bits. Rows go to threads in whole blocks of 64; a batch of fewer than two
+    /// blocks runs on the calling thread.
+    int threads = 1;
+};
+
 /// An ensemble of binary decision trees whose leaves add up to one or more raw scores, turned into
 /// a prediction by a link. One kind holds scikit-learn's RandomForest / ExtraTrees /
 /// GradientBoosting and XGBoost's gbtree models, each predicting what its library predicts.
@@ -209,14 +218,8 @@ struct TreeEnsemble {
         predict_proba(X, out.data(), static_cast<Eigen::Index>(out.size()));
     }
 
-    /// Options of the batch predictions.
-    struct PredictOptions {
-        /// Threads that share the rows (std::thread; 1: the calling thread alone). Each row is
-        /// computed alone, in the same order of operations on any thread, so every thread count
-        /// gives the same bits. Rows go to threads in whole blocks of 64; a batch of fewer than two
-        /// blocks runs on the calling thread.
-        int threads = 1;
-    };
+    /// Options of the batch predictions (brine::TreeEnsemblePredictOptions).
+    using PredictOptions = TreeEnsemblePredictOptions;
 
     /// decision_function, predict_proba and predict with options (threads). Throw as those, and
     /// Errc::invalid_argument if options.threads < 1.
