@@ -6,6 +6,11 @@
 //
 // Usage (BRINE_BENCH_DIR set): brine_bench_forest [runs, default 9]
 // SPDX-License-Identifier: MIT
+// brine's headers first: their unqualified quoted() calls would find std::quoted by argument-
+// dependent lookup if <iomanip> (which <filesystem> includes) came before them.
+#include <brine/io.hpp>
+#include <brine/models.hpp>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -15,9 +20,6 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <brine/io.hpp>
-#include <brine/models.hpp>
 
 #include "../bench_data.hpp"
 

@@ -511,6 +511,14 @@ void walk_flat(const FlatNode<T>* tree, const std::uint8_t* missing_left, std::i
                 if (Missing) left |= (v != v) & missing_left[node[k]];
                 node[k] = n.child + 1 - left;
             }
+            // Every fourth step, stop once the whole group is at leaves (a leaf's child is one
+            // less than itself; a split node's children come after it): deep, unbalanced trees
+            // (a random forest's) have leaves far above their deepest one.
+            if ((s & 3) == 3) {
+                bool all = true;
+                for (Eigen::Index k = 0; k < group; ++k) all &= tree[node[k]].child + 1 == node[k];
+                if (all) break;
+            }
         }
         for (Eigen::Index k = 0; k < group; ++k)
             out[q * group + k] = static_cast<std::int32_t>(node[k]);
