@@ -182,8 +182,8 @@ struct DecisionTree {
 
     /// Index of the leaf each row of X reaches (scikit-learn's `apply`).
     /// Throws Errc::shape_mismatch unless X has n_features columns, Errc::invalid_input if a row
-    /// holds an infinity or (without default_left) a NaN, Errc::invalid_model if the walk meets a
-    /// node or feature index
+    /// holds an infinity or (without default_left) a NaN in a column some split node reads (other
+    /// columns are not inspected), Errc::invalid_model if the walk meets a node or feature index
     /// out of range (never for a validated tree).
     IndexVector apply(const MatrixRef& X) const {
         bool nodes_checked = false;

@@ -174,8 +174,8 @@ struct TreeEnsemble {
     /// Raw scores (margins before the link), one column per score (scikit-learn's
     /// decision_function; XGBoost's output_margin).
     /// Throws Errc::shape_mismatch unless X has n_features columns, Errc::invalid_input if a row
-    /// holds an infinity, Errc::invalid_model if the fields are inconsistent (never for a validated
-    /// ensemble).
+    /// holds an infinity in a column some split node reads (other columns are not inspected),
+    /// Errc::invalid_model if the fields are inconsistent (never for a validated ensemble).
     Eigen::MatrixXd decision_function(const MatrixRef& X) const;
 
     /// Class probabilities (classifier only; else Errc::invalid_argument), one column per class.
