@@ -1,7 +1,7 @@
 // Prediction with XGBoost's own C API against brine on the same trees and inputs: one row per call
 // (latency) and 100000 rows per call (throughput), on the work directory's xgb_d10 (one
 // regression tree of depth 10, as a brine DecisionTree) and xgb_100x6 (100 trees of depth 6, as a
-// brine TreeEnsemble; with threads too).
+// brine TreeEnsemble; its batch on two threads too, timed in wall time).
 //
 // XGBoost predicts in place from a dense float32 array (XGBoosterPredictFromDense), its fastest
 // CPU path: no DMatrix of the data is built. Every call still parses two small JSON documents (the
@@ -271,6 +271,18 @@ void brine_ensemble_batch(benchmark::State& state, const Fixture* fixture) {
     set_batch_counters(state, f.X.rows());
 }
 
+/// The batch on two threads (TreeEnsemble::PredictOptions), for the scaling from one.
+void brine_ensemble_batch_2threads(benchmark::State& state, const Fixture* fixture) {
+    const Fixture& f = *fixture;
+    brine::TreeEnsemble::PredictOptions two;
+    two.threads = 2;
+    for (auto _ : state) {
+        const Eigen::VectorXd y = f.ensemble.predict(f.X, two);
+        benchmark::DoNotOptimize(y.data());
+    }
+    set_batch_counters(state, f.X.rows());
+}
+
 void register_all(const Fixture& f) {
     // Repetitions give the report script medians, which a busy machine skews less than means.
     const auto one = [](benchmark::internal::Benchmark* b) {
@@ -287,6 +299,9 @@ void register_all(const Fixture& f) {
     batch(benchmark::RegisterBenchmark("brine/xgb_d10/batch", brine_batch, &f));
     one(benchmark::RegisterBenchmark("brine/xgb_100x6/one", brine_ensemble_one, &f));
     batch(benchmark::RegisterBenchmark("brine/xgb_100x6/batch", brine_ensemble_batch, &f));
+    batch(benchmark::RegisterBenchmark("brine/xgb_100x6/batch_2threads",
+                                       brine_ensemble_batch_2threads, &f)
+              ->UseRealTime());
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "brine/models/any_model.hpp"
 #include "brine_catch.hpp"
+#include "model_fixtures.hpp"
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
@@ -120,6 +121,13 @@ brine::DecisionTree tree() {
     return t;
 }
 
+/// A boosted binary classifier (XGBoost's layout) over 4 features, the last one not read.
+brine::TreeEnsemble ensemble() {
+    brine::TreeEnsemble e = fixtures::ensemble_boosted_binary();
+    e.n_features_in = 4;
+    return e;
+}
+
 brine::StandardScaler scaler(Eigen::Index n) {
     return brine::StandardScaler(Eigen::VectorXd::Constant(n, 0.5),
                                  Eigen::VectorXd::Constant(n, 2.0));
@@ -206,6 +214,7 @@ TEST_CASE("predict_one and predict_proba_one do not allocate", "[models][alloc]"
     CHECK(allocations_of_single_row_calls(binary(), 4, true) == 0);
     CHECK(allocations_of_single_row_calls(multinomial(), 4, true) == 0);
     CHECK(allocations_of_single_row_calls(tree(), 4, true) == 0);
+    CHECK(allocations_of_single_row_calls(ensemble(), 4, true) == 0);
     CHECK(allocations_of_single_row_calls(brine::Pipeline({scaler(4)}, multinomial()), 4, true) ==
           0);
     CHECK(allocations_of_single_row_calls(brine::Pipeline({scaler(4), scaler(4)}, tree()), 4,
@@ -282,6 +291,7 @@ TEST_CASE("batch predictions into caller buffers do not allocate in steady state
     CHECK(allocations_of_batch_calls(binary(), true) == 0);
     CHECK(allocations_of_batch_calls(multinomial(), true) == 0);
     CHECK(allocations_of_batch_calls(tree(), true) == 0);
+    CHECK(allocations_of_batch_calls(ensemble(), true) == 0);
     CHECK(allocations_of_batch_calls(brine::Pipeline({scaler(4)}, multinomial()), true) == 0);
     CHECK(allocations_of_batch_calls(brine::Pipeline({scaler(4), scaler(4)}, tree()), true) == 0);
     CHECK(allocations_of_batch_calls(brine::AnyModel(brine::Pipeline({scaler(4)}, binary())),

@@ -378,9 +378,14 @@ TEST_CASE("Pipeline refuses a transform's overflow as its checked steps do",
     BRINE_CHECK_THROWS_CODE(brine::Pipeline({huge}, logistic()).predict_proba(X),
                             brine::Errc::invalid_input,
                             "LogisticRegression: input row 44, column 0 is +infinity");
+    // A tree inspects only the columns its splits read: the stump reads column 1, not column 0.
+    CHECK_NOTHROW(brine::Pipeline({huge}, stump(brine::DecisionTree::Task::regression)).predict(X));
+    const brine::MinMaxScaler huge1(Eigen::Vector2d(1, 1e300), Eigen::Vector2d(0, 0));
+    Eigen::MatrixXd X1 = Eigen::MatrixXd::Zero(400, 2);
+    X1(300, 1) = 1e10;
     BRINE_CHECK_THROWS_CODE(
-        brine::Pipeline({huge}, stump(brine::DecisionTree::Task::regression)).predict(X),
-        brine::Errc::invalid_input, "DecisionTree: input row 44, column 0 is +infinity");
+        brine::Pipeline({huge1}, stump(brine::DecisionTree::Task::regression)).predict(X1),
+        brine::Errc::invalid_input, "DecisionTree: input row 44, column 1 is +infinity");
     // An input NaN or infinity, in any step's terms, is reported as the pipeline's own.
     X(200, 1) = -std::numeric_limits<double>::infinity();
     BRINE_CHECK_THROWS_CODE(brine::Pipeline({huge, scaler()}, logistic()).predict(X),

@@ -623,4 +623,131 @@ TEST_CASE("TreeEnsemble as a pipeline's estimator: transforms first, missing val
                             "Pipeline: input column 0 is +infinity");
 }
 
+/// A boosted ensemble of `trees` complete trees of depth 4 over 6 features, of which feature 5 is
+/// never read, with thresholds and leaves from a fixed linear congruential stream: enough nodes
+/// (31 per tree) that small batches take the checked walk and large ones the flat layout.
+TreeEnsemble random_ensemble(Compare c, TreeEnsemble::Accumulation acc, int trees) {
+    TreeEnsemble e;
+    e.n_features_in = 6;
+    e.compare = c;
+    e.accumulation = acc;
+    const Eigen::Index per = 31, n = per * trees;
+    e.tree_offsets.resize(trees + 1);
+    e.tree_output.setZero(trees);
+    e.children_left.resize(n);
+    e.children_right.resize(n);
+    e.feature.resize(n);
+    e.threshold.resize(n);
+    e.default_left.resize(n);
+    e.value.resize(n, 1);
+    std::uint64_t state = 12345;
+    auto next = [&] {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        return static_cast<double>(state >> 11) * 0x1.0p-53;
+    };
+    for (int t = 0; t <= trees; ++t) e.tree_offsets(t) = static_cast<std::int32_t>(t * per);
+    for (Eigen::Index g = 0; g < n; ++g) {
+        const auto i = static_cast<std::int32_t>(g % per);
+        const bool split = i < per / 2;
+        e.children_left(g) = split ? 2 * i + 1 : -1;
+        e.children_right(g) = split ? 2 * i + 2 : -1;
+        e.feature(g) = split ? static_cast<std::int32_t>(next() * 5) : -2;
+        const double t = 4 * next() - 2;
+        e.threshold(g) =
+            split ? (c == Compare::float32_lt ? static_cast<double>(static_cast<float>(t)) : t)
+                  : -2;
+        e.default_left(g) = next() < 0.5 ? 1 : 0;
+        const double v = split ? 0.0 : next() - 0.5;
+        e.value(g, 0) = acc == TreeEnsemble::Accumulation::float32
+                            ? static_cast<double>(static_cast<float>(v))
+                            : v;
+    }
+    e.base_score = fixtures::vec({0.25});
+    return e;
+}
+
+/// Rows on and next to the thresholds' range, every 11th value of the read columns NaN.
+Eigen::MatrixXd random_rows(Eigen::Index rows) {
+    Eigen::MatrixXd X(rows, 6);
+    for (Eigen::Index i = 0; i < rows; ++i) {
+        for (Eigen::Index j = 0; j < 6; ++j) {
+            X(i, j) = std::sin(static_cast<double>(i * 7 + j * 3)) * 2.5;
+            if ((i * 6 + j) % 11 == 0 && j < 5) X(i, j) = std::numeric_limits<double>::quiet_NaN();
+        }
+    }
+    return X;
+}
+
+TEST_CASE(
+    "TreeEnsemble: the flat batch walk, the checked walk, threads and the single-row path agree") {
+    for (const Compare c : {Compare::double_le, Compare::float32_le, Compare::float32_lt}) {
+        for (const auto acc :
+             {TreeEnsemble::Accumulation::float64, TreeEnsemble::Accumulation::float32}) {
+            const TreeEnsemble e = random_ensemble(c, acc, 20);  // 620 nodes
+            REQUIRE_NOTHROW(e.validate());
+            const Eigen::MatrixXd X = random_rows(1000);
+            const Eigen::VectorXd y = e.predict(X);  // 1000 rows: the flat layout
+            for (const int threads : {2, 3, 16}) {
+                TreeEnsemble::PredictOptions o;
+                o.threads = threads;
+                const Eigen::VectorXd yt = e.predict(X, o);
+                CHECK(std::memcmp(yt.data(), y.data(), sizeof(double) * 1000) == 0);
+            }
+            const brine::RowMatrix R = X;  // read in place through its strides
+            std::vector<double> out(1000);
+            e.predict(brine::Rows(R), out);
+            CHECK(std::memcmp(out.data(), y.data(), sizeof(double) * 1000) == 0);
+            const brine::IndexMatrix L = e.apply(X);
+            const brine::IndexMatrix L1 = e.apply(X.topRows(30));  // 30 rows: checked walks
+            CHECK(L1 == L.topRows(30));
+            for (Eigen::Index i = 0; i < X.rows(); i += 7) {
+                INFO("compare " << static_cast<int>(c) << ", row " << i);
+                CHECK(e.predict_one(X.row(i)) == y(i));
+                CHECK(e.predict(X.middleRows(i, 1))(0) == y(i));  // checked walk
+                // the leaves reached, against a walk of the node arrays written out here
+                for (Eigen::Index t = 0; t < e.n_trees(); ++t) {
+                    std::int32_t node = 0;
+                    const Eigen::Index first = e.tree_offsets(t);
+                    while (e.children_left(first + node) != -1) {
+                        const Eigen::Index g = first + node;
+                        const double x = X(i, e.feature(g));
+                        const bool left = std::isnan(x) ? e.default_left(g) == 1
+                                                        : expected_left(x, e.threshold(g), c);
+                        node = left ? e.children_left(g) : e.children_right(g);
+                    }
+                    CHECK(L(i, t) == node);
+                }
+            }
+        }
+    }
+    TreeEnsemble::PredictOptions none;
+    none.threads = 0;
+    BRINE_CHECK_THROWS_CODE(
+        fixtures::ensemble_regressor().predict(Eigen::MatrixXd::Zero(3, 2), none),
+        Errc::invalid_argument, "TreeEnsemble: PredictOptions::threads must be >= 1, is 0");
+}
+
+TEST_CASE("TreeEnsemble: only the columns the trees read are checked for infinities") {
+    const TreeEnsemble e =
+        random_ensemble(Compare::float32_lt, TreeEnsemble::Accumulation::float32, 20);
+    Eigen::MatrixXd X = random_rows(200);
+    const Eigen::VectorXd y = e.predict(X);
+    X.col(5).setConstant(HUGE_VAL);  // column 5: no split reads it
+    CHECK(e.predict(X) == y);
+    CHECK(e.predict(X.topRows(2)) == y.head(2));  // checked walk
+    CHECK(e.predict_one(X.row(3)) == y(3));
+    X(130, 2) = -HUGE_VAL;
+    const std::string message =
+        "TreeEnsemble: input row 130, column 2 is -infinity; TreeEnsemble takes finite values and "
+        "NaN (kept as missing), not infinities";
+    BRINE_CHECK_THROWS_CODE(e.predict(X), Errc::invalid_input, message);
+    TreeEnsemble::PredictOptions two;
+    two.threads = 2;
+    BRINE_CHECK_THROWS_CODE(e.predict(X, two), Errc::invalid_input, message);
+    BRINE_CHECK_THROWS_CODE(e.predict(X.middleRows(129, 2)), Errc::invalid_input,
+                            "input row 1, column 2 is -infinity");
+    BRINE_CHECK_THROWS_CODE(e.predict_one(X.row(130)), Errc::invalid_input,
+                            "input column 2 is -infinity");
+}
+
 }  // namespace tree_ensemble_test

@@ -2,6 +2,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <thread>
+#include <type_traits>
+
 #include "brine/models/tree_ensemble.hpp"
 
 namespace brine {
@@ -228,36 +231,20 @@ inline void TreeEnsemble::check_indices() const {
     }
 }
 
-/// The walk of one tree from its root to a leaf, reading x[feature * stride]. Round: compare
-/// float(x) (the inputs are not rounded yet); Strict: `<` rather than `<=`. A NaN input takes the
-/// node's default direction. Checked: each step checks the feature it reads and that the next node
-/// comes after the current one and within the tree, so the walk stays in bounds and ends within
-/// the tree's size in steps. Requires check_shape().
+/// The walk of one tree (detail::walk_tree). Requires check_shape().
 template <bool Round, bool Strict, bool Checked>
 std::int32_t TreeEnsemble::walk(Eigen::Index tree, const double* x, Eigen::Index stride) const {
     const Eigen::Index first = tree_offsets(tree);
-    const std::int32_t* left = children_left.data() + first;
-    const std::int32_t* right = children_right.data() + first;
-    const std::int32_t* feat = feature.data() + first;
-    const double* thr = threshold.data() + first;
-    const std::uint8_t* def = default_left.data() + first;
-    const auto size = static_cast<std::uint32_t>(tree_size(tree));
-    const auto nf = static_cast<std::uint32_t>(n_features_in);
-    std::int32_t node = 0;
-    for (;;) {
-        const std::int32_t l = left[node];
-        if (l == leaf) return node;
-        const std::int32_t f = feat[node];
-        if (Checked && static_cast<std::uint32_t>(f) >= nf) bad_feature(tree, node);
-        double v = x[f * stride];
-        if (Round) v = detail::round_to_float32(v);
-        // A NaN fails both comparisons, so it goes left exactly when the default says so.
-        const bool go_left = (Strict ? v < thr[node] : v <= thr[node]) || (v != v && def[node]);
-        const std::int32_t next = go_left ? l : right[node];
-        if (Checked && (next <= node || static_cast<std::uint32_t>(next) >= size))
-            bad_step(tree, node, next);
-        node = next;
-    }
+    const detail::TreeNodes t{children_left.data() + first,
+                              children_right.data() + first,
+                              feature.data() + first,
+                              threshold.data() + first,
+                              default_left.data() + first,
+                              static_cast<std::uint32_t>(tree_size(tree)),
+                              static_cast<std::uint32_t>(n_features_in)};
+    return detail::walk_tree<Round, Strict, true, Checked>(
+        t, x, stride, [&](std::int32_t node) { bad_feature(tree, node); },
+        [&](std::int32_t node, std::int32_t to) { bad_step(tree, node, to); });
 }
 
 template <bool Round, bool Checked>
@@ -303,43 +290,151 @@ inline void TreeEnsemble::finish_scores(double* acc) const {
     }
 }
 
-/// Scores of one checked sample into out[0 .. n_scores), the walks checked step by step.
-inline void TreeEnsemble::scores_one(const RowRef& x, double* out) const {
+/// Refuses an infinity in a column some split node reads (Errc::invalid_input, as a batch does);
+/// infinities elsewhere are not inspected. The row is scanned whole first (n_features values), and
+/// only a row holding an infinity pays for finding whether a split reads its column. Returns
+/// whether the row holds a NaN.
+inline bool TreeEnsemble::check_row_one(const RowRef& x) const {
     detail::check_columns(x.size(), n_features(), name);
-    detail::check_sample(x, name, /*allow_nan=*/true);
+    std::uint64_t refused = 0, missing = 0;
+    for (Eigen::Index j = 0; j < x.size(); ++j) {
+        const std::uint64_t bits = detail::bits_of(x(j)) & ~(std::uint64_t{1} << 63);
+        refused |= static_cast<std::uint64_t>(bits == detail::exponent_mask);
+        missing |= static_cast<std::uint64_t>(bits > detail::exponent_mask);
+    }
+    if (refused) {
+        std::vector<std::uint8_t> read(static_cast<std::size_t>(x.size()), 0);
+        for (Eigen::Index g = 0; g < n_nodes(); ++g) {
+            const auto f = static_cast<std::uint32_t>(feature(g));
+            if (children_left(g) != leaf && f < static_cast<std::uint32_t>(x.size())) read[f] = 1;
+        }
+        for (Eigen::Index j = 0; j < x.size(); ++j) {
+            if (read[static_cast<std::size_t>(j)] && detail::is_refused(x(j), true))
+                detail::refuse_input(name, -1, j, x(j), true);
+        }
+    }
+    return missing != 0;
+}
+
+/// The walks of one sample x (contiguous; already rounded to float32 where the ensemble compares
+/// in float32) through every tree, `group` trees at a time in lockstep: each round advances every
+/// tree of the group by one step without a branch (a tree at its leaf stays there), so the
+/// group's loads overlap instead of waiting on each other, until all of them are at leaves; then
+/// their leaves are added to the scores in tree order. Each step is checked as walk<Checked>
+/// checks it; a check that fails repeats the group's walks one by one, which throws the error the
+/// batch throws. Missing: x holds a NaN (else the default directions are not read).
+template <bool Strict, bool Missing>
+void TreeEnsemble::walk_trees_one(const double* x, double* acc) const {
+    constexpr Eigen::Index group = 8;
+    const std::int32_t* left = children_left.data();
+    const std::int32_t* right = children_right.data();
+    const std::int32_t* feat = feature.data();
+    const double* thr = threshold.data();
+    const std::uint8_t* def = default_left.data();
+    const auto nf = static_cast<std::uint32_t>(n_features_in);
+    const Eigen::Index trees = n_trees();
+    for (Eigen::Index t0 = 0; t0 < trees; t0 += group) {
+        const Eigen::Index g = std::min(group, trees - t0);
+        const std::int32_t* lk[group];
+        const std::int32_t* rk[group];
+        const std::int32_t* fk[group];
+        const double* tk[group];
+        const std::uint8_t* dk[group];
+        std::uint32_t size[group];
+        std::uint32_t node[group];
+        for (Eigen::Index k = 0; k < group; ++k) {
+            // Places past the last tree repeat the group's first, whose results are not used.
+            const Eigen::Index t = t0 + (k < g ? k : 0), first = tree_offsets(t);
+            lk[k] = left + first;
+            rk[k] = right + first;
+            fk[k] = feat + first;
+            tk[k] = thr + first;
+            dk[k] = def + first;
+            size[k] = static_cast<std::uint32_t>(tree_size(t));
+            node[k] = 0;
+        }
+        bool bad = false;
+        for (;;) {
+            bool active = false;
+            for (Eigen::Index k = 0; k < group; ++k) {
+                const std::uint32_t at = node[k];
+                const std::int32_t l = lk[k][at], r = rk[k][at];
+                const bool split = l != leaf;
+                const auto f = static_cast<std::uint32_t>(fk[k][at]);
+                const double v = x[f < nf ? f : 0];
+                bool go_left = Strict ? v < tk[k][at] : v <= tk[k][at];
+                if (Missing) go_left |= (v != v) & (dk[k][at] != 0);
+                const auto next = static_cast<std::uint32_t>(go_left ? l : r);
+                // Checked: node < next < size, and the feature in range.
+                const bool ok = (next - at - 1 < size[k] - at - 1) & (f < nf);
+                bad |= split & !ok;
+                active |= split;
+                node[k] = split ? next : at;
+            }
+            if (bad | !active) break;
+        }
+        if (bad) {
+            for (Eigen::Index k = 0; k < g; ++k) (void)walk<false, Strict, true>(t0 + k, x, 1);
+        }
+        for (Eigen::Index k = 0; k < g; ++k)
+            add_leaf(t0 + k, static_cast<std::int32_t>(node[k]), acc);
+    }
+}
+
+/// Scores of one sample into out[0 .. n_scores). The sample is copied (rounded to float32 for the
+/// float32 compare modes) into a per-thread buffer, so each input is rounded once.
+inline void TreeEnsemble::scores_one(const RowRef& x, double* out) const {
+    const bool missing = check_row_one(x);
+    thread_local std::vector<double> row;
+    if (row.size() < static_cast<std::size_t>(x.size()))
+        row.resize(static_cast<std::size_t>(x.size()));
+    const bool round = compare != Compare::double_le, strict = compare == Compare::float32_lt;
+    for (Eigen::Index j = 0; j < x.size(); ++j)
+        row[static_cast<std::size_t>(j)] = round ? detail::round_to_float32(x(j)) : x(j);
     start_scores(out);
-    const bool round = compare != Compare::double_le;
-    for (Eigen::Index t = 0; t < n_trees(); ++t) {
-        const std::int32_t node = round ? walk_as<true, true>(t, x.data(), x.innerStride())
-                                        : walk_as<false, true>(t, x.data(), x.innerStride());
-        add_leaf(t, node, out);
+    if (strict) {
+        if (missing) {
+            walk_trees_one<true, true>(row.data(), out);
+        } else {
+            walk_trees_one<true, false>(row.data(), out);
+        }
+    } else if (missing) {
+        walk_trees_one<false, true>(row.data(), out);
+    } else {
+        walk_trees_one<false, false>(row.data(), out);
     }
     finish_scores(out);
 }
 
 namespace detail {
 
-/// A split or leaf node of the compact layout the float32 batch walk uses: 16 bytes, so four
-/// nodes share a cache line (the node arrays take 4 + 4 + 4 + 8 + 1 bytes per node in five
-/// places). Every float32 rule becomes `float(x) <= thr` with a float32 threshold:
-///  - float32_le: thr is the largest float32 value <= the double threshold (float(x) is a float32
-///    value, so float(x) <= t exactly when float(x) <= thr);
-///  - float32_lt: thr is the float32 value just below t (float(x) < t exactly when float(x) <= it),
-///    and NaN for t = -infinity (nothing is below it; a NaN threshold fails every comparison).
-/// A missing input fails the comparison too and goes left only where the node's missing bit is
-/// set. A leaf points to itself on both sides with a NaN threshold, so a walk that reaches it stays
-/// there: every row takes exactly the tree's depth in steps, which lets a group of rows walk in
-/// lockstep without a branch per step (their loads overlap instead of waiting on each other).
-struct CompactNode {
-    float thr;
-    std::uint32_t feature;  ///< feature index, and bit 31: a missing value goes left
-    std::int32_t left;      ///< local child indices, as in the node arrays
-    std::int32_t right;
-};
-constexpr std::uint32_t missing_left_bit = std::uint32_t{1} << 31;
-static_assert(sizeof(CompactNode) == 16, "four nodes per cache line");
+/// Rows that walk a tree in lockstep in the batch walk (see walk_flat).
+constexpr Eigen::Index flat_group = 8;
 
-inline float compact_threshold(double t, TreeCompare c) noexcept {
+/// A node of the flat layout the batch walk uses, built per batch call from the node arrays. A
+/// split node's children sit next to each other: the left one at `child`, the right one at
+/// `child + 1`, so a step is `node = child + 1 - left`, arithmetic instead of a branch. `feature`
+/// is the feature's place among the columns the ensemble reads (the block buffer holds only those)
+/// times flat_group, the offset of its first value in a group's inputs (see run_rows). T is the
+/// compared type: float for the float32 modes, each threshold rewritten so that `float(x) <= thr`
+/// decides exactly as the node's rule (see flat_threshold), double for double_le. A leaf has a NaN
+/// threshold and `child` one less than itself: every input goes "right", to the leaf again, so
+/// each row of a tree takes exactly the tree's depth in steps and a group of rows walks in
+/// lockstep (their loads overlap instead of waiting on each other and on mispredicted branches).
+template <class T>
+struct FlatNode {
+    T thr;
+    std::uint32_t feature;
+    std::int32_t child;
+};
+
+/// The float32 threshold for which `float(x) <= thr` holds exactly when the rule `c` sends
+/// float(x) left:
+///  - float32_le: the largest float32 value <= the double threshold t (float(x) is a float32 value,
+///    so float(x) <= t exactly when float(x) <= it);
+///  - float32_lt: the float32 value just below t (float(x) < t exactly when float(x) <= it), and
+///    NaN for t = -infinity (nothing is below it; a NaN threshold fails every comparison).
+inline float flat_threshold(double t, TreeCompare c) noexcept {
     const auto f = static_cast<float>(t);
     constexpr float neg_inf = -std::numeric_limits<float>::infinity();
     if (c == TreeCompare::float32_lt) {
@@ -348,156 +443,445 @@ inline float compact_threshold(double t, TreeCompare c) noexcept {
     return static_cast<double>(f) > t ? std::nextafter(f, neg_inf) : f;  // largest float32 <= t
 }
 
-}  // namespace detail
+/// The per-call flat layout of an ensemble (in a per-thread buffer of the calling thread).
+struct FlatEnsemble {
+    std::vector<FlatNode<float>> nodes_f;   ///< float32 compare modes
+    std::vector<FlatNode<double>> nodes_d;  ///< double_le
+    std::vector<std::int32_t> leaf;         ///< per flat node: its index in the node arrays (local)
+    std::vector<std::uint8_t> missing_left;  ///< per flat node: 1 if a missing value goes left
+    std::vector<double> value;               ///< per flat node: its leaf value (leaves of width 1)
+    std::vector<std::int32_t> depth;         ///< per tree: its depth
+    std::vector<std::int32_t> columns;       ///< the features split nodes read, increasing
+    std::vector<std::int32_t> slot;          ///< per feature: its place in `columns`, or -1
+    std::vector<std::int32_t> node_depth;    ///< scratch: per flat node, its depth
+};
 
-/// The batch walk: blocks of block_rows rows are copied into a row-major buffer (rounded to
-/// float32 first when the ensemble compares in float32, so each input is rounded once, not once per
-/// comparison), checked for infinities, then walked through every tree, tree by tree, so each row
-/// meets the trees in tree order. sink.start(first, n) opens a block of rows [first, first + n),
-/// sink.leaf(r, t, node) receives the leaf of the block's row r in tree t, sink.finish() closes it.
-///
-/// A float32 ensemble with enough rows to check every node once walks a compact copy of the nodes
-/// (detail::CompactNode) over float32 inputs instead: half the bytes per input and per node.
-template <class Sink>
-void TreeEnsemble::walk_batch(const MatrixRef& X, Sink&& sink) const {
-    check_shape();
-    detail::check_columns(X.cols(), n_features(), name);
-    // Checking every node once costs less than checking each step of the walks when there are at
-    // least n_nodes / 16 rows; for fewer, each step is checked instead.
-    const bool checked = X.rows() * 16 < n_nodes();
-    if (!checked) check_indices();
-    const Eigen::Index nf = X.cols(), stride = X.outerStride();
-    const bool round = compare != Compare::double_le;
-    const bool compact = round && !checked;
-    std::vector<detail::CompactNode> nodes;
-    std::vector<std::int32_t> depth;  // per node while building; then per tree, its depth
-    if (compact) {
-        nodes.resize(static_cast<std::size_t>(n_nodes()));
-        depth.assign(static_cast<std::size_t>(n_nodes()), 0);
-        for (Eigen::Index t = 0; t < n_trees(); ++t) {
-            const Eigen::Index first = tree_offsets(t);
-            std::int32_t deepest = 0;
-            for (Eigen::Index i = 0; i < tree_size(t); ++i) {
-                const Eigen::Index g = first + i;
-                const std::int32_t d = depth[static_cast<std::size_t>(g)];
-                deepest = std::max(deepest, d);
-                auto& n = nodes[static_cast<std::size_t>(g)];
-                if (children_left(g) == leaf) {
-                    const auto self = static_cast<std::int32_t>(i);
-                    n = {std::numeric_limits<float>::quiet_NaN(), 0, self, self};
-                    continue;
-                }
-                n = {detail::compact_threshold(threshold(g), compare),
-                     static_cast<std::uint32_t>(feature(g)) |
-                         (default_left(g) != 0 ? detail::missing_left_bit : 0u),
-                     children_left(g), children_right(g)};
-                depth[static_cast<std::size_t>(first + children_left(g))] = d + 1;
-                depth[static_cast<std::size_t>(first + children_right(g))] = d + 1;
+inline FlatEnsemble& flat_scratch() {
+    thread_local FlatEnsemble flat;
+    return flat;
+}
+
+/// Per-thread block buffers of the batch walk.
+struct EnsembleBlock {
+    std::vector<float> xf;
+    std::vector<double> xd;
+    std::vector<std::int32_t> leaves;
+    std::vector<double> acc, p;
+};
+
+inline EnsembleBlock& block_scratch() {
+    thread_local EnsembleBlock block;
+    return block;
+}
+
+inline std::vector<FlatNode<float>>& flat_nodes(FlatEnsemble& f, float) { return f.nodes_f; }
+inline std::vector<FlatNode<double>>& flat_nodes(FlatEnsemble& f, double) { return f.nodes_d; }
+inline const FlatNode<float>* flat_nodes(const FlatEnsemble& f, float) { return f.nodes_f.data(); }
+inline const FlatNode<double>* flat_nodes(const FlatEnsemble& f, double) {
+    return f.nodes_d.data();
+}
+template <class T>
+std::vector<T>& block_inputs(EnsembleBlock& b);
+template <>
+inline std::vector<float>& block_inputs<float>(EnsembleBlock& b) {
+    return b.xf;
+}
+template <>
+inline std::vector<double>& block_inputs<double>(EnsembleBlock& b) {
+    return b.xd;
+}
+
+/// Walks the block's rows, flat_group at a time, through the flat tree `tree` of depth `depth` and
+/// writes each row's flat leaf index to out[r]. `xb` holds groups of rows: group q's value of read
+/// column c for its row k at xb[q * w * flat_group + c * flat_group + k] (so one address register
+/// serves the group). With `Missing` (the block holds a NaN in a read column), a NaN goes where
+/// `missing_left` says; without, no input is NaN and the test is one comparison.
+template <bool Missing, class T>
+void walk_flat(const FlatNode<T>* tree, const std::uint8_t* missing_left, std::int32_t depth,
+               const T* xb, Eigen::Index w, Eigen::Index groups, std::int32_t* out) {
+    constexpr Eigen::Index group = flat_group;
+    for (Eigen::Index q = 0; q < groups; ++q) {
+        const T* x = xb + q * w * group;
+        Eigen::Index node[group] = {};
+        for (std::int32_t s = 0; s < depth; ++s) {
+            for (Eigen::Index k = 0; k < group; ++k) {
+                const FlatNode<T>& n = tree[node[k]];
+                const T v = x[static_cast<Eigen::Index>(n.feature) + k];
+                Eigen::Index left = v <= n.thr;
+                if (Missing) left |= (v != v) & missing_left[node[k]];
+                node[k] = n.child + 1 - left;
             }
-            depth[static_cast<std::size_t>(t)] = deepest;  // t <= first: entry t is no longer read
-        }
-    }
-    const auto block = static_cast<std::size_t>(std::min(block_rows, X.rows()) * nf);
-    std::vector<double> xb(compact ? 0 : block);
-    std::vector<float> xf(compact ? block : 0);
-    for (Eigen::Index first = 0; first < X.rows(); first += block_rows) {
-        const Eigen::Index nb = std::min(block_rows, X.rows() - first);
-        bool bad = false;
-        for (Eigen::Index j = 0; j < nf; ++j)
-            bad |= detail::any_infinite(X.data() + j * stride + first, nb);
-        if (bad) detail::check_rows(X, first, nb, name, /*allow_nan=*/true);
-        for (Eigen::Index j = 0; j < nf; ++j) {
-            const double* col = X.data() + j * stride + first;
-            if (compact) {
-                float* dst = xf.data() + j;
-                for (Eigen::Index r = 0; r < nb; ++r) dst[r * nf] = static_cast<float>(col[r]);
-            } else if (round) {
-                double* dst = xb.data() + j;
-                for (Eigen::Index r = 0; r < nb; ++r)
-                    dst[r * nf] = detail::round_to_float32(col[r]);
-            } else {
-                double* dst = xb.data() + j;
-                for (Eigen::Index r = 0; r < nb; ++r) dst[r * nf] = col[r];
+            // Every fourth step, stop once the whole group is at leaves (a leaf's child is one
+            // less than itself; a split node's children come after it): deep, unbalanced trees
+            // (a random forest's) have leaves far above their deepest one.
+            if ((s & 3) == 3) {
+                bool all = true;
+                for (Eigen::Index k = 0; k < group; ++k) all &= tree[node[k]].child + 1 == node[k];
+                if (all) break;
             }
         }
-        sink.start(first, nb);
-        for (Eigen::Index t = 0; t < n_trees(); ++t) {
-            if (compact) {
-                walk_group(nodes.data() + tree_offsets(t), depth[static_cast<std::size_t>(t)],
-                           xf.data(), nf, nb, t, sink);
-                continue;
-            }
-            for (Eigen::Index r = 0; r < nb; ++r) {
-                const double* x = xb.data() + r * nf;
-                sink.leaf(r, t,
-                          checked ? walk_as<false, true>(t, x, 1) : walk_as<false, false>(t, x, 1));
-            }
-        }
-        sink.finish();
+        for (Eigen::Index k = 0; k < group; ++k)
+            out[q * group + k] = static_cast<std::int32_t>(node[k]);
     }
 }
 
-/// Walks rows [0, nb) of the float32 block `xf` (nf values per row) through one compact tree of
-/// depth `depth`, `group` rows in lockstep, and hands each leaf to the sink. Every row takes
-/// exactly `depth` steps (leaves point to themselves), so the steps need no branch.
-template <class Sink>
-void TreeEnsemble::walk_group(const detail::CompactNode* tree, std::int32_t depth, const float* xf,
-                              Eigen::Index nf, Eigen::Index nb, Eigen::Index t, Sink& sink) const {
-    constexpr Eigen::Index group = 8;
-    Eigen::Index r0 = 0;
-    for (; r0 + group <= nb; r0 += group) {
-        std::int32_t node[group] = {};
-        for (std::int32_t step = 0; step < depth; ++step) {
-            for (Eigen::Index k = 0; k < group; ++k) {
-                const detail::CompactNode& n = tree[node[k]];
-                const std::uint32_t f = n.feature & ~detail::missing_left_bit;
-                const float v = xf[(r0 + k) * nf + static_cast<Eigen::Index>(f)];
-                const bool go_left = (v <= n.thr) | ((v != v) & ((n.feature >> 31) != 0));
-                node[k] = go_left ? n.left : n.right;
+}  // namespace detail
+
+namespace detail {
+
+/// Builds the flat layout of every tree (detail::FlatNode) into `flat`, after check_indices():
+/// breadth first from each root, the two children of a split node placed next to each other. A
+/// node that is the child of two nodes (possible only in an ensemble that was not validated) would
+/// need more places than the tree has nodes, and is refused.
+template <class T>
+void build_flat(const TreeEnsemble& e, detail::FlatEnsemble& flat) {
+    const Eigen::Index n = e.n_nodes(), nf = e.n_features();
+    flat.slot.assign(static_cast<std::size_t>(nf), -1);
+    for (Eigen::Index g = 0; g < n; ++g) {
+        if (e.children_left(g) != TreeEnsemble::leaf)
+            flat.slot[static_cast<std::size_t>(e.feature(g))] = 0;
+    }
+    flat.columns.clear();
+    for (Eigen::Index j = 0; j < nf; ++j) {
+        auto& s = flat.slot[static_cast<std::size_t>(j)];
+        if (s < 0) continue;
+        s = static_cast<std::int32_t>(flat.columns.size());
+        flat.columns.push_back(static_cast<std::int32_t>(j));
+    }
+    auto& nodes = detail::flat_nodes(flat, T());
+    nodes.resize(static_cast<std::size_t>(n));
+    flat.leaf.resize(static_cast<std::size_t>(n));
+    flat.missing_left.assign(static_cast<std::size_t>(n), 0);
+    flat.value.resize(e.value.cols() == 1 ? static_cast<std::size_t>(n) : 0);
+    flat.node_depth.resize(static_cast<std::size_t>(n));
+    flat.depth.resize(static_cast<std::size_t>(e.n_trees()));
+    const T nan = std::numeric_limits<T>::quiet_NaN();
+    for (Eigen::Index t = 0; t < e.n_trees(); ++t) {
+        const Eigen::Index first = e.tree_offsets(t), size = e.tree_size(t);
+        auto* node = nodes.data() + first;
+        std::int32_t* leaf = flat.leaf.data() + first;
+        std::int32_t* depth = flat.node_depth.data() + first;
+        leaf[0] = 0;
+        depth[0] = 0;
+        std::int32_t used = 1, deepest = 0;
+        for (std::int32_t s = 0; s < used; ++s) {
+            const Eigen::Index g = first + leaf[s];
+            deepest = std::max(deepest, depth[s]);
+            const std::int32_t l = e.children_left(g);
+            if (l == TreeEnsemble::leaf) {
+                node[s] = {nan, 0, s - 1};
+                if (!flat.value.empty())
+                    flat.value[static_cast<std::size_t>(first + s)] = e.value(g, 0);
+                continue;
+            }
+            if (used + 2 > size) {
+                detail::invalid_model("TreeEnsemble", "tree " + std::to_string(t) +
+                                                          " has a node that is the child of two "
+                                                          "nodes");
+            }
+            T thr;
+            if constexpr (std::is_same_v<T, float>) {
+                thr = detail::flat_threshold(e.threshold(g), e.compare);
+            } else {
+                thr = e.threshold(g);
+            }
+            const auto column =
+                static_cast<std::uint32_t>(flat.slot[static_cast<std::size_t>(e.feature(g))]);
+            node[s] = {thr, column * static_cast<std::uint32_t>(flat_group), used};
+            flat.missing_left[static_cast<std::size_t>(first + s)] = e.default_left(g) != 0 ? 1 : 0;
+            leaf[used] = l;
+            leaf[used + 1] = e.children_right(g);
+            depth[used] = depth[used + 1] = depth[s] + 1;
+            used += 2;
+        }
+        for (std::int32_t s = used; s < size; ++s) {  // unreachable nodes: never visited
+            node[s] = {nan, 0, s - 1};
+            leaf[s] = 0;
+            if (!flat.value.empty()) flat.value[static_cast<std::size_t>(first + s)] = 0.0;
+        }
+        flat.depth[static_cast<std::size_t>(t)] = deepest;
+    }
+}
+
+}  // namespace detail
+
+/// Throws Errc::invalid_input for the first (lowest row, then lowest column) infinity among rows
+/// [first, first + n) of X in a column some split node reads; returns if there is none (the
+/// infinities are in columns no split reads, which are not inspected). O(n_nodes + n * n_features).
+inline void TreeEnsemble::refuse_read(const Input& X, Eigen::Index first, Eigen::Index n) const {
+    std::vector<std::uint8_t> read(static_cast<std::size_t>(X.cols), 0);
+    for (Eigen::Index g = 0; g < n_nodes(); ++g) {
+        const auto f = static_cast<std::uint32_t>(feature(g));
+        if (children_left(g) != leaf && f < static_cast<std::uint32_t>(X.cols)) read[f] = 1;
+    }
+    for (Eigen::Index i = first; i < first + n; ++i) {
+        for (Eigen::Index j = 0; j < X.cols; ++j) {
+            const double v = X.data[i * X.rs + j * X.cs];
+            if (read[static_cast<std::size_t>(j)] && detail::is_refused(v, true))
+                detail::refuse_input(name, i, j, v, true);
+        }
+    }
+}
+
+/// Adds the leaves of tree t to the block's scores, or records them: leaves[r] is row r's leaf,
+/// whose values are at v + leaves[r] * W (v: the tree's rows of `value`, or for W = 1 the flat
+/// layout's leaf values); for leaf indices, leaves[r] is the leaf's index in the node arrays.
+inline void TreeEnsemble::consume_tree(Eigen::Index t, const std::int32_t* leaves, Eigen::Index nb,
+                                       double* acc, const Target& target, Eigen::Index first,
+                                       const double* v) const {
+    if (target.kind == Target::leaf_indices) {
+        const Eigen::Index trees = n_trees();
+        for (Eigen::Index r = 0; r < nb; ++r) target.leaves[(first + r) * trees + t] = leaves[r];
+        return;
+    }
+    const Eigen::Index w = value.cols(), ns = n_scores();
+    double* a = acc + tree_output(t);
+    if (w == 1) {
+        if (accumulation == Accumulation::float32) {
+            for (Eigen::Index r = 0; r < nb; ++r) {
+                double& s = a[r * ns];
+                s = static_cast<double>(static_cast<float>(s) + static_cast<float>(v[leaves[r]]));
+            }
+        } else {
+            for (Eigen::Index r = 0; r < nb; ++r) a[r * ns] += v[leaves[r]];
+        }
+        return;
+    }
+    for (Eigen::Index r = 0; r < nb; ++r) {
+        const double* l = v + leaves[r] * w;
+        double* s = a + r * ns;
+        if (accumulation == Accumulation::float32) {
+            for (Eigen::Index k = 0; k < w; ++k)
+                s[k] = static_cast<double>(static_cast<float>(s[k]) + static_cast<float>(l[k]));
+        } else {
+            for (Eigen::Index k = 0; k < w; ++k) s[k] += l[k];
+        }
+    }
+}
+
+/// Turns the block's scores into the target's outputs. `p` holds n_classes values.
+inline void TreeEnsemble::finish_block(Eigen::Index first, Eigen::Index nb, double* acc, double* p,
+                                       const Target& target) const {
+    if (target.kind == Target::leaf_indices) return;
+    const Eigen::Index ns = n_scores(), nc = n_classes();
+    for (Eigen::Index r = 0; r < nb; ++r) {
+        double* s = acc + r * ns;
+        finish_scores(s);
+        double* o = target.out;
+        const Eigen::Index i = first + r;
+        if (target.kind == Target::predict) {
+            o[i] = output_of_scores(s);
+        } else if (target.kind == Target::scores) {
+            for (Eigen::Index k = 0; k < ns; ++k) o[i * target.rs + k * target.cs] = s[k];
+        } else {
+            proba_of_scores(s, p);
+            for (Eigen::Index k = 0; k < nc; ++k) o[i * target.rs + k * target.cs] = p[k];
+        }
+    }
+}
+
+/// Rows [begin, end) of X, block by block. With `flat` (a detail::FlatEnsemble of T nodes), each
+/// block's read columns are copied into a T buffer in groups of flat_group rows (see walk_flat;
+/// checked for NaN and infinities and rounded to T on the way, so each input is rounded once) and
+/// walked through every flat tree, tree by tree, so each row meets the trees in tree order.
+/// Without, each row walks the node arrays with every step checked (small batches, where checking
+/// every node first would cost more), after a check of the block's values.
+template <class T>
+void TreeEnsemble::run_rows(const Input& X, Eigen::Index begin, Eigen::Index end,
+                            const Target& target, const void* flat_ptr) const {
+    constexpr Eigen::Index group = detail::flat_group;
+    static_assert(block_rows % group == 0, "whole groups per block");
+    const auto* flat = static_cast<const detail::FlatEnsemble*>(flat_ptr);
+    detail::EnsembleBlock& b = detail::block_scratch();
+    const Eigen::Index ns = n_scores(), trees = n_trees(), w = value.cols();
+    b.leaves.resize(static_cast<std::size_t>(block_rows));
+    b.acc.resize(static_cast<std::size_t>(block_rows * ns));
+    b.p.resize(static_cast<std::size_t>(std::max<Eigen::Index>(n_classes(), 1)));
+    const Eigen::Index nc =
+        flat ? static_cast<Eigen::Index>(flat->columns.size()) : Eigen::Index{0};
+    const Eigen::Index width = std::max<Eigen::Index>(nc, 1);
+    std::vector<T>& xb = detail::block_inputs<T>(b);
+    if (flat) xb.assign(static_cast<std::size_t>(block_rows * width), T(0));
+    const bool round = compare != Compare::double_le;
+    const bool flat_values = flat && w == 1 && target.kind != Target::leaf_indices;
+    for (Eigen::Index first = begin; first < end; first += block_rows) {
+        const Eigen::Index nb = std::min(block_rows, end - first);
+        std::uint64_t refused = 0, missing = 0;
+        if (flat) {
+            for (Eigen::Index c = 0; c < nc; ++c) {
+                const double* col =
+                    X.data + first * X.rs + flat->columns[static_cast<std::size_t>(c)] * X.cs;
+                T* dst = xb.data() + c * group;
+                for (Eigen::Index r = 0; r < nb; ++r) {
+                    const double v = col[r * X.rs];
+                    const std::uint64_t bits = detail::bits_of(v) & ~(std::uint64_t{1} << 63);
+                    refused |= static_cast<std::uint64_t>(bits == detail::exponent_mask);
+                    missing |= static_cast<std::uint64_t>(bits > detail::exponent_mask);
+                    dst[(r / group) * width * group + r % group] = static_cast<T>(v);
+                }
+                // The rows after the last of a short block walk too; their leaves are not used.
+                for (Eigen::Index r = nb; r % group != 0; ++r)
+                    dst[(r / group) * width * group + r % group] = T(0);
+            }
+        } else {
+            for (Eigen::Index r = 0; r < nb; ++r) {
+                const double* x = X.data + (first + r) * X.rs;
+                for (Eigen::Index j = 0; j < X.cols; ++j)
+                    refused |= detail::is_refused(x[j * X.cs], true);
             }
         }
-        for (Eigen::Index k = 0; k < group; ++k) sink.leaf(r0 + k, t, node[k]);
-    }
-    for (; r0 < nb; ++r0) {
-        std::int32_t node = 0;
-        for (std::int32_t step = 0; step < depth; ++step) {
-            const detail::CompactNode& n = tree[node];
-            const std::uint32_t f = n.feature & ~detail::missing_left_bit;
-            const float v = xf[r0 * nf + static_cast<Eigen::Index>(f)];
-            const bool go_left = (v <= n.thr) | ((v != v) & ((n.feature >> 31) != 0));
-            node = go_left ? n.left : n.right;
+        if (refused) refuse_read(X, first, nb);
+        double* acc = b.acc.data();
+        if (target.kind != Target::leaf_indices) {
+            for (Eigen::Index r = 0; r < nb; ++r) start_scores(acc + r * ns);
         }
-        sink.leaf(r0, t, node);
+        std::int32_t* leaves = b.leaves.data();
+        const Eigen::Index groups = (nb + group - 1) / group;
+        for (Eigen::Index t = 0; t < trees; ++t) {
+            const Eigen::Index off = tree_offsets(t);
+            if (flat) {
+                const auto* nodes = detail::flat_nodes(*flat, T()) + off;
+                const std::uint8_t* ml = flat->missing_left.data() + off;
+                const std::int32_t depth = flat->depth[static_cast<std::size_t>(t)];
+                if (missing) {
+                    detail::walk_flat<true>(nodes, ml, depth, xb.data(), width, groups, leaves);
+                } else {
+                    detail::walk_flat<false>(nodes, ml, depth, xb.data(), width, groups, leaves);
+                }
+                if (!flat_values) {
+                    const std::int32_t* leaf = flat->leaf.data() + off;
+                    for (Eigen::Index r = 0; r < nb; ++r) leaves[r] = leaf[leaves[r]];
+                }
+            } else {
+                for (Eigen::Index r = 0; r < nb; ++r) {
+                    const double* x = X.data + (first + r) * X.rs;
+                    leaves[r] =
+                        round ? walk_as<true, true>(t, x, X.cs) : walk_as<false, true>(t, x, X.cs);
+                }
+            }
+            const double* v = flat_values ? flat->value.data() + off : value.data() + off * w;
+            consume_tree(t, leaves, nb, acc, target, first, v);
+        }
+        finish_block(first, nb, acc, b.p.data(), target);
+    }
+}
+
+/// Every batch call: checks the fields, builds the flat layout when the batch has enough rows for
+/// checking every node once to pay (at least n_nodes / 16), and shares the rows among threads in
+/// whole blocks.
+inline void TreeEnsemble::run_batch(const Input& X, const Target& target,
+                                    const PredictOptions& options) const {
+    check_shape();
+    detail::check_columns(X.cols, n_features(), name);
+    if (options.threads < 1) {
+        throw Error(Errc::invalid_argument,
+                    "TreeEnsemble: PredictOptions::threads must be >= 1, is " +
+                        std::to_string(options.threads));
+    }
+    if (X.rows == 0) return;
+    const bool flat = X.rows * 16 >= n_nodes();
+    const bool as_float = compare != Compare::double_le;
+    detail::FlatEnsemble* f = nullptr;
+    if (flat) {
+        check_indices();
+        f = &detail::flat_scratch();
+        if (as_float) {
+            detail::build_flat<float>(*this, *f);
+        } else {
+            detail::build_flat<double>(*this, *f);
+        }
+    }
+    const auto rows = [&](Eigen::Index begin, Eigen::Index end) {
+        if (as_float) {
+            run_rows<float>(X, begin, end, target, f);
+        } else {
+            run_rows<double>(X, begin, end, target, f);
+        }
+    };
+    const Eigen::Index blocks = (X.rows + block_rows - 1) / block_rows;
+    const auto threads = static_cast<Eigen::Index>(std::min<Eigen::Index>(options.threads, blocks));
+    if (threads <= 1) {
+        rows(0, X.rows);
+        return;
+    }
+    // Thread c takes blocks [c * blocks / threads, (c + 1) * blocks / threads); the calling thread
+    // takes the first share. A refusal of the input is reported for the lowest rows, as on one
+    // thread, and names the caller's row numbers.
+    const Eigen::Index base = detail::input_row_base();
+    const auto bounds = [&](Eigen::Index c) -> Eigen::Index {
+        return std::min(X.rows, c * blocks / threads * block_rows);
+    };
+    std::vector<std::exception_ptr> errors(static_cast<std::size_t>(threads));
+    std::vector<std::thread> pool;
+    pool.reserve(static_cast<std::size_t>(threads - 1));
+    for (Eigen::Index c = 1; c < threads; ++c) {
+        pool.emplace_back([&, c] {
+            const detail::InputRowBase at(base);
+            try {
+                rows(bounds(c), bounds(c + 1));
+            } catch (...) {
+                errors[static_cast<std::size_t>(c)] = std::current_exception();
+            }
+        });
+    }
+    try {
+        rows(0, bounds(1));
+    } catch (...) {
+        errors[0] = std::current_exception();
+    }
+    for (std::thread& t : pool) t.join();
+    for (const std::exception_ptr& e : errors) {
+        if (e) std::rethrow_exception(e);
     }
 }
 
 inline Eigen::MatrixXd TreeEnsemble::decision_function(const MatrixRef& X) const {
+    return decision_function(X, PredictOptions{});
+}
+
+inline Eigen::MatrixXd TreeEnsemble::decision_function(const MatrixRef& X,
+                                                       const PredictOptions& options) const {
     check_shape();
-    const Eigen::Index ns = n_scores();
-    Eigen::MatrixXd S(X.rows(), ns);
-    struct Sink {
-        const TreeEnsemble* m;
-        Eigen::MatrixXd* S;
-        std::vector<double> acc;
-        Eigen::Index first = 0, n = 0, ns = 0;
-        void start(Eigen::Index f, Eigen::Index nb) {
-            first = f;
-            n = nb;
-            for (Eigen::Index r = 0; r < nb; ++r) m->start_scores(acc.data() + r * ns);
-        }
-        void leaf(Eigen::Index r, Eigen::Index t, std::int32_t node) {
-            m->add_leaf(t, node, acc.data() + r * ns);
-        }
-        void finish() {
-            for (Eigen::Index r = 0; r < n; ++r) {
-                double* a = acc.data() + r * ns;
-                m->finish_scores(a);
-                for (Eigen::Index k = 0; k < ns; ++k) (*S)(first + r, k) = a[k];
-            }
-        }
-    } sink{this, &S, std::vector<double>(static_cast<std::size_t>(block_rows * ns)), 0, 0, ns};
-    walk_batch(X, sink);
+    detail::check_columns(X.cols(), n_features(), name);
+    Eigen::MatrixXd S(X.rows(), n_scores());
+    run_batch(input_of(X), Target{Target::scores, S.data(), 1, S.rows(), nullptr}, options);
     return S;
+}
+
+inline Eigen::MatrixXd TreeEnsemble::predict_proba(const MatrixRef& X) const {
+    return predict_proba(X, PredictOptions{});
+}
+
+inline Eigen::MatrixXd TreeEnsemble::predict_proba(const MatrixRef& X,
+                                                   const PredictOptions& options) const {
+    check_shape();
+    require_classifier();
+    detail::check_columns(X.cols(), n_features(), name);
+    Eigen::MatrixXd P(X.rows(), n_classes());
+    run_batch(input_of(X), Target{Target::proba, P.data(), 1, P.rows(), nullptr}, options);
+    return P;
+}
+
+inline Eigen::VectorXd TreeEnsemble::predict(const MatrixRef& X) const {
+    return predict(X, PredictOptions{});
+}
+
+inline Eigen::VectorXd TreeEnsemble::predict(const MatrixRef& X,
+                                             const PredictOptions& options) const {
+    check_shape();
+    detail::check_columns(X.cols(), n_features(), name);
+    Eigen::VectorXd y(X.rows());
+    run_batch(input_of(X), Target{Target::predict, y.data(), 1, 1, nullptr}, options);
+    return y;
+}
+
+inline IndexMatrix TreeEnsemble::apply(const MatrixRef& X) const {
+    check_shape();
+    detail::check_columns(X.cols(), n_features(), name);
+    IndexMatrix leaves(X.rows(), n_trees());
+    run_batch(input_of(X), Target{Target::leaf_indices, nullptr, 0, 0, leaves.data()},
+              PredictOptions{});
+    return leaves;
 }
 
 inline void TreeEnsemble::require_classifier() const {
@@ -549,48 +933,6 @@ inline double TreeEnsemble::output_of_scores(const double* s) const {
     // identity: the probabilities are the scores; softmax is increasing, so the largest score is
     // the largest probability (scikit-learn's multinomial GradientBoosting takes argmax of scores).
     return classes(detail::argmax(s, classes.size()));
-}
-
-inline Eigen::MatrixXd TreeEnsemble::predict_proba(const MatrixRef& X) const {
-    check_shape();
-    require_classifier();
-    const Eigen::MatrixXd S = decision_function(X);
-    Eigen::MatrixXd P(X.rows(), n_classes());
-    std::vector<double> s(static_cast<std::size_t>(n_scores())),
-        p(static_cast<std::size_t>(n_classes()));
-    for (Eigen::Index i = 0; i < X.rows(); ++i) {
-        for (Eigen::Index k = 0; k < n_scores(); ++k) s[static_cast<std::size_t>(k)] = S(i, k);
-        proba_of_scores(s.data(), p.data());
-        for (Eigen::Index k = 0; k < n_classes(); ++k) P(i, k) = p[static_cast<std::size_t>(k)];
-    }
-    return P;
-}
-
-inline Eigen::VectorXd TreeEnsemble::predict(const MatrixRef& X) const {
-    const Eigen::MatrixXd S = decision_function(X);
-    Eigen::VectorXd y(X.rows());
-    std::vector<double> s(static_cast<std::size_t>(n_scores()));
-    for (Eigen::Index i = 0; i < X.rows(); ++i) {
-        for (Eigen::Index k = 0; k < n_scores(); ++k) s[static_cast<std::size_t>(k)] = S(i, k);
-        y(i) = output_of_scores(s.data());
-    }
-    return y;
-}
-
-inline IndexMatrix TreeEnsemble::apply(const MatrixRef& X) const {
-    check_shape();
-    IndexMatrix leaves(X.rows(), n_trees());
-    struct Sink {
-        IndexMatrix* out;
-        Eigen::Index first = 0;
-        void start(Eigen::Index f, Eigen::Index) { first = f; }
-        void leaf(Eigen::Index r, Eigen::Index t, std::int32_t node) {
-            (*out)(first + r, t) = node;
-        }
-        void finish() {}
-    } sink{&leaves};
-    walk_batch(X, sink);
-    return leaves;
 }
 
 inline void TreeEnsemble::decision_function_one(const RowRef& x, double* out,

@@ -182,8 +182,8 @@ struct DecisionTree : RowsForms<DecisionTree> {
 
     /// Index of the leaf each row of X reaches (scikit-learn's `apply`).
     /// Throws Errc::shape_mismatch unless X has n_features columns, Errc::invalid_input if a row
-    /// holds an infinity or (without default_left) a NaN, Errc::invalid_model if the walk meets a
-    /// node or feature index
+    /// holds an infinity or (without default_left) a NaN in a column some split node reads (other
+    /// columns are not inspected), Errc::invalid_model if the walk meets a node or feature index
     /// out of range (never for a validated tree).
     IndexVector apply(const MatrixRef& X) const {
         bool nodes_checked = false;
@@ -194,7 +194,7 @@ struct DecisionTree : RowsForms<DecisionTree> {
     Eigen::Index apply_one(const RowRef& x) const {
         check_shape();
         detail::check_columns(x.size(), n_features(), name);
-        detail::check_sample(x, name, takes_missing());
+        check_row_one(x);
         return walk(x.data(), x.innerStride());
     }
 
@@ -406,50 +406,32 @@ private:
     /// steps. Unchecked: for batches, after check_indices() has checked every node once.
     template <bool Checked = true>
     Eigen::Index walk(const double* x, Eigen::Index stride) const {
-        if (needs_schema_2()) return walk_general<Checked>(x, stride);
-        const std::int32_t* left = children_left.data();
-        const std::int32_t* right = children_right.data();
-        const std::int32_t* feat = feature.data();
-        const double* thr = threshold.data();
-        const auto n = static_cast<std::uint32_t>(children_left.size());
-        const auto nf = static_cast<std::uint32_t>(n_features_in);
-        std::int32_t node = 0;
-        for (;;) {
-            const std::int32_t l = left[node];
-            if (l == leaf) return node;
-            const std::int32_t f = feat[node];
-            if (Checked && static_cast<std::uint32_t>(f) >= nf) bad_feature(node);
-            const std::int32_t next = x[f * stride] <= thr[node] ? l : right[node];
-            if (Checked && (next <= node || static_cast<std::uint32_t>(next) >= n))
-                bad_step(node, next);
-            node = next;
-        }
-    }
-
-    /// The walk of a tree that compares in float32 or routes missing values: as walk(), with the
-    /// decision of detail::goes_left.
-    template <bool Checked>
-    Eigen::Index walk_general(const double* x, Eigen::Index stride) const {
-        const std::int32_t* left = children_left.data();
-        const std::int32_t* right = children_right.data();
-        const std::int32_t* feat = feature.data();
-        const double* thr = threshold.data();
-        const std::uint8_t* def = default_left.size() != 0 ? default_left.data() : nullptr;
-        const auto n = static_cast<std::uint32_t>(children_left.size());
-        const auto nf = static_cast<std::uint32_t>(n_features_in);
-        std::int32_t node = 0;
-        for (;;) {
-            const std::int32_t l = left[node];
-            if (l == leaf) return node;
-            const std::int32_t f = feat[node];
-            if (Checked && static_cast<std::uint32_t>(f) >= nf) bad_feature(node);
-            const bool missing_left = def != nullptr && def[node] != 0;
-            const std::int32_t next =
-                detail::goes_left(x[f * stride], thr[node], compare, missing_left) ? l
-                                                                                   : right[node];
-            if (Checked && (next <= node || static_cast<std::uint32_t>(next) >= n))
-                bad_step(node, next);
-            node = next;
+        const detail::TreeNodes t{children_left.data(),
+                                  children_right.data(),
+                                  feature.data(),
+                                  threshold.data(),
+                                  default_left.size() != 0 ? default_left.data() : nullptr,
+                                  static_cast<std::uint32_t>(children_left.size()),
+                                  static_cast<std::uint32_t>(n_features_in)};
+        const auto bad_f = [this](std::int32_t node) { bad_feature(node); };
+        const auto bad_s = [this](std::int32_t node, std::int32_t to) { bad_step(node, to); };
+        const bool missing = t.default_left != nullptr;
+        switch (compare) {
+            case TreeCompare::float32_le:
+                return missing ? detail::walk_tree<true, false, true, Checked>(t, x, stride, bad_f,
+                                                                               bad_s)
+                               : detail::walk_tree<true, false, false, Checked>(t, x, stride, bad_f,
+                                                                                bad_s);
+            case TreeCompare::float32_lt:
+                return missing ? detail::walk_tree<true, true, true, Checked>(t, x, stride, bad_f,
+                                                                              bad_s)
+                               : detail::walk_tree<true, true, false, Checked>(t, x, stride, bad_f,
+                                                                               bad_s);
+            default:
+                return missing ? detail::walk_tree<false, false, true, Checked>(t, x, stride, bad_f,
+                                                                                bad_s)
+                               : detail::walk_tree<false, false, false, Checked>(t, x, stride,
+                                                                                 bad_f, bad_s);
         }
     }
 
@@ -480,8 +462,9 @@ private:
     }
 
     /// Rows per block of the batch walk: a block's inputs are checked for NaN and infinity just
-    /// before it is walked, so the check reads rows the walk is about to bring into cache anyway.
-    static constexpr Eigen::Index block_rows = 256;
+    /// before it is walked, so the check reads rows the walk is about to bring into cache anyway;
+    /// 32 rows of 50 columns stay in L1 between the two (256 did not, and cost the check twice).
+    static constexpr Eigen::Index block_rows = 32;
 
     /// Leaves of every row of X, one walk per row. (Copying blocks of rows into a row-major buffer
     /// and advancing a block of walks level by level were both measured on a 200000 x 30 input
@@ -507,29 +490,91 @@ private:
     template <class M, class F>
     void for_each_leaf(const M& X, F&& f, Eigen::Index batch_rows, bool& nodes_checked) const {
         // Checking every node once costs less than checking each step of the walks when the batch
-        // has at least n_nodes / 16 rows; for fewer each step is checked instead.
+        // has at least n_nodes / 16 rows; for fewer each step is checked instead. The same pass
+        // lists the columns split nodes read, the only ones the input check then reads.
+        const std::vector<std::int32_t>* columns = nullptr;
         if (!nodes_checked && batch_rows * 16 >= n_nodes()) {
             check_indices();
             nodes_checked = true;
+            columns = &read_columns();
         }
         if (nodes_checked) {
-            walk_rows<false>(X, f);
+            walk_rows<false>(X, f, columns);
         } else {
-            walk_rows<true>(X, f);
+            walk_rows<true>(X, f, columns);
         }
     }
 
+    /// The features that split nodes read, increasing, in a per-thread list (valid until the
+    /// thread's next call). Requires check_indices().
+    const std::vector<std::int32_t>& read_columns() const {
+        thread_local std::vector<std::uint8_t> read;
+        thread_local std::vector<std::int32_t> columns;
+        read.assign(static_cast<std::size_t>(n_features_in), 0);
+        for (Eigen::Index i = 0; i < n_nodes(); ++i) {
+            if (children_left(i) != leaf) read[static_cast<std::size_t>(feature(i))] = 1;
+        }
+        columns.clear();
+        for (std::int32_t j = 0; j < n_features_in; ++j) {
+            if (read[static_cast<std::size_t>(j)]) columns.push_back(j);
+        }
+        return columns;
+    }
+
+    /// Throws Errc::invalid_input for the first (lowest row, then lowest column) value the tree
+    /// refuses among rows [first, first + n) of X in a column some split node reads; returns if
+    /// there is none (columns no split reads are not inspected). O(n_nodes + n * n_features): only
+    /// blocks holding a refused value pay for it.
+    template <class M>
+    void refuse_read(const M& X, Eigen::Index first, Eigen::Index n, bool nan_ok,
+                     bool one_sample = false) const {
+        std::vector<std::uint8_t> read(static_cast<std::size_t>(X.cols()), 0);
+        for (Eigen::Index i = 0; i < n_nodes(); ++i) {
+            const auto f = static_cast<std::uint32_t>(feature(i));
+            if (children_left(i) != leaf && f < static_cast<std::uint32_t>(X.cols())) read[f] = 1;
+        }
+        for (Eigen::Index i = first; i < first + n; ++i) {
+            for (Eigen::Index j = 0; j < X.cols(); ++j) {
+                if (read[static_cast<std::size_t>(j)] && detail::is_refused(X(i, j), nan_ok))
+                    detail::refuse_input(name, one_sample ? -1 : i, j, X(i, j), nan_ok);
+            }
+        }
+    }
+
+    /// The input check of one sample: as a batch's, on the columns split nodes read.
+    void check_row_one(const RowRef& x) const {
+        const bool nan_ok = takes_missing();
+        std::uint64_t bad = 0;
+        for (Eigen::Index j = 0; j < x.size(); ++j) bad |= detail::is_refused(x(j), nan_ok);
+        if (bad) refuse_read(x, 0, 1, nan_ok, true);
+    }
+
+    /// Walks every row of X, block by block, each block's input checked first: the columns in
+    /// `columns` when given (the ones split nodes read), else every column, with a refusal only for
+    /// a column some split reads (refuse_read).
     template <bool Checked, class M, class F>
-    void walk_rows(const M& X, F& f) const {
+    void walk_rows(const M& X, F& f, const std::vector<std::int32_t>* columns) const {
         const Eigen::Index rs = X.rowStride(), cs = X.colStride();
+        const bool nan_ok = takes_missing();
+        const auto refused = [nan_ok](const double* p, Eigen::Index count) {
+            return nan_ok ? detail::any_infinite(p, count) : detail::any_non_finite(p, count);
+        };
         for (Eigen::Index first = 0; first < X.rows(); first += block_rows) {
             const Eigen::Index n = std::min(block_rows, X.rows() - first);
             bool bad = false;
-            const bool nan_ok = takes_missing();
-            const auto refused = [nan_ok](const double* p, Eigen::Index count) {
-                return nan_ok ? detail::any_infinite(p, count) : detail::any_non_finite(p, count);
-            };
-            if (rs == 1) {  // column-major: a column's block is contiguous
+            if (columns != nullptr) {
+                if (rs == 1) {  // column-major: a column's block is contiguous
+                    for (const std::int32_t j : *columns)
+                        bad |= refused(X.data() + j * cs + first, n);
+                } else {
+                    std::uint64_t b = 0;
+                    for (Eigen::Index i = first; i < first + n; ++i) {
+                        for (const std::int32_t j : *columns)
+                            b |= detail::is_refused(X.data()[i * rs + j * cs], nan_ok);
+                    }
+                    bad = b != 0;
+                }
+            } else if (rs == 1) {
                 for (Eigen::Index j = 0; j < X.cols(); ++j)
                     bad |= refused(X.data() + j * cs + first, n);
             } else if (cs == 1) {  // row-major: each row is contiguous
@@ -540,7 +585,7 @@ private:
                     for (Eigen::Index j = 0; j < X.cols(); ++j)
                         bad |= detail::is_refused(X.data()[i * rs + j * cs], nan_ok) != 0;
             }
-            if (bad) detail::check_rows(X, first, n, name, nan_ok);
+            if (bad) refuse_read(X, first, n, nan_ok);
             for (Eigen::Index i = first; i < first + n; ++i)
                 f(i, walk<Checked>(X.data() + i * rs, cs));
         }

@@ -41,5 +41,46 @@ inline bool goes_left(double v, double threshold, TreeCompare c, bool missing_le
     return less || (v != v && missing_left);
 }
 
+/// The node arrays of one tree, as a walk reads them (indices local to the tree).
+struct TreeNodes {
+    const std::int32_t* left;
+    const std::int32_t* right;
+    const std::int32_t* feature;
+    const double* threshold;
+    const std::uint8_t* default_left;  ///< null: no node routes missing values (NaN goes right)
+    std::uint32_t size;                ///< nodes of the tree
+    std::uint32_t n_features;
+};
+
+/// The walk of one tree from its root to a leaf (a node whose left child is -1), reading
+/// x[feature * stride], shared by brine::DecisionTree and brine::TreeEnsemble. Round: compare
+/// float(x) (the inputs are not rounded yet); Strict: `<` rather than `<=`; Missing: a NaN input
+/// takes the node's default direction (without, a NaN fails the comparison and goes right).
+/// Checked: each step checks the feature it reads and that the next node comes after the current
+/// one and within the tree, calling bad_feature(node) or bad_step(node, next) (which throw), so the
+/// walk stays in bounds and ends within the tree's size in steps. Unchecked: after every node was
+/// checked once.
+template <bool Round, bool Strict, bool Missing, bool Checked, class BadFeature, class BadStep>
+std::int32_t walk_tree(const TreeNodes& t, const double* x, Eigen::Index stride,
+                       BadFeature&& bad_feature, BadStep&& bad_step) {
+    std::int32_t node = 0;
+    for (;;) {
+        const std::int32_t l = t.left[node];
+        if (l == -1) return node;
+        const std::int32_t f = t.feature[node];
+        if (Checked && static_cast<std::uint32_t>(f) >= t.n_features) bad_feature(node);
+        double v = x[f * stride];
+        if (Round) v = round_to_float32(v);
+        const double thr = t.threshold[node];
+        bool go_left = Strict ? v < thr : v <= thr;
+        // A NaN fails both comparisons, so it goes left exactly when the default says so.
+        if (Missing) go_left = go_left || (v != v && t.default_left[node] != 0);
+        const std::int32_t next = go_left ? l : t.right[node];
+        if (Checked && (next <= node || static_cast<std::uint32_t>(next) >= t.size))
+            bad_step(node, next);
+        node = next;
+    }
+}
+
 }  // namespace detail
 }  // namespace brine

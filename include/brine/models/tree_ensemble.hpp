@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <exception>
 #include <limits>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "brine/models/common.hpp"
@@ -16,12 +18,17 @@
 
 namespace brine {
 
-namespace detail {
-struct CompactNode;
-}  // namespace detail
-
 /// Leaf indices of a batch: one row per sample, one column per tree.
 using IndexMatrix = Eigen::Matrix<std::int32_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+/// Options of TreeEnsemble's batch predictions.
+struct TreeEnsemblePredictOptions {
+    /// Threads that share the rows (std::thread; 1: the calling thread alone). Each row is
+    /// computed alone, in the same order of operations on any thread, so every thread count
+    /// gives the same bits. Rows go to threads in whole blocks of 64; a batch of fewer than two
+    /// blocks runs on the calling thread.
+    int threads = 1;
+};
 
 /// An ensemble of binary decision trees whose leaves add up to one or more raw scores, turned into
 /// a prediction by a link. One kind holds scikit-learn's RandomForest / ExtraTrees /
@@ -44,7 +51,8 @@ using IndexMatrix = Eigen::Matrix<std::int32_t, Eigen::Dynamic, Eigen::Dynamic, 
 /// by that rule). A NaN input is a missing value: it goes to the left child where
 /// `default_left[node]` is 1 and to the right child where it is 0 (XGBoost's learned default
 /// direction, scikit-learn >= 1.3's `missing_go_to_left`). Infinite inputs are refused
-/// (Errc::invalid_input): scikit-learn and XGBoost refuse them too.
+/// (Errc::invalid_input): scikit-learn and XGBoost refuse them too. Only the columns some split
+/// node reads are inspected: a value in a column no split reads cannot change a prediction.
 ///
 /// **Leaves and scores.** There are n_scores() = base_score.size() raw scores per sample. Each
 /// row of `value` is a node's leaf payload of W = value.cols() values (rows of split nodes are
@@ -166,8 +174,8 @@ struct TreeEnsemble : RowsForms<TreeEnsemble> {
     /// Raw scores (margins before the link), one column per score (scikit-learn's
     /// decision_function; XGBoost's output_margin).
     /// Throws Errc::shape_mismatch unless X has n_features columns, Errc::invalid_input if a row
-    /// holds an infinity, Errc::invalid_model if the fields are inconsistent (never for a validated
-    /// ensemble).
+    /// holds an infinity in a column some split node reads (other columns are not inspected),
+    /// Errc::invalid_model if the fields are inconsistent (never for a validated ensemble).
     Eigen::MatrixXd decision_function(const MatrixRef& X) const;
 
     /// Class probabilities (classifier only; else Errc::invalid_argument), one column per class.
@@ -180,28 +188,42 @@ struct TreeEnsemble : RowsForms<TreeEnsemble> {
 
     /// predict and predict_proba for a row-major or float batch, or any Rows view (see
     /// brine::Rows), and into caller buffers (RowsForms; the probability buffer is row-major):
-    /// read as column-major double blocks, so every form gives the bits of the column-major double
-    /// form. Throw as predict, and Errc::shape_mismatch for a buffer smaller than the result
+    /// read in place when double (any layout), else as column-major double blocks; every form gives
+    /// the bits of the column-major double form. Throw as predict, and Errc::shape_mismatch for a buffer smaller than the result
     /// (nothing is written then).
     using RowsForms<TreeEnsemble>::predict;
     using RowsForms<TreeEnsemble>::predict_proba;
 
-    /// The batch kernels behind every form (see brine::Rows): X is a column-major double block;
-    /// predict_into writes X.rows() values to out, predict_proba_into the probability k of row i
-    /// to out[i * row_stride + k * col_stride]. Throw as predict.
+    /// Options of the batch predictions (brine::TreeEnsemblePredictOptions).
+    using PredictOptions = TreeEnsemblePredictOptions;
+
+    /// decision_function, predict_proba and predict with options (threads). Throw as those, and
+    /// Errc::invalid_argument if options.threads < 1.
+    Eigen::MatrixXd decision_function(const MatrixRef& X, const PredictOptions& options) const;
+    Eigen::MatrixXd predict_proba(const MatrixRef& X, const PredictOptions& options) const;
+    Eigen::VectorXd predict(const MatrixRef& X, const PredictOptions& options) const;
+
+    /// The batch kernels behind every form (see brine::Rows): X is an Eigen double matrix of any
+    /// layout (read in place through its strides); predict_into writes X.rows() values to out,
+    /// predict_proba_into the probability k of row i to out[i * row_stride + k * col_stride],
+    /// directly (no intermediate result). Steady-state calls on one thread allocate nothing: the
+    /// per-call node layout and block buffers live in per-thread buffers that grow once. Throw as
+    /// predict.
     template <class M>
-    void predict_into(const M& X, double* out) const {
-        const Eigen::VectorXd y = predict(MatrixRef(X));
-        std::copy(y.data(), y.data() + y.size(), out);
+    void predict_into(const M& X, double* out, const PredictOptions& options = {}) const {
+        run_batch(input_of(X), Target{Target::predict, out, 1, 1, nullptr}, options);
     }
     template <class M>
     void predict_proba_into(const M& X, double* out, Eigen::Index row_stride,
-                            Eigen::Index col_stride) const {
-        const Eigen::MatrixXd p = predict_proba(MatrixRef(X));
-        for (Eigen::Index i = 0; i < p.rows(); ++i)
-            for (Eigen::Index k = 0; k < p.cols(); ++k)
-                out[i * row_stride + k * col_stride] = p(i, k);
+                            Eigen::Index col_stride, const PredictOptions& options = {}) const {
+        check_shape();
+        require_classifier();
+        run_batch(input_of(X), Target{Target::proba, out, row_stride, col_stride, nullptr},
+                  options);
     }
+
+    /// The kernels read any layout of double input in place (brine::Rows passes it unconverted).
+    static constexpr bool reads_any_layout = true;
 
     /// Index (local to its tree) of the leaf each row reaches in each tree: n_rows x n_trees
     /// (scikit-learn's forest `apply`, XGBoost's `pred_leaf`). Throws as decision_function.
@@ -255,6 +277,24 @@ private:
     /// Rows walked through all trees together: their inputs stay in L1 while every tree is walked.
     static constexpr Eigen::Index block_rows = 64;
 
+    /// A double matrix of any layout: entry (i, j) at data[i * rs + j * cs].
+    struct Input {
+        const double* data;
+        Eigen::Index rows, cols, rs, cs;
+    };
+    template <class M>
+    static Input input_of(const M& X) {
+        return {X.data(), X.rows(), X.cols(), X.rowStride(), X.colStride()};
+    }
+    /// Where a batch's results go: raw scores or probabilities (sample i's k-th value at
+    /// out[i * rs + k * cs]), predictions (out[i]) or leaf indices (leaves[i * n_trees + t]).
+    struct Target {
+        enum Kind { scores, proba, predict, leaf_indices } kind;
+        double* out;
+        Eigen::Index rs, cs;
+        std::int32_t* leaves;  ///< leaf_indices only
+    };
+
     void check_shape() const;
     [[noreturn]] void bad_step(Eigen::Index tree, std::int32_t node, std::int32_t to) const;
     [[noreturn]] void bad_feature(Eigen::Index tree, std::int32_t node) const;
@@ -263,15 +303,22 @@ private:
     std::int32_t walk(Eigen::Index tree, const double* x, Eigen::Index stride) const;
     template <bool Round, bool Checked>
     std::int32_t walk_as(Eigen::Index tree, const double* x, Eigen::Index stride) const;
+    template <bool Strict, bool Missing>
+    void walk_trees_one(const double* x, double* acc) const;
     void add_leaf(Eigen::Index tree, std::int32_t node, double* acc) const;
     void start_scores(double* acc) const;
     void finish_scores(double* acc) const;
     void scores_one(const RowRef& x, double* out) const;
-    template <class Sink>
-    void walk_batch(const MatrixRef& X, Sink&& sink) const;
-    template <class Sink>
-    void walk_group(const detail::CompactNode* tree, std::int32_t depth, const float* xf,
-                    Eigen::Index nf, Eigen::Index nb, Eigen::Index t, Sink& sink) const;
+    bool check_row_one(const RowRef& x) const;
+    void refuse_read(const Input& X, Eigen::Index first, Eigen::Index n) const;
+    void run_batch(const Input& X, const Target& target, const PredictOptions& options) const;
+    template <class T>
+    void run_rows(const Input& X, Eigen::Index begin, Eigen::Index end, const Target& target,
+                  const void* flat) const;
+    void consume_tree(Eigen::Index t, const std::int32_t* leaves, Eigen::Index nb, double* acc,
+                      const Target& target, Eigen::Index first, const double* v) const;
+    void finish_block(Eigen::Index first, Eigen::Index nb, double* acc, double* p,
+                      const Target& target) const;
     void proba_of_scores(const double* s, double* p) const;
     double output_of_scores(const double* s) const;
     void require_classifier() const;
