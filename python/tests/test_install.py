@@ -55,8 +55,9 @@ class Install(unittest.TestCase):
                    PIP_DISABLE_PIP_VERSION_CHECK="1")
         env.pop("PYTHONPATH", None)
         with tempfile.TemporaryDirectory() as d:
-            shutil.copytree(SOURCE / "python", pathlib.Path(d) / "python", ignore=shutil.ignore_patterns(
-                "tests", "__pycache__", "build", "*.egg-info"))
+            shutil.copytree(SOURCE / "python", pathlib.Path(d) / "python",
+                            ignore=shutil.ignore_patterns("tests", "__pycache__", "build",
+                                                          "*.egg-info"))
             site = pathlib.Path(d) / "site"
             for command in commands + [alternative[0].replace("<dir>", str(site))]:
                 r = subprocess.run(["bash", "-c", command], capture_output=True, text=True,
