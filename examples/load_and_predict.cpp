@@ -1,5 +1,6 @@
 // Example: a separate program that loads any brine model file, shows what the file says about
-// itself, and predicts the rows of a CSV file.
+// itself, and predicts the rows of a CSV file, whose columns it matches to the model's features by
+// name when both have names.
 //
 //   load_and_predict <model file> <rows.csv>
 //
@@ -66,16 +67,16 @@ int main(int argc, char** argv) {
                   << model.n_outputs() << " outputs, " << model.n_classes() << " classes\n";
 
         const examples::Table rows = examples::read_csv(rows_path);
-        if (!rows.names.empty() && !info.metadata.feature_names.empty() &&
-            rows.names != info.metadata.feature_names) {
-            std::cerr << "load_and_predict: the columns of " << rows_path << " ("
-                      << join(rows.names) << ") are not the model's features ("
-                      << join(info.metadata.feature_names) << ")\n";
-            return 1;
+        // A model that names its features takes the CSV's columns by name, in any order, and
+        // leaves out the ones it does not use (a missing one is an error naming it); otherwise
+        // the columns are taken in order.
+        Eigen::MatrixXd X = rows.values;
+        if (!rows.names.empty() && !model.feature_names().empty()) {
+            X = model.columns(rows.names).apply(rows.values);
         }
-        const Eigen::VectorXd yhat = model.predict(rows.values);
+        const Eigen::VectorXd yhat = model.predict(X);
         Eigen::MatrixXd proba;
-        if (model.is_classifier()) proba = model.predict_proba(rows.values);
+        if (model.is_classifier()) proba = model.predict_proba(X);
 
         const auto& labels = info.metadata.class_labels;
         std::cout << "prediction";

@@ -33,6 +33,7 @@ enum class Errc {
     bad_algorithm,        ///< a signature algorithm brine refuses (legacy minisign "Ed")
     name_mismatch,        ///< the signature binds another model name than the one required
     version_rollback,     ///< the signature binds a version below the minimum required
+    unsupported,          ///< an imported model uses what brine cannot represent exactly
 };
 
 /// Stable lower-case name of an error code, as used in messages ("truncated file").
@@ -57,6 +58,7 @@ constexpr const char* errc_name(Errc code) noexcept {
         case Errc::bad_algorithm: return "unsupported signature algorithm";
         case Errc::name_mismatch: return "name mismatch";
         case Errc::version_rollback: return "version rollback";
+        case Errc::unsupported: return "unsupported model";
     }
     return "unknown error";
 }

@@ -4,6 +4,7 @@
 
 #include "brine/error.hpp"
 #include "brine/models/any_model.hpp"
+#include "brine/models/columns.hpp"
 #include "brine/models/decision_tree.hpp"
 #include "brine/models/linear_regression.hpp"
 #include "brine/models/logistic_regression.hpp"

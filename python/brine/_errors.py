@@ -17,6 +17,7 @@ ERRC = {
     "reference_mismatch": "reference mismatch",
     "io": "I/O error",
     "invalid_input": "invalid input",
+    "unsupported": "unsupported model",
 }
 
 
@@ -46,5 +47,5 @@ class UnsupportedModel(Error):
         self.supported = list(supported)
         Exception.__init__(self, f"brine: unsupported model: {what}. Supported: "
                            + ", ".join(self.supported))
-        self.code = "invalid_argument"
+        self.code = "unsupported"
         self.detail = what

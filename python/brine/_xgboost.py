@@ -17,6 +17,10 @@ XGBoost computes the sigmoid and softmax in float32 and brine in double, so prob
 to about 1e-7 relative: the stored reference tolerance is 1e-6 for them, 0 for a regressor's
 identity output (the float32 sum itself).
 
+multi:softmax models are exported as multi:softprob ones (the same margins; the class is the most
+probable one), with XGBoost's probabilities of those margins as their reference outputs
+(XGBClassifier.predict_proba; for a Booster, its predictions as multi:softprob).
+
 Refused, by name: boosters other than gbtree (DART, gblinear), categorical splits, objectives
 other than the ones below, a `missing` value other than NaN, multi-output models.
 """
@@ -37,6 +41,7 @@ OBJECTIVES = {
     "reg:logistic": ("regression", "logistic"),
     "binary:logistic": ("classification", "logistic"),
     "multi:softprob": ("classification", "softmax"),
+    "multi:softmax": ("classification", "softmax"),
 }
 
 #: Reference tolerance: XGBoost's float32 sigmoid / softmax against brine's double ones.
@@ -168,11 +173,18 @@ def export_booster(bst, name, params, wrapper_outputs=None, wrapper_task=None):
                                 np.full(n_scores, base), trees)
     iteration_range = (0, n_trees // (n_groups * parallel))
 
+    # A Booster of multi:softmax predicts the class of the largest margin; XGBoost's probabilities
+    # for the same margins are multi:softprob's (XGBClassifier.predict_proba computes them too).
+    source = bst
+    if objective == "multi:softmax" and wrapper_outputs is None:
+        source = bst.copy()
+        source.set_param({"objective": "multi:softprob"})
+
     def outputs(X):
         import xgboost
         if wrapper_outputs is not None:
             return np.asarray(wrapper_outputs(X), dtype=np.float64).reshape(len(X), -1)
-        p = bst.predict(xgboost.DMatrix(np.asarray(X, dtype=np.float64), missing=np.nan,
+        p = source.predict(xgboost.DMatrix(np.asarray(X, dtype=np.float64), missing=np.nan,
                                         feature_names=bst.feature_names),
                         iteration_range=iteration_range)
         p = np.asarray(p).reshape(len(X), -1)

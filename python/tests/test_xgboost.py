@@ -67,6 +67,16 @@ class XGBoostInCpp(CppChecker, unittest.TestCase):
         saved = self.check("xgb_multiclass", est, X,
                            lambda R: (est.predict_proba(R), est.predict(R)))
         self.assertEqual(saved.payload["n_trees"], 9)
+        # multi:softmax: the same margins, predict gives the class.
+        est = xgboost.XGBClassifier(objective="multi:softmax", n_estimators=3, max_depth=2,
+                                    random_state=0).fit(X, y)
+        self.check("xgb_softmax", est, X, lambda R: (est.predict_proba(R), est.predict(R)))
+        bst = est.get_booster()
+        softprob = bst.copy()
+        softprob.set_param({"objective": "multi:softprob"})
+        self.check("booster_softmax", bst, X,
+                   lambda R: (softprob.predict(xgboost.DMatrix(R, missing=np.nan)),
+                              bst.predict(xgboost.DMatrix(R, missing=np.nan))))
         X, y = dataset("diabetes")
         est = xgboost.XGBRegressor(**small).fit(X, y)
         self.check("xgb_regressor", est, X, None)

@@ -245,26 +245,26 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 
 TEST_CASE("import_xgboost refuses what it does not support, naming it") {
     require_refused(
-        hand_model("[0,0,0,0,0,0]", "reg:pseudohubererror"), Errc::kind_mismatch,
+        hand_model("[0,0,0,0,0,0]", "reg:pseudohubererror"), Errc::unsupported,
         {"objective 'reg:pseudohubererror'", "$.learner.objective.name", "reg:logistic"});
-    require_refused(hand_model("[0,0,0,0,0,0]", "survival:cox"), Errc::kind_mismatch,
+    require_refused(hand_model("[0,0,0,0,0,0]", "survival:cox"), Errc::unsupported,
                     {"'survival:cox'"});
-    require_refused(hand_model("[0,0,0,0,0,0]", "reg:squarederror", "dart"), Errc::kind_mismatch,
+    require_refused(hand_model("[0,0,0,0,0,0]", "reg:squarederror", "dart"), Errc::unsupported,
                     {"booster 'dart'", "DART", "gbtree"});
-    require_refused(hand_model("[0,0,0,0,0,0]", "reg:squarederror", "gblinear"),
-                    Errc::kind_mismatch, {"booster 'gblinear'"});
+    require_refused(hand_model("[0,0,0,0,0,0]", "reg:squarederror", "gblinear"), Errc::unsupported,
+                    {"booster 'gblinear'"});
     require_refused(
-        hand_model("[1,0,0,0,0,0]"), Errc::kind_mismatch,
+        hand_model("[1,0,0,0,0,0]"), Errc::unsupported,
         {"categorical split", "$.learner.gradient_booster.model.trees[0].split_type[0]"});
     require_refused(replaced(hand_model(), R"("categories_nodes":[])", R"("categories_nodes":[0])"),
-                    Errc::kind_mismatch, {"categorical"});
-    require_refused(replaced(hand_model(), "[5E-1,", "[NaN,"), Errc::kind_mismatch,
+                    Errc::unsupported, {"categorical"});
+    require_refused(replaced(hand_model(), "[5E-1,", "[NaN,"), Errc::unsupported,
                     {"split_conditions[0]", "categorical"});
     require_refused(replaced(hand_model(), R"("num_target":"1")", R"("num_target":"2")"),
-                    Errc::kind_mismatch, {"multi-target"});
+                    Errc::unsupported, {"multi-target"});
     require_refused(replaced(hand_model(), R"("num_nodes":"6","size_leaf_vector":"0")",
                              R"("num_nodes":"6","size_leaf_vector":"3")"),
-                    Errc::kind_mismatch, {"vector-leaf"});
+                    Errc::unsupported, {"vector-leaf"});
     require_refused(replaced(hand_model(), "[1,7,4]", "[0,90]"), Errc::unsupported_version,
                     {"before XGBoost 1.0"});
 }

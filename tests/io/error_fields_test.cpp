@@ -38,6 +38,12 @@ TEST_CASE("Errc is a std::error_code enum of the \"brine\" category", "[io][erro
     CHECK(ec != Errc::malformed);
     CHECK(ec != std::errc::io_error);  // another category, even where the number matches
     CHECK(brine::make_error_code(Errc::version_rollback).message() == "version rollback");
+    // Codes keep their numbers (they are std::error_code values and CLI exit statuses derive from
+    // them): a new code is appended.
+    CHECK(static_cast<int>(Errc::not_brine_file) == 1);
+    CHECK(static_cast<int>(Errc::version_rollback) == 19);
+    CHECK(static_cast<int>(Errc::unsupported) == 20);
+    CHECK(brine::make_error_code(Errc::unsupported).message() == "unsupported model");
     const brine::Error e(Errc::shape_mismatch, "x");
     CHECK(e.error_code() == Errc::shape_mismatch);
     // A plain error has no fields, and copies share them without throwing.

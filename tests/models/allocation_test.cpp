@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <new>
+#include <string>
 #include <vector>
 
 #include "brine/models/any_model.hpp"
@@ -308,4 +309,34 @@ TEST_CASE("batch predictions into caller buffers do not allocate in steady state
     }
     CHECK(n >= 1);
 #endif
+}
+
+TEST_CASE("predictions through a column mapping into caller buffers do not allocate",
+          "[models][alloc][columns]") {
+    // The caller's columns: the model's four reordered, and one it does not use.
+    const brine::ColumnMapping cols =
+        brine::map_columns(std::vector<std::string>{"a", "b", "c", "d"},
+                           std::vector<std::string>{"d", "x", "b", "a", "c"});
+    const Eigen::MatrixXd X = input(300, 5);
+    const brine::RowMatrix R = X;
+    const Eigen::MatrixXf F = X.cast<float>();
+    const brine::AnyModel m(brine::Pipeline({scaler(4)}, multinomial()));
+    std::vector<double> buffer, one, out(300 * 3), proba(3);
+    const auto size = static_cast<Eigen::Index>(out.size());
+    double sum = 0;
+    auto all = [&] {
+        for (const brine::Rows& v : {brine::Rows(X), brine::Rows(R), brine::Rows(F)}) {
+            m.predict(cols.apply(v, buffer), out.data(), size);
+            m.predict_proba(cols.apply(v, buffer), out.data(), size);
+        }
+        for (Eigen::Index i = 0; i < 10; ++i) {
+            sum += m.predict_one(cols.apply_one(R.row(i), one));
+            m.predict_proba_one(cols.apply_one(X.row(i), one), proba);
+        }
+    };
+    all();
+    CountAllocations count;
+    all();
+    CHECK(count.stop() == 0);
+    CHECK(sum == sum);
 }

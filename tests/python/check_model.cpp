@@ -5,6 +5,7 @@
 //   brine_python_check predict <model file> <rows> <output>
 //   brine_python_check resave <model file> <output file> binary|json
 //   brine_python_check verdict <file>...
+//   brine_python_check import-xgboost <XGBoost model file> <brine file> <output file>
 //
 // <rows>: "rows cols" then the values, row-major, as C hexadecimal floats (exact). <output>:
 // "kind <name>", then for an estimator "labels <n>" and its predict() values, then "values <r>
@@ -14,9 +15,14 @@
 // float. resave copies the file's metadata, creation time, reference inputs and
 // tolerance; brine computes the reference outputs again. verdict loads each file without the
 // reference check (which the Python reader does not make) and prints one line per file: "ok" or
-// the brine::Error message. Exit status 1 with the message of any brine::Error.
+// the brine::Error message. import-xgboost reads the XGBoost file with brine::import_xgboost and
+// saves the ensemble with the header (metadata, creation time, format) of <brine file>, the Python
+// exporter's file of the same XGBoost model, and no reference rows: the two files are the same
+// bytes exactly when the two importers made the same model. Exit status 1 with the message of any
+// brine::Error.
 // SPDX-License-Identifier: MIT
 #include <brine/brine.hpp>
+#include <brine/import/xgboost.hpp>
 
 #include <cstdio>
 #include <cstdlib>
@@ -93,6 +99,18 @@ int resave(const std::string& in_path, const std::string& out_path, const std::s
     return 0;
 }
 
+int import_xgboost(const std::string& xgboost_path, const std::string& header_from,
+                   const std::string& out_path) {
+    const brine::TreeEnsemble model = brine::import_xgboost(xgboost_path);
+    const brine::FileInfo info = brine::inspect(header_from);
+    brine::SaveOptions so;
+    so.format = info.format;
+    so.metadata = info.metadata;
+    so.created = info.created;
+    brine::save(model, out_path, so);
+    return 0;
+}
+
 int verdict(int count, char** paths) {
     brine::LoadOptions options;
     options.verify_reference = false;
@@ -115,9 +133,13 @@ int main(int argc, char** argv) {
         if (mode == "predict" && argc == 5) return python_check::predict(argv[2], argv[3], argv[4]);
         if (mode == "resave" && argc == 5) return python_check::resave(argv[2], argv[3], argv[4]);
         if (mode == "verdict") return python_check::verdict(argc - 2, argv + 2);
+        if (mode == "import-xgboost" && argc == 5)
+            return python_check::import_xgboost(argv[2], argv[3], argv[4]);
         std::cerr << "usage: brine_python_check predict <model> <rows> <output>\n"
                      "       brine_python_check resave <model> <output> binary|json\n"
-                     "       brine_python_check verdict <file>...\n";
+                     "       brine_python_check verdict <file>...\n"
+                     "       brine_python_check import-xgboost <xgboost file> <brine file> "
+                     "<output>\n";
         return 2;
     } catch (const std::exception& e) {
         std::cerr << "brine_python_check: " << e.what() << "\n";

@@ -16,7 +16,8 @@ Exit exit_for(Errc code) noexcept {
         case Errc::io: return Exit::io;
         case Errc::not_brine_file:
         case Errc::unsupported_version:
-        case Errc::kind_mismatch: return Exit::not_model;
+        case Errc::kind_mismatch:
+        case Errc::unsupported: return Exit::not_model;
         case Errc::checksum_mismatch:
         case Errc::truncated:
         case Errc::malformed:

@@ -598,9 +598,9 @@ inline void read_tree(const rj::Value& tree, const std::string& path, std::int64
         const std::int64_t w = integer_at(*v, key_path(param_path, "size_leaf_vector"), 0,
                                           std::numeric_limits<std::int64_t>::max());
         if (w > 1) {
-            fail(Errc::kind_mismatch, "vector-leaf trees (size_leaf_vector " + std::to_string(w) +
-                                          " at " + key_path(param_path, "size_leaf_vector") +
-                                          ", multi_strategy) are not supported");
+            fail(Errc::unsupported, "vector-leaf trees (size_leaf_vector " + std::to_string(w) +
+                                        " at " + key_path(param_path, "size_leaf_vector") +
+                                        ", multi_strategy) are not supported");
         }
     }
     const auto array = [&](const char* key) -> const rj::Value& {
@@ -622,15 +622,15 @@ inline void read_tree(const rj::Value& tree, const std::string& path, std::int64
         array_at(*types, p);
         for (rj::SizeType i = 0; i < types->Size(); ++i) {
             if (integer_element(*types, i, p, 0, 255) != 0) {
-                fail(Errc::kind_mismatch, "categorical split at " + index_path(p, i) +
-                                              ": categorical splits are not supported");
+                fail(Errc::unsupported, "categorical split at " + index_path(p, i) +
+                                            ": categorical splits are not supported");
             }
         }
     }
     if (const rj::Value* cats = find(tree, "categories_nodes")) {
         const std::string p = key_path(path, "categories_nodes");
         if (!array_at(*cats, p).Empty()) {
-            fail(Errc::kind_mismatch,
+            fail(Errc::unsupported,
                  "categorical splits (" + p + " is not empty) are not supported");
         }
     }
@@ -699,9 +699,9 @@ inline void read_tree(const rj::Value& tree, const std::string& path, std::int64
             continue;
         }
         if (std::isnan(c)) {
-            fail(Errc::kind_mismatch, "split condition NaN at " + index_path(cp, i) +
-                                          " (a categorical split?): only numerical splits are "
-                                          "supported");
+            fail(Errc::unsupported, "split condition NaN at " + index_path(cp, i) +
+                                        " (a categorical split?): only numerical splits are "
+                                        "supported");
         }
         const std::int64_t f = integer_element(index, i, ip, 0, n_features - 1);
         const rj::Value& d = dleft[ri];
@@ -785,10 +785,10 @@ inline XGBoostModel read_document(const rj::Document& doc, const XGBoostOptions&
     const std::string booster_name =
         string_at(member(booster, gp, "name", "the booster's name"), key_path(gp, "name"));
     if (booster_name != "gbtree") {
-        fail(Errc::kind_mismatch, "booster " + quoted(booster_name) + " at " +
-                                      key_path(gp, "name") + " is not supported" +
-                                      (booster_name == "dart" ? " (DART's tree weights)" : "") +
-                                      "; only gbtree models are");
+        fail(Errc::unsupported, "booster " + quoted(booster_name) + " at " + key_path(gp, "name") +
+                                    " is not supported" +
+                                    (booster_name == "dart" ? " (DART's tree weights)" : "") +
+                                    "; only gbtree models are");
     }
     const std::string op = key_path(lp, "objective");
     const rj::Value& objective = object_at(member(learner, lp, "objective", "the objective"), op);
@@ -798,10 +798,10 @@ inline XGBoostModel read_document(const rj::Document& doc, const XGBoostOptions&
     const bool multi = obj == "multi:softprob" || obj == "multi:softmax";
     const bool logistic = obj == "binary:logistic" || obj == "reg:logistic";
     if (!multi && !logistic && obj != "reg:squarederror") {
-        fail(Errc::kind_mismatch, "objective " + quoted(obj) + " at " + key_path(op, "name") +
-                                      " is not supported; supported: reg:squarederror, "
-                                      "reg:logistic, binary:logistic, multi:softprob, "
-                                      "multi:softmax");
+        fail(Errc::unsupported, "objective " + quoted(obj) + " at " + key_path(op, "name") +
+                                    " is not supported; supported: reg:squarederror, "
+                                    "reg:logistic, binary:logistic, multi:softprob, "
+                                    "multi:softmax");
     }
 
     const std::string pp = key_path(lp, "learner_model_param");
@@ -817,9 +817,9 @@ inline XGBoostModel read_document(const rj::Document& doc, const XGBoostOptions&
         const std::int64_t targets =
             integer_at(*v, key_path(pp, "num_target"), 0, std::numeric_limits<std::int32_t>::max());
         if (targets > 1) {
-            fail(Errc::kind_mismatch, "multi-target models (num_target " + std::to_string(targets) +
-                                          " at " + key_path(pp, "num_target") +
-                                          ") are not supported");
+            fail(Errc::unsupported, "multi-target models (num_target " + std::to_string(targets) +
+                                        " at " + key_path(pp, "num_target") +
+                                        ") are not supported");
         }
     }
     if (multi ? num_class < 2 : num_class > 1) {
@@ -861,8 +861,8 @@ inline XGBoostModel read_document(const rj::Document& doc, const XGBoostOptions&
     if (const rj::Value* v = find(tparam, "size_leaf_vector")) {
         if (integer_at(*v, key_path(tp, "size_leaf_vector"), 0,
                        std::numeric_limits<std::int32_t>::max()) > 1) {
-            fail(Errc::kind_mismatch, "vector-leaf trees (" + key_path(tp, "size_leaf_vector") +
-                                          " > 1, multi_strategy) are not supported");
+            fail(Errc::unsupported, "vector-leaf trees (" + key_path(tp, "size_leaf_vector") +
+                                        " > 1, multi_strategy) are not supported");
         }
     }
     const std::string trp = key_path(mp, "trees"), tip = key_path(mp, "tree_info");
@@ -1009,7 +1009,7 @@ inline XGBoostModel read_xgboost(const std::string& path, const XGBoostOptions& 
 /// the logistic objectives), num_feature, num_class, tree_info, num_parallel_tree or
 /// iteration_indptr, best_iteration (see XGBoostOptions) and each tree's children,
 /// split_indices, split_conditions (float32), default_left. Every other key is ignored.
-/// Refused with Errc::kind_mismatch naming what: other objectives, boosters other than gbtree
+/// Refused with Errc::unsupported naming what: other objectives, boosters other than gbtree
 /// (dart, gblinear), categorical splits, vector-leaf and multi-target trees. Malformed or hostile
 /// input gets Errc::malformed / truncated / limit_exceeded with the JSON path or byte offset.
 inline TreeEnsemble import_xgboost(const std::string& path, const XGBoostOptions& options = {}) {

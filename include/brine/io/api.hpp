@@ -5,11 +5,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include "brine/io/options.hpp"
 #include "brine/io/path.hpp"
@@ -92,6 +94,31 @@ template <class Model>
 struct Loaded {
     Model model;
     FileInfo info;
+
+    /// The model's feature names, as the file's metadata gives them (empty when it names none).
+    const std::vector<std::string>& feature_names() const noexcept {
+        return info.metadata.feature_names;
+    }
+    /// The mapping from a caller's columns, named `caller_names` in the caller's order, to the
+    /// model's features (brine::map_columns with feature_names()), made once and applied to each
+    /// batch:
+    /// ```
+    /// auto loaded = brine::load_with_info<brine::Pipeline>("m.brine");
+    /// const brine::ColumnMapping cols = loaded.columns(csv_header);
+    /// std::vector<double> buffer;
+    /// Eigen::VectorXd y = loaded.model.predict(cols.apply(X, buffer));
+    /// ```
+    /// Throws Errc::shape_mismatch naming the features missing from caller_names (or the
+    /// caller's names that repeat), Errc::invalid_argument if the file has no feature names,
+    /// Errc::invalid_model if its names repeat or do not count the model's features.
+    template <class CallerNames>
+    ColumnMapping columns(const CallerNames& caller_names) const {
+        return detail::map_model_columns(feature_names(), model.n_features(), caller_names);
+    }
+    ColumnMapping columns(std::initializer_list<std::string_view> caller_names) const {
+        return detail::map_model_columns(feature_names(), model.n_features(),
+                                         std::vector<std::string_view>(caller_names));
+    }
 };
 
 /// brine::load, also returning the file's information (what inspect gives, with the checksum

@@ -518,6 +518,7 @@ AnyModel decode_binary_any(BinaryInput& in, const LoadOptions& o, FileInfo* info
     ReadAny<Tag> r;
     const Header h = decode_binary(in, o, r, info);
     std::visit([&](auto& m) { m = finish_model(std::move(m), h, o); }, r.model.variant());
+    r.model.set_feature_names(h.metadata.feature_names);
     return std::move(r.model);
 }
 

@@ -180,7 +180,9 @@ AnyModel decode_json_any_as(JsonDocument& doc, const LoadOptions& o) {
     } else {
         using Alt = std::variant_alternative_t<I, V>;
         if (model_kind_v<Alt> == doc.header().kind) {
-            return AnyModel(finish_model(doc.template payload<Alt>(), doc.header(), o));
+            AnyModel m(finish_model(doc.template payload<Alt>(), doc.header(), o));
+            m.set_feature_names(doc.header().metadata.feature_names);
+            return m;
         }
         return decode_json_any_as<I + 1>(doc, o);
     }

@@ -3,10 +3,14 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
+#include <string>
 #include <string_view>
 #include <type_traits>
 #include <variant>
+#include <vector>
 
+#include "brine/models/columns.hpp"
 #include "brine/models/kinds.hpp"
 #include "brine/models/pipeline.hpp"
 #include "brine/models/tree_ensemble.hpp"
@@ -314,6 +318,28 @@ public:
             model_);
     }
 
+    /// Names of the model's input features, in its order, as its file's metadata gives them
+    /// (load_any, from_bytes_any and their _with_info forms fill them in; empty when the file
+    /// names none, and for a model made in code until set_feature_names). Not part of ==, which
+    /// compares models.
+    const std::vector<std::string>& feature_names() const noexcept { return feature_names_; }
+    void set_feature_names(std::vector<std::string> names) { feature_names_ = std::move(names); }
+
+    /// The mapping from a caller's columns, named `caller_names` in the caller's order, to this
+    /// model's features (brine::map_columns with feature_names()), made once and applied to each
+    /// batch: `m.predict(cols.apply(X, buffer))`. Throws Errc::shape_mismatch naming the features
+    /// missing from caller_names (or the caller's names that repeat), Errc::invalid_argument if
+    /// the model has no feature names, Errc::invalid_model if its names repeat or do not count
+    /// n_features().
+    template <class CallerNames>
+    ColumnMapping columns(const CallerNames& caller_names) const {
+        return detail::map_model_columns(feature_names_, n_features(), caller_names);
+    }
+    ColumnMapping columns(std::initializer_list<std::string_view> caller_names) const {
+        return detail::map_model_columns(feature_names_, n_features(),
+                                         std::vector<std::string_view>(caller_names));
+    }
+
     /// The model as type Model, or nullptr if it holds another kind.
     template <class Model>
     const Model* get_if() const noexcept {
@@ -350,6 +376,7 @@ private:
         : std::true_type {};
 
     Variant model_;
+    std::vector<std::string> feature_names_;
 };
 
 }  // namespace brine
