@@ -64,6 +64,7 @@ rows=(
     "eigen_only|eigen_only.cpp|header|Eigen only: a small product (baseline)"
     "models_only|models_only.cpp|header|brine/models.hpp: predict with a model in memory"
     "load_binary|load_binary.cpp|header|load<LogisticRegression> (a binary file) + predict"
+    "load_binary_only|load_binary_only.cpp|header|brine/binary.hpp: binary::load<LogisticRegression> + predict"
     "load_any|load_any.cpp|header|load_any (binary or JSON, any kind) + predict"
     "load_binary_compiled|load_binary.cpp|compiled|the same, compiled mode"
     "load_any_compiled|load_any.cpp|compiled|load_any + predict, compiled mode"
