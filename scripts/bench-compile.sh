@@ -92,9 +92,16 @@ measure() {
 }
 flags() { echo -std=c++17 -O2 -I"${root[$1]}/include" "${eigen_flags[@]}"; }
 
-# The compiled mode's library, once per tree that has it: its cost, and its objects for linking.
+# The compiled mode's library, once per tree that has it (and only if a compiled-mode row is
+# measured): its cost, and its objects for linking.
 declare -A lib_status lib_objs lib_results
+want_lib=false
+for row in "${rows[@]}"; do [[ $row == *"|compiled|"* ]] && want_lib=true; done
 for tree in "${trees[@]}"; do
+    if ! $want_lib; then
+        lib_status[$tree]="n/a: no compiled-mode row measured"
+        continue
+    fi
     mapfile -t lib_sources < <(compgen -G "${root[$tree]}/src/*.cpp" | sort || true)
     if ((${#lib_sources[@]} == 0)); then
         lib_status[$tree]="n/a: not available in this tree (no src/*.cpp)"
