@@ -1,8 +1,8 @@
 // Forced first include (-include) of the test areas built against brine::compiled: the
 // definitions behind brine's file API, which brine/brine.hpp leaves out in compiled mode, so the
-// tests can reach brine::detail. The public entry points stay `extern template` (brine/io/extern.hpp,
-// included by brine/io/api.hpp), so a test file does not instantiate them again: the library's
-// instantiations are the ones called.
+// tests can reach brine::detail. The public entry points stay `extern template`
+// (brine/io/extern.hpp, included by brine/io/api.hpp), so a test file does not instantiate them
+// again: the library's instantiations are the ones called.
 // SPDX-License-Identifier: MIT
 #pragma once
 
