@@ -64,6 +64,7 @@ rows=(
     "eigen_only|eigen_only.cpp|header|Eigen only: a small product (baseline)"
     "models_only|models_only.cpp|header|brine/models.hpp: predict with a model in memory"
     "load_binary|load_binary.cpp|header|load<LogisticRegression> (a binary file) + predict"
+    "load_binary_only|load_binary_only.cpp|header|brine/binary.hpp: binary::load<LogisticRegression> + predict"
     "load_any|load_any.cpp|header|load_any (binary or JSON, any kind) + predict"
     "load_binary_compiled|load_binary.cpp|compiled|the same, compiled mode"
     "load_any_compiled|load_any.cpp|compiled|load_any + predict, compiled mode"
@@ -91,9 +92,16 @@ measure() {
 }
 flags() { echo -std=c++17 -O2 -I"${root[$1]}/include" "${eigen_flags[@]}"; }
 
-# The compiled mode's library, once per tree that has it: its cost, and its objects for linking.
+# The compiled mode's library, once per tree that has it (and only if a compiled-mode row is
+# measured): its cost, and its objects for linking.
 declare -A lib_status lib_objs lib_results
+want_lib=false
+for row in "${rows[@]}"; do [[ $row == *"|compiled|"* ]] && want_lib=true; done
 for tree in "${trees[@]}"; do
+    if ! $want_lib; then
+        lib_status[$tree]="n/a: no compiled-mode row measured"
+        continue
+    fi
     mapfile -t lib_sources < <(compgen -G "${root[$tree]}/src/*.cpp" | sort || true)
     if ((${#lib_sources[@]} == 0)); then
         lib_status[$tree]="n/a: not available in this tree (no src/*.cpp)"

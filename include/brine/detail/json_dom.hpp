@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <array>
@@ -11,7 +12,6 @@
 #include <cstring>
 #include <deque>
 #include <memory>
-#include <random>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -79,18 +79,24 @@ inline std::uint64_t siphash24(const std::array<std::uint64_t, 2>& k, const void
     return v0 ^ v1 ^ v2 ^ v3;
 }
 
-/// The process's key for hashing JSON object keys, drawn once from std::random_device (mixed with
-/// the clock, the process id and an address, in case the device is unavailable): a document cannot
-/// be built in advance to make the keys of one object collide.
+/// The process's key for hashing JSON object keys, drawn once from /dev/urandom (mixed with the
+/// clock, the process id and an address, in case the device is unavailable): a document cannot be
+/// built in advance to make the keys of one object collide. (Read directly rather than through
+/// std::random_device, whose <random> would cost every program that includes the JSON reader.)
 inline const std::array<std::uint64_t, 2>& json_key_hash_seed() {
     static const std::array<std::uint64_t, 2> seed = [] {
         std::array<std::uint64_t, 2> k{};
-        try {
-            std::random_device device;
-            for (auto& word : k) {
-                word = std::uint64_t{device()} << 32 | device();
+        const int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {  // no entropy source: the fallbacks below still differ per process
+            unsigned char* at = reinterpret_cast<unsigned char*>(k.data());
+            std::size_t left = sizeof k;
+            while (left > 0) {
+                const ::ssize_t n = ::read(fd, at, left);
+                if (n <= 0) break;
+                at += n;
+                left -= static_cast<std::size_t>(n);
             }
-        } catch (...) {  // no entropy source: the fallbacks below still differ per process
+            ::close(fd);
         }
         const std::uint64_t now =
             static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
