@@ -56,6 +56,22 @@ inline std::uint64_t model_elements(const TreeEnsemble& m) {
     e = cost_add(e, cost_add(count(m.tree_offsets.size()), count(m.tree_output.size())));
     return cost_add(e, cost_add(count(m.base_score.size()), count(m.classes.size())));
 }
+std::uint64_t model_elements(const ColumnTransformer& m);
+/// A chain of steps: the sum of its steps'.
+inline std::uint64_t model_elements(const std::vector<Transform>& steps) {
+    std::uint64_t e = 0;
+    for (const auto& s : steps)
+        e = cost_add(e, std::visit([](const auto& x) { return model_elements(x); }, s));
+    return e;
+}
+/// A ColumnTransformer: one per branch and per column index, plus its chains' elements.
+inline std::uint64_t model_elements(const ColumnTransformer& m) {
+    std::uint64_t e = 1;
+    detail::for_each_branch(m, [&](const ColumnBranch& b, const std::string&) {
+        e = cost_add(e, cost_add(1 + count(b.columns.size()), model_elements(b.steps)));
+    });
+    return e;
+}
 inline std::uint64_t model_elements(const Pipeline& m) {
     std::uint64_t e = std::visit([](const auto& x) { return model_elements(x); }, m.estimator);
     for (const auto& s : m.steps)
@@ -75,6 +91,8 @@ inline std::uint64_t model_elements(const AnyModel& m) {
 ///    pipeline's transforms), plus the width of a leaf's value;
 ///  - tree ensemble: per tree, 2 (depth + 1) node visits and the width of a leaf's value, plus
 ///    2 n_scores + n_classes for the aggregation and the link;
+///  - column transformer: per branch, 1 + its column count (the gather or copy) plus its chain's
+///    costs;
 ///  - pipeline: the sum over its steps and estimator.
 inline std::uint64_t row_cost(const StandardScaler& m) {
     return cost_mul(2, count(m.n_features()));
@@ -114,6 +132,20 @@ inline std::uint64_t row_cost(const TreeEnsemble& m) {
     }
     return c;
 }
+std::uint64_t row_cost(const ColumnTransformer& m);
+inline std::uint64_t row_cost(const std::vector<Transform>& steps) {
+    std::uint64_t c = 0;
+    for (const auto& s : steps)
+        c = cost_add(c, std::visit([](const auto& x) { return row_cost(x); }, s));
+    return c;
+}
+inline std::uint64_t row_cost(const ColumnTransformer& m) {
+    std::uint64_t c = 1;
+    detail::for_each_branch(m, [&](const ColumnBranch& b, const std::string&) {
+        c = cost_add(c, cost_add(1 + count(b.columns.size()), row_cost(b.steps)));
+    });
+    return c;
+}
 inline std::uint64_t row_cost(const Pipeline& m) {
     std::uint64_t c = std::visit([](const auto& x) { return row_cost(x); }, m.estimator);
     for (const auto& s : m.steps)
@@ -127,6 +159,7 @@ inline Eigen::Index reference_width(const StandardScaler& m) { return m.n_featur
 inline Eigen::Index reference_width(const MinMaxScaler& m) { return m.n_features(); }
 inline Eigen::Index reference_width(const MaxAbsScaler& m) { return m.n_features(); }
 inline Eigen::Index reference_width(const RobustScaler& m) { return m.n_features(); }
+inline Eigen::Index reference_width(const ColumnTransformer& m) { return m.n_features_out(); }
 inline Eigen::Index reference_width(const LinearRegression& m) { return m.n_targets(); }
 inline Eigen::Index reference_width(const LogisticRegression& m) { return m.n_classes(); }
 inline Eigen::Index reference_width(const DecisionTree& m) {

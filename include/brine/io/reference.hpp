@@ -99,6 +99,30 @@ void step_with_bound(const Scaler& s, Eigen::MatrixXd& Z, Eigen::MatrixXd& E) {
     E = std::move(next);
 }
 
+/// A ColumnTransformer: each branch's columns (and their bounds) through its chain, with the bounds
+/// of each step; passthrough columns keep theirs.
+inline void step_with_bound(const ColumnTransformer& ct, Eigen::MatrixXd& Z, Eigen::MatrixXd& E) {
+    Eigen::MatrixXd out(Z.rows(), ct.n_features_out());
+    Eigen::MatrixXd err = Eigen::MatrixXd::Zero(Z.rows(), ct.n_features_out());
+    Eigen::Index at = 0;
+    for_each_branch(ct, [&](const ColumnBranch& b, const std::string&) {
+        const Eigen::Index bw = branch_width_out(b);
+        if (b.action == ColumnBranch::Action::drop || bw == 0) return;
+        Eigen::MatrixXd z(Z.rows(), b.columns.size()), e;
+        if (E.size() != 0) e.resize(Z.rows(), b.columns.size());
+        for (Eigen::Index k = 0; k < b.columns.size(); ++k) {
+            z.col(k) = Z.col(b.columns(k));
+            if (E.size() != 0) e.col(k) = E.col(b.columns(k));
+        }
+        for (const auto& s : b.steps) std::visit([&](const auto& t) { step_with_bound(t, z, e); }, s);
+        out.middleCols(at, bw) = z;
+        if (e.size() != 0) err.middleCols(at, bw) = e;
+        at += bw;
+    });
+    Z = std::move(out);
+    E = std::move(err);
+}
+
 /// |C| (E + gamma |Z|)^T + gamma |b| with gamma = gamma(n_features + 2): the error bound of the
 /// scores Z C^T + b.
 inline Eigen::MatrixXd linear_bound(const RowMatrix& coef, const Eigen::VectorXd& intercept,
@@ -227,6 +251,9 @@ inline Evaluation evaluate(const MaxAbsScaler& m, const Eigen::MatrixXd& X) {
     return evaluate_scaler(m, X);
 }
 inline Evaluation evaluate(const RobustScaler& m, const Eigen::MatrixXd& X) {
+    return evaluate_scaler(m, X);
+}
+inline Evaluation evaluate(const ColumnTransformer& m, const Eigen::MatrixXd& X) {
     return evaluate_scaler(m, X);
 }
 inline Evaluation evaluate(const LinearRegression& m, const Eigen::MatrixXd& X) {

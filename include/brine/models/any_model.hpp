@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <variant>
 
+#include "brine/models/column_transformer.hpp"
 #include "brine/models/kinds.hpp"
 #include "brine/models/pipeline.hpp"
 #include "brine/models/tree_ensemble.hpp"

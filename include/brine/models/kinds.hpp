@@ -21,5 +21,6 @@
     X(MinMaxScaler, min_max_scaler, 5, 1)            \
     X(Pipeline, pipeline, 6, 1)                      \
     X(TreeEnsemble, tree_ensemble, 7, 1)             \
+    X(ColumnTransformer, column_transformer, 10, 1)  \
     X(MaxAbsScaler, max_abs_scaler, 11, 1)           \
     X(RobustScaler, robust_scaler, 12, 1)
