@@ -149,12 +149,21 @@ def read_model(b, kind):
             m[name] = b.matrix("i32")
         m["threshold"], m["default_left"] = b.matrix("f64"), b.matrix("u8")
         m["value"] = b.matrix("f64")
-    elif kind == "pipeline":
+    elif kind in ("pipeline", "column_transformer"):
         def slot():
             k = b.string()
             return {"kind": k, "model": read_model(b, k)}
-        m["steps"] = b.list(slot)
-        m["estimator"] = slot()
+
+        def branch():
+            return {"name": b.string(), "columns": b.matrix("i32"), "action": b.string(),
+                    "steps": b.list(slot)}
+        if kind == "pipeline":
+            m["steps"] = b.list(slot)
+            m["estimator"] = slot()
+        else:
+            m["n_features"] = b.i32()
+            m["branches"] = b.list(branch)
+            m["remainder"] = branch()
     else:
         raise ValueError(f"unknown kind {kind}")
     return m

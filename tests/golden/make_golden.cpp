@@ -64,5 +64,8 @@ int main(int argc, char** argv) {
     write(dir, "tree_ensemble_forest", fixtures::ensemble_forest());
     write(dir, "tree_ensemble_boosted_binary", fixtures::ensemble_boosted_binary());
     write(dir, "tree_ensemble_regressor", fixtures::ensemble_regressor());
+    // Added with the column_transformer kind (same container format).
+    write(dir, "column_transformer", fixtures::column_transformer());
+    write(dir, "pipeline_column_transformer", fixtures::pipeline_column_transformer());
     return 0;
 }

@@ -138,6 +138,48 @@ inline brine::Pipeline pipeline_robust() {
                            logistic_multi());
 }
 
+inline brine::IndexVector columns(std::initializer_list<std::int32_t> values) {
+    brine::IndexVector v(static_cast<Eigen::Index>(values.size()));
+    Eigen::Index i = 0;
+    for (std::int32_t x : values) v(i++) = x;
+    return v;
+}
+
+/// Five inputs, six outputs: a two-step chain over columns 2 and 0 (in that order), a copy of
+/// column 0, a nested ColumnTransformer over columns 1 and 3, column 3 dropped again, and a scaled
+/// remainder (column 4).
+///   out = [(x2 - 1) / 2 / 0.5, (x0 + 1) / 4 / 8, x0, x3 * 2 + 0.5, x1, (x4 - 0) / 2]
+inline brine::ColumnTransformer column_transformer() {
+    using A = brine::ColumnBranch::Action;
+    brine::ColumnTransformer inner;
+    inner.n_features_in = 2;
+    inner.branches.push_back(
+        {"mm", columns({1}), A::steps, {brine::MinMaxScaler(vec({2}), vec({0.5}))}});
+    inner.remainder = {"remainder", columns({0}), A::passthrough, {}};
+    brine::ColumnTransformer ct;
+    ct.n_features_in = 5;
+    ct.branches.push_back({"scaled",
+                           columns({2, 0}),
+                           A::steps,
+                           {brine::StandardScaler(vec({1, -1}), vec({2, 4})),
+                            brine::MaxAbsScaler(vec({0.5, 8}))}});
+    ct.branches.push_back({"copy", columns({0}), A::passthrough, {}});
+    ct.branches.push_back({"nested", columns({1, 3}), A::steps, {inner}});
+    ct.branches.push_back({"gone", columns({3}), A::drop, {}});
+    ct.remainder = {"remainder", columns({4}), A::steps, {brine::StandardScaler(vec({0}), vec({2}))}};
+    return ct;
+}
+
+/// column_transformer() then a 3-class logistic regression on its six outputs.
+inline brine::Pipeline pipeline_column_transformer() {
+    brine::RowMatrix coef(3, 6);
+    coef << 1, 0, 0.5, -1, 0, 0.25, 0, 1, -0.5, 0, 1, 0, -1, -1, 0, 1, -1, -0.25;
+    Eigen::VectorXd b(3), classes(3);
+    b << 0, 0.5, -0.5;
+    classes << 0, 1, 2;
+    return brine::Pipeline({column_transformer()}, brine::LogisticRegression(coef, b, classes));
+}
+
 /// Ensemble nodes from per-node lists: left, right, feature, threshold, default_left; leaves -1/-2.
 inline void ensemble_nodes(brine::TreeEnsemble& e, std::initializer_list<std::int32_t> left,
                            std::initializer_list<std::int32_t> right,
