@@ -28,6 +28,10 @@ Traps handled here:
  - RobustScaler without centering or scaling leaves that step out, as scikit-learn does: stored
    as an empty center or scale. With unit_variance=True its scale_ already holds the adjusted
    ranges, so the transform is the same division.
+ - ColumnTransformer: its fitted `transformers_` in order (the remainder last), each column
+   selection resolved to indices (names through `feature_names_in_`); a branch whose selection is
+   empty adds nothing, as in scikit-learn, and is stored as `drop`. A sparse result
+   (`sparse_threshold`) holds the same values as brine's dense one.
 """
 import warnings
 
@@ -44,7 +48,7 @@ EXPORTERS = {}
 #: compute the same formulas in another summation order (and exp() from another libm).
 TOLERANCE = {"decision_tree": 0.0, "linear_regression": 1e-12, "logistic_regression": 1e-12,
              "standard_scaler": 1e-12, "min_max_scaler": 1e-12, "max_abs_scaler": 1e-12,
-             "robust_scaler": 1e-12, "tree_ensemble": 1e-12}
+             "robust_scaler": 1e-12, "tree_ensemble": 1e-12, "column_transformer": 1e-12}
 
 
 class Exported:
@@ -449,6 +453,119 @@ def _pipeline(est):
     outputs = _proba(est) if inner.kind == "logistic_regression" or hasattr(
         final, "classes_") else _predict_2d(est)
     return Exported("pipeline", payload, outputs, tolerance, inner.class_labels, options, notes)
+
+
+def _column_indices(ct, key, where):
+    """The input columns a ColumnTransformer's selection takes, as scikit-learn resolves them."""
+    name = "sklearn.compose.ColumnTransformer"
+    n = int(ct.n_features_in_)
+    if callable(key):
+        _unsupported(f"{name} with a callable column selection ({where})")
+    names = getattr(ct, "feature_names_in_", None)
+
+    def by_name(s):
+        if names is None:
+            _unsupported(f"{name} selecting column '{s}' by name ({where}) without "
+                         "feature_names_in_ (fitted on an array)")
+        hits = np.flatnonzero(np.asarray(names) == s)
+        if hits.size != 1:
+            _unsupported(f"{name}: column '{s}' ({where}) is not one of feature_names_in_")
+        return int(hits[0])
+
+    if isinstance(key, str):
+        return [by_name(key)]
+    if isinstance(key, slice):
+        if isinstance(key.start, str) or isinstance(key.stop, str):
+            # A slice of names includes its end, as pandas' .loc.
+            start = 0 if key.start is None else by_name(key.start)
+            stop = n if key.stop is None else by_name(key.stop) + 1
+            return list(range(n))[start:stop:key.step]
+        return list(range(n))[key]
+    if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+        return [int(range(n)[key])]
+    a = np.asarray(key)
+    if a.dtype == bool:
+        if a.shape != (n,):
+            _unsupported(f"{name}: a boolean mask of {a.size} entries for {n} columns ({where})")
+        return [int(i) for i in np.flatnonzero(a)]
+    if a.size == 0:
+        return []
+    if a.dtype.kind in "iu":
+        return [int(range(n)[int(i)]) for i in a.ravel()]
+    if a.dtype.kind in "UO" and all(isinstance(x, str) for x in a.ravel()):
+        return [by_name(str(x)) for x in a.ravel()]
+    _unsupported(f"{name} with the column selection {key!r} ({where})")
+
+
+def _chain(trans, where):
+    """The brine steps of a fitted transformer (a Pipeline of transformers is a chain of them)."""
+    from sklearn.pipeline import Pipeline as SkPipeline
+    parts = [s for _, s in trans.steps if s is not None and not (isinstance(s, str)
+                                                                  and s == "passthrough")] \
+        if type(trans) is SkPipeline else [trans]
+    steps, notes, tolerance = [], {}, 0.0
+    for part in parts:
+        if isinstance(part, str):
+            _unsupported(f"sklearn.compose.ColumnTransformer with '{part}' inside {where}")
+        inner = export(part)
+        if _kinds.KINDS[inner.kind].role != "transformer":
+            allowed = sorted(k for k, v in _kinds.KINDS.items() if v.role == "transformer")
+            _unsupported(f"sklearn.compose.ColumnTransformer with {public_name(type(part))} in "
+                         f"{where} (a branch holds transformers: {', '.join(allowed)})")
+        steps.append({"kind": inner.kind, "model": inner.payload})
+        notes.update(inner.notes)
+        tolerance = max(tolerance, inner.tolerance)
+    return steps, notes, tolerance
+
+
+@_register("sklearn.compose.ColumnTransformer")
+def _column_transformer(est):
+    name = "sklearn.compose.ColumnTransformer"
+    if est.transformer_weights:
+        _unsupported(f"{name} with transformer_weights (brine's column_transformer does not "
+                     "weight its branches)")
+    for entry in est.transformers:  # the columns as given: a callable is resolved at fit only
+        if callable(entry[2]):
+            _unsupported(f"{name} with a callable column selection (branch '{entry[0]}')")
+    if callable(getattr(est, "remainder", None)):
+        _unsupported(f"{name} with a callable remainder")
+    branches, notes, tolerance = [], {}, 0.0
+    remainder = {"name": "remainder", "columns": np.zeros((0, 1), dtype=np.int32),
+                 "action": "drop", "steps": []}
+    for bname, trans, key in est.transformers_:
+        where = "the remainder" if bname == "remainder" else f"branch '{bname}'"
+        cols = _column_indices(est, key, where)
+        b = {"name": bname, "columns": np.asarray(cols, dtype=np.int32).reshape(-1, 1),
+             "action": "drop", "steps": []}
+        if isinstance(trans, str) and trans == "passthrough":
+            b["action"] = "passthrough"
+        elif isinstance(trans, str) and trans == "drop":
+            pass
+        elif cols:  # scikit-learn neither fits nor runs a transformer of no columns
+            b["action"] = "steps"
+            b["steps"], n, t = _chain(trans, where)
+            notes.update(n)
+            tolerance = max(tolerance, t)
+        if bname == "remainder":
+            remainder = b
+        else:
+            branches.append(b)
+    payload = {"schema_version": 1, "n_features": int(est.n_features_in_), "branches": branches,
+               "remainder": remainder}
+
+    def outputs(X):
+        Z = est.transform(X)
+        return np.asarray(Z.toarray() if hasattr(Z, "toarray") else Z, dtype=np.float64)
+
+    options = {k: v for k, v in _params(est).items()
+               if k in ("remainder", "sparse_threshold", "verbose_feature_names_out")}
+    if getattr(est, "sparse_output_", False):
+        notes["brine.sparse_output"] = "scikit-learn returns a sparse matrix here; brine the " \
+                                       "same values, dense"
+    names = getattr(est, "feature_names_in_", None)
+    return Exported("column_transformer", payload, outputs,
+                    max(tolerance, TOLERANCE["column_transformer"]), options=options,
+                    notes=notes, feature_names=None if names is None else [str(x) for x in names])
 
 
 def reference_outputs(exported, X):
