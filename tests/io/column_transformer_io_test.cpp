@@ -82,12 +82,11 @@ TEST_CASE("ColumnTransformer and a pipeline holding one round-trip in both encod
     brine::SaveOptions so = io_fixtures::fixed_time();
     so.reference_inputs = fixtures::rows(5);
     for (brine::Format f : {brine::Format::binary, brine::Format::json}) {
-        so.format = f;
         INFO(brine::format_name(f));
-        const std::string a = brine::to_bytes(ct, so);
+        const std::string a = brine::to_bytes(ct, f, so);
         CHECK(brine::from_bytes<brine::ColumnTransformer>(a) == ct);  // checks the references
         CHECK(brine::inspect_bytes(a).kind == brine::ModelKind::column_transformer);
-        const std::string b = brine::to_bytes(p, so);
+        const std::string b = brine::to_bytes(p, f, so);
         const brine::AnyModel back = brine::from_bytes_any(b);
         REQUIRE(back.holds<brine::Pipeline>());
         CHECK(*back.get_if<brine::Pipeline>() == p);

@@ -25,8 +25,12 @@ using Estimator = std::variant<LinearRegression, LogisticRegression, DecisionTre
 /// scikit-learn 1.2, predict and predict_proba refuse a row holding a NaN or an infinity
 /// (Errc::invalid_input, naming the pipeline's input row and column); transform refuses only
 /// infinities. An estimator that takes NaN as a missing value (a TreeEnsemble, a DecisionTree with
-/// default_left) receives it: then only infinities are refused. Every part checks its own shape on
-/// every call, so no change to the public fields makes a prediction read or write out of bounds.
+/// default_left) receives it: then only infinities are refused. That is for steps that are all
+/// scalers; with other steps (a ColumnTransformer), each step takes and refuses what its own
+/// transform does (a passthrough column keeps a NaN or an infinity for the next part to refuse),
+/// and a refusal names the step, the caller's row and the column of that step's input. Every part
+/// checks its own shape on every call, so no change to the public fields makes a prediction read
+/// or write out of bounds.
 ///
 /// ```
 /// brine::Pipeline pipe({scaler}, logistic);
