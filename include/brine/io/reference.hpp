@@ -229,6 +229,12 @@ inline Evaluation evaluate(const MaxAbsScaler& m, const Eigen::MatrixXd& X) {
 inline Evaluation evaluate(const RobustScaler& m, const Eigen::MatrixXd& X) {
     return evaluate_scaler(m, X);
 }
+/// An imputer copies or replaces each value: its outputs are exact.
+inline Evaluation evaluate(const SimpleImputer& m, const Eigen::MatrixXd& X) {
+    Evaluation r{m.transform(X), Eigen::MatrixXd()};
+    r.err = Eigen::MatrixXd::Zero(r.out.rows(), r.out.cols());
+    return r;
+}
 inline Evaluation evaluate(const LinearRegression& m, const Eigen::MatrixXd& X) {
     return evaluate_part(m, X, Eigen::MatrixXd());
 }
@@ -320,11 +326,12 @@ Reference make_reference(const Model& m, const Eigen::MatrixXd& X, double tolera
 /// refuses at prediction (NaN or infinity for an estimator or pipeline, infinity for a scaler or
 /// a tree ensemble, which takes NaN as a missing value).
 template <class Model>
-std::vector<Eigen::Index> checkable_reference_rows(const Model&, const RowMatrix& X) {
+std::vector<Eigen::Index> checkable_reference_rows(const Model& m, const RowMatrix& X) {
     // A transformer without predict (a scaler) and a tree ensemble keep NaN (a missing value);
-    // other estimators and pipelines refuse it.
-    constexpr bool scaler =
-        !detail::has_predict<Model>::value || std::is_same_v<Model, TreeEnsemble>;
+    // other estimators and pipelines refuse it, and so does an imputer with a numeric marker.
+    bool scaler = !detail::has_predict<Model>::value || std::is_same_v<Model, TreeEnsemble>;
+    if constexpr (std::is_same_v<Model, SimpleImputer>) scaler = m.missing_is_nan();
+    (void)m;
     std::vector<Eigen::Index> rows;
     rows.reserve(static_cast<std::size_t>(X.rows()));
     for (Eigen::Index i = 0; i < X.rows(); ++i) {

@@ -9,6 +9,7 @@
 
 #include "brine/models/kinds.hpp"
 #include "brine/models/pipeline.hpp"
+#include "brine/models/simple_imputer.hpp"
 #include "brine/models/tree_ensemble.hpp"
 
 namespace brine {
