@@ -11,5 +11,6 @@
 #include "brine/models/robust_scalers.hpp"
 #include "brine/models/rows.hpp"
 #include "brine/models/scalers.hpp"
+#include "brine/models/simple_imputer.hpp"
 #include "brine/models/tree_ensemble.hpp"
 #include "brine/version.hpp"

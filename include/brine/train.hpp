@@ -10,4 +10,5 @@
 #include "brine/train/pipeline.hpp"
 #include "brine/train/robust_scalers.hpp"
 #include "brine/train/scalers.hpp"
+#include "brine/train/simple_imputer.hpp"
 #include "brine/train/tree.hpp"

@@ -136,7 +136,7 @@ inline void exercise(const brine::AnyModel& m) {
         m.variant());
     if (transformer) {
         const Eigen::MatrixXd t = m.transform(x);
-        if (t.rows() != x.rows() || t.cols() != n) __builtin_trap();
+        if (t.rows() != x.rows() || t.cols() != m.n_outputs()) __builtin_trap();
         expect_refused([&] { return m.transform(bad); });
         return;
     }

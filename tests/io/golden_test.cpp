@@ -65,6 +65,11 @@ TEST_CASE("golden files of the column_transformer kind (format 1.0) load", "[io]
     check_golden("pipeline_column_transformer", fixtures::pipeline_column_transformer());
 }
 
+TEST_CASE("golden files of simple_imputer (format 1.0) load", "[io][golden]") {
+    check_golden("simple_imputer", fixtures::simple_imputer());
+    check_golden("simple_imputer_marker", fixtures::simple_imputer_marker());
+}
+
 TEST_CASE("logistic regression: schema-1 files keep their meaning, one-vs-rest is schema 2",
           "[io][golden]") {
     // Written before multi_class existed: softmax for 3 classes, sigmoid for 2.

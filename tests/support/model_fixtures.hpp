@@ -265,6 +265,22 @@ inline brine::TreeEnsemble ensemble_regressor() {
     return e;
 }
 
+/// A mean imputer of 3 features with NaN as the marker: feature 1 was all missing at fit
+/// (dropped), features 1 and 2 get indicator columns. Output: 4 columns.
+inline brine::SimpleImputer simple_imputer() {
+    brine::IndexVector ind(2);
+    ind << 1, 2;
+    return brine::SimpleImputer(brine::ImputeStrategy::mean,
+                                std::numeric_limits<double>::quiet_NaN(),
+                                vec({0.25, std::numeric_limits<double>::quiet_NaN(), -3.5}), true,
+                                ind);
+}
+
+/// A constant imputer of 2 features with the number -1 as the marker, no indicator.
+inline brine::SimpleImputer simple_imputer_marker() {
+    return brine::SimpleImputer(brine::ImputeStrategy::constant, -1.0, vec({7.5, 7.5}));
+}
+
 /// Rows to predict with, for a model of `n_features` features.
 inline Eigen::MatrixXd rows(Eigen::Index n_features) {
     Eigen::MatrixXd X(4, n_features);

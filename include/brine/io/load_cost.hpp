@@ -38,6 +38,9 @@ inline std::uint64_t model_elements(const MaxAbsScaler& m) { return count(m.scal
 inline std::uint64_t model_elements(const RobustScaler& m) {
     return cost_add(count(m.center.size()), count(m.scale.size()));
 }
+inline std::uint64_t model_elements(const SimpleImputer& m) {
+    return cost_add(count(m.statistics.size()), count(m.indicator_features.size()));
+}
 inline std::uint64_t model_elements(const LinearRegression& m) {
     return cost_add(count(m.coef.size()), count(m.intercept.size()));
 }
@@ -85,6 +88,7 @@ inline std::uint64_t model_elements(const AnyModel& m) {
 /// C(m): operations to compute one row's reference outputs and their rounding bounds (a
 /// multiply-add, a comparison or one step down a tree each count 1). Requires a valid model.
 ///  - scalers: 2 w (value and bound per feature);
+///  - simple imputer: 2 n_features (test and copy per feature) + the indicator columns;
 ///  - linear and logistic regression: 2 (n_features + 1) per row of coef (value and bound), plus
 ///    n_classes for the probabilities;
 ///  - decision tree: 2 (depth + 1) node visits (the walk, and the rounding bound's walk behind a
@@ -100,6 +104,9 @@ inline std::uint64_t row_cost(const StandardScaler& m) {
 inline std::uint64_t row_cost(const MinMaxScaler& m) { return cost_mul(2, count(m.n_features())); }
 inline std::uint64_t row_cost(const MaxAbsScaler& m) { return cost_mul(2, count(m.n_features())); }
 inline std::uint64_t row_cost(const RobustScaler& m) { return cost_mul(2, count(m.n_features())); }
+inline std::uint64_t row_cost(const SimpleImputer& m) {
+    return cost_add(cost_mul(2, count(m.n_features())), count(m.indicator_features.size()));
+}
 inline std::uint64_t row_cost(const LinearRegression& m) {
     return cost_mul(cost_mul(2, count(m.coef.rows())), cost_add(count(m.n_features()), 1));
 }
@@ -160,6 +167,7 @@ inline Eigen::Index reference_width(const MinMaxScaler& m) { return m.n_features
 inline Eigen::Index reference_width(const MaxAbsScaler& m) { return m.n_features(); }
 inline Eigen::Index reference_width(const RobustScaler& m) { return m.n_features(); }
 inline Eigen::Index reference_width(const ColumnTransformer& m) { return m.n_features_out(); }
+inline Eigen::Index reference_width(const SimpleImputer& m) { return m.n_features_out(); }
 inline Eigen::Index reference_width(const LinearRegression& m) { return m.n_targets(); }
 inline Eigen::Index reference_width(const LogisticRegression& m) { return m.n_classes(); }
 inline Eigen::Index reference_width(const DecisionTree& m) {

@@ -99,6 +99,35 @@ void step_with_bound(const Scaler& s, Eigen::MatrixXd& Z, Eigen::MatrixXd& E) {
     E = std::move(next);
 }
 
+/// An imputer copies a value or replaces a missing one by its statistic: a copied value keeps its
+/// input's bound, a filled one and an indicator are exact. With a numeric marker, an input within
+/// twice its bound of the marker may be missing on another build: its row's bound is infinite.
+inline void step_with_bound(const SimpleImputer& s, Eigen::MatrixXd& Z, Eigen::MatrixXd& E) {
+    Eigen::MatrixXd out = s.transform(Z);
+    Eigen::MatrixXd err = Eigen::MatrixXd::Zero(out.rows(), out.cols());
+    if (E.size() != 0) {
+        const auto missing = [&](double v) {
+            return s.missing_is_nan() ? std::isnan(v) : v == s.missing_value;
+        };
+        Eigen::Index k = 0;
+        for (Eigen::Index j = 0; j < s.statistics.size(); ++j) {
+            const bool kept = !std::isnan(s.statistics(j));
+            for (Eigen::Index i = 0; i < Z.rows(); ++i) {
+                const double z = Z(i, j), e = E(i, j);
+                if (!s.missing_is_nan() && !std::isnan(z) &&
+                    std::abs(z - s.missing_value) <= 2 * e && e > 0) {
+                    err.row(i).setConstant(std::numeric_limits<double>::infinity());
+                } else if (kept && !missing(z) && std::isfinite(err(i, k))) {
+                    err(i, k) = e;
+                }
+            }
+            k += kept ? 1 : 0;
+        }
+    }
+    Z = std::move(out);
+    E = std::move(err);
+}
+
 /// A ColumnTransformer: each branch's columns (and their bounds) through its chain, with the bounds
 /// of each step; passthrough columns keep theirs.
 inline void step_with_bound(const ColumnTransformer& ct, Eigen::MatrixXd& Z, Eigen::MatrixXd& E) {
@@ -256,6 +285,12 @@ inline Evaluation evaluate(const RobustScaler& m, const Eigen::MatrixXd& X) {
 inline Evaluation evaluate(const ColumnTransformer& m, const Eigen::MatrixXd& X) {
     return evaluate_scaler(m, X);
 }
+/// An imputer copies or replaces each value: its outputs are exact.
+inline Evaluation evaluate(const SimpleImputer& m, const Eigen::MatrixXd& X) {
+    Evaluation r{m.transform(X), Eigen::MatrixXd()};
+    r.err = Eigen::MatrixXd::Zero(r.out.rows(), r.out.cols());
+    return r;
+}
 inline Evaluation evaluate(const LinearRegression& m, const Eigen::MatrixXd& X) {
     return evaluate_part(m, X, Eigen::MatrixXd());
 }
@@ -347,11 +382,12 @@ Reference make_reference(const Model& m, const Eigen::MatrixXd& X, double tolera
 /// refuses at prediction (NaN or infinity for an estimator or pipeline, infinity for a scaler or
 /// a tree ensemble, which takes NaN as a missing value).
 template <class Model>
-std::vector<Eigen::Index> checkable_reference_rows(const Model&, const RowMatrix& X) {
+std::vector<Eigen::Index> checkable_reference_rows(const Model& m, const RowMatrix& X) {
     // A transformer without predict (a scaler) and a tree ensemble keep NaN (a missing value);
-    // other estimators and pipelines refuse it.
-    constexpr bool scaler =
-        !detail::has_predict<Model>::value || std::is_same_v<Model, TreeEnsemble>;
+    // other estimators and pipelines refuse it, and so does an imputer with a numeric marker.
+    bool scaler = !detail::has_predict<Model>::value || std::is_same_v<Model, TreeEnsemble>;
+    if constexpr (std::is_same_v<Model, SimpleImputer>) scaler = m.missing_is_nan();
+    (void)m;
     std::vector<Eigen::Index> rows;
     rows.reserve(static_cast<std::size_t>(X.rows()));
     for (Eigen::Index i = 0; i < X.rows(); ++i) {

@@ -12,6 +12,7 @@
 #include "brine/detail/text.hpp"
 #include "brine/models/robust_scalers.hpp"
 #include "brine/models/scalers.hpp"
+#include "brine/models/simple_imputer.hpp"
 
 namespace brine {
 
@@ -20,8 +21,8 @@ struct ColumnTransformer;
 /// A preprocessing step: of a Pipeline, or of a ColumnTransformer's branch. A ColumnTransformer is
 /// itself a step, so branches nest (to a depth bounded by ColumnTransformer::max_nesting and, on
 /// load, by Limits::max_transform_depth).
-using Transform =
-    std::variant<StandardScaler, MinMaxScaler, MaxAbsScaler, RobustScaler, ColumnTransformer>;
+using Transform = std::variant<StandardScaler, MinMaxScaler, MaxAbsScaler, RobustScaler,
+                               SimpleImputer, ColumnTransformer>;
 
 /// One entry of a ColumnTransformer (an entry of scikit-learn's `transformers_`): a name, the input
 /// columns it takes (0-based, in the order its steps see them; repeats allowed, as in

@@ -333,10 +333,16 @@ private:
     /// (so the estimator's check of the output stands for the steps' checks of their inputs).
     bool only_scalers() const noexcept {
         for (const auto& s : steps) {
-            if (std::holds_alternative<ColumnTransformer>(s)) return false;
+            if (!std::visit([](const auto& t) { return is_scaler<std::decay_t<decltype(t)>>; }, s))
+                return false;
         }
         return true;
     }
+
+    template <class T>
+    static constexpr bool is_scaler =
+        std::is_same_v<T, StandardScaler> || std::is_same_v<T, MinMaxScaler> ||
+        std::is_same_v<T, MaxAbsScaler> || std::is_same_v<T, RobustScaler>;
 
     /// One step on a block of rows; a scaler without `refuse_infinity` lets infinities through as
     /// NaN, every other step always takes and refuses what its transform does.
@@ -345,9 +351,7 @@ private:
         return std::visit(
             [&](const auto& t) -> Eigen::MatrixXd {
                 using T = std::decay_t<decltype(t)>;
-                if constexpr (std::is_same_v<T, StandardScaler> ||
-                              std::is_same_v<T, MinMaxScaler> ||
-                              std::is_same_v<T, MaxAbsScaler> || std::is_same_v<T, RobustScaler>)
+                if constexpr (is_scaler<T>)
                     return t.transform_rows(X, refuse_infinity);
                 else
                     return t.transform(X);

@@ -308,6 +308,33 @@ void serialize(Archive& ar, RobustScaler& m) {
        cereal::make_nvp("scale", m.scale));
 }
 
+namespace detail {
+inline const EnumNames<ImputeStrategy, 4> impute_strategy{
+    "strategy", {"mean", "median", "most_frequent", "constant"}};
+}  // namespace detail
+
+/// strategy by name, the marker (NaN or a number), the per-feature statistics (NaN: a dropped
+/// feature), and the missing-indicator columns.
+template <class Archive>
+void save(Archive& ar, const SimpleImputer& m) {
+    detail::schema_field<SimpleImputer>(ar);
+    detail::impute_strategy.write(ar, m.strategy);
+    ar(cereal::make_nvp("missing_value", m.missing_value),
+       cereal::make_nvp("statistics", m.statistics),
+       cereal::make_nvp("add_indicator", m.add_indicator),
+       cereal::make_nvp("indicator_features", m.indicator_features));
+}
+
+template <class Archive>
+void load(Archive& ar, SimpleImputer& m) {
+    detail::schema_field<SimpleImputer>(ar);
+    m.strategy = detail::impute_strategy.read(ar);
+    ar(cereal::make_nvp("missing_value", m.missing_value),
+       cereal::make_nvp("statistics", m.statistics),
+       cereal::make_nvp("add_indicator", m.add_indicator),
+       cereal::make_nvp("indicator_features", m.indicator_features));
+}
+
 template <class Archive>
 void save(Archive& ar, const DecisionTree& t) {
     const std::uint32_t version = schema_version_of(t);
