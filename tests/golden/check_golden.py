@@ -131,6 +131,10 @@ def read_model(b, kind):
     elif kind == "robust_scaler":
         m["n_features"] = b.i32()
         m["center"], m["scale"] = b.matrix("f64"), b.matrix("f64")
+    elif kind == "one_hot_encoder":
+        m["handle_unknown"] = b.string()
+        m["n_categories"], m["categories"] = b.matrix("i32"), b.matrix("f64")
+        m["drop_idx"] = b.matrix("i32")
     elif kind == "decision_tree":
         m["task"], m["n_features"], m["n_nodes"] = b.string(), b.i32(), b.u64()
         m["classes"] = b.matrix("f64")

@@ -58,6 +58,8 @@ int main(int argc, char** argv) {
     write(dir, "robust_scaler", fixtures::robust_scaler());
     write(dir, "robust_scaler_no_centering", fixtures::robust_scaler_no_centering());
     write(dir, "pipeline_robust", fixtures::pipeline_robust());
+    write(dir, "one_hot_encoder", fixtures::one_hot_encoder());
+    write(dir, "one_hot_encoder_drop", fixtures::one_hot_encoder_drop());
     write(dir, "logistic_regression_ovr", fixtures::logistic_ovr());
     // Added with the tree_ensemble kind and decision_tree schema version 2 (same container format).
     write(dir, "decision_tree_missing", fixtures::tree_classifier_missing());

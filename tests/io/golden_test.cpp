@@ -60,6 +60,11 @@ TEST_CASE("golden files of the preprocessing kinds (format 1.0) load", "[io][gol
     check_golden("pipeline_robust", fixtures::pipeline_robust());
 }
 
+TEST_CASE("golden files of one_hot_encoder schema 1 load", "[io][golden]") {
+    check_golden("one_hot_encoder", fixtures::one_hot_encoder());
+    check_golden("one_hot_encoder_drop", fixtures::one_hot_encoder_drop());
+}
+
 TEST_CASE("logistic regression: schema-1 files keep their meaning, one-vs-rest is schema 2",
           "[io][golden]") {
     // Written before multi_class existed: softmax for 3 classes, sigmoid for 2.

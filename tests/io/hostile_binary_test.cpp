@@ -63,6 +63,7 @@ std::vector<std::pair<std::string, std::string>> small_files() {
         {"standard_scaler", fixtures::standard_scaler()},
         {"min_max_scaler", fixtures::min_max_scaler()},
         {"pipeline", fixtures::pipeline_classifier()},
+        {"one_hot_encoder", fixtures::one_hot_encoder()},
     };
     std::vector<std::pair<std::string, std::string>> out;
     for (const auto& [name, m] : models) {

@@ -3,6 +3,8 @@
 // SPDX-License-Identifier: MIT
 #include "brine/models/one_hot_encoder.hpp"
 
+#include "brine/models/any_model.hpp"
+
 #include <cmath>
 #include <vector>
 
@@ -232,6 +234,15 @@ TEST_CASE("OneHotEncoder finds values by binary search over many categories",
     }
     CHECK(e.find(-1, 0, k) == -1);
     CHECK(e.find(nan_v, 0, k) == -1);
+}
+
+TEST_CASE("AnyModel holds a OneHotEncoder: transform, no predict", "[models][one_hot_encoder]") {
+    const brine::AnyModel m(two_features(idx({0, 0}), brine::HandleUnknown::ignore));
+    CHECK(m.kind() == brine::ModelKind::one_hot_encoder);
+    CHECK(m.n_outputs() == 4);
+    CHECK(m.transform(rows({{0, 7}})) == rows({{1, 0, 0, 1}}));
+    BRINE_CHECK_THROWS_CODE(m.predict(rows({{0, 7}})), brine::Errc::invalid_argument,
+                            "predict needs an estimator; this model is a one_hot_encoder");
 }
 
 }  // namespace one_hot_encoder_test

@@ -229,6 +229,12 @@ inline Evaluation evaluate(const MaxAbsScaler& m, const Eigen::MatrixXd& X) {
 inline Evaluation evaluate(const RobustScaler& m, const Eigen::MatrixXd& X) {
     return evaluate_scaler(m, X);
 }
+/// A one-hot encoder's outputs are 0 or 1, exact on every build.
+inline Evaluation evaluate(const OneHotEncoder& m, const Eigen::MatrixXd& X) {
+    Evaluation r{m.transform(X), Eigen::MatrixXd()};
+    r.err = Eigen::MatrixXd::Zero(r.out.rows(), r.out.cols());
+    return r;
+}
 inline Evaluation evaluate(const LinearRegression& m, const Eigen::MatrixXd& X) {
     return evaluate_part(m, X, Eigen::MatrixXd());
 }
@@ -332,6 +338,27 @@ std::vector<Eigen::Index> checkable_reference_rows(const Model&, const RowMatrix
         for (Eigen::Index j = 0; j < X.cols() && ok; ++j) {
             const double v = X(i, j);
             ok = std::isfinite(v) || (scaler && std::isnan(v));
+        }
+        if (ok) rows.push_back(i);
+    }
+    return rows;
+}
+
+/// A one-hot encoder refuses infinities, and with handle_unknown == error the values that are none
+/// of their feature's categories: those rows are not recomputed (save refuses them).
+inline std::vector<Eigen::Index> checkable_reference_rows(const OneHotEncoder& m,
+                                                          const RowMatrix& X) {
+    std::vector<Eigen::Index> rows;
+    rows.reserve(static_cast<std::size_t>(X.rows()));
+    for (Eigen::Index i = 0; i < X.rows(); ++i) {
+        bool ok = true;
+        Eigen::Index offset = 0;
+        for (Eigen::Index j = 0; j < X.cols() && ok; ++j) {
+            const double v = X(i, j);
+            const Eigen::Index k = m.n_categories(j);
+            ok = !std::isinf(v) &&
+                 (m.handle_unknown != HandleUnknown::error || m.find(v, offset, k) >= 0);
+            offset += k;
         }
         if (ok) rows.push_back(i);
     }

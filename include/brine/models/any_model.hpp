@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "brine/models/kinds.hpp"
+#include "brine/models/one_hot_encoder.hpp"
 #include "brine/models/pipeline.hpp"
 #include "brine/models/tree_ensemble.hpp"
 
