@@ -239,6 +239,9 @@ TEST_CASE("OneHotEncoder finds values by binary search over many categories",
 TEST_CASE("AnyModel holds a OneHotEncoder: transform, no predict", "[models][one_hot_encoder]") {
     const brine::AnyModel m(two_features(idx({0, 0}), brine::HandleUnknown::ignore));
     CHECK(m.kind() == brine::ModelKind::one_hot_encoder);
+    static_assert(static_cast<int>(brine::ModelKind::one_hot_encoder) == 9, "file value");
+    static_assert(brine::schema_version_v<brine::OneHotEncoder> == 1, "schema");
+    CHECK(brine::kind_name(brine::ModelKind::one_hot_encoder) == "one_hot_encoder");
     CHECK(m.n_outputs() == 4);
     CHECK(m.transform(rows({{0, 7}})) == rows({{1, 0, 0, 1}}));
     BRINE_CHECK_THROWS_CODE(m.predict(rows({{0, 7}})), brine::Errc::invalid_argument,
