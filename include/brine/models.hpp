@@ -7,6 +7,7 @@
 #include "brine/models/decision_tree.hpp"
 #include "brine/models/linear_regression.hpp"
 #include "brine/models/logistic_regression.hpp"
+#include "brine/models/one_hot_encoder.hpp"
 #include "brine/models/pipeline.hpp"
 #include "brine/models/robust_scalers.hpp"
 #include "brine/models/rows.hpp"

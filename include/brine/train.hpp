@@ -7,6 +7,7 @@
 #include "brine/train/ensemble.hpp"
 #include "brine/train/linear.hpp"
 #include "brine/train/logistic.hpp"
+#include "brine/train/one_hot_encoder.hpp"
 #include "brine/train/pipeline.hpp"
 #include "brine/train/robust_scalers.hpp"
 #include "brine/train/scalers.hpp"

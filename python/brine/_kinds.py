@@ -312,6 +312,59 @@ def _check_robust(m, where):
         _invalid(where, f"scale[{int(np.argmax(scale == 0))}] is 0")
 
 
+HANDLE_UNKNOWN = ("error", "ignore")
+
+
+def _one_hot_counts(m):
+    return m["n_categories"][:, 0].astype(np.int64)
+
+
+def _one_hot_width(m):
+    drop = m["drop_idx"][:, 0]
+    return int(_one_hot_counts(m).sum()) - int(np.count_nonzero(drop != -1))
+
+
+def _check_one_hot(m, where):
+    """brine::OneHotEncoder::validate, in its order and words."""
+    counts = _vector(m, "n_categories", where).astype(np.int64)
+    cats = _vector(m, "categories", where)
+    drop = _vector(m, "drop_idx", where)
+    n = counts.size
+    if n < 1:
+        _invalid(where, "has no features")
+    if drop.size not in (0, n):
+        _invalid(where, f"drop_idx has {drop.size} entries for {n} features (expected that many, "
+                        "or none)")
+    for j, k in enumerate(counts.tolist()):
+        if k < 1:
+            _invalid(where, f"n_categories[{j}] is {k} (every feature has at least 1 category)")
+        if drop.size and not -1 <= int(drop[j]) < k:
+            _invalid(where, f"drop_idx[{j}] is {int(drop[j])} (expected -1 for none, or 0 to "
+                            f"{k - 1}: feature {j} has {k} categories)")
+    if int(counts.sum()) != cats.size:
+        _invalid(where, f"n_categories add up to {int(counts.sum())}, categories has {cats.size} "
+                        "entries")
+    offset = 0
+    for j, k in enumerate(counts.tolist()):
+        block = cats[offset:offset + k]
+        for c in range(k):
+            v = block[c]
+            at = f"feature {j}: category {c} (categories[{offset + c}])"
+            if np.isinf(v):
+                _invalid(where, f"{at} is infinite")
+            if np.isnan(v) and c != k - 1:
+                _invalid(where, f"{at} is NaN but not the last (NaN sorts after every number)")
+            if c > 0 and not np.isnan(v) and not block[c - 1] < v:
+                _invalid(where, f"{at} is {v!r}, not greater than the category before it "
+                                f"({block[c - 1]!r}); categories must be sorted and unique")
+        offset += k
+
+
+def _one_hot_cost(m):
+    # The output width (its zeros), then a binary search per feature: the bit length of k steps.
+    return _one_hot_width(m) + sum(int(k).bit_length() for k in _one_hot_counts(m).tolist())
+
+
 def n_features(kind, m):
     """Input width of a model."""
     return KINDS[kind].n_features(m)
@@ -482,6 +535,15 @@ _add(Kind("robust_scaler",
           _check_robust, "transformer",
           n_features=lambda m: m["n_features"], n_outputs=lambda m: m["n_features"],
           row_cost=lambda m: 2 * m["n_features"]))
+# scikit-learn's OneHotEncoder on numeric categories. Its output is wider than its input: a
+# pipeline step or ColumnTransformer branch step like the others (widths chain).
+_add(Kind("one_hot_encoder",
+          {1: [("handle_unknown", "str"), ("n_categories", VEC_I32), ("categories", VEC_F64),
+               ("drop_idx", VEC_I32)]},
+          _check_one_hot, "transformer",
+          n_features=lambda m: m["n_categories"].shape[0], n_outputs=_one_hot_width,
+          row_cost=_one_hot_cost,
+          on_field={"handle_unknown": _decode_enum("handle_unknown", HANDLE_UNKNOWN)}))
 _add(Kind("tree_ensemble",
           {1: [("task", "str"), ("n_features", "i32"), ("compare", "str"),
                ("aggregation", "str"), ("accumulation", "str"), ("link", "str"),

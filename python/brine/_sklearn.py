@@ -32,6 +32,11 @@ Traps handled here:
    selection resolved to indices (names through `feature_names_in_`); a branch whose selection is
    empty adds nothing, as in scikit-learn, and is stored as `drop`. A sparse result
    (`sparse_threshold`) holds the same values as brine's dense one.
+ - OneHotEncoder: numeric categories only (integers must be exact in double); drop_idx_ as
+   drop_idx (None entries as -1). Its output is 0 and 1 in any `dtype` and dense or sparse alike,
+   so `dtype` and `sparse_output` are accepted and the file's transform is dense float64.
+   handle_unknown='infrequent_if_exist' with no infrequent category encodes unknowns as zeros,
+   as 'ignore' does; an encoder with infrequent categories is refused.
 """
 import warnings
 
@@ -48,7 +53,8 @@ EXPORTERS = {}
 #: compute the same formulas in another summation order (and exp() from another libm).
 TOLERANCE = {"decision_tree": 0.0, "linear_regression": 1e-12, "logistic_regression": 1e-12,
              "standard_scaler": 1e-12, "min_max_scaler": 1e-12, "max_abs_scaler": 1e-12,
-             "robust_scaler": 1e-12, "tree_ensemble": 1e-12, "column_transformer": 1e-12}
+             "robust_scaler": 1e-12, "tree_ensemble": 1e-12, "one_hot_encoder": 0.0,
+             "column_transformer": 1e-12}
 
 
 class Exported:
@@ -423,6 +429,61 @@ def _robust(est):
                "scale": vec("scale_", est.with_scaling)}
     return Exported("robust_scaler", payload, _transform(est), TOLERANCE["robust_scaler"],
                     options=_params(est))
+
+
+def _dense_transform(est):
+    def outputs(X):
+        Z = est.transform(X)
+        return np.asarray(Z.toarray() if hasattr(Z, "toarray") else Z, dtype=np.float64)
+    return outputs
+
+
+@_register("sklearn.preprocessing.OneHotEncoder")
+def _one_hot(est):
+    name = "sklearn.preprocessing.OneHotEncoder"
+    infrequent = getattr(est, "infrequent_categories_", None) if getattr(
+        est, "_infrequent_enabled", False) else None
+    if infrequent is not None and any(c is not None for c in infrequent):
+        _unsupported(f"{name} with infrequent categories (min_frequency={est.min_frequency!r}, "
+                     f"max_categories={est.max_categories!r} grouped some categories into one "
+                     "column; brine's one_hot_encoder has one column per category)")
+    handle_unknown = {"error": "error", "ignore": "ignore", "infrequent_if_exist": "ignore",
+                      "warn": "ignore"}.get(est.handle_unknown)
+    if handle_unknown is None:
+        _unsupported(f"{name} with handle_unknown={est.handle_unknown!r}")
+    cats, counts = [], []
+    for j, c in enumerate(est.categories_):
+        c = np.asarray(c)
+        if c.dtype.kind not in "iufb":
+            _unsupported(f"{name} with {c.dtype} categories in feature {j} (e.g. "
+                         f"{c[:3].tolist()}): brine's one_hot_encoder takes numeric categories; "
+                         "encode strings as numbers first (e.g. OrdinalEncoder)")
+        v = c.astype(np.float64)
+        if c.dtype.kind in "iu" and np.any(v.astype(c.dtype) != c):
+            _unsupported(f"{name} with integer categories in feature {j} that a double cannot "
+                         "hold exactly (beyond 2^53)")
+        if np.any(np.isinf(v)):
+            _unsupported(f"{name} with an infinite category in feature {j}")
+        finite = v[~np.isnan(v)]
+        if np.any(np.diff(finite) <= 0):
+            _unsupported(f"{name} with repeated categories in feature {j} (given as "
+                         "categories=...); brine's categories are unique")
+        cats.append(v)
+        counts.append(v.size)
+    n = len(counts)
+    if est.drop_idx_ is None:
+        drop = np.zeros((0, 1), dtype=np.int32)
+    else:
+        drop = np.array([[-1 if d is None else int(d)] for d in est.drop_idx_], dtype=np.int32)
+    payload = {"schema_version": 1, "handle_unknown": handle_unknown,
+               "n_categories": np.array(counts, dtype=np.int32).reshape(n, 1),
+               "categories": _col(np.concatenate(cats)), "drop_idx": drop}
+    notes = {}
+    if est.handle_unknown != handle_unknown:
+        notes["brine.handle_unknown"] = (f"{est.handle_unknown} without infrequent categories: "
+                                         "unknowns are all zeros, as ignore")
+    return Exported("one_hot_encoder", payload, _dense_transform(est),
+                    TOLERANCE["one_hot_encoder"], options=_params(est), notes=notes)
 
 
 @_register("sklearn.pipeline.Pipeline")

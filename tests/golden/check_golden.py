@@ -140,6 +140,10 @@ def read_model(b, kind):
         m["strategy"], m["missing_value"] = b.string(), b.f64_bits()
         m["statistics"], m["add_indicator"] = b.matrix("f64"), b.boolean()
         m["indicator_features"] = b.matrix("i32")
+    elif kind == "one_hot_encoder":
+        m["handle_unknown"] = b.string()
+        m["n_categories"], m["categories"] = b.matrix("i32"), b.matrix("f64")
+        m["drop_idx"] = b.matrix("i32")
     elif kind == "decision_tree":
         m["task"], m["n_features"], m["n_nodes"] = b.string(), b.i32(), b.u64()
         m["classes"] = b.matrix("f64")

@@ -60,6 +60,8 @@ int main(int argc, char** argv) {
     write(dir, "pipeline_robust", fixtures::pipeline_robust());
     write(dir, "simple_imputer", fixtures::simple_imputer());
     write(dir, "simple_imputer_marker", fixtures::simple_imputer_marker());
+    write(dir, "one_hot_encoder", fixtures::one_hot_encoder());
+    write(dir, "one_hot_encoder_drop", fixtures::one_hot_encoder_drop());
     write(dir, "logistic_regression_ovr", fixtures::logistic_ovr());
     // Added with the tree_ensemble kind and decision_tree schema version 2 (same container format).
     write(dir, "decision_tree_missing", fixtures::tree_classifier_missing());

@@ -70,6 +70,11 @@ TEST_CASE("golden files of simple_imputer (format 1.0) load", "[io][golden]") {
     check_golden("simple_imputer_marker", fixtures::simple_imputer_marker());
 }
 
+TEST_CASE("golden files of one_hot_encoder schema 1 load", "[io][golden]") {
+    check_golden("one_hot_encoder", fixtures::one_hot_encoder());
+    check_golden("one_hot_encoder_drop", fixtures::one_hot_encoder_drop());
+}
+
 TEST_CASE("logistic regression: schema-1 files keep their meaning, one-vs-rest is schema 2",
           "[io][golden]") {
     // Written before multi_class existed: softmax for 3 classes, sigmoid for 2.

@@ -64,6 +64,7 @@ std::vector<std::pair<std::string, std::string>> small_files() {
         {"min_max_scaler", fixtures::min_max_scaler()},
         {"simple_imputer", fixtures::simple_imputer()},
         {"pipeline", fixtures::pipeline_classifier()},
+        {"one_hot_encoder", fixtures::one_hot_encoder()},
     };
     std::vector<std::pair<std::string, std::string>> out;
     for (const auto& [name, m] : models) {

@@ -79,6 +79,8 @@ TEST_CASE("every model kind round-trips through both formats", "[io][roundtrip]"
     round_trip(fixtures::pipeline_robust(), format);
     round_trip(fixtures::simple_imputer(), format);
     round_trip(fixtures::simple_imputer_marker(), format);
+    round_trip(fixtures::one_hot_encoder(), format);
+    round_trip(fixtures::one_hot_encoder_drop(), format);
     round_trip(fixtures::ensemble_forest(), format);
     round_trip(fixtures::ensemble_boosted_binary(), format);
     round_trip(fixtures::ensemble_regressor(), format);

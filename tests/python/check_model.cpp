@@ -59,7 +59,7 @@ int predict(const std::string& model_path, const std::string& rows_path,
     std::fprintf(out, "kind %s\n", std::string(brine::kind_name(model.kind())).c_str());
     const bool scaler = model.holds<brine::StandardScaler>() ||
                         model.holds<brine::MinMaxScaler>() || model.holds<brine::MaxAbsScaler>() ||
-                        model.holds<brine::RobustScaler>();
+                        model.holds<brine::RobustScaler>() || model.holds<brine::OneHotEncoder>();
     if (scaler) {
         write_matrix(out, "values", model.transform(X));
     } else if (const auto* linear = model.get_if<brine::LinearRegression>()) {

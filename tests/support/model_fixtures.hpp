@@ -180,6 +180,38 @@ inline brine::Pipeline pipeline_column_transformer() {
     return brine::Pipeline({column_transformer()}, brine::LogisticRegression(coef, b, classes));
 }
 
+/// Integer vectors (IndexVector) from a list.
+inline brine::IndexVector ivec(std::initializer_list<std::int32_t> values) {
+    brine::IndexVector v(static_cast<Eigen::Index>(values.size()));
+    Eigen::Index i = 0;
+    for (auto x : values) v(i++) = x;
+    return v;
+}
+
+/// The value at (i, j) of rows(n) below, so that encoders can know the rows' values exactly.
+inline double row_value(Eigen::Index i, Eigen::Index j) {
+    return 0.7 * static_cast<double>(i) - 1.3 * static_cast<double>(j) + 0.05;
+}
+
+/// Two features, handle_unknown error, nothing dropped: feature 0 knows the four values of rows(2)
+/// in column 0 and NaN; feature 1 knows those of column 1.
+inline brine::OneHotEncoder one_hot_encoder() {
+    return brine::OneHotEncoder(
+        vec({row_value(0, 0), row_value(1, 0), row_value(2, 0), row_value(3, 0),
+             std::numeric_limits<double>::quiet_NaN(), row_value(0, 1), row_value(1, 1),
+             row_value(2, 1), row_value(3, 1)}),
+        ivec({5, 4}), brine::IndexVector(), brine::HandleUnknown::error);
+}
+
+/// Three features, handle_unknown ignore, with drop: a binary feature dropping its first category
+/// (if_binary), one dropping none, one dropping its second; rows(3) holds unknowns in every column.
+inline brine::OneHotEncoder one_hot_encoder_drop() {
+    return brine::OneHotEncoder(
+        vec({row_value(0, 0), row_value(3, 0), row_value(1, 1), 7.0,
+             std::numeric_limits<double>::quiet_NaN(), row_value(1, 2), row_value(3, 2), -0.0}),
+        ivec({2, 3, 3}), ivec({0, -1, 1}), brine::HandleUnknown::ignore);
+}
+
 /// Ensemble nodes from per-node lists: left, right, feature, threshold, default_left; leaves -1/-2.
 inline void ensemble_nodes(brine::TreeEnsemble& e, std::initializer_list<std::int32_t> left,
                            std::initializer_list<std::int32_t> right,

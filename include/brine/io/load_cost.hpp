@@ -41,6 +41,10 @@ inline std::uint64_t model_elements(const RobustScaler& m) {
 inline std::uint64_t model_elements(const SimpleImputer& m) {
     return cost_add(count(m.statistics.size()), count(m.indicator_features.size()));
 }
+inline std::uint64_t model_elements(const OneHotEncoder& m) {
+    return cost_add(cost_add(count(m.categories.size()), count(m.n_categories.size())),
+                    count(m.drop_idx.size()));
+}
 inline std::uint64_t model_elements(const LinearRegression& m) {
     return cost_add(count(m.coef.size()), count(m.intercept.size()));
 }
@@ -97,6 +101,8 @@ inline std::uint64_t model_elements(const AnyModel& m) {
 ///    2 n_scores + n_classes for the aggregation and the link;
 ///  - column transformer: per branch, 1 + its column count (the gather or copy) plus its chain's
 ///    costs;
+///  - one-hot encoder: the output width (its zeros) plus, per feature, the steps of a binary
+///    search over its k categories (the bit length of k), at most 2 per category: linear in E(m);
 ///  - pipeline: the sum over its steps and estimator.
 inline std::uint64_t row_cost(const StandardScaler& m) {
     return cost_mul(2, count(m.n_features()));
@@ -106,6 +112,15 @@ inline std::uint64_t row_cost(const MaxAbsScaler& m) { return cost_mul(2, count(
 inline std::uint64_t row_cost(const RobustScaler& m) { return cost_mul(2, count(m.n_features())); }
 inline std::uint64_t row_cost(const SimpleImputer& m) {
     return cost_add(cost_mul(2, count(m.n_features())), count(m.indicator_features.size()));
+}
+inline std::uint64_t row_cost(const OneHotEncoder& m) {
+    std::uint64_t c = count(m.n_features_out());
+    for (Eigen::Index j = 0; j < m.n_categories.size(); ++j) {
+        std::uint64_t steps = 1;
+        for (std::uint64_t k = count(m.n_categories(j)); k > 1; k >>= 1) ++steps;
+        c = cost_add(c, steps);
+    }
+    return c;
 }
 inline std::uint64_t row_cost(const LinearRegression& m) {
     return cost_mul(cost_mul(2, count(m.coef.rows())), cost_add(count(m.n_features()), 1));
@@ -168,6 +183,9 @@ inline Eigen::Index reference_width(const MaxAbsScaler& m) { return m.n_features
 inline Eigen::Index reference_width(const RobustScaler& m) { return m.n_features(); }
 inline Eigen::Index reference_width(const ColumnTransformer& m) { return m.n_features_out(); }
 inline Eigen::Index reference_width(const SimpleImputer& m) { return m.n_features_out(); }
+/// A one-hot encoder's reference outputs are its whole output: up to one column per category, so
+/// rows x width is a product of two lengths the reference budget bounds.
+inline Eigen::Index reference_width(const OneHotEncoder& m) { return m.n_features_out(); }
 inline Eigen::Index reference_width(const LinearRegression& m) { return m.n_targets(); }
 inline Eigen::Index reference_width(const LogisticRegression& m) { return m.n_classes(); }
 inline Eigen::Index reference_width(const DecisionTree& m) {

@@ -128,6 +128,23 @@ inline void step_with_bound(const SimpleImputer& s, Eigen::MatrixXd& Z, Eigen::M
     E = std::move(err);
 }
 
+/// A one-hot encoder's outputs are 0 or 1, exact; but an input carrying a rounding error (after
+/// other steps) may match another category on another build: its row's bound is infinite.
+inline void step_with_bound(const OneHotEncoder& s, Eigen::MatrixXd& Z, Eigen::MatrixXd& E) {
+    Eigen::MatrixXd out = s.transform(Z);
+    Eigen::MatrixXd err = Eigen::MatrixXd::Zero(out.rows(), out.cols());
+    for (Eigen::Index i = 0; i < Z.rows() && E.size() != 0; ++i) {
+        for (Eigen::Index j = 0; j < Z.cols(); ++j) {
+            if (E(i, j) > 0 && !std::isnan(Z(i, j))) {
+                err.row(i).setConstant(std::numeric_limits<double>::infinity());
+                break;
+            }
+        }
+    }
+    Z = std::move(out);
+    E = std::move(err);
+}
+
 /// A ColumnTransformer: each branch's columns (and their bounds) through its chain, with the bounds
 /// of each step; passthrough columns keep theirs.
 inline void step_with_bound(const ColumnTransformer& ct, Eigen::MatrixXd& Z, Eigen::MatrixXd& E) {
@@ -291,6 +308,12 @@ inline Evaluation evaluate(const SimpleImputer& m, const Eigen::MatrixXd& X) {
     r.err = Eigen::MatrixXd::Zero(r.out.rows(), r.out.cols());
     return r;
 }
+/// A one-hot encoder's outputs are 0 or 1, exact on every build.
+inline Evaluation evaluate(const OneHotEncoder& m, const Eigen::MatrixXd& X) {
+    Evaluation r{m.transform(X), Eigen::MatrixXd()};
+    r.err = Eigen::MatrixXd::Zero(r.out.rows(), r.out.cols());
+    return r;
+}
 inline Evaluation evaluate(const LinearRegression& m, const Eigen::MatrixXd& X) {
     return evaluate_part(m, X, Eigen::MatrixXd());
 }
@@ -395,6 +418,27 @@ std::vector<Eigen::Index> checkable_reference_rows(const Model& m, const RowMatr
         for (Eigen::Index j = 0; j < X.cols() && ok; ++j) {
             const double v = X(i, j);
             ok = std::isfinite(v) || (scaler && std::isnan(v));
+        }
+        if (ok) rows.push_back(i);
+    }
+    return rows;
+}
+
+/// A one-hot encoder refuses infinities, and with handle_unknown == error the values that are none
+/// of their feature's categories: those rows are not recomputed (save refuses them).
+inline std::vector<Eigen::Index> checkable_reference_rows(const OneHotEncoder& m,
+                                                          const RowMatrix& X) {
+    std::vector<Eigen::Index> rows;
+    rows.reserve(static_cast<std::size_t>(X.rows()));
+    for (Eigen::Index i = 0; i < X.rows(); ++i) {
+        bool ok = true;
+        Eigen::Index offset = 0;
+        for (Eigen::Index j = 0; j < X.cols() && ok; ++j) {
+            const double v = X(i, j);
+            const Eigen::Index k = m.n_categories(j);
+            ok = !std::isinf(v) &&
+                 (m.handle_unknown != HandleUnknown::error || m.find(v, offset, k) >= 0);
+            offset += k;
         }
         if (ok) rows.push_back(i);
     }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "brine/detail/text.hpp"
+#include "brine/models/one_hot_encoder.hpp"
 #include "brine/models/robust_scalers.hpp"
 #include "brine/models/scalers.hpp"
 #include "brine/models/simple_imputer.hpp"
@@ -22,7 +23,7 @@ struct ColumnTransformer;
 /// itself a step, so branches nest (to a depth bounded by ColumnTransformer::max_nesting and, on
 /// load, by Limits::max_transform_depth).
 using Transform = std::variant<StandardScaler, MinMaxScaler, MaxAbsScaler, RobustScaler,
-                               SimpleImputer, ColumnTransformer>;
+                               SimpleImputer, OneHotEncoder, ColumnTransformer>;
 
 /// One entry of a ColumnTransformer (an entry of scikit-learn's `transformers_`): a name, the input
 /// columns it takes (0-based, in the order its steps see them; repeats allowed, as in

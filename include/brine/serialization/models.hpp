@@ -335,6 +335,31 @@ void load(Archive& ar, SimpleImputer& m) {
        cereal::make_nvp("indicator_features", m.indicator_features));
 }
 
+namespace detail {
+inline const EnumNames<HandleUnknown, 2> handle_unknown_names{"handle_unknown",
+                                                              {"error", "ignore"}};
+}  // namespace detail
+
+/// Schema 1: handle_unknown by name, then n_categories (per feature), every feature's categories
+/// concatenated, and drop_idx (per feature, -1 for none; empty when nothing is dropped). Sizes are
+/// each bounded by the bytes that hold them; that they agree (and the ordering of categories) is
+/// validate()'s, on save and on load alike.
+template <class Archive>
+void save(Archive& ar, const OneHotEncoder& m) {
+    detail::schema_field<OneHotEncoder>(ar);
+    detail::handle_unknown_names.write(ar, m.handle_unknown);
+    ar(cereal::make_nvp("n_categories", m.n_categories),
+       cereal::make_nvp("categories", m.categories), cereal::make_nvp("drop_idx", m.drop_idx));
+}
+
+template <class Archive>
+void load(Archive& ar, OneHotEncoder& m) {
+    detail::schema_field<OneHotEncoder>(ar);
+    m.handle_unknown = detail::handle_unknown_names.read(ar);
+    ar(cereal::make_nvp("n_categories", m.n_categories),
+       cereal::make_nvp("categories", m.categories), cereal::make_nvp("drop_idx", m.drop_idx));
+}
+
 template <class Archive>
 void save(Archive& ar, const DecisionTree& t) {
     const std::uint32_t version = schema_version_of(t);
