@@ -296,6 +296,15 @@ class PredictAlikeInCpp(unittest.TestCase):
                                         X, y), X), "pipeline")
         self.check("pipe_ct_tree",
                    fit(make_pipeline(ct(), DecisionTreeClassifier(random_state=0)), X, y), X)
+        # Integer categories one-hot encoded beside scaled features, unknown categories ignored.
+        from sklearn.preprocessing import OneHotEncoder
+        Xc = np.column_stack([X[:, :4], np.digitize(X[:, 4], [90, 100, 110]) * 10.0 + 1])
+        cat = ColumnTransformer([("num", StandardScaler(), [0, 1, 2, 3]),
+                                 ("cat", OneHotEncoder(handle_unknown="ignore"), [4])])
+        unknown = Xc[:3].copy()
+        unknown[:, 4] = 99.0
+        self.check("pipe_ct_one_hot",
+                   fit(make_pipeline(cat, LogisticRegression(max_iter=2000)), Xc, y), Xc, unknown)
         # A ColumnTransformer step between others, widening then narrowing nothing.
         self.check("pipe_scaler_ct",
                    fit(make_pipeline(MaxAbsScaler(), ct(), StandardScaler(),

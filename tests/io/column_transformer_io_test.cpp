@@ -57,8 +57,7 @@ void refused_everywhere(const M& valid, const M& bad, const std::string& message
                             message);
     BRINE_CHECK_THROWS_CODE(brine::from_bytes<M>(binary_with_payload(valid, payload_of(bad))),
                             Errc::invalid_model, message);
-    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(json_file_of(bad)), Errc::invalid_model,
-                            message);
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(json_file_of(bad)), Errc::invalid_model, message);
 }
 
 /// n ColumnTransformers, each the only step of the one branch of the next, around a passthrough.
@@ -139,8 +138,8 @@ TEST_CASE("ColumnTransformer: every invariant is refused on save and on load",
 
 TEST_CASE("ColumnTransformer: an unknown action is malformed", "[io][column_transformer]") {
     for (brine::Format f : {brine::Format::binary, brine::Format::json}) {
-        std::string bytes = brine::to_bytes(fixtures::column_transformer(), f,
-                                            io_fixtures::fixed_time());
+        std::string bytes =
+            brine::to_bytes(fixtures::column_transformer(), f, io_fixtures::fixed_time());
         const auto at = bytes.find("passthrough");
         REQUIRE(at != std::string::npos);
         bytes.replace(at, 11, "passthrougH");

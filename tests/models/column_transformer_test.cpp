@@ -95,7 +95,8 @@ TEST_CASE("ColumnTransformer: a step's refusal names the branch", "[models][colu
                             "ColumnTransformer::transform_into writes 3 x 6 values, the output is "
                             "3 x 5");
     BRINE_CHECK_THROWS_CODE(ct.transform_one(inputs().row(0), std::vector<double>(5)),
-                            brine::Errc::shape_mismatch, "writes 6 values, the output buffer holds 5");
+                            brine::Errc::shape_mismatch,
+                            "writes 6 values, the output buffer holds 5");
 }
 
 TEST_CASE("Pipeline: a ColumnTransformer step widens the input for the estimator",
@@ -141,8 +142,9 @@ TEST_CASE("Pipeline: widths must chain through width-changing steps",
                             "produces 6");
     brine::Pipeline q({fixtures::column_transformer(), fixtures::standard_scaler()},
                       fixtures::logistic_multi());
-    BRINE_CHECK_THROWS_CODE(q.validate(), brine::Errc::invalid_model,
-                            "Pipeline: step 1 expects 2 features but the step before it produces 6");
+    BRINE_CHECK_THROWS_CODE(
+        q.validate(), brine::Errc::invalid_model,
+        "Pipeline: step 1 expects 2 features but the step before it produces 6");
 }
 
 /// Validates ct expecting Errc::invalid_model and `message`.
@@ -158,8 +160,9 @@ TEST_CASE("ColumnTransformer: validate() refuses every broken invariant",
     refused(ct, "ColumnTransformer: has no input features");
     ct = fixtures::column_transformer();
     ct.n_features_in = 9;
-    refused(ct, "ColumnTransformer: 9 input features but the branches and the remainder list 7 "
-                "columns: the remainder must list every column no branch takes");
+    refused(ct,
+            "ColumnTransformer: 9 input features but the branches and the remainder list 7 "
+            "columns: the remainder must list every column no branch takes");
     ct = fixtures::column_transformer();
     ct.branches[1].columns(0) = 5;
     refused(ct, "ColumnTransformer: branch 1 'copy' column 5 is out of range for 5 input features");
@@ -183,19 +186,22 @@ TEST_CASE("ColumnTransformer: validate() refuses every broken invariant",
     refused(ct, "ColumnTransformer: branch 0 'scaled' has no steps");
     ct = fixtures::column_transformer();
     ct.branches[0].columns = columns({2});
-    refused(ct, "ColumnTransformer: branch 0 'scaled' step 0 expects 2 features but the branch "
-                "takes 1");
+    refused(ct,
+            "ColumnTransformer: branch 0 'scaled' step 0 expects 2 features but the branch "
+            "takes 1");
     ct = fixtures::column_transformer();
     ct.branches[0].steps[1] = brine::MaxAbsScaler(vec({1, 1, 1}));
-    refused(ct, "ColumnTransformer: branch 0 'scaled' step 1 expects 3 features but the step "
-                "before it produces 2");
+    refused(ct,
+            "ColumnTransformer: branch 0 'scaled' step 1 expects 3 features but the step "
+            "before it produces 2");
     ct = fixtures::column_transformer();
     std::get<brine::StandardScaler>(ct.branches[0].steps[0]).scale(1) = 0;
     refused(ct, "ColumnTransformer: branch 0 'scaled' step 0: StandardScaler: scale[1] is 0");
     ct = fixtures::column_transformer();
     std::get<CT>(ct.branches[2].steps[0]).remainder.columns = columns({});
-    refused(ct, "ColumnTransformer: branch 2 'nested' step 0: ColumnTransformer: 2 input features "
-                "but the branches and the remainder list 1 columns");
+    refused(ct,
+            "ColumnTransformer: branch 2 'nested' step 0: ColumnTransformer: 2 input features "
+            "but the branches and the remainder list 1 columns");
     ct = fixtures::column_transformer();
     ct.branches[1].columns = columns({0, 0});
     ct.remainder = {"remainder", columns({}), A::passthrough, {}};

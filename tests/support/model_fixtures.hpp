@@ -158,15 +158,16 @@ inline brine::ColumnTransformer column_transformer() {
     inner.remainder = {"remainder", columns({0}), A::passthrough, {}};
     brine::ColumnTransformer ct;
     ct.n_features_in = 5;
-    ct.branches.push_back({"scaled",
-                           columns({2, 0}),
-                           A::steps,
-                           {brine::StandardScaler(vec({1, -1}), vec({2, 4})),
-                            brine::MaxAbsScaler(vec({0.5, 8}))}});
+    ct.branches.push_back(
+        {"scaled",
+         columns({2, 0}),
+         A::steps,
+         {brine::StandardScaler(vec({1, -1}), vec({2, 4})), brine::MaxAbsScaler(vec({0.5, 8}))}});
     ct.branches.push_back({"copy", columns({0}), A::passthrough, {}});
     ct.branches.push_back({"nested", columns({1, 3}), A::steps, {inner}});
     ct.branches.push_back({"gone", columns({3}), A::drop, {}});
-    ct.remainder = {"remainder", columns({4}), A::steps, {brine::StandardScaler(vec({0}), vec({2}))}};
+    ct.remainder = {
+        "remainder", columns({4}), A::steps, {brine::StandardScaler(vec({0}), vec({2}))}};
     return ct;
 }
 
@@ -302,10 +303,9 @@ inline brine::TreeEnsemble ensemble_regressor() {
 inline brine::SimpleImputer simple_imputer() {
     brine::IndexVector ind(2);
     ind << 1, 2;
-    return brine::SimpleImputer(brine::ImputeStrategy::mean,
-                                std::numeric_limits<double>::quiet_NaN(),
-                                vec({0.25, std::numeric_limits<double>::quiet_NaN(), -3.5}), true,
-                                ind);
+    return brine::SimpleImputer(
+        brine::ImputeStrategy::mean, std::numeric_limits<double>::quiet_NaN(),
+        vec({0.25, std::numeric_limits<double>::quiet_NaN(), -3.5}), true, ind);
 }
 
 /// A constant imputer of 2 features with the number -1 as the marker, no indicator.

@@ -160,7 +160,8 @@ inline void step_with_bound(const ColumnTransformer& ct, Eigen::MatrixXd& Z, Eig
             z.col(k) = Z.col(b.columns(k));
             if (E.size() != 0) e.col(k) = E.col(b.columns(k));
         }
-        for (const auto& s : b.steps) std::visit([&](const auto& t) { step_with_bound(t, z, e); }, s);
+        for (const auto& s : b.steps)
+            std::visit([&](const auto& t) { step_with_bound(t, z, e); }, s);
         out.middleCols(at, bw) = z;
         if (e.size() != 0) err.middleCols(at, bw) = e;
         at += bw;

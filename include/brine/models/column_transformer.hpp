@@ -1,5 +1,5 @@
-// brine::Transform (the closed set of preprocessing steps) and brine::ColumnTransformer, which sends
-// groups of input columns through their own chains of steps, as scikit-learn's ColumnTransformer.
+// brine::Transform (the closed set of preprocessing steps) and brine::ColumnTransformer, which
+// sends groups of input columns through chains of steps, as scikit-learn's ColumnTransformer.
 // SPDX-License-Identifier: MIT
 #pragma once
 
@@ -55,7 +55,7 @@ struct ColumnBranch {
 /// Eigen::MatrixXd Z = ct.transform(X);  // [scaled x0, scaled x2, x1]
 /// ```
 struct ColumnTransformer {
-    std::int32_t n_features_in = 0;     ///< input width (scikit-learn's n_features_in_)
+    std::int32_t n_features_in = 0;      ///< input width (scikit-learn's n_features_in_)
     std::vector<ColumnBranch> branches;  ///< in scikit-learn's order, without the remainder
     /// The remainder: named "remainder", its columns exactly those no branch takes, ascending.
     ColumnBranch remainder{"remainder", IndexVector(), ColumnBranch::Action::drop, {}};
@@ -242,8 +242,8 @@ inline void check_branch_shape(const ColumnBranch& b, Eigen::Index n_in, const s
     for (Eigen::Index k = 0; k < b.columns.size(); ++k) {
         if (b.columns(k) < 0 || b.columns(k) >= n_in) {
             invalid_model("ColumnTransformer", label + " column " + std::to_string(b.columns(k)) +
-                                                   " is out of range for " +
-                                                   std::to_string(n_in) + " input features");
+                                                   " is out of range for " + std::to_string(n_in) +
+                                                   " input features");
         }
     }
     if (b.action != ColumnBranch::Action::steps) return;
@@ -314,8 +314,8 @@ inline void run_chain_one(const std::vector<Transform>& steps, const RowRef& x, 
                 if (s == 0) {
                     t.transform_one(x, dst, dst_size);
                 } else {
-                    t.transform_one(Eigen::Map<const Eigen::RowVectorXd>(bufs[(s - 1) % 2], w),
-                                    dst, dst_size);
+                    t.transform_one(Eigen::Map<const Eigen::RowVectorXd>(bufs[(s - 1) % 2], w), dst,
+                                    dst_size);
                 }
                 w = t.n_features_out();
             },
@@ -436,18 +436,18 @@ inline void ColumnTransformer::validate_at(int depth) const {
         for (Eigen::Index k = 0; k < b.columns.size(); ++k) {
             const auto c = b.columns(k);
             if (k > 0 && c <= b.columns(k - 1)) {
-                detail::invalid_model(name, "remainder columns are not strictly ascending at " +
-                                                std::to_string(k));
+                detail::invalid_model(
+                    name, "remainder columns are not strictly ascending at " + std::to_string(k));
             }
             if (used[static_cast<std::size_t>(c)]) {
-                detail::invalid_model(name, "remainder column " + std::to_string(c) +
-                                                " is taken by a branch");
+                detail::invalid_model(
+                    name, "remainder column " + std::to_string(c) + " is taken by a branch");
             }
         }
         if (static_cast<std::size_t>(b.columns.size()) != left) {
-            detail::invalid_model(name, "the remainder lists " +
-                                            std::to_string(b.columns.size()) + " columns, " +
-                                            std::to_string(left) + " are taken by no branch");
+            detail::invalid_model(name, "the remainder lists " + std::to_string(b.columns.size()) +
+                                            " columns, " + std::to_string(left) +
+                                            " are taken by no branch");
         }
     });
     if (n_features_out() < 1) detail::invalid_model(name, "produces no output columns");
@@ -477,7 +477,8 @@ inline void ColumnTransformer::transform_into(const MatrixRef& X,
         const Eigen::Index bw = detail::branch_width_out(b);
         if (b.action == ColumnBranch::Action::drop || bw == 0) return;
         if (b.action == ColumnBranch::Action::passthrough) {
-            for (Eigen::Index k = 0; k < b.columns.size(); ++k) out.col(at + k) = X.col(b.columns(k));
+            for (Eigen::Index k = 0; k < b.columns.size(); ++k)
+                out.col(at + k) = X.col(b.columns(k));
             at += bw;
             return;
         }
@@ -516,7 +517,8 @@ inline void ColumnTransformer::transform_one(const RowRef& x, double* out,
     detail::check_columns(x.size(), n_features(), name);
     detail::check_output_size(size, n_features_out(), name, "transform_one");
     // The outermost transformer sizes the per-thread scratch for every one nested in it.
-    const auto whole = static_cast<std::size_t>(detail::one_row_arena().top == 0 ? scratch_one() : 0);
+    const auto whole =
+        static_cast<std::size_t>(detail::one_row_arena().top == 0 ? scratch_one() : 0);
     Eigen::Index at = 0;
     detail::for_each_branch(*this, [&](const ColumnBranch& b, const std::string& label) {
         detail::check_branch_shape(b, x.size(), label);
@@ -529,8 +531,7 @@ inline void ColumnTransformer::transform_one(const RowRef& x, double* out,
         }
         const Eigen::Index k = b.columns.size();
         const Eigen::Index max_w = detail::chain_max_width(b.steps, k);
-        const detail::ArenaSlice slice(static_cast<std::size_t>(k + 2 * max_w),
-                                       whole);
+        const detail::ArenaSlice slice(static_cast<std::size_t>(k + 2 * max_w), whole);
         double* in = slice.data();
         for (Eigen::Index c = 0; c < k; ++c) in[c] = x(b.columns(c));
         try {

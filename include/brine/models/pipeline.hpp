@@ -319,8 +319,9 @@ private:
                     if (i == 0) {
                         t.transform_one(x, halves[0], half);
                     } else {
-                        t.transform_one(Eigen::Map<const Eigen::RowVectorXd>(halves[(i - 1) % 2], w),
-                                        halves[i % 2], half);
+                        t.transform_one(
+                            Eigen::Map<const Eigen::RowVectorXd>(halves[(i - 1) % 2], w),
+                            halves[i % 2], half);
                     }
                     w = t.n_features_out();
                 },
