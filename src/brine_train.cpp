@@ -30,6 +30,8 @@ template StandardScaler standard_scaler<>(const MatrixView&, const StandardScale
 template MinMaxScaler min_max_scaler<>(const MatrixView&, const MinMaxScalerOptions&);
 template MaxAbsScaler max_abs_scaler<>(const MatrixView&, const MaxAbsScalerOptions&);
 template RobustScaler robust_scaler<>(const MatrixView&, const RobustScalerOptions&);
+template SimpleImputer simple_imputer<>(const MatrixView&, const SimpleImputerOptions&);
+template OneHotEncoder fit_one_hot_encoder<>(const MatrixView&, const OneHotEncoderOptions&);
 template Pipeline pipeline<>(const MatrixView&, const VectorView&, const PipelineOptions&);
 template Pipeline pipeline<>(const MatrixView&, const VectorView&, std::vector<StepOptions>,
                              EstimatorOptions);

@@ -38,6 +38,10 @@ class Limits:
     max_nodes: int = 1 << 26
     max_string_length: int = 1 << 20
     max_nesting: int = 64
+    #: ColumnTransformers nested in one another, refused before a deeper one is read.
+    max_transform_depth: int = 8
+    #: Transform steps in one model (every pipeline's and ColumnTransformer branch's).
+    max_transform_steps: int = 4096
 
 
 PROVENANCE = ("struct", [("library_version", "str"), ("trainer", "str"),
@@ -253,7 +257,36 @@ def encode_json(header, payload, major=FORMAT_MAJOR, minor=FORMAT_MINOR):
 # Binary reader
 
 
-class _BinReader:
+class _Nesting:
+    """What both readers count while decoding a model: how deep ColumnTransformers nest, how many
+    transform steps were read (the C++ reader's Limits::max_transform_depth / _steps)."""
+
+    def enter_kind(self, kind, where):
+        if kind != "column_transformer":
+            return False
+        depth = getattr(self, "ct_depth", 0) + 1
+        if depth > self.limits.max_transform_depth:
+            raise Error("limit_exceeded", f"ColumnTransformer nested {depth} deep exceeds "
+                                          "Limits::max_transform_depth "
+                                          f"({self.limits.max_transform_depth}) at {where}")
+        self.ct_depth = depth
+        return True
+
+    def leave_kind(self, entered):
+        if entered:
+            self.ct_depth -= 1
+
+    def count_step(self, role, where):
+        if role != "transformer":
+            return
+        self.steps = getattr(self, "steps", 0) + 1
+        if self.steps > self.limits.max_transform_steps:
+            raise Error("limit_exceeded", "more than Limits::max_transform_steps "
+                                          f"({self.limits.max_transform_steps}) transform steps "
+                                          f"in the model at {where}")
+
+
+class _BinReader(_Nesting):
     def __init__(self, data, start, end, limits):
         self.data, self.pos, self.end, self.limits = data, start, end, limits
 
@@ -295,6 +328,7 @@ class _BinReader:
                                          f"(byte {e.start})") from None
         if t[0] == "slot":
             at = self.pos
+            self.count_step(t[1], f"byte {at}")
             kind = self.value("str", what + ".kind")
             _check_slot(t, kind, f"'{what}' at byte {at}")
             return {"kind": kind, "model": self.model(kind, what)}
@@ -333,13 +367,17 @@ class _BinReader:
         at = self.pos
         version = self.value("u32", "schema_version")
         _check_schema(kind, version, f"byte {at}")
-        m = {"schema_version": version}
-        hooks = _kinds.KINDS[kind].on_field
-        for name, ft in _kinds.KINDS[kind].schemas[version]:
-            m[name] = self.value(ft, name)
-            if name in hooks:
-                _located(hooks[name], m, self.limits, f"byte {self.pos}")
-        return m
+        entered = self.enter_kind(kind, f"byte {self.pos}")
+        try:
+            m = {"schema_version": version}
+            hooks = _kinds.KINDS[kind].on_field
+            for name, ft in _kinds.KINDS[kind].schemas[version]:
+                m[name] = self.value(ft, name)
+                if name in hooks:
+                    _located(hooks[name], m, self.limits, f"byte {self.pos}")
+            return m
+        finally:
+            self.leave_kind(entered)
 
 
 # An array dimension, and their product, must fit half an Eigen::Index (as in the C++ reader):
@@ -498,7 +536,7 @@ def _pairs(pairs):
     return out
 
 
-class _JsonReader:
+class _JsonReader(_Nesting):
     def __init__(self, limits, allow_unknown):
         self.limits, self.allow_unknown = limits, allow_unknown
 
@@ -552,6 +590,7 @@ class _JsonReader:
                                               f"limit of {self.limits.max_string_length}")
             return v
         if t[0] == "slot":
+            self.count_step(t[1], path)
             self.members(v, [("kind", "str"), ("model", None)], path)
             kind = self.value("str", v["kind"], path + ".kind")
             _check_slot(t, kind, path + ".kind")
@@ -610,13 +649,17 @@ class _JsonReader:
         _check_schema(kind, version, path + ".schema_version")
         fields = model_fields(kind, version)
         self.members(v, fields, path)
-        m = {"schema_version": version}
-        hooks = _kinds.KINDS[kind].on_field
-        for name, ft in fields[1:]:
-            m[name] = self.value(ft, v[name], f"{path}.{name}")
-            if name in hooks:
-                _located(hooks[name], m, self.limits, f"{path}.{name}")
-        return m
+        entered = self.enter_kind(kind, path)
+        try:
+            m = {"schema_version": version}
+            hooks = _kinds.KINDS[kind].on_field
+            for name, ft in fields[1:]:
+                m[name] = self.value(ft, v[name], f"{path}.{name}")
+                if name in hooks:
+                    _located(hooks[name], m, self.limits, f"{path}.{name}")
+            return m
+        finally:
+            self.leave_kind(entered)
 
 
 def _depth(v, limit):

@@ -312,6 +312,59 @@ def _check_robust(m, where):
         _invalid(where, f"scale[{int(np.argmax(scale == 0))}] is 0")
 
 
+HANDLE_UNKNOWN = ("error", "ignore")
+
+
+def _one_hot_counts(m):
+    return m["n_categories"][:, 0].astype(np.int64)
+
+
+def _one_hot_width(m):
+    drop = m["drop_idx"][:, 0]
+    return int(_one_hot_counts(m).sum()) - int(np.count_nonzero(drop != -1))
+
+
+def _check_one_hot(m, where):
+    """brine::OneHotEncoder::validate, in its order and words."""
+    counts = _vector(m, "n_categories", where).astype(np.int64)
+    cats = _vector(m, "categories", where)
+    drop = _vector(m, "drop_idx", where)
+    n = counts.size
+    if n < 1:
+        _invalid(where, "has no features")
+    if drop.size not in (0, n):
+        _invalid(where, f"drop_idx has {drop.size} entries for {n} features (expected that many, "
+                        "or none)")
+    for j, k in enumerate(counts.tolist()):
+        if k < 1:
+            _invalid(where, f"n_categories[{j}] is {k} (every feature has at least 1 category)")
+        if drop.size and not -1 <= int(drop[j]) < k:
+            _invalid(where, f"drop_idx[{j}] is {int(drop[j])} (expected -1 for none, or 0 to "
+                            f"{k - 1}: feature {j} has {k} categories)")
+    if int(counts.sum()) != cats.size:
+        _invalid(where, f"n_categories add up to {int(counts.sum())}, categories has {cats.size} "
+                        "entries")
+    offset = 0
+    for j, k in enumerate(counts.tolist()):
+        block = cats[offset:offset + k]
+        for c in range(k):
+            v = block[c]
+            at = f"feature {j}: category {c} (categories[{offset + c}])"
+            if np.isinf(v):
+                _invalid(where, f"{at} is infinite")
+            if np.isnan(v) and c != k - 1:
+                _invalid(where, f"{at} is NaN but not the last (NaN sorts after every number)")
+            if c > 0 and not np.isnan(v) and not block[c - 1] < v:
+                _invalid(where, f"{at} is {v!r}, not greater than the category before it "
+                                f"({block[c - 1]!r}); categories must be sorted and unique")
+        offset += k
+
+
+def _one_hot_cost(m):
+    # The output width (its zeros), then a binary search per feature: the bit length of k steps.
+    return _one_hot_width(m) + sum(int(k).bit_length() for k in _one_hot_counts(m).tolist())
+
+
 def n_features(kind, m):
     """Input width of a model."""
     return KINDS[kind].n_features(m)
@@ -321,7 +374,13 @@ def _pipeline_parts(m):
     return m["steps"] + [m["estimator"]]
 
 
+def n_outputs(kind, m):
+    """Output width of a transformer (values per reference row of any model)."""
+    return KINDS[kind].n_outputs(m)
+
+
 def _check_pipeline(m, where):
+    # A step may change the width: each step's output width is the next step's input width.
     width = None
     for i, slot in enumerate(m["steps"]):
         if KINDS[slot["kind"]].role != "transformer":
@@ -329,7 +388,7 @@ def _check_pipeline(m, where):
         w = n_features(slot["kind"], slot["model"])
         if width is not None and w != width:
             _invalid(where, f"steps[{i}] takes {w} features, the step before gives {width}")
-        width = w
+        width = n_outputs(slot["kind"], slot["model"])
     est = m["estimator"]
     if KINDS[est["kind"]].role != "estimator":
         _invalid(where, f"the estimator is a {est['kind']}, expected an estimator")
@@ -476,6 +535,15 @@ _add(Kind("robust_scaler",
           _check_robust, "transformer",
           n_features=lambda m: m["n_features"], n_outputs=lambda m: m["n_features"],
           row_cost=lambda m: 2 * m["n_features"]))
+# scikit-learn's OneHotEncoder on numeric categories. Its output is wider than its input: a
+# pipeline step or ColumnTransformer branch step like the others (widths chain).
+_add(Kind("one_hot_encoder",
+          {1: [("handle_unknown", "str"), ("n_categories", VEC_I32), ("categories", VEC_F64),
+               ("drop_idx", VEC_I32)]},
+          _check_one_hot, "transformer",
+          n_features=lambda m: m["n_categories"].shape[0], n_outputs=_one_hot_width,
+          row_cost=_one_hot_cost,
+          on_field={"handle_unknown": _decode_enum("handle_unknown", HANDLE_UNKNOWN)}))
 _add(Kind("tree_ensemble",
           {1: [("task", "str"), ("n_features", "i32"), ("compare", "str"),
                ("aggregation", "str"), ("accumulation", "str"), ("link", "str"),
@@ -511,6 +579,142 @@ _add(Kind("pipeline", {1: [("steps", ("list", ("slot", "transformer"))),
                                  for p in _pipeline_parts(m)),
           elements=lambda m: sum(KINDS[p["kind"]].elements(p["model"])
                                  for p in _pipeline_parts(m))))
+
+
+# ---- column_transformer -------------------------------------------------------------------------
+#: A ColumnTransformer's branches: drop (no output), passthrough (the columns copied), or steps
+#: (the columns through a chain of transformers).
+ACTIONS = ("drop", "passthrough", "steps")
+#: ColumnTransformers nested deeper than this are invalid (C++ ColumnTransformer::max_nesting).
+MAX_NESTING = 32
+_BRANCH = ("struct", [("name", "str"), ("columns", VEC_I32), ("action", "str"),
+                      ("steps", ("list", ("slot", "transformer")))])
+
+
+def _ct_branches(m):
+    """(label, branch) for every branch, then the remainder."""
+    out = [(f"branch {i} '{b['name']}'", b) for i, b in enumerate(m["branches"])]
+    return out + [("remainder", m["remainder"])]
+
+
+def _branch_width(b):
+    if b["action"] == "drop":
+        return 0
+    if b["action"] == "passthrough" or not b["steps"]:
+        return b["columns"].shape[0]
+    last = b["steps"][-1]
+    return n_outputs(last["kind"], last["model"])
+
+
+def _ct_width(m):
+    return sum(_branch_width(b) for _, b in _ct_branches(m))
+
+
+def _ct_depth(m):
+    d = 0
+    for _, b in _ct_branches(m):
+        for s in b["steps"]:
+            if s["kind"] == "column_transformer":
+                d = max(d, _ct_depth(s["model"]))
+    return d + 1
+
+
+def _chain_cost(steps, what):
+    return sum(getattr(KINDS[s["kind"]], what)(s["model"]) for s in steps)
+
+
+def _check_column_transformer(m, where, depth=1):
+    if depth > MAX_NESTING:
+        _invalid(where, f"nested {depth} deep, more than the limit of {MAX_NESTING}")
+    n = m["n_features"]
+    if n < 1:
+        _invalid(where, "has no input features")
+    entries = sum(b["columns"].shape[0] for _, b in _ct_branches(m))
+    if n > entries:
+        _invalid(where, f"{n} input features but the branches and the remainder list {entries} "
+                        "columns: the remainder must list every column no branch takes")
+    names = [b["name"] for b in m["branches"]]
+    for i, name in enumerate(names):
+        if not name:
+            _invalid(where, f"branch {i} has no name")
+        if name == "remainder":
+            _invalid(where, f"branch {i} 'remainder': the name 'remainder' is the remainder's")
+    for name in sorted(set(x for x in names if names.count(x) > 1))[:1]:
+        _invalid(where, f"two branches are named '{name}'")
+    if m["remainder"]["name"] != "remainder":
+        _invalid(where, f"the remainder is named '{m['remainder']['name']}', expected "
+                        "'remainder'")
+    used = np.zeros(n, dtype=bool)
+    for label, b in _ct_branches(m):
+        cols = _vector(b, "columns", f"{where}: {label}")
+        bad = (cols < 0) | (cols >= n)
+        if bad.any():
+            _invalid(where, f"{label} column {int(cols[np.argmax(bad)])} is out of range for {n} "
+                            "input features")
+        if b["action"] not in ACTIONS:
+            _invalid(where, f"{label} action '{b['action']}', expected 'drop', 'passthrough' or "
+                            "'steps'")
+        if b["action"] != "steps" and b["steps"]:
+            _invalid(where, f"{label} is {b['action']} but has {len(b['steps'])} steps")
+        if b["action"] == "steps":
+            if not b["steps"]:
+                _invalid(where, f"{label} has no steps")
+            w = cols.size
+            for i, s in enumerate(b["steps"]):
+                if KINDS[s["kind"]].role != "transformer":
+                    _invalid(where, f"{label} step {i} is a {s['kind']}, expected a transformer")
+                inner = f"{where}: {label} step {i}"
+                if s["kind"] == "column_transformer":
+                    _check_column_transformer(s["model"], inner + ": column_transformer",
+                                              depth + 1)
+                else:
+                    check_model(s["kind"], s["model"], inner)
+                if n_features(s["kind"], s["model"]) != w:
+                    before = "the branch takes" if i == 0 else "the step before it produces"
+                    _invalid(where, f"{label} step {i} expects "
+                                    f"{n_features(s['kind'], s['model'])} features but {before} "
+                                    f"{w}")
+                w = n_outputs(s["kind"], s["model"])
+        if label != "remainder":
+            used[cols] = True
+            continue
+        if cols.size > 1 and np.any(np.diff(cols) <= 0):
+            _invalid(where, "remainder columns are not strictly ascending at "
+                            f"{int(np.argmax(np.diff(cols) <= 0)) + 1}")
+        if used[cols].any():
+            _invalid(where, f"remainder column {int(cols[np.argmax(used[cols])])} is taken by a "
+                            "branch")
+        left = int((~used).sum())
+        if cols.size != left:
+            _invalid(where, f"the remainder lists {cols.size} columns, {left} are taken by no "
+                            "branch")
+    if _ct_width(m) < 1:
+        _invalid(where, "produces no output columns")
+
+
+def _decode_actions(field):
+    # The C++ reader refuses an unknown action while reading it (malformed).
+    def check(m, limits):
+        for b in (m[field] if field == "branches" else [m[field]]):
+            if b["action"] not in ACTIONS:
+                raise Error("malformed", f"action '{b['action']}', expected 'drop', "
+                                         "'passthrough' or 'steps'")
+    return check
+
+
+_add(Kind("column_transformer",
+          {1: [("n_features", "i32"), ("branches", ("list", _BRANCH)), ("remainder", _BRANCH)]},
+          _check_column_transformer, "transformer",
+          n_features=lambda m: m["n_features"], n_outputs=_ct_width,
+          # 1 + per branch (1 + its columns + its chain's), as io/load_cost.hpp.
+          row_cost=lambda m: 1 + sum(1 + b["columns"].shape[0] + _chain_cost(b["steps"],
+                                                                             "row_cost")
+                                     for _, b in _ct_branches(m)),
+          elements=lambda m: 1 + sum(1 + b["columns"].shape[0] + _chain_cost(b["steps"],
+                                                                             "elements")
+                                     for _, b in _ct_branches(m)),
+          on_field={"branches": _decode_actions("branches"),
+                    "remainder": _decode_actions("remainder")}))
 
 
 def check_model(kind, m, where="$.payload"):

@@ -28,6 +28,15 @@ Traps handled here:
  - RobustScaler without centering or scaling leaves that step out, as scikit-learn does: stored
    as an empty center or scale. With unit_variance=True its scale_ already holds the adjusted
    ranges, so the transform is the same division.
+ - ColumnTransformer: its fitted `transformers_` in order (the remainder last), each column
+   selection resolved to indices (names through `feature_names_in_`); a branch whose selection is
+   empty adds nothing, as in scikit-learn, and is stored as `drop`. A sparse result
+   (`sparse_threshold`) holds the same values as brine's dense one.
+ - OneHotEncoder: numeric categories only (integers must be exact in double); drop_idx_ as
+   drop_idx (None entries as -1). Its output is 0 and 1 in any `dtype` and dense or sparse alike,
+   so `dtype` and `sparse_output` are accepted and the file's transform is dense float64.
+   handle_unknown='infrequent_if_exist' with no infrequent category encodes unknowns as zeros,
+   as 'ignore' does; an encoder with infrequent categories is refused.
 """
 import warnings
 
@@ -44,7 +53,8 @@ EXPORTERS = {}
 #: compute the same formulas in another summation order (and exp() from another libm).
 TOLERANCE = {"decision_tree": 0.0, "linear_regression": 1e-12, "logistic_regression": 1e-12,
              "standard_scaler": 1e-12, "min_max_scaler": 1e-12, "max_abs_scaler": 1e-12,
-             "robust_scaler": 1e-12, "tree_ensemble": 1e-12}
+             "robust_scaler": 1e-12, "tree_ensemble": 1e-12, "one_hot_encoder": 0.0,
+             "column_transformer": 1e-12}
 
 
 class Exported:
@@ -421,6 +431,61 @@ def _robust(est):
                     options=_params(est))
 
 
+def _dense_transform(est):
+    def outputs(X):
+        Z = est.transform(X)
+        return np.asarray(Z.toarray() if hasattr(Z, "toarray") else Z, dtype=np.float64)
+    return outputs
+
+
+@_register("sklearn.preprocessing.OneHotEncoder")
+def _one_hot(est):
+    name = "sklearn.preprocessing.OneHotEncoder"
+    infrequent = getattr(est, "infrequent_categories_", None) if getattr(
+        est, "_infrequent_enabled", False) else None
+    if infrequent is not None and any(c is not None for c in infrequent):
+        _unsupported(f"{name} with infrequent categories (min_frequency={est.min_frequency!r}, "
+                     f"max_categories={est.max_categories!r} grouped some categories into one "
+                     "column; brine's one_hot_encoder has one column per category)")
+    handle_unknown = {"error": "error", "ignore": "ignore", "infrequent_if_exist": "ignore",
+                      "warn": "ignore"}.get(est.handle_unknown)
+    if handle_unknown is None:
+        _unsupported(f"{name} with handle_unknown={est.handle_unknown!r}")
+    cats, counts = [], []
+    for j, c in enumerate(est.categories_):
+        c = np.asarray(c)
+        if c.dtype.kind not in "iufb":
+            _unsupported(f"{name} with {c.dtype} categories in feature {j} (e.g. "
+                         f"{c[:3].tolist()}): brine's one_hot_encoder takes numeric categories; "
+                         "encode strings as numbers first (e.g. OrdinalEncoder)")
+        v = c.astype(np.float64)
+        if c.dtype.kind in "iu" and np.any(v.astype(c.dtype) != c):
+            _unsupported(f"{name} with integer categories in feature {j} that a double cannot "
+                         "hold exactly (beyond 2^53)")
+        if np.any(np.isinf(v)):
+            _unsupported(f"{name} with an infinite category in feature {j}")
+        finite = v[~np.isnan(v)]
+        if np.any(np.diff(finite) <= 0):
+            _unsupported(f"{name} with repeated categories in feature {j} (given as "
+                         "categories=...); brine's categories are unique")
+        cats.append(v)
+        counts.append(v.size)
+    n = len(counts)
+    if est.drop_idx_ is None:
+        drop = np.zeros((0, 1), dtype=np.int32)
+    else:
+        drop = np.array([[-1 if d is None else int(d)] for d in est.drop_idx_], dtype=np.int32)
+    payload = {"schema_version": 1, "handle_unknown": handle_unknown,
+               "n_categories": np.array(counts, dtype=np.int32).reshape(n, 1),
+               "categories": _col(np.concatenate(cats)), "drop_idx": drop}
+    notes = {}
+    if est.handle_unknown != handle_unknown:
+        notes["brine.handle_unknown"] = (f"{est.handle_unknown} without infrequent categories: "
+                                         "unknowns are all zeros, as ignore")
+    return Exported("one_hot_encoder", payload, _dense_transform(est),
+                    TOLERANCE["one_hot_encoder"], options=_params(est), notes=notes)
+
+
 @_register("sklearn.pipeline.Pipeline")
 def _pipeline(est):
     steps = [(n, s) for n, s in est.steps if s is not None and s != "passthrough"]
@@ -449,6 +514,119 @@ def _pipeline(est):
     outputs = _proba(est) if inner.kind == "logistic_regression" or hasattr(
         final, "classes_") else _predict_2d(est)
     return Exported("pipeline", payload, outputs, tolerance, inner.class_labels, options, notes)
+
+
+def _column_indices(ct, key, where):
+    """The input columns a ColumnTransformer's selection takes, as scikit-learn resolves them."""
+    name = "sklearn.compose.ColumnTransformer"
+    n = int(ct.n_features_in_)
+    if callable(key):
+        _unsupported(f"{name} with a callable column selection ({where})")
+    names = getattr(ct, "feature_names_in_", None)
+
+    def by_name(s):
+        if names is None:
+            _unsupported(f"{name} selecting column '{s}' by name ({where}) without "
+                         "feature_names_in_ (fitted on an array)")
+        hits = np.flatnonzero(np.asarray(names) == s)
+        if hits.size != 1:
+            _unsupported(f"{name}: column '{s}' ({where}) is not one of feature_names_in_")
+        return int(hits[0])
+
+    if isinstance(key, str):
+        return [by_name(key)]
+    if isinstance(key, slice):
+        if isinstance(key.start, str) or isinstance(key.stop, str):
+            # A slice of names includes its end, as pandas' .loc.
+            start = 0 if key.start is None else by_name(key.start)
+            stop = n if key.stop is None else by_name(key.stop) + 1
+            return list(range(n))[start:stop:key.step]
+        return list(range(n))[key]
+    if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+        return [int(range(n)[key])]
+    a = np.asarray(key)
+    if a.dtype == bool:
+        if a.shape != (n,):
+            _unsupported(f"{name}: a boolean mask of {a.size} entries for {n} columns ({where})")
+        return [int(i) for i in np.flatnonzero(a)]
+    if a.size == 0:
+        return []
+    if a.dtype.kind in "iu":
+        return [int(range(n)[int(i)]) for i in a.ravel()]
+    if a.dtype.kind in "UO" and all(isinstance(x, str) for x in a.ravel()):
+        return [by_name(str(x)) for x in a.ravel()]
+    _unsupported(f"{name} with the column selection {key!r} ({where})")
+
+
+def _chain(trans, where):
+    """The brine steps of a fitted transformer (a Pipeline of transformers is a chain of them)."""
+    from sklearn.pipeline import Pipeline as SkPipeline
+    parts = [s for _, s in trans.steps if s is not None and not (isinstance(s, str)
+                                                                  and s == "passthrough")] \
+        if type(trans) is SkPipeline else [trans]
+    steps, notes, tolerance = [], {}, 0.0
+    for part in parts:
+        if isinstance(part, str):
+            _unsupported(f"sklearn.compose.ColumnTransformer with '{part}' inside {where}")
+        inner = export(part)
+        if _kinds.KINDS[inner.kind].role != "transformer":
+            allowed = sorted(k for k, v in _kinds.KINDS.items() if v.role == "transformer")
+            _unsupported(f"sklearn.compose.ColumnTransformer with {public_name(type(part))} in "
+                         f"{where} (a branch holds transformers: {', '.join(allowed)})")
+        steps.append({"kind": inner.kind, "model": inner.payload})
+        notes.update(inner.notes)
+        tolerance = max(tolerance, inner.tolerance)
+    return steps, notes, tolerance
+
+
+@_register("sklearn.compose.ColumnTransformer")
+def _column_transformer(est):
+    name = "sklearn.compose.ColumnTransformer"
+    if est.transformer_weights:
+        _unsupported(f"{name} with transformer_weights (brine's column_transformer does not "
+                     "weight its branches)")
+    for entry in est.transformers:  # the columns as given: a callable is resolved at fit only
+        if callable(entry[2]):
+            _unsupported(f"{name} with a callable column selection (branch '{entry[0]}')")
+    if callable(getattr(est, "remainder", None)):
+        _unsupported(f"{name} with a callable remainder")
+    branches, notes, tolerance = [], {}, 0.0
+    remainder = {"name": "remainder", "columns": np.zeros((0, 1), dtype=np.int32),
+                 "action": "drop", "steps": []}
+    for bname, trans, key in est.transformers_:
+        where = "the remainder" if bname == "remainder" else f"branch '{bname}'"
+        cols = _column_indices(est, key, where)
+        b = {"name": bname, "columns": np.asarray(cols, dtype=np.int32).reshape(-1, 1),
+             "action": "drop", "steps": []}
+        if isinstance(trans, str) and trans == "passthrough":
+            b["action"] = "passthrough"
+        elif isinstance(trans, str) and trans == "drop":
+            pass
+        elif cols:  # scikit-learn neither fits nor runs a transformer of no columns
+            b["action"] = "steps"
+            b["steps"], n, t = _chain(trans, where)
+            notes.update(n)
+            tolerance = max(tolerance, t)
+        if bname == "remainder":
+            remainder = b
+        else:
+            branches.append(b)
+    payload = {"schema_version": 1, "n_features": int(est.n_features_in_), "branches": branches,
+               "remainder": remainder}
+
+    def outputs(X):
+        Z = est.transform(X)
+        return np.asarray(Z.toarray() if hasattr(Z, "toarray") else Z, dtype=np.float64)
+
+    options = {k: v for k, v in _params(est).items()
+               if k in ("remainder", "sparse_threshold", "verbose_feature_names_out")}
+    if getattr(est, "sparse_output_", False):
+        notes["brine.sparse_output"] = "scikit-learn returns a sparse matrix here; brine the " \
+                                       "same values, dense"
+    names = getattr(est, "feature_names_in_", None)
+    return Exported("column_transformer", payload, outputs,
+                    max(tolerance, TOLERANCE["column_transformer"]), options=options,
+                    notes=notes, feature_names=None if names is None else [str(x) for x in names])
 
 
 def reference_outputs(exported, X):

@@ -129,6 +129,36 @@ class NewKinds(unittest.TestCase):
         self.assertEqual(brine.KINDS["logistic_regression"], [1, 2])
         self.assertEqual(brine.KINDS["robust_scaler"], [1])
 
+    def test_column_transformer_golden_payloads(self):
+        d = GOLDEN / "format-1.0"
+        for ext in ("brine", "json"):
+            ct = brine.load(d / f"column_transformer.{ext}").payload
+            self.assertEqual([(b["name"], b["action"]) for b in ct["branches"]],
+                             [("scaled", "steps"), ("copy", "passthrough"), ("nested", "steps"),
+                              ("gone", "drop")])
+            self.assertEqual(ct["branches"][0]["columns"][:, 0].tolist(), [2, 0])
+            self.assertEqual(ct["remainder"]["columns"][:, 0].tolist(), [4])
+            inner = ct["branches"][2]["steps"][0]
+            self.assertEqual(inner["kind"], "column_transformer")
+            self.assertEqual(brine.KINDS["column_transformer"], [1])
+            pipe = brine.load(d / f"pipeline_column_transformer.{ext}").payload
+            self.assertEqual(pipe["steps"][0]["kind"], "column_transformer")
+
+    def test_column_transformer_limits(self):
+        d = GOLDEN / "format-1.0"
+        for ext in ("brine", "json"):
+            data = (d / f"pipeline_column_transformer.{ext}").read_bytes()
+            with self.assertRaises(brine.Error) as c:
+                brine.loads(data, limits=brine.Limits(max_transform_depth=1))
+            self.assertEqual(c.exception.code, "limit_exceeded")
+            self.assertIn("ColumnTransformer nested 2 deep exceeds Limits::max_transform_depth "
+                          "(1)", str(c.exception))
+            with self.assertRaises(brine.Error) as c:
+                brine.loads(data, limits=brine.Limits(max_transform_steps=5))
+            self.assertEqual(c.exception.code, "limit_exceeded")
+            self.assertIn("more than Limits::max_transform_steps (5)", str(c.exception))
+            brine.loads(data, limits=brine.Limits(max_transform_depth=2, max_transform_steps=6))
+
 
 @unittest.skipUnless(CHECK, "BRINE_PYTHON_CHECK (the C++ checker program) is not set")
 class HostileNewKinds(unittest.TestCase):
@@ -166,6 +196,38 @@ class HostileNewKinds(unittest.TestCase):
             (ovr, "coef", np.ones((1, 2)), "invalid_model"),
             (pipe, step(1, "n_features", 3), None, "invalid_model"),
             (pipe, step(2, "scale", col(1.0, 2.0, 3.0)), None, "invalid_model"),
+        ]
+        ct = brine.load(d / "column_transformer.brine")
+
+        def branch(i, field, value):
+            def change(m):
+                (m["remainder"] if i is None else m["branches"][i])[field] = value
+            return change
+
+        def idx(*v):
+            return np.array(v, dtype=np.int32).reshape(-1, 1)
+
+        def nested_step(m):
+            m["branches"][2]["steps"][0]["model"]["branches"][0]["columns"] = idx(2)
+
+        cases += [
+            (ct, "n_features", 0, "invalid_model"),
+            (ct, "n_features", 9, "invalid_model"),
+            (ct, branch(1, "columns", idx(5)), None, "invalid_model"),
+            (ct, branch(1, "columns", idx(-1)), None, "invalid_model"),
+            (ct, branch(1, "name", "scaled"), None, "invalid_model"),
+            (ct, branch(1, "name", ""), None, "invalid_model"),
+            (ct, branch(1, "name", "remainder"), None, "invalid_model"),
+            (ct, branch(None, "name", "rest"), None, "invalid_model"),
+            (ct, branch(None, "columns", idx(3)), None, "invalid_model"),
+            (ct, branch(3, "action", "keep"), None, "malformed"),
+            (ct, branch(None, "action", "Drop"), None, "malformed"),
+            (ct, branch(0, "steps", []), None, "invalid_model"),
+            (ct, branch(1, "steps", copy.deepcopy(ct.payload["branches"][0]["steps"][:1])),
+             None, "invalid_model"),
+            (ct, branch(0, "columns", idx(2)), None, "invalid_model"),
+            (ct, nested_step, None, "invalid_model"),
+            (ct, branch(0, "columns", np.zeros((1, 2), dtype=np.int32)), None, "malformed"),
         ]
         for f, field, value, code in cases:
             payload = copy.deepcopy(f.payload)

@@ -272,6 +272,44 @@ class PredictAlikeInCpp(unittest.TestCase):
         self.check("pipe_bare_tree", fit(make_pipeline(DecisionTreeRegressor(max_depth=5)),
                                          Xd, yd), Xd)
 
+    def test_column_transformers(self):
+        from sklearn.compose import ColumnTransformer
+        X, y = dataset("wine")
+
+        def ct():
+            inner = ColumnTransformer([("r", RobustScaler(), [1])], remainder="passthrough")
+            chain = Pipeline([("mm", MinMaxScaler()), ("skip", "passthrough"),
+                              ("ma", MaxAbsScaler())])
+            return ColumnTransformer(
+                [("std", StandardScaler(), [4, 0, 2]), ("copy", "passthrough", [1, 1]),
+                 ("chain", chain, slice(5, 8)), ("none", StandardScaler(), []),
+                 ("gone", "drop", [8]), ("inner", inner, [9, -3])],
+                remainder=StandardScaler(), sparse_threshold=0)
+
+        self.assertEqual(self.check("ct_wine", ct().fit(X), X), "column_transformer")
+        f = brine.loads(brine.to_bytes(ct().fit(X)))
+        self.assertEqual([b["action"] for b in f.payload["branches"]],
+                         ["steps", "passthrough", "steps", "drop", "drop", "steps"])
+        self.assertEqual(f.payload["remainder"]["columns"][:, 0].tolist(), [3, 11, 12])
+        self.assertEqual(self.check("pipe_ct_logistic",
+                                    fit(make_pipeline(ct(), LogisticRegression(max_iter=2000)),
+                                        X, y), X), "pipeline")
+        self.check("pipe_ct_tree",
+                   fit(make_pipeline(ct(), DecisionTreeClassifier(random_state=0)), X, y), X)
+        # Integer categories one-hot encoded beside scaled features, unknown categories ignored.
+        from sklearn.preprocessing import OneHotEncoder
+        Xc = np.column_stack([X[:, :4], np.digitize(X[:, 4], [90, 100, 110]) * 10.0 + 1])
+        cat = ColumnTransformer([("num", StandardScaler(), [0, 1, 2, 3]),
+                                 ("cat", OneHotEncoder(handle_unknown="ignore"), [4])])
+        unknown = Xc[:3].copy()
+        unknown[:, 4] = 99.0
+        self.check("pipe_ct_one_hot",
+                   fit(make_pipeline(cat, LogisticRegression(max_iter=2000)), Xc, y), Xc, unknown)
+        # A ColumnTransformer step between others, widening then narrowing nothing.
+        self.check("pipe_scaler_ct",
+                   fit(make_pipeline(MaxAbsScaler(), ct(), StandardScaler(),
+                                     LogisticRegression(max_iter=2000)), X, y), X)
+
     def test_the_two_writers_give_the_same_bytes(self):
         X, y = dataset("iris")
         for est in (fit(make_pipeline(StandardScaler(), LogisticRegression(max_iter=500)), X, y),
@@ -460,6 +498,39 @@ class Unsupported(unittest.TestCase):
         pipe = fit(make_pipeline(StandardScaler(), LogisticRegression(max_iter=500)), X, y)
         pipe.steps.insert(0, ("tree", DecisionTreeRegressor().fit(X, y)))
         self.refused(pipe, "DecisionTreeRegressor as its step 'tree'")
+
+    def test_column_transformer_options(self):
+        from sklearn.compose import ColumnTransformer
+        from sklearn.preprocessing import PolynomialFeatures
+        X, _ = dataset("iris")
+        self.refused(ColumnTransformer([("s", StandardScaler(), lambda X: [0, 1])]).fit(X),
+                     "ColumnTransformer with a callable column selection (branch 's')")
+        self.refused(ColumnTransformer([("s", StandardScaler(), [0])],
+                                       transformer_weights={"s": 2.0}).fit(X),
+                     "transformer_weights")
+        self.refused(ColumnTransformer([("p", PolynomialFeatures(), [0, 1])]).fit(X),
+                     "sklearn.preprocessing.PolynomialFeatures")
+        self.refused(ColumnTransformer([("s", StandardScaler(), [0])],
+                                       remainder=PolynomialFeatures()).fit(X),
+                     "sklearn.preprocessing.PolynomialFeatures")
+        # Columns named through feature_names_in_ (as fitted on a DataFrame) give the same model
+        # as their indices.
+        by_index = ColumnTransformer([("s", StandardScaler(), [2, 0])],
+                                     remainder="passthrough").fit(X)
+        by_name = ColumnTransformer([("s", StandardScaler(), [2, 0])],
+                                    remainder="passthrough").fit(X)
+        by_name.feature_names_in_ = np.array(["a", "b", "c", "d"], dtype=object)
+        by_name.transformers_ = [("s", by_name.transformers_[0][1], ["c", "a"]),
+                                 ("remainder", "passthrough", slice("b", "b")),
+                                 ("extra", "passthrough", "d")]
+        want = brine.loads(brine.to_bytes(by_index)).payload
+        got = brine.loads(brine.to_bytes(by_name)).payload
+        self.assertEqual(got["branches"][0]["columns"].tolist(),
+                         want["branches"][0]["columns"].tolist())
+        self.assertEqual(got["remainder"]["columns"][:, 0].tolist(), [1])
+        self.assertEqual(got["branches"][1]["columns"][:, 0].tolist(), [3])
+        by_name.transformers_[0] = ("s", by_name.transformers_[0][1], ["c", "x"])
+        self.refused(by_name, "column 'x' (branch 's') is not one of feature_names_in_")
 
     def test_an_unfitted_estimator_is_an_error(self):
         with self.assertRaises(brine.Error) as c:

@@ -78,6 +78,11 @@ class Bin:
     def u64(self): return struct.unpack("<Q", self.take(8))[0]
     def i32(self): return struct.unpack("<i", self.take(4))[0]
     def u8(self): return self.take(1)[0]
+    def boolean(self):
+        v = self.u8()
+        if v > 1:
+            raise ValueError(f"boolean byte {v}, not 0 or 1")
+        return v == 1
     def f64_bits(self): return self.take(8)  # kept as bytes: compared bit for bit
     def string(self): return self.take(self.u64()).decode("utf-8")
     def list(self, item): return [item() for _ in range(self.u64())]
@@ -131,6 +136,14 @@ def read_model(b, kind):
     elif kind == "robust_scaler":
         m["n_features"] = b.i32()
         m["center"], m["scale"] = b.matrix("f64"), b.matrix("f64")
+    elif kind == "simple_imputer":
+        m["strategy"], m["missing_value"] = b.string(), b.f64_bits()
+        m["statistics"], m["add_indicator"] = b.matrix("f64"), b.boolean()
+        m["indicator_features"] = b.matrix("i32")
+    elif kind == "one_hot_encoder":
+        m["handle_unknown"] = b.string()
+        m["n_categories"], m["categories"] = b.matrix("i32"), b.matrix("f64")
+        m["drop_idx"] = b.matrix("i32")
     elif kind == "decision_tree":
         m["task"], m["n_features"], m["n_nodes"] = b.string(), b.i32(), b.u64()
         m["classes"] = b.matrix("f64")
@@ -149,12 +162,21 @@ def read_model(b, kind):
             m[name] = b.matrix("i32")
         m["threshold"], m["default_left"] = b.matrix("f64"), b.matrix("u8")
         m["value"] = b.matrix("f64")
-    elif kind == "pipeline":
+    elif kind in ("pipeline", "column_transformer"):
         def slot():
             k = b.string()
             return {"kind": k, "model": read_model(b, k)}
-        m["steps"] = b.list(slot)
-        m["estimator"] = slot()
+
+        def branch():
+            return {"name": b.string(), "columns": b.matrix("i32"), "action": b.string(),
+                    "steps": b.list(slot)}
+        if kind == "pipeline":
+            m["steps"] = b.list(slot)
+            m["estimator"] = slot()
+        else:
+            m["n_features"] = b.i32()
+            m["branches"] = b.list(branch)
+            m["remainder"] = branch()
     else:
         raise ValueError(f"unknown kind {kind}")
     return m

@@ -58,11 +58,18 @@ int main(int argc, char** argv) {
     write(dir, "robust_scaler", fixtures::robust_scaler());
     write(dir, "robust_scaler_no_centering", fixtures::robust_scaler_no_centering());
     write(dir, "pipeline_robust", fixtures::pipeline_robust());
+    write(dir, "simple_imputer", fixtures::simple_imputer());
+    write(dir, "simple_imputer_marker", fixtures::simple_imputer_marker());
+    write(dir, "one_hot_encoder", fixtures::one_hot_encoder());
+    write(dir, "one_hot_encoder_drop", fixtures::one_hot_encoder_drop());
     write(dir, "logistic_regression_ovr", fixtures::logistic_ovr());
     // Added with the tree_ensemble kind and decision_tree schema version 2 (same container format).
     write(dir, "decision_tree_missing", fixtures::tree_classifier_missing());
     write(dir, "tree_ensemble_forest", fixtures::ensemble_forest());
     write(dir, "tree_ensemble_boosted_binary", fixtures::ensemble_boosted_binary());
     write(dir, "tree_ensemble_regressor", fixtures::ensemble_regressor());
+    // Added with the column_transformer kind (same container format).
+    write(dir, "column_transformer", fixtures::column_transformer());
+    write(dir, "pipeline_column_transformer", fixtures::pipeline_column_transformer());
     return 0;
 }

@@ -60,6 +60,21 @@ TEST_CASE("golden files of the preprocessing kinds (format 1.0) load", "[io][gol
     check_golden("pipeline_robust", fixtures::pipeline_robust());
 }
 
+TEST_CASE("golden files of the column_transformer kind (format 1.0) load", "[io][golden]") {
+    check_golden("column_transformer", fixtures::column_transformer());
+    check_golden("pipeline_column_transformer", fixtures::pipeline_column_transformer());
+}
+
+TEST_CASE("golden files of simple_imputer (format 1.0) load", "[io][golden]") {
+    check_golden("simple_imputer", fixtures::simple_imputer());
+    check_golden("simple_imputer_marker", fixtures::simple_imputer_marker());
+}
+
+TEST_CASE("golden files of one_hot_encoder schema 1 load", "[io][golden]") {
+    check_golden("one_hot_encoder", fixtures::one_hot_encoder());
+    check_golden("one_hot_encoder_drop", fixtures::one_hot_encoder_drop());
+}
+
 TEST_CASE("logistic regression: schema-1 files keep their meaning, one-vs-rest is schema 2",
           "[io][golden]") {
     // Written before multi_class existed: softmax for 3 classes, sigmoid for 2.

@@ -62,7 +62,9 @@ std::vector<std::pair<std::string, std::string>> small_files() {
         {"tree_regressor", fixtures::tree_regressor()},
         {"standard_scaler", fixtures::standard_scaler()},
         {"min_max_scaler", fixtures::min_max_scaler()},
+        {"simple_imputer", fixtures::simple_imputer()},
         {"pipeline", fixtures::pipeline_classifier()},
+        {"one_hot_encoder", fixtures::one_hot_encoder()},
     };
     std::vector<std::pair<std::string, std::string>> out;
     for (const auto& [name, m] : models) {

@@ -48,6 +48,8 @@ M valid_of() {
         return fixtures::robust_scaler();
     else if constexpr (std::is_same_v<M, brine::TreeEnsemble>)
         return fixtures::ensemble_forest();
+    else if constexpr (std::is_same_v<M, brine::OneHotEncoder>)
+        return fixtures::one_hot_encoder();
     else
         return fixtures::pipeline_classifier();
 }
@@ -389,6 +391,84 @@ TEST_CASE("hostile model: LogisticRegression's multi_class", "[io][hostile]") {
         BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(bytes), Errc::malformed,
                                 "multi_class 'OVR', expected 'multinomial' or 'ovr'");
     }
+}
+
+TEST_CASE("hostile model: every invariant of OneHotEncoder", "[io][hostile]") {
+    brine::OneHotEncoder e = fixtures::one_hot_encoder();  // categories {5 | 4}
+    e.categories(2) = e.categories(1);
+    check_refused(e,
+                  "OneHotEncoder: feature 0: category 2 (categories[2]) is 0.75, not greater "
+                  "than the category before it (0.75); categories must be sorted and unique");
+    e = fixtures::one_hot_encoder();
+    e.categories(6) = -9;  // feature 1's second category below its first
+    check_refused(e, "OneHotEncoder: feature 1: category 1 (categories[6]) is -9, not greater");
+    e = fixtures::one_hot_encoder();
+    e.categories(0) = kNaN;
+    check_refused(e,
+                  "OneHotEncoder: feature 0: category 0 (categories[0]) is NaN but not the last");
+    e = fixtures::one_hot_encoder();
+    e.categories(8) = kInf;
+    check_refused(e, "OneHotEncoder: feature 1: category 3 (categories[8]) is infinite");
+    e = fixtures::one_hot_encoder();
+    e.n_categories = fixtures::ivec({5, 5});
+    check_refused(e, "OneHotEncoder: n_categories add up to 10, categories has 9 entries");
+    e.n_categories = fixtures::ivec({9, 0});
+    check_refused(e, "OneHotEncoder: n_categories[1] is 0 (every feature has at least 1 category)");
+    e.n_categories = fixtures::ivec({-2147483647 - 1, 9});
+    check_refused(e, "OneHotEncoder: n_categories[0] is -2147483648");
+    e.n_categories.resize(0);
+    check_refused(e, "OneHotEncoder: has no features");
+    e = fixtures::one_hot_encoder();
+    e.drop_idx = fixtures::ivec({0, 4});
+    check_refused(e,
+                  "OneHotEncoder: drop_idx[1] is 4 (expected -1 for none, or 0 to 3: feature 1 "
+                  "has 4 categories)");
+    e.drop_idx = fixtures::ivec({-2, 0});
+    check_refused(e, "OneHotEncoder: drop_idx[0] is -2");
+    e.drop_idx = fixtures::ivec({0, 0, 0});
+    check_refused(e,
+                  "OneHotEncoder: drop_idx has 3 entries for 2 features (expected that many, "
+                  "or none)");
+    // handle_unknown: a value other than the two names is refused by the reader; the writer never
+    // writes one.
+    e = fixtures::one_hot_encoder();
+    e.handle_unknown = static_cast<brine::HandleUnknown>(2);
+    BRINE_CHECK_THROWS_CODE(brine::to_bytes(e), Errc::invalid_model,
+                            "OneHotEncoder: handle_unknown is 2 (expected 0 for error or 1 for "
+                            "ignore)");
+    for (brine::Format f : {brine::Format::binary, brine::Format::json}) {
+        std::string bytes = brine::to_bytes(fixtures::one_hot_encoder_drop(), f, fixed_time());
+        const auto at = bytes.find("ignore");
+        REQUIRE(at != std::string::npos);
+        bytes.replace(at, 6, "ignor_");
+        if (f == brine::Format::binary) resign(bytes);
+        BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(bytes), Errc::malformed,
+                                "handle_unknown 'ignor_', expected 'error' or 'ignore'");
+    }
+}
+
+TEST_CASE("hostile model: a one-hot encoder's reference check is charged for its output width",
+          "[io][hostile]") {
+    // W per row = n_features + width (the outputs compared) + C = width (zeros) + the binary
+    // search's steps (bit width of k, plus 1, per feature). The stored outputs are rows x width
+    // values of the file, so the check stays linear in the file's size.
+    const Eigen::Index k = 1024;
+    Eigen::VectorXd cats(k + 2);
+    for (Eigen::Index c = 0; c < k; ++c) cats(c) = static_cast<double>(c);
+    cats(k) = 0.5;
+    cats(k + 1) = kNaN;
+    const brine::OneHotEncoder wide(cats, fixtures::ivec({std::int32_t(k), 2}),
+                                    fixtures::ivec({-1, 0}), brine::HandleUnknown::ignore);
+    wide.validate();
+    CHECK(brine::detail::row_cost(wide) == std::uint64_t(k + 1) + 11 + 2);
+    CHECK(brine::detail::reference_work(wide, 3) == 3 * (2 + 2 * std::uint64_t(k + 1) + 13));
+    CHECK(brine::detail::model_elements(wide) == std::uint64_t(k + 2 + 2 + 2));
+    brine::SaveOptions so = fixed_time();
+    so.reference_inputs = Eigen::MatrixXd::Zero(8, 2);
+    so.reference_inputs(1, 0) = 1023;
+    so.reference_inputs(2, 1) = kNaN;
+    CHECK(brine::from_bytes<brine::OneHotEncoder>(brine::to_bytes(wide, brine::Format::json, so)) ==
+          wide);
 }
 
 TEST_CASE("hostile model: pipeline step widths that do not chain", "[io][hostile]") {

@@ -77,6 +77,10 @@ TEST_CASE("every model kind round-trips through both formats", "[io][roundtrip]"
     round_trip(fixtures::robust_scaler_no_centering(), format);
     round_trip(brine::RobustScaler(3, Eigen::VectorXd(), Eigen::VectorXd()), format);
     round_trip(fixtures::pipeline_robust(), format);
+    round_trip(fixtures::simple_imputer(), format);
+    round_trip(fixtures::simple_imputer_marker(), format);
+    round_trip(fixtures::one_hot_encoder(), format);
+    round_trip(fixtures::one_hot_encoder_drop(), format);
     round_trip(fixtures::ensemble_forest(), format);
     round_trip(fixtures::ensemble_boosted_binary(), format);
     round_trip(fixtures::ensemble_regressor(), format);

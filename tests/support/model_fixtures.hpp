@@ -138,6 +138,81 @@ inline brine::Pipeline pipeline_robust() {
                            logistic_multi());
 }
 
+inline brine::IndexVector columns(std::initializer_list<std::int32_t> values) {
+    brine::IndexVector v(static_cast<Eigen::Index>(values.size()));
+    Eigen::Index i = 0;
+    for (std::int32_t x : values) v(i++) = x;
+    return v;
+}
+
+/// Five inputs, six outputs: a two-step chain over columns 2 and 0 (in that order), a copy of
+/// column 0, a nested ColumnTransformer over columns 1 and 3, column 3 dropped again, and a scaled
+/// remainder (column 4).
+///   out = [(x2 - 1) / 2 / 0.5, (x0 + 1) / 4 / 8, x0, x3 * 2 + 0.5, x1, (x4 - 0) / 2]
+inline brine::ColumnTransformer column_transformer() {
+    using A = brine::ColumnBranch::Action;
+    brine::ColumnTransformer inner;
+    inner.n_features_in = 2;
+    inner.branches.push_back(
+        {"mm", columns({1}), A::steps, {brine::MinMaxScaler(vec({2}), vec({0.5}))}});
+    inner.remainder = {"remainder", columns({0}), A::passthrough, {}};
+    brine::ColumnTransformer ct;
+    ct.n_features_in = 5;
+    ct.branches.push_back(
+        {"scaled",
+         columns({2, 0}),
+         A::steps,
+         {brine::StandardScaler(vec({1, -1}), vec({2, 4})), brine::MaxAbsScaler(vec({0.5, 8}))}});
+    ct.branches.push_back({"copy", columns({0}), A::passthrough, {}});
+    ct.branches.push_back({"nested", columns({1, 3}), A::steps, {inner}});
+    ct.branches.push_back({"gone", columns({3}), A::drop, {}});
+    ct.remainder = {
+        "remainder", columns({4}), A::steps, {brine::StandardScaler(vec({0}), vec({2}))}};
+    return ct;
+}
+
+/// column_transformer() then a 3-class logistic regression on its six outputs.
+inline brine::Pipeline pipeline_column_transformer() {
+    brine::RowMatrix coef(3, 6);
+    coef << 1, 0, 0.5, -1, 0, 0.25, 0, 1, -0.5, 0, 1, 0, -1, -1, 0, 1, -1, -0.25;
+    Eigen::VectorXd b(3), classes(3);
+    b << 0, 0.5, -0.5;
+    classes << 0, 1, 2;
+    return brine::Pipeline({column_transformer()}, brine::LogisticRegression(coef, b, classes));
+}
+
+/// Integer vectors (IndexVector) from a list.
+inline brine::IndexVector ivec(std::initializer_list<std::int32_t> values) {
+    brine::IndexVector v(static_cast<Eigen::Index>(values.size()));
+    Eigen::Index i = 0;
+    for (auto x : values) v(i++) = x;
+    return v;
+}
+
+/// The value at (i, j) of rows(n) below, so that encoders can know the rows' values exactly.
+inline double row_value(Eigen::Index i, Eigen::Index j) {
+    return 0.7 * static_cast<double>(i) - 1.3 * static_cast<double>(j) + 0.05;
+}
+
+/// Two features, handle_unknown error, nothing dropped: feature 0 knows the four values of rows(2)
+/// in column 0 and NaN; feature 1 knows those of column 1.
+inline brine::OneHotEncoder one_hot_encoder() {
+    return brine::OneHotEncoder(
+        vec({row_value(0, 0), row_value(1, 0), row_value(2, 0), row_value(3, 0),
+             std::numeric_limits<double>::quiet_NaN(), row_value(0, 1), row_value(1, 1),
+             row_value(2, 1), row_value(3, 1)}),
+        ivec({5, 4}), brine::IndexVector(), brine::HandleUnknown::error);
+}
+
+/// Three features, handle_unknown ignore, with drop: a binary feature dropping its first category
+/// (if_binary), one dropping none, one dropping its second; rows(3) holds unknowns in every column.
+inline brine::OneHotEncoder one_hot_encoder_drop() {
+    return brine::OneHotEncoder(
+        vec({row_value(0, 0), row_value(3, 0), row_value(1, 1), 7.0,
+             std::numeric_limits<double>::quiet_NaN(), row_value(1, 2), row_value(3, 2), -0.0}),
+        ivec({2, 3, 3}), ivec({0, -1, 1}), brine::HandleUnknown::ignore);
+}
+
 /// Ensemble nodes from per-node lists: left, right, feature, threshold, default_left; leaves -1/-2.
 inline void ensemble_nodes(brine::TreeEnsemble& e, std::initializer_list<std::int32_t> left,
                            std::initializer_list<std::int32_t> right,
@@ -221,6 +296,21 @@ inline brine::TreeEnsemble ensemble_regressor() {
     e.value << 0, 0.1 * 1.5, 0.1 * -2.25, 0, 1e-300, -0.0;
     e.base_score = vec({152.13348416289594});
     return e;
+}
+
+/// A mean imputer of 3 features with NaN as the marker: feature 1 was all missing at fit
+/// (dropped), features 1 and 2 get indicator columns. Output: 4 columns.
+inline brine::SimpleImputer simple_imputer() {
+    brine::IndexVector ind(2);
+    ind << 1, 2;
+    return brine::SimpleImputer(
+        brine::ImputeStrategy::mean, std::numeric_limits<double>::quiet_NaN(),
+        vec({0.25, std::numeric_limits<double>::quiet_NaN(), -3.5}), true, ind);
+}
+
+/// A constant imputer of 2 features with the number -1 as the marker, no indicator.
+inline brine::SimpleImputer simple_imputer_marker() {
+    return brine::SimpleImputer(brine::ImputeStrategy::constant, -1.0, vec({7.5, 7.5}));
 }
 
 /// Rows to predict with, for a model of `n_features` features.

@@ -38,6 +38,13 @@ inline std::uint64_t model_elements(const MaxAbsScaler& m) { return count(m.scal
 inline std::uint64_t model_elements(const RobustScaler& m) {
     return cost_add(count(m.center.size()), count(m.scale.size()));
 }
+inline std::uint64_t model_elements(const SimpleImputer& m) {
+    return cost_add(count(m.statistics.size()), count(m.indicator_features.size()));
+}
+inline std::uint64_t model_elements(const OneHotEncoder& m) {
+    return cost_add(cost_add(count(m.categories.size()), count(m.n_categories.size())),
+                    count(m.drop_idx.size()));
+}
 inline std::uint64_t model_elements(const LinearRegression& m) {
     return cost_add(count(m.coef.size()), count(m.intercept.size()));
 }
@@ -56,6 +63,22 @@ inline std::uint64_t model_elements(const TreeEnsemble& m) {
     e = cost_add(e, cost_add(count(m.tree_offsets.size()), count(m.tree_output.size())));
     return cost_add(e, cost_add(count(m.base_score.size()), count(m.classes.size())));
 }
+std::uint64_t model_elements(const ColumnTransformer& m);
+/// A chain of steps: the sum of its steps'.
+inline std::uint64_t model_elements(const std::vector<Transform>& steps) {
+    std::uint64_t e = 0;
+    for (const auto& s : steps)
+        e = cost_add(e, std::visit([](const auto& x) { return model_elements(x); }, s));
+    return e;
+}
+/// A ColumnTransformer: one per branch and per column index, plus its chains' elements.
+inline std::uint64_t model_elements(const ColumnTransformer& m) {
+    std::uint64_t e = 1;
+    detail::for_each_branch(m, [&](const ColumnBranch& b, const std::string&) {
+        e = cost_add(e, cost_add(1 + count(b.columns.size()), model_elements(b.steps)));
+    });
+    return e;
+}
 inline std::uint64_t model_elements(const Pipeline& m) {
     std::uint64_t e = std::visit([](const auto& x) { return model_elements(x); }, m.estimator);
     for (const auto& s : m.steps)
@@ -69,12 +92,17 @@ inline std::uint64_t model_elements(const AnyModel& m) {
 /// C(m): operations to compute one row's reference outputs and their rounding bounds (a
 /// multiply-add, a comparison or one step down a tree each count 1). Requires a valid model.
 ///  - scalers: 2 w (value and bound per feature);
+///  - simple imputer: 2 n_features (test and copy per feature) + the indicator columns;
 ///  - linear and logistic regression: 2 (n_features + 1) per row of coef (value and bound), plus
 ///    n_classes for the probabilities;
 ///  - decision tree: 2 (depth + 1) node visits (the walk, and the rounding bound's walk behind a
 ///    pipeline's transforms), plus the width of a leaf's value;
 ///  - tree ensemble: per tree, 2 (depth + 1) node visits and the width of a leaf's value, plus
 ///    2 n_scores + n_classes for the aggregation and the link;
+///  - column transformer: per branch, 1 + its column count (the gather or copy) plus its chain's
+///    costs;
+///  - one-hot encoder: the output width (its zeros) plus, per feature, the steps of a binary
+///    search over its k categories (the bit length of k), at most 2 per category: linear in E(m);
 ///  - pipeline: the sum over its steps and estimator.
 inline std::uint64_t row_cost(const StandardScaler& m) {
     return cost_mul(2, count(m.n_features()));
@@ -82,6 +110,18 @@ inline std::uint64_t row_cost(const StandardScaler& m) {
 inline std::uint64_t row_cost(const MinMaxScaler& m) { return cost_mul(2, count(m.n_features())); }
 inline std::uint64_t row_cost(const MaxAbsScaler& m) { return cost_mul(2, count(m.n_features())); }
 inline std::uint64_t row_cost(const RobustScaler& m) { return cost_mul(2, count(m.n_features())); }
+inline std::uint64_t row_cost(const SimpleImputer& m) {
+    return cost_add(cost_mul(2, count(m.n_features())), count(m.indicator_features.size()));
+}
+inline std::uint64_t row_cost(const OneHotEncoder& m) {
+    std::uint64_t c = count(m.n_features_out());
+    for (Eigen::Index j = 0; j < m.n_categories.size(); ++j) {
+        std::uint64_t steps = 1;
+        for (std::uint64_t k = count(m.n_categories(j)); k > 1; k >>= 1) ++steps;
+        c = cost_add(c, steps);
+    }
+    return c;
+}
 inline std::uint64_t row_cost(const LinearRegression& m) {
     return cost_mul(cost_mul(2, count(m.coef.rows())), cost_add(count(m.n_features()), 1));
 }
@@ -114,6 +154,20 @@ inline std::uint64_t row_cost(const TreeEnsemble& m) {
     }
     return c;
 }
+std::uint64_t row_cost(const ColumnTransformer& m);
+inline std::uint64_t row_cost(const std::vector<Transform>& steps) {
+    std::uint64_t c = 0;
+    for (const auto& s : steps)
+        c = cost_add(c, std::visit([](const auto& x) { return row_cost(x); }, s));
+    return c;
+}
+inline std::uint64_t row_cost(const ColumnTransformer& m) {
+    std::uint64_t c = 1;
+    detail::for_each_branch(m, [&](const ColumnBranch& b, const std::string&) {
+        c = cost_add(c, cost_add(1 + count(b.columns.size()), row_cost(b.steps)));
+    });
+    return c;
+}
 inline std::uint64_t row_cost(const Pipeline& m) {
     std::uint64_t c = std::visit([](const auto& x) { return row_cost(x); }, m.estimator);
     for (const auto& s : m.steps)
@@ -127,6 +181,11 @@ inline Eigen::Index reference_width(const StandardScaler& m) { return m.n_featur
 inline Eigen::Index reference_width(const MinMaxScaler& m) { return m.n_features(); }
 inline Eigen::Index reference_width(const MaxAbsScaler& m) { return m.n_features(); }
 inline Eigen::Index reference_width(const RobustScaler& m) { return m.n_features(); }
+inline Eigen::Index reference_width(const ColumnTransformer& m) { return m.n_features_out(); }
+inline Eigen::Index reference_width(const SimpleImputer& m) { return m.n_features_out(); }
+/// A one-hot encoder's reference outputs are its whole output: up to one column per category, so
+/// rows x width is a product of two lengths the reference budget bounds.
+inline Eigen::Index reference_width(const OneHotEncoder& m) { return m.n_features_out(); }
 inline Eigen::Index reference_width(const LinearRegression& m) { return m.n_targets(); }
 inline Eigen::Index reference_width(const LogisticRegression& m) { return m.n_classes(); }
 inline Eigen::Index reference_width(const DecisionTree& m) {

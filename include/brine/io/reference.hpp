@@ -99,6 +99,77 @@ void step_with_bound(const Scaler& s, Eigen::MatrixXd& Z, Eigen::MatrixXd& E) {
     E = std::move(next);
 }
 
+/// An imputer copies a value or replaces a missing one by its statistic: a copied value keeps its
+/// input's bound, a filled one and an indicator are exact. With a numeric marker, an input within
+/// twice its bound of the marker may be missing on another build: its row's bound is infinite.
+inline void step_with_bound(const SimpleImputer& s, Eigen::MatrixXd& Z, Eigen::MatrixXd& E) {
+    Eigen::MatrixXd out = s.transform(Z);
+    Eigen::MatrixXd err = Eigen::MatrixXd::Zero(out.rows(), out.cols());
+    if (E.size() != 0) {
+        const auto missing = [&](double v) {
+            return s.missing_is_nan() ? std::isnan(v) : v == s.missing_value;
+        };
+        Eigen::Index k = 0;
+        for (Eigen::Index j = 0; j < s.statistics.size(); ++j) {
+            const bool kept = !std::isnan(s.statistics(j));
+            for (Eigen::Index i = 0; i < Z.rows(); ++i) {
+                const double z = Z(i, j), e = E(i, j);
+                if (!s.missing_is_nan() && !std::isnan(z) &&
+                    std::abs(z - s.missing_value) <= 2 * e && e > 0) {
+                    err.row(i).setConstant(std::numeric_limits<double>::infinity());
+                } else if (kept && !missing(z) && std::isfinite(err(i, k))) {
+                    err(i, k) = e;
+                }
+            }
+            k += kept ? 1 : 0;
+        }
+    }
+    Z = std::move(out);
+    E = std::move(err);
+}
+
+/// A one-hot encoder's outputs are 0 or 1, exact; but an input carrying a rounding error (after
+/// other steps) may match another category on another build: its row's bound is infinite.
+inline void step_with_bound(const OneHotEncoder& s, Eigen::MatrixXd& Z, Eigen::MatrixXd& E) {
+    Eigen::MatrixXd out = s.transform(Z);
+    Eigen::MatrixXd err = Eigen::MatrixXd::Zero(out.rows(), out.cols());
+    for (Eigen::Index i = 0; i < Z.rows() && E.size() != 0; ++i) {
+        for (Eigen::Index j = 0; j < Z.cols(); ++j) {
+            if (E(i, j) > 0 && !std::isnan(Z(i, j))) {
+                err.row(i).setConstant(std::numeric_limits<double>::infinity());
+                break;
+            }
+        }
+    }
+    Z = std::move(out);
+    E = std::move(err);
+}
+
+/// A ColumnTransformer: each branch's columns (and their bounds) through its chain, with the bounds
+/// of each step; passthrough columns keep theirs.
+inline void step_with_bound(const ColumnTransformer& ct, Eigen::MatrixXd& Z, Eigen::MatrixXd& E) {
+    Eigen::MatrixXd out(Z.rows(), ct.n_features_out());
+    Eigen::MatrixXd err = Eigen::MatrixXd::Zero(Z.rows(), ct.n_features_out());
+    Eigen::Index at = 0;
+    for_each_branch(ct, [&](const ColumnBranch& b, const std::string&) {
+        const Eigen::Index bw = branch_width_out(b);
+        if (b.action == ColumnBranch::Action::drop || bw == 0) return;
+        Eigen::MatrixXd z(Z.rows(), b.columns.size()), e;
+        if (E.size() != 0) e.resize(Z.rows(), b.columns.size());
+        for (Eigen::Index k = 0; k < b.columns.size(); ++k) {
+            z.col(k) = Z.col(b.columns(k));
+            if (E.size() != 0) e.col(k) = E.col(b.columns(k));
+        }
+        for (const auto& s : b.steps)
+            std::visit([&](const auto& t) { step_with_bound(t, z, e); }, s);
+        out.middleCols(at, bw) = z;
+        if (e.size() != 0) err.middleCols(at, bw) = e;
+        at += bw;
+    });
+    Z = std::move(out);
+    E = std::move(err);
+}
+
 /// |C| (E + gamma |Z|)^T + gamma |b| with gamma = gamma(n_features + 2): the error bound of the
 /// scores Z C^T + b.
 inline Eigen::MatrixXd linear_bound(const RowMatrix& coef, const Eigen::VectorXd& intercept,
@@ -229,6 +300,21 @@ inline Evaluation evaluate(const MaxAbsScaler& m, const Eigen::MatrixXd& X) {
 inline Evaluation evaluate(const RobustScaler& m, const Eigen::MatrixXd& X) {
     return evaluate_scaler(m, X);
 }
+inline Evaluation evaluate(const ColumnTransformer& m, const Eigen::MatrixXd& X) {
+    return evaluate_scaler(m, X);
+}
+/// An imputer copies or replaces each value: its outputs are exact.
+inline Evaluation evaluate(const SimpleImputer& m, const Eigen::MatrixXd& X) {
+    Evaluation r{m.transform(X), Eigen::MatrixXd()};
+    r.err = Eigen::MatrixXd::Zero(r.out.rows(), r.out.cols());
+    return r;
+}
+/// A one-hot encoder's outputs are 0 or 1, exact on every build.
+inline Evaluation evaluate(const OneHotEncoder& m, const Eigen::MatrixXd& X) {
+    Evaluation r{m.transform(X), Eigen::MatrixXd()};
+    r.err = Eigen::MatrixXd::Zero(r.out.rows(), r.out.cols());
+    return r;
+}
 inline Evaluation evaluate(const LinearRegression& m, const Eigen::MatrixXd& X) {
     return evaluate_part(m, X, Eigen::MatrixXd());
 }
@@ -321,11 +407,12 @@ Reference make_reference(const Model& m, const Eigen::MatrixXd& X, double tolera
 /// refuses at prediction (NaN or infinity for an estimator or pipeline, infinity for a scaler or
 /// a tree ensemble, which takes NaN as a missing value).
 template <class Model>
-std::vector<Eigen::Index> checkable_reference_rows(const Model&, const RowMatrix& X) {
+std::vector<Eigen::Index> checkable_reference_rows(const Model& m, const RowMatrix& X) {
     // A transformer without predict (a scaler) and a tree ensemble keep NaN (a missing value);
-    // other estimators and pipelines refuse it.
-    constexpr bool scaler =
-        !detail::has_predict<Model>::value || std::is_same_v<Model, TreeEnsemble>;
+    // other estimators and pipelines refuse it, and so does an imputer with a numeric marker.
+    bool scaler = !detail::has_predict<Model>::value || std::is_same_v<Model, TreeEnsemble>;
+    if constexpr (std::is_same_v<Model, SimpleImputer>) scaler = m.missing_is_nan();
+    (void)m;
     std::vector<Eigen::Index> rows;
     rows.reserve(static_cast<std::size_t>(X.rows()));
     for (Eigen::Index i = 0; i < X.rows(); ++i) {
@@ -333,6 +420,27 @@ std::vector<Eigen::Index> checkable_reference_rows(const Model&, const RowMatrix
         for (Eigen::Index j = 0; j < X.cols() && ok; ++j) {
             const double v = X(i, j);
             ok = std::isfinite(v) || (scaler && std::isnan(v));
+        }
+        if (ok) rows.push_back(i);
+    }
+    return rows;
+}
+
+/// A one-hot encoder refuses infinities, and with handle_unknown == error the values that are none
+/// of their feature's categories: those rows are not recomputed (save refuses them).
+inline std::vector<Eigen::Index> checkable_reference_rows(const OneHotEncoder& m,
+                                                          const RowMatrix& X) {
+    std::vector<Eigen::Index> rows;
+    rows.reserve(static_cast<std::size_t>(X.rows()));
+    for (Eigen::Index i = 0; i < X.rows(); ++i) {
+        bool ok = true;
+        Eigen::Index offset = 0;
+        for (Eigen::Index j = 0; j < X.cols() && ok; ++j) {
+            const double v = X(i, j);
+            const Eigen::Index k = m.n_categories(j);
+            ok = !std::isinf(v) &&
+                 (m.handle_unknown != HandleUnknown::error || m.find(v, offset, k) >= 0);
+            offset += k;
         }
         if (ok) rows.push_back(i);
     }

@@ -10,9 +10,12 @@
 #include <variant>
 #include <vector>
 
+#include "brine/models/column_transformer.hpp"
 #include "brine/models/columns.hpp"
 #include "brine/models/kinds.hpp"
+#include "brine/models/one_hot_encoder.hpp"
 #include "brine/models/pipeline.hpp"
+#include "brine/models/simple_imputer.hpp"
 #include "brine/models/tree_ensemble.hpp"
 
 namespace brine {

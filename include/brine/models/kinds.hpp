@@ -11,7 +11,7 @@
 ///  - schema: the current schema version of the kind's payload (readers keep loading every
 ///    older version, see docs/compatibility.md).
 /// Adding a kind is adding its row here (and including its header in any_model.hpp). Reserved
-/// numbers: 8 simple_imputer, 9 one_hot_encoder, 10 column_transformer.
+/// numbers: none left of this round (8 to 12 are taken).
 /// Alternatives of AnyModel follow the rows' order, which is not written anywhere.
 #define BRINE_MODEL_KINDS(X)                         \
     X(LinearRegression, linear_regression, 1, 1)     \
@@ -21,5 +21,8 @@
     X(MinMaxScaler, min_max_scaler, 5, 1)            \
     X(Pipeline, pipeline, 6, 1)                      \
     X(TreeEnsemble, tree_ensemble, 7, 1)             \
+    X(SimpleImputer, simple_imputer, 8, 1)           \
+    X(OneHotEncoder, one_hot_encoder, 9, 1)          \
+    X(ColumnTransformer, column_transformer, 10, 1)  \
     X(MaxAbsScaler, max_abs_scaler, 11, 1)           \
     X(RobustScaler, robust_scaler, 12, 1)

@@ -5,28 +5,32 @@
 #include <variant>
 #include <vector>
 
+#include "brine/models/column_transformer.hpp"
 #include "brine/models/decision_tree.hpp"
 #include "brine/models/linear_regression.hpp"
 #include "brine/models/logistic_regression.hpp"
-#include "brine/models/robust_scalers.hpp"
-#include "brine/models/scalers.hpp"
 #include "brine/models/tree_ensemble.hpp"
 
 namespace brine {
 
-/// A preprocessing step of a pipeline.
-using Transform = std::variant<StandardScaler, MinMaxScaler, MaxAbsScaler, RobustScaler>;
 /// The final step of a pipeline.
 using Estimator = std::variant<LinearRegression, LogisticRegression, DecisionTree, TreeEnsemble>;
 
-/// Zero or more transforms, then one estimator (scikit-learn's Pipeline with those steps).
+/// Zero or more transforms, then one estimator (scikit-learn's Pipeline with those steps). A step
+/// may change the width (a ColumnTransformer): each step's n_features_out() is the next step's
+/// n_features() (validate() checks it), and batches run in blocks of rows through two buffers of
+/// one block each, never through a copy of X per step.
 ///
 /// Non-finite inputs: the transforms keep NaN and the estimators refuse it, so, as in
 /// scikit-learn 1.2, predict and predict_proba refuse a row holding a NaN or an infinity
 /// (Errc::invalid_input, naming the pipeline's input row and column); transform refuses only
 /// infinities. An estimator that takes NaN as a missing value (a TreeEnsemble, a DecisionTree with
-/// default_left) receives it: then only infinities are refused. Every part checks its own shape on
-/// every call, so no change to the public fields makes a prediction read or write out of bounds.
+/// default_left) receives it: then only infinities are refused. That is for steps that are all
+/// scalers; with other steps (a ColumnTransformer), each step takes and refuses what its own
+/// transform does (a passthrough column keeps a NaN or an infinity for the next part to refuse),
+/// and a refusal names the step, the caller's row and the column of that step's input. Every part
+/// checks its own shape on every call, so no change to the public fields makes a prediction read
+/// or write out of bounds.
 ///
 /// ```
 /// brine::Pipeline pipe({scaler}, logistic);
@@ -73,10 +77,8 @@ struct Pipeline : RowsForms<Pipeline> {
         for (std::size_t i = 0; i < steps.size(); ++i) {
             std::visit([&](const auto& s) { validate_part(s, "step " + std::to_string(i)); },
                        steps[i]);
-            const Eigen::Index w =
-                std::visit([](const auto& s) { return s.n_features(); }, steps[i]);
-            check_width(width, w, "step " + std::to_string(i));
-            width = w;
+            check_width(width, detail::step_width_in(steps[i]), "step " + std::to_string(i));
+            width = detail::step_width_out(steps[i]);
         }
         std::visit([&](const auto& e) { validate_part(e, "estimator"); }, estimator);
         check_width(width, std::visit([](const auto& e) { return e.n_features(); }, estimator),
@@ -93,13 +95,24 @@ struct Pipeline : RowsForms<Pipeline> {
         return 0;
     }
 
-    /// Runs the transforms only (a copy of X when there are none).
-    /// Throws Errc::shape_mismatch unless X has n_features columns, Errc::invalid_input if X holds
-    /// an infinity (and there is a transform).
+    /// Output width of transform: the last step's n_features_out (n_features without steps).
+    Eigen::Index n_features_out() const {
+        return steps.empty() ? n_features() : detail::step_width_out(steps.back());
+    }
+
+    /// Runs the transforms only (a copy of X when there are none), in blocks of rows.
+    /// Throws Errc::shape_mismatch unless X has n_features columns, Errc::invalid_input for an
+    /// input a step refuses (an infinity; see each step).
     Eigen::MatrixXd transform(const MatrixRef& X) const {
         detail::check_columns(X.cols(), n_features(), "Pipeline");
         if (steps.empty()) return X;
-        return transform_rows(X, true);
+        Eigen::MatrixXd Z(X.rows(), n_features_out());
+        for (Eigen::Index first = 0; first < X.rows(); first += block_rows) {
+            const Eigen::Index n = std::min(block_rows, X.rows() - first);
+            const detail::InputRowBase base(first);
+            Z.middleRows(first, n) = transform_rows(X.middleRows(first, n), true);
+        }
+        return Z;
     }
 
     /// Predictions (values or class labels) for every row of X.
@@ -188,8 +201,8 @@ struct Pipeline : RowsForms<Pipeline> {
         detail::check_columns(x.size(), n_features(), "Pipeline");
         if (steps.empty())
             return std::visit([&](const auto& e) { return e.predict_one(x); }, estimator);
-        detail::check_sample(x, "Pipeline", estimator_takes_missing());
-        double local[stack_width];
+        if (only_scalers()) detail::check_sample(x, "Pipeline", estimator_takes_missing());
+        double local[2 * stack_width];
         const Eigen::Map<const Eigen::RowVectorXd> z = run_steps(x, local);
         return std::visit([&](const auto& e) { return e.predict_one(z); }, estimator);
     }
@@ -206,8 +219,8 @@ struct Pipeline : RowsForms<Pipeline> {
             std::visit([&](const auto& e) { proba_one_of(e, x, out, size); }, estimator);
             return;
         }
-        detail::check_sample(x, "Pipeline", estimator_takes_missing());
-        double local[stack_width];
+        if (only_scalers()) detail::check_sample(x, "Pipeline", estimator_takes_missing());
+        double local[2 * stack_width];
         const Eigen::Map<const Eigen::RowVectorXd> z = run_steps(x, local);
         std::visit([&](const auto& e) { proba_one_of(e, z, out, size); }, estimator);
     }
@@ -265,37 +278,71 @@ private:
         return buf.data();
     }
 
+    /// The widest of the input and every step's output.
+    Eigen::Index max_width() const { return detail::chain_max_width(steps, n_features()); }
+
     /// Runs the transforms on one sample; returns a view of the result, which lives in `local`
-    /// (stack_width entries) or in the per-thread scratch buffer. Every step preserves the width
-    /// (validate() checks the widths chain; each transform_one checks its input again).
+    /// (2 stack_width entries) or in the per-thread scratch buffer: two halves, each step writing
+    /// into the one it does not read (validate() checks the widths chain; each transform_one
+    /// checks its input and output sizes again).
     Eigen::Map<const Eigen::RowVectorXd> run_steps(const RowRef& x, double* local) const {
-        const Eigen::Index w = x.size();
-        double* buf = w <= stack_width ? local : scratch(w);
-        bool first = true;
-        for (const auto& s : steps) {
+        const Eigen::Index half = max_width();
+        double* buf = half <= stack_width ? local : scratch(2 * half);
+        double* halves[2] = {buf, buf + half};
+        Eigen::Index w = x.size();
+        for (std::size_t i = 0; i < steps.size(); ++i) {
             std::visit(
                 [&](const auto& t) {
-                    if (first) {
-                        t.transform_one(x, buf, w);
-                    } else {  // in place: transform_one reads entry j before writing it
-                        t.transform_one(Eigen::Map<const Eigen::RowVectorXd>(buf, w), buf, w);
+                    if (i == 0) {
+                        t.transform_one(x, halves[0], half);
+                    } else {
+                        t.transform_one(
+                            Eigen::Map<const Eigen::RowVectorXd>(halves[(i - 1) % 2], w),
+                            halves[i % 2], half);
                     }
+                    w = t.n_features_out();
                 },
-                s);
-            first = false;
+                steps[i]);
         }
-        return Eigen::Map<const Eigen::RowVectorXd>(buf, w);
+        return Eigen::Map<const Eigen::RowVectorXd>(halves[(steps.size() - 1) % 2], w);
     }
 
-    /// The transforms applied to X (at least one step); with `refuse_infinity`, each refuses an
-    /// infinite input as its transform does, else infinities pass through as NaN does.
-    Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
-        Eigen::MatrixXd Z = std::visit(
-            [&](const auto& t) { return t.transform_rows(X, refuse_infinity); }, steps.front());
-        for (std::size_t i = 1; i < steps.size(); ++i) {
-            Z = std::visit([&](const auto& t) { return t.transform_rows(Z, refuse_infinity); },
-                           steps[i]);
+    /// Whether every step is a scaler: one whose output is non-finite exactly where its input is
+    /// (so the estimator's check of the output stands for the steps' checks of their inputs).
+    bool only_scalers() const noexcept {
+        for (const auto& s : steps) {
+            if (!std::visit([](const auto& t) { return is_scaler<std::decay_t<decltype(t)>>; }, s))
+                return false;
         }
+        return true;
+    }
+
+    template <class T>
+    static constexpr bool is_scaler =
+        std::is_same_v<T, StandardScaler> || std::is_same_v<T, MinMaxScaler> ||
+        std::is_same_v<T, MaxAbsScaler> || std::is_same_v<T, RobustScaler>;
+
+    /// One step on a block of rows; a scaler without `refuse_infinity` lets infinities through as
+    /// NaN, every other step always takes and refuses what its transform does.
+    static Eigen::MatrixXd step_rows(const Transform& step, const MatrixRef& X,
+                                     bool refuse_infinity) {
+        return std::visit(
+            [&](const auto& t) -> Eigen::MatrixXd {
+                using T = std::decay_t<decltype(t)>;
+                if constexpr (is_scaler<T>)
+                    return t.transform_rows(X, refuse_infinity);
+                else
+                    return t.transform(X);
+            },
+            step);
+    }
+
+    /// The transforms applied to a block of X's rows (at least one step), through one block-sized
+    /// temporary per step; with `refuse_infinity`, each refuses an infinite input as its transform
+    /// does, else a scaler lets infinities through as NaN does.
+    Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
+        Eigen::MatrixXd Z = step_rows(steps.front(), X, refuse_infinity);
+        for (std::size_t i = 1; i < steps.size(); ++i) Z = step_rows(steps[i], Z, refuse_infinity);
         return Z;
     }
 
@@ -310,10 +357,21 @@ private:
     /// reported again in the pipeline's terms, naming the first NaN or infinity of X in the block.
     /// A block without one had a finite input made infinite by a transform (an overflow): its
     /// transforms are run again with their checks, so the refusal is the one a checked run makes.
+    ///
+    /// A pipeline with a step that is not a scaler (a ColumnTransformer, whose passthrough columns
+    /// keep infinities and whose steps may turn a NaN into a number) runs every step with its
+    /// checks, and a refusal names the caller's row (through detail::InputRowBase) and the step's
+    /// column.
     template <class F>
     void for_each_block(const MatrixRef& X, F&& f) const {
+        const bool scalers = only_scalers();
         for (Eigen::Index first = 0; first < X.rows(); first += block_rows) {
             const Eigen::Index n = std::min(block_rows, X.rows() - first);
+            if (!scalers) {
+                const detail::InputRowBase base(first);
+                f(transform_rows(X.middleRows(first, n), true), first);
+                continue;
+            }
             try {
                 f(transform_rows(X.middleRows(first, n), false), first);
             } catch (const Error& e) {
@@ -333,11 +391,14 @@ private:
     template <class M, class F>
     void for_each_block_into(const M& X, F&& f) const {
         const Eigen::Index w = X.cols();
+        const Eigen::Index widest = max_width();
+        const bool scalers = only_scalers();
         for (Eigen::Index first = 0; first < X.rows(); first += block_rows) {
             const Eigen::Index n = std::min(block_rows, X.rows() - first);
+            const detail::InputRowBase base(scalers ? 0 : first);
             try {
                 Eigen::Index width = w;
-                double* cur = detail::scratch_doubles<detail::pipeline_slot_a>(block_rows * w);
+                double* cur = detail::scratch_doubles<detail::pipeline_slot_a>(block_rows * widest);
                 double* other = nullptr;
                 bool slot_a = true;
                 std::size_t i = 0;
@@ -349,8 +410,7 @@ private:
                 }
                 for (; i < steps.size(); ++i) {
                     const detail::ColMap in(cur, n, width, Eigen::OuterStride<>(n));
-                    const Eigen::Index out_w =
-                        std::visit([](const auto& t) { return t.n_outputs(); }, steps[i]);
+                    const Eigen::Index out_w = detail::step_width_out(steps[i]);
                     other = slot_a ? detail::scratch_doubles<detail::pipeline_slot_b>(n * out_w)
                                    : detail::scratch_doubles<detail::pipeline_slot_a>(n * out_w);
                     width = step_into(steps[i], in, other, n);
@@ -359,7 +419,7 @@ private:
                 }
                 f(detail::ColMap(cur, n, width, Eigen::OuterStride<>(n)), first);
             } catch (const Error& e) {
-                if (e.code() != Errc::invalid_input) throw;
+                if (e.code() != Errc::invalid_input || !scalers) throw;
                 detail::check_rows(X, first, n, "Pipeline", estimator_takes_missing());
                 throw;
             }
@@ -371,7 +431,7 @@ private:
                                   Eigen::Index n) {
         return std::visit(
             [&](const auto& t) {
-                const Eigen::Index w = t.n_outputs();
+                const Eigen::Index w = t.n_features_out();
                 t.transform_into(in, Eigen::Map<Eigen::MatrixXd>(out, n, w));
                 return w;
             },

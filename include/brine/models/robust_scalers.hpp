@@ -30,6 +30,8 @@ struct MaxAbsScaler : RowsForms<MaxAbsScaler> {
     explicit MaxAbsScaler(Eigen::VectorXd scale_) : scale(std::move(scale_)) {}
 
     Eigen::Index n_features() const noexcept { return scale.size(); }
+    /// Output width of transform: n_features (a scaler keeps the width).
+    Eigen::Index n_features_out() const noexcept { return scale.size(); }
     /// Values per sample of transform: n_features.
     Eigen::Index n_outputs() const noexcept { return scale.size(); }
     /// A scaler has no classes: 0.
@@ -126,6 +128,8 @@ struct RobustScaler : RowsForms<RobustScaler> {
         : n_features_in(n_features_), center(std::move(center_)), scale(std::move(scale_)) {}
 
     Eigen::Index n_features() const noexcept { return n_features_in; }
+    /// Output width of transform: n_features (a scaler keeps the width).
+    Eigen::Index n_features_out() const noexcept { return n_features_in; }
     /// Values per sample of transform: n_features.
     Eigen::Index n_outputs() const noexcept { return n_features_in; }
     /// A scaler has no classes: 0.

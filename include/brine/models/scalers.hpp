@@ -65,6 +65,8 @@ struct StandardScaler : RowsForms<StandardScaler> {
         : mean(std::move(mean_)), scale(std::move(scale_)) {}
 
     Eigen::Index n_features() const noexcept { return mean.size(); }
+    /// Output width of transform: n_features (a scaler keeps the width).
+    Eigen::Index n_features_out() const noexcept { return mean.size(); }
     /// Values per sample of transform: n_features.
     Eigen::Index n_outputs() const noexcept { return mean.size(); }
     /// A scaler has no classes: 0.
@@ -176,6 +178,8 @@ struct MinMaxScaler : RowsForms<MinMaxScaler> {
         : scale(std::move(scale_)), min(std::move(min_)) {}
 
     Eigen::Index n_features() const noexcept { return scale.size(); }
+    /// Output width of transform: n_features (a scaler keeps the width).
+    Eigen::Index n_features_out() const noexcept { return scale.size(); }
     /// Values per sample of transform: n_features.
     Eigen::Index n_outputs() const noexcept { return scale.size(); }
     /// A scaler has no classes: 0.

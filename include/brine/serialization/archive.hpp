@@ -25,6 +25,13 @@ struct Limits {
     std::uint64_t max_nodes = std::uint64_t{1} << 26;          ///< nodes of one tree
     std::uint64_t max_string_length = std::uint64_t{1} << 20;  ///< bytes in one string (1 MiB)
     std::uint32_t max_nesting = 64;                            ///< JSON nesting depth
+    /// ColumnTransformers nested in one another (a ColumnTransformer that no other holds is at
+    /// depth 1); checked before a nested one is read, so a deep binary file cannot exhaust the
+    /// stack. validate() refuses more than ColumnTransformer::max_nesting (32) whatever this is.
+    std::uint32_t max_transform_depth = 8;
+    /// Transform steps in one model, counting those of every pipeline and ColumnTransformer
+    /// branch, nested ones included; checked as each step is read.
+    std::uint64_t max_transform_steps = 4096;
 };
 
 class BinaryOutputArchive;

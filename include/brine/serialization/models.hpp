@@ -98,8 +98,66 @@ private:
     }
 };
 
-/// A pipeline's steps: a sized list of KindSlots. Elements are appended one at a time, so a
-/// hostile count costs nothing before the elements themselves are present.
+/// Throws Errc::limit_exceeded at the archive's position, with `limit` as the error's field.
+template <class Archive>
+[[noreturn]] void fail_limit(Archive& ar, const std::string& what, std::uint64_t limit) {
+    try {
+        ar.fail(Errc::limit_exceeded, what);
+    } catch (Error& e) {
+        e.with_limit(limit);
+        throw;
+    }
+}
+
+/// What a load has open of the models that hold transforms (pipelines and ColumnTransformers), per
+/// thread: how many are open, how deep ColumnTransformers nest, how many steps were read.
+struct TransformNesting {
+    std::uint32_t open = 0;
+    std::uint32_t depth = 0;
+    std::uint64_t steps = 0;
+};
+inline TransformNesting& transform_nesting() noexcept {
+    thread_local TransformNesting n;
+    return n;
+}
+
+/// Opens a pipeline or ColumnTransformer being read: the outermost one starts the step count of the
+/// load, a ColumnTransformer is refused before anything nested in it is read if it is deeper than
+/// Limits::max_transform_depth. Closed by the destructor, also when the load throws.
+class NestingGuard {
+public:
+    template <class Archive>
+    NestingGuard(Archive& ar, bool column_transformer)
+        : n_(transform_nesting()), column_transformer_(column_transformer) {
+        if (n_.open == 0) {
+            n_.steps = 0;
+            n_.depth = 0;
+        }
+        if (column_transformer_ && n_.depth + 1 > ar.limits().max_transform_depth) {
+            fail_limit(ar,
+                       "ColumnTransformer nested " + std::to_string(n_.depth + 1) +
+                           " deep exceeds Limits::max_transform_depth (" +
+                           std::to_string(ar.limits().max_transform_depth) + ")",
+                       ar.limits().max_transform_depth);
+        }
+        ++n_.open;
+        if (column_transformer_) ++n_.depth;
+    }
+    ~NestingGuard() {
+        --n_.open;
+        if (column_transformer_) --n_.depth;
+    }
+    NestingGuard(const NestingGuard&) = delete;
+    NestingGuard& operator=(const NestingGuard&) = delete;
+
+private:
+    TransformNesting& n_;
+    bool column_transformer_;
+};
+
+/// A pipeline's or a branch's steps: a sized list of KindSlots. Elements are appended one at a
+/// time, so a hostile count costs nothing before the elements themselves are present; each one
+/// counts against Limits::max_transform_steps before it is read.
 struct StepList {
     std::vector<Transform>* steps;
 
@@ -115,6 +173,14 @@ struct StepList {
         ar(cereal::make_size_tag(n));
         steps->clear();
         for (std::uint64_t i = 0; i < n; ++i) {
+            TransformNesting& nest = transform_nesting();
+            if (++nest.steps > ar.limits().max_transform_steps) {
+                fail_limit(ar,
+                           "more than Limits::max_transform_steps (" +
+                               std::to_string(ar.limits().max_transform_steps) +
+                               ") transform steps in the model",
+                           ar.limits().max_transform_steps);
+            }
             Transform t;
             ar(KindSlot<Transform>{&t});
             steps->push_back(std::move(t));
@@ -241,6 +307,58 @@ void serialize(Archive& ar, RobustScaler& m) {
     detail::schema_field<RobustScaler>(ar);
     ar(cereal::make_nvp("n_features", m.n_features_in), cereal::make_nvp("center", m.center),
        cereal::make_nvp("scale", m.scale));
+}
+
+namespace detail {
+inline const EnumNames<ImputeStrategy, 4> impute_strategy{
+    "strategy", {"mean", "median", "most_frequent", "constant"}};
+}  // namespace detail
+
+/// strategy by name, the marker (NaN or a number), the per-feature statistics (NaN: a dropped
+/// feature), and the missing-indicator columns.
+template <class Archive>
+void save(Archive& ar, const SimpleImputer& m) {
+    detail::schema_field<SimpleImputer>(ar);
+    detail::impute_strategy.write(ar, m.strategy);
+    ar(cereal::make_nvp("missing_value", m.missing_value),
+       cereal::make_nvp("statistics", m.statistics),
+       cereal::make_nvp("add_indicator", m.add_indicator),
+       cereal::make_nvp("indicator_features", m.indicator_features));
+}
+
+template <class Archive>
+void load(Archive& ar, SimpleImputer& m) {
+    detail::schema_field<SimpleImputer>(ar);
+    m.strategy = detail::impute_strategy.read(ar);
+    ar(cereal::make_nvp("missing_value", m.missing_value),
+       cereal::make_nvp("statistics", m.statistics),
+       cereal::make_nvp("add_indicator", m.add_indicator),
+       cereal::make_nvp("indicator_features", m.indicator_features));
+}
+
+namespace detail {
+inline const EnumNames<HandleUnknown, 2> handle_unknown_names{"handle_unknown",
+                                                              {"error", "ignore"}};
+}  // namespace detail
+
+/// Schema 1: handle_unknown by name, then n_categories (per feature), every feature's categories
+/// concatenated, and drop_idx (per feature, -1 for none; empty when nothing is dropped). Sizes are
+/// each bounded by the bytes that hold them; that they agree (and the ordering of categories) is
+/// validate()'s, on save and on load alike.
+template <class Archive>
+void save(Archive& ar, const OneHotEncoder& m) {
+    detail::schema_field<OneHotEncoder>(ar);
+    detail::handle_unknown_names.write(ar, m.handle_unknown);
+    ar(cereal::make_nvp("n_categories", m.n_categories),
+       cereal::make_nvp("categories", m.categories), cereal::make_nvp("drop_idx", m.drop_idx));
+}
+
+template <class Archive>
+void load(Archive& ar, OneHotEncoder& m) {
+    detail::schema_field<OneHotEncoder>(ar);
+    m.handle_unknown = detail::handle_unknown_names.read(ar);
+    ar(cereal::make_nvp("n_categories", m.n_categories),
+       cereal::make_nvp("categories", m.categories), cereal::make_nvp("drop_idx", m.drop_idx));
 }
 
 template <class Archive>
@@ -380,8 +498,78 @@ void save(Archive& ar, const Pipeline& p) {
 template <class Archive>
 void load(Archive& ar, Pipeline& p) {
     detail::schema_field<Pipeline>(ar);
+    const detail::NestingGuard open(ar, false);
     ar(cereal::make_nvp("steps", detail::StepList{&p.steps}),
        cereal::make_nvp("estimator", detail::KindSlot<Estimator>{&p.estimator}));
+}
+
+namespace detail {
+
+inline const EnumNames<ColumnBranch::Action, 3> branch_action{"action",
+                                                              {"drop", "passthrough", "steps"}};
+
+/// A ColumnTransformer's branches: a sized list, appended one at a time (as StepList).
+struct BranchList {
+    std::vector<ColumnBranch>* branches;
+
+    template <class Archive>
+    void save(Archive& ar) const {
+        ar(cereal::make_size_tag(static_cast<std::uint64_t>(branches->size())));
+        for (const auto& b : *branches) ar(b);
+    }
+
+    template <class Archive>
+    void load(Archive& ar) {
+        std::uint64_t n = 0;
+        ar(cereal::make_size_tag(n));
+        branches->clear();
+        for (std::uint64_t i = 0; i < n; ++i) {
+            ColumnBranch b;
+            ar(b);
+            branches->push_back(std::move(b));
+        }
+    }
+};
+
+}  // namespace detail
+
+/// A branch: name, columns (int32 vector), action by name, then its steps (empty unless the
+/// action is "steps").
+template <class Archive>
+void save(Archive& ar, const ColumnBranch& b) {
+    std::string name = b.name;
+    ar(cereal::make_nvp("name", name), cereal::make_nvp("columns", b.columns));
+    detail::branch_action.write(ar, b.action);
+    auto& steps = const_cast<std::vector<Transform>&>(b.steps);  // StepList::save does not modify
+    ar(cereal::make_nvp("steps", detail::StepList{&steps}));
+}
+
+template <class Archive>
+void load(Archive& ar, ColumnBranch& b) {
+    ar(cereal::make_nvp("name", b.name), cereal::make_nvp("columns", b.columns));
+    b.action = detail::branch_action.read(ar);
+    ar(cereal::make_nvp("steps", detail::StepList{&b.steps}));
+}
+
+/// Schema 1: n_features, the branches in order, then the remainder (a branch named "remainder"
+/// listing the columns no branch takes). A nested ColumnTransformer is refused before it is read
+/// when deeper than Limits::max_transform_depth.
+template <class Archive>
+void save(Archive& ar, const ColumnTransformer& m) {
+    detail::schema_field<ColumnTransformer>(ar);
+    auto& branches = const_cast<std::vector<ColumnBranch>&>(m.branches);  // not modified
+    ar(cereal::make_nvp("n_features", m.n_features_in),
+       cereal::make_nvp("branches", detail::BranchList{&branches}),
+       cereal::make_nvp("remainder", m.remainder));
+}
+
+template <class Archive>
+void load(Archive& ar, ColumnTransformer& m) {
+    detail::schema_field<ColumnTransformer>(ar);
+    const detail::NestingGuard open(ar, true);
+    ar(cereal::make_nvp("n_features", m.n_features_in),
+       cereal::make_nvp("branches", detail::BranchList{&m.branches}),
+       cereal::make_nvp("remainder", m.remainder));
 }
 
 }  // namespace brine
