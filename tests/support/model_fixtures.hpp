@@ -228,10 +228,9 @@ inline brine::TreeEnsemble ensemble_regressor() {
 inline brine::SimpleImputer simple_imputer() {
     brine::IndexVector ind(2);
     ind << 1, 2;
-    return brine::SimpleImputer(brine::ImputeStrategy::mean,
-                                std::numeric_limits<double>::quiet_NaN(),
-                                vec({0.25, std::numeric_limits<double>::quiet_NaN(), -3.5}), true,
-                                ind);
+    return brine::SimpleImputer(
+        brine::ImputeStrategy::mean, std::numeric_limits<double>::quiet_NaN(),
+        vec({0.25, std::numeric_limits<double>::quiet_NaN(), -3.5}), true, ind);
 }
 
 /// A constant imputer of 2 features with the number -1 as the marker, no indicator.
