@@ -10,6 +10,7 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NEEDS = {"codec": ["numpy"], "sklearn": ["numpy", "sklearn"], "readme": ["numpy", "sklearn"],
+         "imputer": ["numpy", "sklearn"],
          "ensembles": ["numpy", "sklearn"], "xgboost": ["numpy", "sklearn", "xgboost"],
          "install": ["numpy", "pip", "setuptools", "wheel"]}
 

@@ -57,9 +57,10 @@ int predict(const std::string& model_path, const std::string& rows_path,
     std::FILE* out = std::fopen(out_path.c_str(), "w");
     if (!out) throw std::runtime_error("cannot write " + out_path);
     std::fprintf(out, "kind %s\n", std::string(brine::kind_name(model.kind())).c_str());
-    const bool scaler = model.holds<brine::StandardScaler>() ||
-                        model.holds<brine::MinMaxScaler>() || model.holds<brine::MaxAbsScaler>() ||
-                        model.holds<brine::RobustScaler>();
+    // A transformer (scaler, imputer): a kind without predict.
+    const bool scaler = std::visit(
+        [](const auto& m) { return !brine::detail::has_predict<std::decay_t<decltype(m)>>::value; },
+        model.variant());
     if (scaler) {
         write_matrix(out, "values", model.transform(X));
     } else if (const auto* linear = model.get_if<brine::LinearRegression>()) {
