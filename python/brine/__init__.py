@@ -153,7 +153,9 @@ def _header(estimator, metadata, reference_inputs, created):
         if X.ndim != 2 or X.shape[1] != n_features:
             raise Error("shape_mismatch", f"reference_inputs of shape {X.shape}, expected "
                                           f"(n, {n_features})")
-        if not np.all(np.isfinite(X)):
+        # NaN is a valid input of a model that takes it as a missing value (an imputer with
+        # the NaN marker); infinities never are.
+        if not np.all(np.isfinite(X) | (np.isnan(X) & exported.takes_nan)):
             raise Error("invalid_input", "reference_inputs hold NaN or infinity, which brine "
                                          "refuses as input")
         X = np.ascontiguousarray(X)

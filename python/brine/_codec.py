@@ -93,6 +93,8 @@ class _BinWriter:
             self.put(struct.pack(_INT_FMT[t], v))
         elif t == "f64":
             self.put(_canonical_f64(np.array([v], dtype=np.float64)).tobytes())
+        elif t == "bool":
+            self.put(b"\x01" if v else b"\x00")
         elif t == "str":
             b = _utf8(v, path)
             self.put(struct.pack("<Q", len(b)))
@@ -206,6 +208,8 @@ def _json_value(t, v, depth, path):
         return str(int(v))
     if t == "f64":
         return format_double(float(v))
+    if t == "bool":
+        return "true" if v else "false"
     if t == "str":
         return _json_string(v, path)
     if t[0] == "slot":
@@ -314,6 +318,11 @@ class _BinReader(_Nesting):
             return struct.unpack(_INT_FMT[t], self.take(struct.calcsize(_INT_FMT[t]), what))[0]
         if t == "f64":
             return struct.unpack("<d", self.take(8, what))[0]
+        if t == "bool":
+            b = self.take(1, what)[0]
+            if b > 1:
+                raise Error("malformed", f"boolean '{what}' is {b}, not 0 or 1")
+            return b == 1
         if t == "str":
             at = self.pos
             n = struct.unpack("<Q", self.take(8, what))[0]
@@ -575,6 +584,10 @@ class _JsonReader(_Nesting):
                 return float(v)
             except OverflowError:
                 self.fail(path, "number too large for a double")
+        if t == "bool":
+            if not isinstance(v, bool):
+                self.fail(path, "expected a boolean")
+            return v
         if t == "str":
             if not isinstance(v, str):
                 self.fail(path, "expected a string")

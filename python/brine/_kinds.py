@@ -34,7 +34,8 @@ class Kind:
 
     name, schemas ({schema version: [(field, type), ...]}, fields after `schema_version` in file
     order), check(model, where) (the invariants a reader verifies; raises Error "invalid_model"),
-    role ("estimator", "transformer" or "pipeline": which pipeline slot may hold it), and:
+    role ("estimator", "transformer", "pipeline", or "imputer": which pipeline slot may hold it;
+      an imputer changes the width, so no pipeline slot holds it yet), and:
       n_features(model)  input width;
       n_outputs(model)   values per reference row (classes, targets, or the transform's width);
       row_cost(model)    C(m) of io/load_cost.hpp: operations of one reference row's check;
@@ -363,6 +364,55 @@ def _check_one_hot(m, where):
 def _one_hot_cost(m):
     # The output width (its zeros), then a binary search per feature: the bit length of k steps.
     return _one_hot_width(m) + sum(int(k).bit_length() for k in _one_hot_counts(m).tolist())
+IMPUTE_STRATEGIES = ("mean", "median", "most_frequent", "constant")
+
+
+def _imputer_width(m):
+    """Output width of a simple_imputer: kept features (a number as statistic) + indicators."""
+    stats = m["statistics"][:, 0]
+    return int(np.sum(~np.isnan(stats))) + m["indicator_features"].shape[0]
+
+
+def _check_imputer(m, where):
+    if m["strategy"] not in IMPUTE_STRATEGIES:
+        _invalid(where, f"strategy {m['strategy']!r}, expected one of "
+                        f"{', '.join(IMPUTE_STRATEGIES)}")
+    stats = _vector(m, "statistics", where)
+    if stats.size < 1:
+        _invalid(where, "has no features")
+    ind = _vector(m, "indicator_features", where)
+    if not m["add_indicator"] and ind.size:
+        _invalid(where, f"indicator_features has {ind.size} entries without add_indicator "
+                        "(expected none)")
+    for i, f in enumerate(ind):
+        if f < 0 or f >= stats.size:
+            _invalid(where, f"indicator_features[{i}] is {f}; expected a feature index < "
+                            f"{stats.size}")
+        if i and f <= ind[i - 1]:
+            _invalid(where, f"indicator_features[{i}] is {f} after {ind[i - 1]}; expected "
+                            "strictly increasing indices")
+    mv = m["missing_value"]
+    if np.isinf(mv):
+        _invalid(where, f"missing_value is {mv}; expected NaN or a finite number")
+    if np.any(np.isinf(stats)):
+        _invalid(where, f"statistics[{int(np.argmax(np.isinf(stats)))}] is infinite; expected a "
+                        "finite number or NaN (dropped)")
+    if m["strategy"] == "constant":
+        if np.any(np.isnan(stats)):
+            _invalid(where, f"statistics[{int(np.argmax(np.isnan(stats)))}] is NaN; strategy "
+                            "constant fills every feature with one finite value")
+        differs = stats.view(np.uint64) != stats[:1].view(np.uint64)
+        if np.any(differs):
+            _invalid(where, f"statistics[{int(np.argmax(differs))}] differs from statistics[0]; "
+                            "strategy constant fills every feature with one value")
+    if m["add_indicator"]:
+        dropped = np.flatnonzero(np.isnan(stats))
+        missing = np.setdiff1d(dropped, ind)
+        if missing.size:
+            _invalid(where, f"feature {int(missing[0])} is dropped (all missing at fit) but has no "
+                            "indicator column; expected it among indicator_features")
+    if _imputer_width(m) < 1:
+        _invalid(where, "has no output columns (every feature dropped, no indicator)")
 
 
 def n_features(kind, m):
@@ -544,6 +594,16 @@ _add(Kind("one_hot_encoder",
           n_features=lambda m: m["n_categories"].shape[0], n_outputs=_one_hot_width,
           row_cost=_one_hot_cost,
           on_field={"handle_unknown": _decode_enum("handle_unknown", HANDLE_UNKNOWN)}))
+# A value is missing when it equals missing_value (or is NaN, with a NaN marker); a feature
+# whose statistic is NaN is dropped from the output; indicator columns come last.
+_add(Kind("simple_imputer",
+          {1: [("strategy", "str"), ("missing_value", "f64"), ("statistics", VEC_F64),
+               ("add_indicator", "bool"), ("indicator_features", VEC_I32)]},
+          _check_imputer, "imputer",
+          n_features=lambda m: m["statistics"].shape[0], n_outputs=_imputer_width,
+          # A test and a copy per feature, and the indicator columns (io/load_cost.hpp).
+          row_cost=lambda m: 2 * m["statistics"].shape[0] + m["indicator_features"].shape[0],
+          on_field={"strategy": _decode_enum("strategy", IMPUTE_STRATEGIES)}))
 _add(Kind("tree_ensemble",
           {1: [("task", "str"), ("n_features", "i32"), ("compare", "str"),
                ("aggregation", "str"), ("accumulation", "str"), ("link", "str"),

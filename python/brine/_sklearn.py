@@ -37,6 +37,10 @@ Traps handled here:
    so `dtype` and `sparse_output` are accepted and the file's transform is dense float64.
    handle_unknown='infrequent_if_exist' with no infrequent category encodes unknowns as zeros,
    as 'ignore' does; an encoder with infrequent categories is refused.
+ - SimpleImputer drops a feature whose statistics_ entry is NaN (all missing at fit) unless
+   strategy="constant" or keep_empty_features=True; brine's simple_imputer drops exactly the
+   features whose statistic is NaN, which is the same set (keep_empty_features stores 0 for them,
+   and a constant fill value must be finite). indicator_.features_ are the indicator columns.
 """
 import warnings
 
@@ -54,12 +58,12 @@ EXPORTERS = {}
 TOLERANCE = {"decision_tree": 0.0, "linear_regression": 1e-12, "logistic_regression": 1e-12,
              "standard_scaler": 1e-12, "min_max_scaler": 1e-12, "max_abs_scaler": 1e-12,
              "robust_scaler": 1e-12, "tree_ensemble": 1e-12, "one_hot_encoder": 0.0,
-             "column_transformer": 1e-12}
+             "column_transformer": 1e-12, "simple_imputer": 0.0}
 
 
 class Exported:
     def __init__(self, kind, payload, outputs, tolerance, class_labels=(), options=None,
-                 notes=None, source=None, feature_names=None):
+                 notes=None, source=None, feature_names=None, takes_nan=False):
         self.kind = kind
         self.payload = payload
         self.outputs = outputs          # X -> the source's reference outputs (2-D)
@@ -69,6 +73,7 @@ class Exported:
         self.notes = notes or {}        # extra metadata: how the export kept the semantics
         self.source = source or source_version()  # the source library and its version
         self.feature_names = feature_names  # names the model knows, when not feature_names_in_
+        self.takes_nan = takes_nan      # NaN is a valid input (a missing value), e.g. reference rows
 
 
 def public_name(cls):
@@ -484,6 +489,49 @@ def _one_hot(est):
                                          "unknowns are all zeros, as ignore")
     return Exported("one_hot_encoder", payload, _dense_transform(est),
                     TOLERANCE["one_hot_encoder"], options=_params(est), notes=notes)
+_IMPUTER = "sklearn.impute.SimpleImputer"
+
+
+@_register(_IMPUTER)
+def _simple_imputer(est):
+    strategy = est.strategy
+    if not isinstance(strategy, str) or strategy not in _kinds.IMPUTE_STRATEGIES:
+        _unsupported(f"{_IMPUTER} with strategy={strategy!r} (brine's simple_imputer has "
+                     f"{', '.join(map(repr, _kinds.IMPUTE_STRATEGIES))})")
+    stats = np.asarray(est.statistics_)
+    fit_dtype = getattr(est, "_fit_dtype", stats.dtype)
+    if stats.dtype.kind not in "iufb" or np.dtype(fit_dtype).kind not in "iufb":
+        _unsupported(f"{_IMPUTER} fitted on non-numeric data (dtype {fit_dtype}); brine's "
+                     "simple_imputer imputes numbers only")
+    mv = est.missing_values
+    if isinstance(mv, (bool, np.bool_)) or not isinstance(mv, (int, float, np.integer,
+                                                                np.floating)):
+        _unsupported(f"{_IMPUTER} with missing_values={mv!r} (brine's marker is NaN or a finite "
+                     "number)")
+    marker = float(mv)
+    if np.isinf(marker) or (not np.isnan(marker) and marker != mv):
+        _unsupported(f"{_IMPUTER} with missing_values={mv!r} (brine's marker is NaN or a finite "
+                     "number, exact as a double)")
+    stats = stats.astype(np.float64)
+    if np.any(np.isinf(stats)):
+        _unsupported(f"{_IMPUTER} with an infinite statistics_ entry (an overflowing mean?); "
+                     "brine's simple_imputer holds finite fill values")
+    if strategy == "constant" and np.any(np.isnan(stats)):
+        _unsupported(f"{_IMPUTER} with strategy='constant' and fill_value={est.fill_value!r} "
+                     "(brine's constant fill value is finite)")
+    ind = np.zeros((0, 1), dtype=np.int32)
+    if est.add_indicator:
+        ind = np.asarray(est.indicator_.features_, dtype=np.int32).reshape(-1, 1)
+    payload = {"schema_version": 1, "strategy": strategy, "missing_value": marker,
+               "statistics": _col(stats), "add_indicator": bool(est.add_indicator),
+               "indicator_features": np.ascontiguousarray(ind)}
+    if _kinds._imputer_width(payload) < 1:
+        _unsupported(f"{_IMPUTER} without output columns (every feature was all missing at fit "
+                     "and add_indicator is False)")
+    notes = {"brine.imputer": "features whose statistic is NaN (all missing at fit) are dropped "
+                              "from the output, as scikit-learn 1.2 drops them"}
+    return Exported("simple_imputer", payload, _transform(est), TOLERANCE["simple_imputer"],
+                    options=_params(est), notes=notes, takes_nan=bool(np.isnan(marker)))
 
 
 @_register("sklearn.pipeline.Pipeline")

@@ -11,6 +11,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 NEEDS = {"codec": ["numpy"], "sklearn": ["numpy", "sklearn"], "readme": ["numpy", "sklearn"],
          "one_hot": ["numpy", "sklearn"],
+         "imputer": ["numpy", "sklearn"],
          "ensembles": ["numpy", "sklearn"], "xgboost": ["numpy", "sklearn", "xgboost"],
          "xgboost_import": ["numpy", "xgboost"],
          "install": ["numpy", "pip", "setuptools", "wheel"]}

@@ -461,13 +461,13 @@ class Unsupported(unittest.TestCase):
         return message
 
     def test_other_estimators_are_named(self):
-        from sklearn.impute import SimpleImputer
+        from sklearn.impute import KNNImputer
         from sklearn.neighbors import KNeighborsClassifier
         X, y = dataset("iris")
         self.refused(KNeighborsClassifier().fit(X, y),
                      "sklearn.neighbors.KNeighborsClassifier is not an estimator brine can "
                      "export")
-        self.refused(SimpleImputer().fit(X), "sklearn.impute.SimpleImputer")
+        self.refused(KNNImputer().fit(X), "sklearn.impute.KNNImputer")
 
     def test_subclasses_are_refused(self):
         class Shifted(LinearRegression):

@@ -291,6 +291,13 @@ predict)
     run 0 predict "$golden/standard_scaler.brine" "$work/missing.csv"
     has "$out" "4,NaN"
     has "$out" "NaN,1"
+    # an imputer fills empty cells, drops the feature that was all missing at fit, and appends
+    # its indicator columns, named as scikit-learn names them
+    printf 'x0,x1,x2\n1,2,\n,,4\n' >"$work/impute.csv"
+    run 0 predict "$golden/simple_imputer.brine" "$work/impute.csv"
+    has "$out" "x0,x2,missingindicator_x1,missingindicator_x2"
+    has "$out" "1,-3.5,0,1"
+    has "$out" "0.25,4,1,0"
     # no header: columns in the model's order; quoted fields, CRLF line ends, blank lines
     tail -n +2 "$csv/logistic_regression_binary_inputs.csv" >"$work/noheader.csv"
     run 0 predict --no-header --proba "$golden/logistic_regression_binary.brine" "$work/noheader.csv"

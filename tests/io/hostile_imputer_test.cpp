@@ -28,8 +28,8 @@ inline std::string u64(std::uint64_t v) {
 /// The binary file of an imputer save() would refuse: its payload, written with the archive
 /// directly, spliced into a valid file with its length and checksum fixed.
 inline std::string binary_file_of(const brine::SimpleImputer& bad) {
-    const std::string good =
-        brine::to_bytes(fixtures::simple_imputer(), brine::Format::binary, io_fixtures::fixed_time());
+    const std::string good = brine::to_bytes(fixtures::simple_imputer(), brine::Format::binary,
+                                             io_fixtures::fixed_time());
     const auto s = brine::detail::split_binary(good);
     std::string payload;
     {
@@ -54,8 +54,8 @@ inline void check_refused(const brine::SimpleImputer& bad, const std::string& me
     BRINE_CHECK_THROWS_CODE(brine::to_bytes(bad), Errc::invalid_model, message);
     for (const std::string& bytes : {binary_file_of(bad), json_file_of(bad)}) {
         INFO((bytes[0] == '{' ? "json" : "binary"));
-        BRINE_CHECK_THROWS_CODE(brine::from_bytes<brine::SimpleImputer>(bytes),
-                                Errc::invalid_model, message);
+        BRINE_CHECK_THROWS_CODE(brine::from_bytes<brine::SimpleImputer>(bytes), Errc::invalid_model,
+                                message);
         BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(bytes), Errc::invalid_model, message);
     }
     TempDir dir;
@@ -82,7 +82,8 @@ TEST_CASE("hostile imputer: every invariant of SimpleImputer", "[io][hostile]") 
     BRINE_CHECK_THROWS_CODE(m.validate(), Errc::invalid_model,
                             "SimpleImputer: strategy is 4; expected 0 (mean), 1 (median), 2 "
                             "(most_frequent) or 3 (constant)");
-    BRINE_CHECK_THROWS_CODE(brine::to_bytes(m), Errc::invalid_model, "SimpleImputer: strategy is 4");
+    BRINE_CHECK_THROWS_CODE(brine::to_bytes(m), Errc::invalid_model,
+                            "SimpleImputer: strategy is 4");
 
     m = fixtures::simple_imputer();
     m.missing_value = -kInf;

@@ -19,7 +19,7 @@ using special_values::nan_v;
 /// Rows for fixtures::simple_imputer() (3 features, NaN marker).
 inline Eigen::MatrixXd nan_rows() {
     Eigen::MatrixXd X(3, 3);
-    X << 1, 2, nan_v,  //
+    X << 1, 2, nan_v,     //
         nan_v, nan_v, 4,  //
         -0.0, 5, 6;
     return X;
@@ -30,7 +30,7 @@ inline Eigen::MatrixXd nan_rows() {
 inline Eigen::MatrixXd nan_rows_imputed() {
     Eigen::MatrixXd Z(3, 4);
     Z << 1, -3.5, 0, 1,  //
-        0.25, 4, 1, 0,  //
+        0.25, 4, 1, 0,   //
         -0.0, 6, 0, 0;
     return Z;
 }

@@ -54,8 +54,7 @@ inline bool same(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
     return brine::detail::same_bits(a, b);
 }
 
-TEST_CASE("sklearn: SimpleImputer's statistics_ for every strategy, exactly",
-          "[train][imputer]") {
+TEST_CASE("sklearn: SimpleImputer's statistics_ for every strategy, exactly", "[train][imputer]") {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     for (const char* name : datasets) {
         INFO(name);
@@ -131,12 +130,12 @@ TEST_CASE("simple_imputer's training refuses what scikit-learn refuses", "[train
                             "simple_imputer: X has a value scikit-learn refuses (inf) at row 1, "
                             "column 1; infinities are refused");
     X(1, 1) = 4;
-    BRINE_CHECK_THROWS_CODE(brine::train::simple_imputer(X, options(brine::ImputeStrategy::mean,
-                                                                    0.0)),
-                            brine::Errc::invalid_argument,
-                            "simple_imputer: X has a value scikit-learn refuses (nan) at row 0, "
-                            "column 1; with a numeric missing_value, NaN and infinities are "
-                            "refused");
+    BRINE_CHECK_THROWS_CODE(
+        brine::train::simple_imputer(X, options(brine::ImputeStrategy::mean, 0.0)),
+        brine::Errc::invalid_argument,
+        "simple_imputer: X has a value scikit-learn refuses (nan) at row 0, "
+        "column 1; with a numeric missing_value, NaN and infinities are "
+        "refused");
     BRINE_CHECK_THROWS_CODE(brine::train::simple_imputer(Eigen::MatrixXd(0, 2)),
                             brine::Errc::invalid_argument, "simple_imputer: X is empty (0 x 2)");
     auto o = options(brine::ImputeStrategy::constant, nan);
@@ -159,10 +158,10 @@ TEST_CASE("simple_imputer's training refuses what scikit-learn refuses", "[train
 TEST_CASE("simple_imputer: ties, zeros and an all-missing column by hand", "[train][imputer]") {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     Eigen::MatrixXd X(5, 3);
-    X << 3, nan, 7,  //
+    X << 3, nan, 7,   //
         1, nan, nan,  //
-        3, nan, 7,  //
-        1, nan, 2,  //
+        3, nan, 7,    //
+        1, nan, 2,    //
         nan, nan, 2;
     auto o = options(brine::ImputeStrategy::most_frequent, nan);
     o.add_indicator = true;
@@ -183,6 +182,27 @@ TEST_CASE("simple_imputer: ties, zeros and an all-missing column by hand", "[tra
     CHECK(mean.statistics(1) == 0);  // kept, filled with 0
     CHECK(mean.statistics(2) == 4.5);
     CHECK(mean.n_features_out() == 6);
+}
+
+TEST_CASE("simple_imputer: signed zeros as numpy sums and sorts them", "[train][imputer]") {
+    // scikit-learn 1.2 (numpy 1.24) on these columns: mean 0.0, median 0.0, most_frequent -0.0
+    // for [-0, -0]; most_frequent 0.0 for [0, -0, -0] and -0.0 for [-0, 0, 0].
+    Eigen::MatrixXd X(3, 3);
+    X << -0.0, 0.0, -0.0,  //
+        -0.0, -0.0, 0.0,   //
+        NAN, -0.0, 0.0;
+    const auto fit = [&](brine::ImputeStrategy s) {
+        return brine::train::simple_imputer(X, options(s, std::numeric_limits<double>::quiet_NaN()))
+            .statistics;
+    };
+    const Eigen::VectorXd mean = fit(brine::ImputeStrategy::mean);
+    const Eigen::VectorXd median = fit(brine::ImputeStrategy::median);
+    const Eigen::VectorXd mode = fit(brine::ImputeStrategy::most_frequent);
+    CHECK_FALSE(std::signbit(mean(0)));
+    CHECK_FALSE(std::signbit(median(0)));
+    CHECK(std::signbit(mode(0)));
+    CHECK_FALSE(std::signbit(mode(1)));
+    CHECK(std::signbit(mode(2)));
 }
 
 }  // namespace imputer_reference_test

@@ -9,11 +9,14 @@
 
 #include <cerrno>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <exception>
 #include <functional>
 #include <memory>
+#include <string>
 #include <variant>
+#include <vector>
 
 #include "cli.hpp"
 #include "csv.hpp"
@@ -57,6 +60,31 @@ Eigen::Index rows_per_block(Eigen::Index n_features) {
 }
 
 enum class Mode { predict, proba, targets, transform };
+
+/// The names of transform's output columns, as scikit-learn's get_feature_names_out: the
+/// feature names (x0, x1, ... when the file has none); for a SimpleImputer the kept features'
+/// names, then "missingindicator_<name>" per indicator column; "x0", "x1", ... for the outputs
+/// of another transformer that changes the width.
+std::vector<std::string> transform_names(const AnyModel& m, const std::vector<std::string>& md) {
+    const Eigen::Index nf = m.n_features(), nout = m.n_outputs();
+    std::vector<std::string> base;
+    for (Eigen::Index j = 0; j < nf; ++j)
+        base.push_back(static_cast<Eigen::Index>(md.size()) == nf ? md[static_cast<std::size_t>(j)]
+                                                                  : "x" + std::to_string(j));
+    if (const auto* imp = m.get_if<SimpleImputer>()) {
+        std::vector<std::string> out;
+        for (Eigen::Index j = 0; j < nf; ++j)
+            if (!std::isnan(imp->statistics(j))) out.push_back(base[static_cast<std::size_t>(j)]);
+        for (Eigen::Index i = 0; i < imp->indicator_features.size(); ++i)
+            out.push_back("missingindicator_" +
+                          base[static_cast<std::size_t>(imp->indicator_features(i))]);
+        return out;
+    }
+    if (nout == nf) return base;
+    std::vector<std::string> out;
+    for (Eigen::Index k = 0; k < nout; ++k) out.push_back("x" + std::to_string(k));
+    return out;
+}
 
 /// Buffered output to a FILE.
 class Output {
@@ -294,11 +322,10 @@ int cmd_predict(const std::vector<std::string>& argv) {
                                                    : format_number(model.class_labels()(k))));
                 }
             } else if (mode == Mode::transform) {
-                for (Eigen::Index k = 0; k < nf; ++k) {
+                const std::vector<std::string> names = transform_names(model, md.feature_names);
+                for (std::size_t k = 0; k < names.size(); ++k) {
                     if (k) h += delim;
-                    name(static_cast<Eigen::Index>(md.feature_names.size()) == nf
-                             ? md.feature_names[static_cast<std::size_t>(k)]
-                             : "x" + std::to_string(k));
+                    name(names[k]);
                 }
             } else {
                 const std::string target = md.target_name.empty() ? "prediction" : md.target_name;

@@ -112,7 +112,8 @@ struct SimpleImputer {
                                             "or 3 (constant)");
         }
         if (!missing_is_nan() && !std::isfinite(missing_value)) {
-            detail::invalid_model(name, "missing_value is " + detail::describe_value(missing_value) +
+            detail::invalid_model(name, "missing_value is " +
+                                            detail::describe_value(missing_value) +
                                             "; expected NaN or a finite number");
         }
         for (Eigen::Index j = 0; j < statistics.size(); ++j) {
@@ -204,8 +205,8 @@ struct SimpleImputer {
         return a.strategy == b.strategy &&
                detail::same_bits(Eigen::Matrix<double, 1, 1>(a.missing_value),
                                  Eigen::Matrix<double, 1, 1>(b.missing_value)) &&
-               detail::same_bits(a.statistics, b.statistics) && a.add_indicator == b.add_indicator &&
-               a.indicator_features == b.indicator_features;
+               detail::same_bits(a.statistics, b.statistics) &&
+               a.add_indicator == b.add_indicator && a.indicator_features == b.indicator_features;
     }
     friend bool operator!=(const SimpleImputer& a, const SimpleImputer& b) { return !(a == b); }
 
@@ -251,12 +252,10 @@ private:
         check_shape();
         detail::check_columns(X.cols(), n_features(), name);
         if (out.rows() != X.rows() || out.cols() != n_features_out()) {
-            throw Error(Errc::shape_mismatch, std::string(name) + "::transform_into writes " +
-                                                  std::to_string(X.rows()) + " x " +
-                                                  std::to_string(n_features_out()) +
-                                                  " values, the output is " +
-                                                  std::to_string(out.rows()) + " x " +
-                                                  std::to_string(out.cols()));
+            throw Error(Errc::shape_mismatch,
+                        std::string(name) + "::transform_into writes " + std::to_string(X.rows()) +
+                            " x " + std::to_string(n_features_out()) + " values, the output is " +
+                            std::to_string(out.rows()) + " x " + std::to_string(out.cols()));
         }
         check_input(X, refuse_infinity);
         if (X.size() == 0 || out.size() == 0) return;
@@ -332,9 +331,9 @@ private:
         for (Eigen::Index i = 0; i < indicator_features.size(); ++i) {
             const std::int32_t f = indicator_features(i);
             if (f < 0 || f >= statistics.size()) {
-                detail::invalid_model(name, "indicator_features[" + std::to_string(i) + "] is " +
-                                                std::to_string(f) + "; expected a feature index < " +
-                                                std::to_string(statistics.size()));
+                detail::invalid_model(
+                    name, "indicator_features[" + std::to_string(i) + "] is " + std::to_string(f) +
+                              "; expected a feature index < " + std::to_string(statistics.size()));
             }
             if (i > 0 && f <= indicator_features(i - 1)) {
                 detail::invalid_model(name, "indicator_features[" + std::to_string(i) + "] is " +

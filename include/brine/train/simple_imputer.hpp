@@ -46,8 +46,8 @@ struct SimpleImputerOptions {
                                     " must be NaN or a finite number");
         }
         if (!std::isfinite(fill_value)) {
-            detail::invalid(fn, "fill_value " + detail::number_text(fill_value) +
-                                    " must be a finite number");
+            detail::invalid(
+                fn, "fill_value " + detail::number_text(fill_value) + " must be a finite number");
         }
     }
 };
@@ -74,12 +74,14 @@ inline double most_frequent_sorted(const std::vector<double>& v) {
 }  // namespace detail
 
 /// Fits a SimpleImputer as scikit-learn 1.2's SimpleImputer.fit on a dense float64 array:
-///  - mean: the sum of the observed values, added row by row from the first row with a missing
-///    value counted as 0 (numpy's reduction of a C-ordered array along its rows, which
-///    scikit-learn's masked mean is), divided by their count;
+///  - mean: the sum of the observed values, added row by row from +0.0 with a missing value
+///    counted as 0 (numpy's reduction of a C-ordered array along its rows, which scikit-learn's
+///    masked mean is), divided by their count;
 ///  - median: numpy.ma.median's (low + high) / 2 of the sorted observed values (low = high for
 ///    an odd count);
-///  - most_frequent: the most frequent observed value, the smallest on ties;
+///  - most_frequent: the most frequent observed value, the smallest on ties (of 0.0 and -0.0,
+///    which count as one value, the first in X for up to 16 values, as numpy's sort; beyond,
+///    numpy's sort order of equal zeros is its own);
 ///  - constant: fill_value for every feature.
 /// A feature without observed values gets NaN (it is dropped from the output), or 0 with
 /// keep_empty_features; strategy constant keeps every feature. With add_indicator the features
@@ -136,9 +138,10 @@ SimpleImputer simple_imputer(const Eigen::Ref<const Eigen::MatrixXd>& X,
             case ImputeStrategy::constant: s = options.fill_value; break;
             case ImputeStrategy::mean:
                 if (!observed.empty()) {
-                    // Row by row from the first row, missing values as 0: numpy's order.
-                    double sum = missing(X(0, j)) ? 0.0 : X(0, j);
-                    for (Eigen::Index i = 1; i < X.rows(); ++i)
+                    // numpy's order: from its identity +0.0 (so a sum of -0.0 is +0.0), row by
+                    // row, a missing value adding 0.
+                    double sum = 0.0;
+                    for (Eigen::Index i = 0; i < X.rows(); ++i)
                         sum += missing(X(i, j)) ? 0.0 : X(i, j);
                     s = sum / static_cast<double>(observed.size());
                 }
@@ -148,12 +151,15 @@ SimpleImputer simple_imputer(const Eigen::Ref<const Eigen::MatrixXd>& X,
                     std::sort(observed.begin(), observed.end());
                     const std::size_t n = observed.size(), h = n / 2;
                     const double lo = observed[n % 2 == 1 ? h : h - 1], hi = observed[h];
-                    s = (lo + hi) / 2.0;
+                    // numpy.ma.median: the sum of [low, high] (from +0.0, as every numpy sum),
+                    // halved.
+                    s = ((0.0 + lo) + hi) / 2.0;
                 }
                 break;
             case ImputeStrategy::most_frequent:
                 if (!observed.empty()) {
-                    std::sort(observed.begin(), observed.end());
+                    // Stable, as numpy sorts small arrays: of 0.0 and -0.0, the first seen.
+                    std::stable_sort(observed.begin(), observed.end());
                     s = detail::most_frequent_sorted(observed);
                 }
                 break;
