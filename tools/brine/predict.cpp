@@ -294,11 +294,32 @@ int cmd_predict(const std::vector<std::string>& argv) {
                                                    : format_number(model.class_labels()(k))));
                 }
             } else if (mode == Mode::transform) {
-                for (Eigen::Index k = 0; k < nf; ++k) {
-                    if (k) h += delim;
-                    name(static_cast<Eigen::Index>(md.feature_names.size()) == nf
-                             ? md.feature_names[static_cast<std::size_t>(k)]
-                             : "x" + std::to_string(k));
+                const auto input_name = [&](Eigen::Index k) {
+                    return static_cast<Eigen::Index>(md.feature_names.size()) == nf
+                               ? md.feature_names[static_cast<std::size_t>(k)]
+                               : "x" + std::to_string(k);
+                };
+                if (const auto* enc = model.get_if<OneHotEncoder>()) {
+                    // One column per kept category, named <feature>_<category> (the pattern of
+                    // scikit-learn's get_feature_names_out).
+                    bool first = true;
+                    Eigen::Index offset = 0;
+                    for (Eigen::Index j = 0; j < nf; ++j) {
+                        const Eigen::Index k = enc->n_categories(j);
+                        for (Eigen::Index c = 0; c < k; ++c) {
+                            if (enc->drop_idx.size() != 0 && enc->drop_idx(j) == c) continue;
+                            if (!first) h += delim;
+                            first = false;
+                            const double v = enc->categories(offset + c);
+                            name(input_name(j) + "_" + (std::isnan(v) ? "nan" : format_number(v)));
+                        }
+                        offset += k;
+                    }
+                } else {
+                    for (Eigen::Index k = 0; k < nf; ++k) {
+                        if (k) h += delim;
+                        name(input_name(k));
+                    }
                 }
             } else {
                 const std::string target = md.target_name.empty() ? "prediction" : md.target_name;
