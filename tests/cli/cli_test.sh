@@ -298,6 +298,17 @@ predict)
     has "$out" "x0,x2,missingindicator_x1,missingindicator_x2"
     has "$out" "1,-3.5,0,1"
     has "$out" "0.25,4,1,0"
+    # a one-hot encoder: one column per kept category, named <feature>_<category>; an empty cell
+    # is NaN, a category of its own; an unknown value with handle_unknown error is refused
+    printf 'x2,x1,x0\n-1.85,7,2.1499999999999996\n-0.45000000000000048,,0.05\n' >"$work/onehot.csv"
+    run 0 predict "$golden/one_hot_encoder_drop.brine" "$work/onehot.csv"
+    has "$out" "x0_2.1499999999999995,x1_-0.55,x1_7,x1_nan,x2_-1.85,x2_-0"
+    has "$out" "1,0,1,0,1,0"
+    has "$out" "0,0,0,1,0,0"
+    printf 'x0,x1\n0.05,-1.25\n9,-1.25\n' >"$work/onehot_unknown.csv"
+    run 7 predict "$golden/one_hot_encoder.brine" "$work/onehot_unknown.csv"
+    has "$err" "line 3, column 1 ('x0'): OneHotEncoder: input row 1, column 0 is 9, not one of the 5 categories"
+    lines "$out" 2
     # no header: columns in the model's order; quoted fields, CRLF line ends, blank lines
     tail -n +2 "$csv/logistic_regression_binary_inputs.csv" >"$work/noheader.csv"
     run 0 predict --no-header --proba "$golden/logistic_regression_binary.brine" "$work/noheader.csv"

@@ -80,6 +80,23 @@ std::vector<std::string> transform_names(const AnyModel& m, const std::vector<st
                           base[static_cast<std::size_t>(imp->indicator_features(i))]);
         return out;
     }
+    if (const auto* enc = m.get_if<OneHotEncoder>()) {
+        // One column per kept category, named <feature>_<category> (the pattern of
+        // scikit-learn's get_feature_names_out).
+        std::vector<std::string> out;
+        Eigen::Index offset = 0;
+        for (Eigen::Index j = 0; j < nf; ++j) {
+            const Eigen::Index k = enc->n_categories(j);
+            for (Eigen::Index c = 0; c < k; ++c) {
+                if (enc->drop_idx.size() != 0 && enc->drop_idx(j) == c) continue;
+                const double v = enc->categories(offset + c);
+                out.push_back(base[static_cast<std::size_t>(j)] + "_" +
+                              (std::isnan(v) ? "nan" : format_number(v)));
+            }
+            offset += k;
+        }
+        return out;
+    }
     if (nout == nf) return base;
     std::vector<std::string> out;
     for (Eigen::Index k = 0; k < nout; ++k) out.push_back("x" + std::to_string(k));
