@@ -202,7 +202,7 @@ public:
         }
         const std::string_view key(str, length);
         if (is_duplicate(frame, key)) {
-            return fail_at(Errc::malformed, "duplicate key " + quoted(key), path(true));
+            return fail_at(Errc::malformed, "duplicate key " + ::brine::detail::quoted(key), path(true));
         }
         keys_.emplace_back(key);
         ++frame.count;

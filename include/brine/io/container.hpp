@@ -52,7 +52,7 @@ struct Header {
         ar(cereal::make_nvp("kind", kind_text));
         if (!kind_from_name(kind_text, kind)) {
             ar.fail(Errc::unsupported_version,
-                    "unknown model kind " + quoted(kind_text) + " (written by a newer brine?)");
+                    "unknown model kind " + ::brine::detail::quoted(kind_text) + " (written by a newer brine?)");
         }
         ar(cereal::make_nvp("schema_version", schema_version));
         if (schema_version == 0 || schema_version > current_schema_version(kind)) {

@@ -69,7 +69,7 @@ public:
         }
         if (format != "brine") {
             throw Error(Errc::not_brine_file, "a JSON document with \"format\": " +
-                                                  quoted(format, '"') + ", expected \"brine\"");
+                                                  ::brine::detail::quoted(format, '"') + ", expected \"brine\"");
         }
         ar_(cereal::make_nvp("format_version", version_));
         check_format_version(version_.major, version_.minor);
@@ -83,7 +83,7 @@ public:
         if (checksum.size() != checksum_prefix.size() + 16 ||
             checksum.compare(0, checksum_prefix.size(), checksum_prefix) != 0 ||
             !parse_hex(checksum.substr(checksum_prefix.size()), checksum_)) {
-            ar_.fail(Errc::malformed, "checksum " + quoted(checksum, '"') +
+            ar_.fail(Errc::malformed, "checksum " + ::brine::detail::quoted(checksum, '"') +
                                           " is not \"xxh64:\" followed by 16 hex digits");
         }
     }

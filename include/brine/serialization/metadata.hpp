@@ -62,7 +62,7 @@ struct KeyValues {
             V value{};
             ar(Entry{&key, &value});
             if (!items->emplace(key, std::move(value)).second) {
-                ar.fail(Errc::malformed, "key " + quoted(key) + " appears twice");
+                ar.fail(Errc::malformed, "key " + ::brine::detail::quoted(key) + " appears twice");
             }
         }
     }

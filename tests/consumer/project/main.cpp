@@ -1,6 +1,13 @@
 // Consumer test program: uses brine as an outside project would and checks hand-computed results.
 // SPDX-License-Identifier: MIT
+// Standard headers first, as a user's file may have them: <iomanip>'s std::quoted must not be found
+// by argument-dependent lookup inside brine's headers.
+#include <filesystem>
+#include <iomanip>
+#include <sstream>
+// clang-format off
 #include <brine/brine.hpp>
+// clang-format on
 
 #include <cmath>
 #include <cstdio>
