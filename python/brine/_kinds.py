@@ -34,8 +34,7 @@ class Kind:
 
     name, schemas ({schema version: [(field, type), ...]}, fields after `schema_version` in file
     order), check(model, where) (the invariants a reader verifies; raises Error "invalid_model"),
-    role ("estimator", "transformer", "pipeline", or "imputer": which pipeline slot may hold it;
-      an imputer changes the width, so no pipeline slot holds it yet), and:
+    role ("estimator", "transformer" or "pipeline": which pipeline slot may hold it), and:
       n_features(model)  input width;
       n_outputs(model)   values per reference row (classes, targets, or the transform's width);
       row_cost(model)    C(m) of io/load_cost.hpp: operations of one reference row's check;
@@ -599,7 +598,7 @@ _add(Kind("one_hot_encoder",
 _add(Kind("simple_imputer",
           {1: [("strategy", "str"), ("missing_value", "f64"), ("statistics", VEC_F64),
                ("add_indicator", "bool"), ("indicator_features", VEC_I32)]},
-          _check_imputer, "imputer",
+          _check_imputer, "transformer",
           n_features=lambda m: m["statistics"].shape[0], n_outputs=_imputer_width,
           # A test and a copy per feature, and the indicator columns (io/load_cost.hpp).
           row_cost=lambda m: 2 * m["statistics"].shape[0] + m["indicator_features"].shape[0],

@@ -54,7 +54,7 @@ struct ColumnBranch {
 /// ct.remainder = {"remainder", idx({1}), brine::ColumnBranch::Action::passthrough, {}};
 /// Eigen::MatrixXd Z = ct.transform(X);  // [scaled x0, scaled x2, x1]
 /// ```
-struct ColumnTransformer {
+struct ColumnTransformer : RowsForms<ColumnTransformer> {
     std::int32_t n_features_in = 0;      ///< input width (scikit-learn's n_features_in_)
     std::vector<ColumnBranch> branches;  ///< in scikit-learn's order, without the remainder
     /// The remainder: named "remainder", its columns exactly those no branch takes, ascending.
@@ -85,6 +85,12 @@ struct ColumnTransformer {
     /// columns no branch takes; >= 1 output column; nesting no deeper than max_nesting. Time
     /// linear in the model's size (n_features is at most the number of column entries).
     void validate() const { validate_at(1); }
+
+    /// transform for a row-major or float batch, or any Rows view (see brine::Rows), and into a
+    /// row-major buffer of the caller's (RowsForms); every form gives the same bits as the
+    /// column-major double form. Throw as transform, and Errc::shape_mismatch for a buffer smaller
+    /// than the result (nothing is written then).
+    using RowsForms<ColumnTransformer>::transform;
 
     /// The transformed rows. Throws Errc::shape_mismatch unless X has n_features columns,
     /// Errc::invalid_input for an input a chain's step refuses.
@@ -118,6 +124,7 @@ struct ColumnTransformer {
 
 private:
     static constexpr const char* name = "ColumnTransformer";
+    friend class RowsForms<ColumnTransformer>;
 };
 
 inline bool operator==(const ColumnBranch& a, const ColumnBranch& b) {

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "brine/models/common.hpp"
+#include "brine/models/rows.hpp"
 
 namespace brine {
 
@@ -49,7 +50,7 @@ constexpr const char* handle_unknown_name(HandleUnknown h) noexcept {
 /// brine::OneHotEncoder enc({1, 2, 3, 0.5, NAN}, {3, 2}, {}, brine::HandleUnknown::ignore);
 /// Eigen::MatrixXd Z = enc.transform(X);  // X.rows() x 5
 /// ```
-struct OneHotEncoder {
+struct OneHotEncoder : RowsForms<OneHotEncoder> {
     Eigen::VectorXd categories;  ///< every feature's categories, concatenated (see above)
     IndexVector n_categories;    ///< per feature: number of its categories
     IndexVector drop_idx;        ///< empty, or per feature: dropped category's index or -1
@@ -120,6 +121,12 @@ struct OneHotEncoder {
             offset += k;
         }
     }
+
+    /// transform for a row-major or float batch, or any Rows view (see brine::Rows), and into a
+    /// row-major buffer of the caller's (RowsForms); every form gives the same bits as the
+    /// column-major double form. Throw as transform, and Errc::shape_mismatch for a buffer smaller
+    /// than the result (nothing is written then).
+    using RowsForms<OneHotEncoder>::transform;
 
     /// The encoded rows: X.rows() x n_features_out(), every entry 0 or 1. Throws
     /// Errc::shape_mismatch unless X has n_features columns; Errc::invalid_input if X holds an
@@ -205,6 +212,7 @@ struct OneHotEncoder {
 
 private:
     static constexpr const char* name = "OneHotEncoder";
+    friend class RowsForms<OneHotEncoder>;
 
     Eigen::Index dropped(Eigen::Index j) const noexcept {
         // Bounds-checked: n_features_out() may be called on a model whose sizes disagree.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "brine/models/common.hpp"
+#include "brine/models/rows.hpp"
 
 namespace brine {
 
@@ -58,7 +59,7 @@ constexpr const char* strategy_name(ImputeStrategy s) noexcept {
 /// brine::SimpleImputer imp(brine::ImputeStrategy::mean, nan, stats);
 /// Eigen::MatrixXd Z = imp.transform(X);
 /// ```
-struct SimpleImputer {
+struct SimpleImputer : RowsForms<SimpleImputer> {
     ImputeStrategy strategy = ImputeStrategy::mean;
     /// The marker of a missing value: NaN, or a finite number (scikit-learn's missing_values).
     double missing_value = std::numeric_limits<double>::quiet_NaN();
@@ -155,6 +156,12 @@ struct SimpleImputer {
         }
     }
 
+    /// transform for a row-major or float batch, or any Rows view (see brine::Rows), and into a
+    /// row-major buffer of the caller's (RowsForms); every form gives the same bits as the
+    /// column-major double form. Throw as transform, and Errc::shape_mismatch for a buffer smaller
+    /// than the result (nothing is written then).
+    using RowsForms<SimpleImputer>::transform;
+
     /// The imputed rows (X.rows() x n_features_out()). Throws Errc::shape_mismatch unless X has
     /// n_features columns, Errc::invalid_input for an input value the imputer refuses (see the
     /// type's comment), naming its row and column (the first in row order).
@@ -212,6 +219,7 @@ struct SimpleImputer {
 
 private:
     static constexpr const char* name = "SimpleImputer";
+    friend class RowsForms<SimpleImputer>;
 
     // For a Pipeline: transform_rows(X, false) lets infinities pass through (an estimator after it
     // refuses them); NaN is still refused under a numeric marker, as scikit-learn refuses it.
