@@ -122,6 +122,8 @@ class _BinWriter:
         elif t[0] == "struct":
             for name, ft in t[1]:
                 self.value(ft, v[name], f"{path}.{name}")
+        elif t[0] == "enum":
+            self.value("str", v, path)
         else:
             raise AssertionError(t)
 
@@ -235,6 +237,8 @@ def _json_value(t, v, depth, path):
     if t[0] == "struct":
         return _json_object([(name, _json_value(ft, v[name], depth + 1, f"{path}.{name}"))
                              for name, ft in t[1]], depth)
+    if t[0] == "enum":
+        return _json_value("str", v, depth, path)
     raise AssertionError(t)
 
 
@@ -370,6 +374,14 @@ class _BinReader(_Nesting):
             return out
         if t[0] == "struct":
             return {name: self.value(ft, name) for name, ft in t[1]}
+        if t[0] == "enum":
+            # Refused while reading it, as the C++ reader refuses an unknown name (malformed).
+            at = self.pos
+            text = self.value("str", what)
+            if text not in t[1]:
+                raise Error("malformed", f"{what} '{text}' at byte {at}, expected "
+                                         + " or ".join(f"'{c}'" for c in t[1]))
+            return text
         raise AssertionError(t)
 
     def model(self, kind, what):
@@ -653,6 +665,11 @@ class _JsonReader(_Nesting):
         if t[0] == "struct":
             self.members(v, t[1], path)
             return {name: self.value(ft, v[name], f"{path}.{name}") for name, ft in t[1]}
+        if t[0] == "enum":
+            text = self.value("str", v, path)
+            if text not in t[1]:
+                self.fail(path, f"'{text}', expected " + " or ".join(f"'{c}'" for c in t[1]))
+            return text
         raise AssertionError(t)
 
     def model(self, kind, v, path):

@@ -646,7 +646,7 @@ _add(Kind("pipeline", {1: [("steps", ("list", ("slot", "transformer"))),
 ACTIONS = ("drop", "passthrough", "steps")
 #: ColumnTransformers nested deeper than this are invalid (C++ ColumnTransformer::max_nesting).
 MAX_NESTING = 32
-_BRANCH = ("struct", [("name", "str"), ("columns", VEC_I32), ("action", "str"),
+_BRANCH = ("struct", [("name", "str"), ("columns", VEC_I32), ("action", ("enum", ACTIONS)),
                       ("steps", ("list", ("slot", "transformer")))])
 
 

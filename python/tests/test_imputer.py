@@ -127,7 +127,7 @@ class ImputerRefusals(unittest.TestCase):
         # A pipeline's steps may change the width: an imputer is a step like a scaler.
         pipe = make_pipeline(SimpleImputer(add_indicator=True), LinearRegression())
         pipe.fit(X, [1.0, 2.0, 3.0])
-        f = brine.loads(brine.to_bytes(pipe, reference_inputs=X))
+        f = brine.loads(brine.to_bytes(pipe, reference_inputs=[[1.0, 3.0], [2.0, 2.0]]))
         self.assertEqual(f.header["kind"], "pipeline")
         with self.assertRaises(brine.Error) as c:
             brine.to_bytes(SimpleImputer().fit(X), reference_inputs=[[np.inf, 1.0]])
