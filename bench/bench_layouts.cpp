@@ -50,7 +50,8 @@ Eigen::MatrixXd make_input(Eigen::Index rows, Eigen::Index cols, std::mt19937_64
     Eigen::MatrixXd X(rows, cols);
     for (Eigen::Index j = 0; j < cols; ++j)
         for (Eigen::Index i = 0; i < rows; ++i)
-            X(i, j) = 3.0 * static_cast<double>(j % 7) + (1.0 + static_cast<double>(j % 5)) * z(rng);
+            X(i, j) =
+                3.0 * static_cast<double>(j % 7) + (1.0 + static_cast<double>(j % 5)) * z(rng);
     return X;
 }
 
@@ -128,9 +129,10 @@ int main(int argc, char** argv) {
     const RowMatrixF F = X.cast<float>();
     const Eigen::MatrixXd XF = F.cast<double>();  // the values the float batch stands for
 
-    const brine::LinearRegression linear(make_coef(1, cols, rng), Eigen::VectorXd::Constant(1, 0.3));
-    const brine::LogisticRegression binary(make_coef(1, cols, rng), Eigen::VectorXd::Constant(1, -0.1),
-                                           Eigen::Vector2d(0, 1));
+    const brine::LinearRegression linear(make_coef(1, cols, rng),
+                                         Eigen::VectorXd::Constant(1, 0.3));
+    const brine::LogisticRegression binary(
+        make_coef(1, cols, rng), Eigen::VectorXd::Constant(1, -0.1), Eigen::Vector2d(0, 1));
     const brine::LogisticRegression multi(make_coef(3, cols, rng), Eigen::Vector3d(0.1, 0, -0.1),
                                           Eigen::Vector3d(0, 1, 2));
     brine::StandardScaler scaler;
@@ -162,7 +164,8 @@ int main(int argc, char** argv) {
         [&](const auto& in) { return pipe.predict_proba(in); },
         [&](const brine::Rows& in, std::vector<double>& out) { pipe.predict_proba(in, out); }));
     cases.push_back(make_case(
-        "DecisionTree (depth 10) predict", X, R, F, 1, [&](const auto& in) { return tree.predict(in); },
+        "DecisionTree (depth 10) predict", X, R, F, 1,
+        [&](const auto& in) { return tree.predict(in); },
         [&](const brine::Rows& in, std::vector<double>& out) { tree.predict(in, out); }));
 
     // Bit identity first: every double form against the column-major one, floats against the
@@ -177,8 +180,9 @@ int main(int argc, char** argv) {
             // buffer forms are row-major per sample; compare the first output of each row
             const bool buffer = c.forms[f].name.find("buffer") != std::string::npos;
             const std::size_t width =
-                buffer ? static_cast<std::size_t>(c.model.find("proba") != std::string::npos ? 2 : 1)
-                       : 1;
+                buffer
+                    ? static_cast<std::size_t>(c.model.find("proba") != std::string::npos ? 2 : 1)
+                    : 1;
             for (std::size_t i = 0; i < n; ++i) {
                 if (!same_bits(&want[i], &got[i * width], 1)) {
                     std::fprintf(stderr, "%s, %s: row %zu differs from the column-major form\n",
@@ -215,13 +219,15 @@ int main(int argc, char** argv) {
     }
 
     if (markdown) {
-        std::printf("| Model (%ld x %ld, median of %d) | Input form | Median ms | Ratio |\n"
-                    "|---|---|---:|---:|\n",
-                    static_cast<long>(rows), static_cast<long>(cols), reps);
+        std::printf(
+            "| Model (%ld x %ld, median of %d) | Input form | Median ms | Ratio |\n"
+            "|---|---|---:|---:|\n",
+            static_cast<long>(rows), static_cast<long>(cols), reps);
     } else {
-        std::printf("%ld x %ld doubles, medians of %d repetitions; ratio = column-major double "
-                    "time / form time\n",
-                    static_cast<long>(rows), static_cast<long>(cols), reps);
+        std::printf(
+            "%ld x %ld doubles, medians of %d repetitions; ratio = column-major double "
+            "time / form time\n",
+            static_cast<long>(rows), static_cast<long>(cols), reps);
     }
     for (const auto& c : cases) {
         for (const auto& f : c.forms) {

@@ -161,7 +161,8 @@ TEST_CASE("Error fields at every limit and version check", "[io][errors]") {
     // The reference check's work budget: the budget and its name.
     brine::SaveOptions so;
     so.reference_inputs = fixtures::rows(3);
-    const std::string with_reference = brine::to_bytes(fixtures::linear(), brine::Format::binary, so);
+    const std::string with_reference =
+        brine::to_bytes(fixtures::linear(), brine::Format::binary, so);
     brine::LoadOptions stingy;
     stingy.reference_work_base = 0;
     stingy.reference_work_per_element = 0;

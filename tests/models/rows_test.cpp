@@ -234,17 +234,15 @@ void check_matrix_forms(const Model& m, F f, const char* call) {
     // Into a row-major buffer: sample i's values together; too small a buffer is refused.
     const Eigen::Index k = ref.cols();
     std::vector<double> out(static_cast<std::size_t>(n_rows * k) + 1, -7.0);
-    f(m, brine::Rows(R.data(), n_rows, n_cols), out.data(),
-      static_cast<Eigen::Index>(out.size()));
+    f(m, brine::Rows(R.data(), n_rows, n_cols), out.data(), static_cast<Eigen::Index>(out.size()));
     CHECK(same(Eigen::Map<const brine::RowMatrix>(out.data(), n_rows, k), ref));
     CHECK(out.back() == -7.0);
     std::vector<double> small(static_cast<std::size_t>(n_rows * k) - 1, -7.0);
-    BRINE_CHECK_THROWS_CODE(f(m, brine::Rows(X), small.data(),
-                              static_cast<Eigen::Index>(small.size())),
-                            brine::Errc::shape_mismatch,
-                            std::string("::") + call + " writes " + std::to_string(n_rows * k) +
-                                " values, the output buffer holds " +
-                                std::to_string(n_rows * k - 1));
+    BRINE_CHECK_THROWS_CODE(
+        f(m, brine::Rows(X), small.data(), static_cast<Eigen::Index>(small.size())),
+        brine::Errc::shape_mismatch,
+        std::string("::") + call + " writes " + std::to_string(n_rows * k) +
+            " values, the output buffer holds " + std::to_string(n_rows * k - 1));
     CHECK(small[0] == -7.0);
 }
 

@@ -195,14 +195,15 @@ public:
             return fail_at(Errc::malformed, "key contains a NUL character", path(true));
         }
         if (frame.count >= limits_.max_elements) {
-            return fail_at(Errc::limit_exceeded,
-                           "object has more than " + std::to_string(limits_.max_elements) +
-                               " members",
-                           path(true), limits_.max_elements, "max_elements");
+            return fail_at(
+                Errc::limit_exceeded,
+                "object has more than " + std::to_string(limits_.max_elements) + " members",
+                path(true), limits_.max_elements, "max_elements");
         }
         const std::string_view key(str, length);
         if (is_duplicate(frame, key)) {
-            return fail_at(Errc::malformed, "duplicate key " + ::brine::detail::quoted(key), path(true));
+            return fail_at(Errc::malformed, "duplicate key " + ::brine::detail::quoted(key),
+                           path(true));
         }
         keys_.emplace_back(key);
         ++frame.count;
@@ -273,10 +274,10 @@ private:
         Frame& frame = frames_.back();
         if (frame.is_object) return true;  // members are counted in Key()
         if (frame.count >= limits_.max_elements) {
-            return fail_at(Errc::limit_exceeded,
-                           "array has more than " + std::to_string(limits_.max_elements) +
-                               " elements",
-                           path(true), limits_.max_elements, "max_elements");
+            return fail_at(
+                Errc::limit_exceeded,
+                "array has more than " + std::to_string(limits_.max_elements) + " elements",
+                path(true), limits_.max_elements, "max_elements");
         }
         ++frame.count;
         return true;

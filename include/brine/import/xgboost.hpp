@@ -125,8 +125,9 @@ inline std::int64_t integer_at(const rj::Value& v, const std::string& path, std:
         const auto r = std::from_chars(s, e, value);
         ok = r.ec == std::errc() && r.ptr == e && e != s;
         if (!ok) {
-            fail(Errc::malformed, "expected an integer at " + path + ", found the string " +
-                                      ::brine::detail::quoted(std::string_view(s, v.GetStringLength())));
+            fail(Errc::malformed,
+                 "expected an integer at " + path + ", found the string " +
+                     ::brine::detail::quoted(std::string_view(s, v.GetStringLength())));
         }
     } else if (v.IsInt64()) {
         value = v.GetInt64();
@@ -173,7 +174,8 @@ inline float float_text(std::string_view text, const std::string& path) {
                     parse_double(text[0] == '+' ? text.substr(1) : text, d);
     if (!ok || !std::isfinite(d) ||
         std::fabs(d) > static_cast<double>(std::numeric_limits<float>::max())) {
-        fail(Errc::malformed, "expected a float32 number at " + path + ", found " + ::brine::detail::quoted(text));
+        fail(Errc::malformed,
+             "expected a float32 number at " + path + ", found " + ::brine::detail::quoted(text));
     }
     return static_cast<float>(d);
 }
@@ -728,8 +730,8 @@ inline std::vector<float> base_margin(const std::string& text, const std::string
     std::string_view t(text);
     if (!t.empty() && t.front() == '[') {
         if (t.back() != ']') {
-            fail(Errc::malformed,
-                 "expected a number or a list \"[a,b,...]\" at " + path + ", found " + ::brine::detail::quoted(t));
+            fail(Errc::malformed, "expected a number or a list \"[a,b,...]\" at " + path +
+                                      ", found " + ::brine::detail::quoted(t));
         }
         t = t.substr(1, t.size() - 2);
         while (true) {
@@ -785,8 +787,8 @@ inline XGBoostModel read_document(const rj::Document& doc, const XGBoostOptions&
     const std::string booster_name =
         string_at(member(booster, gp, "name", "the booster's name"), key_path(gp, "name"));
     if (booster_name != "gbtree") {
-        fail(Errc::unsupported, "booster " + ::brine::detail::quoted(booster_name) + " at " + key_path(gp, "name") +
-                                    " is not supported" +
+        fail(Errc::unsupported, "booster " + ::brine::detail::quoted(booster_name) + " at " +
+                                    key_path(gp, "name") + " is not supported" +
                                     (booster_name == "dart" ? " (DART's tree weights)" : "") +
                                     "; only gbtree models are");
     }
@@ -798,7 +800,8 @@ inline XGBoostModel read_document(const rj::Document& doc, const XGBoostOptions&
     const bool multi = obj == "multi:softprob" || obj == "multi:softmax";
     const bool logistic = obj == "binary:logistic" || obj == "reg:logistic";
     if (!multi && !logistic && obj != "reg:squarederror") {
-        fail(Errc::unsupported, "objective " + ::brine::detail::quoted(obj) + " at " + key_path(op, "name") +
+        fail(Errc::unsupported, "objective " + ::brine::detail::quoted(obj) + " at " +
+                                    key_path(op, "name") +
                                     " is not supported; supported: reg:squarederror, "
                                     "reg:logistic, binary:logistic, multi:softprob, "
                                     "multi:softmax");

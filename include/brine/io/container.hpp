@@ -51,13 +51,15 @@ struct Header {
         std::string kind_text;
         ar(cereal::make_nvp("kind", kind_text));
         if (!kind_from_name(kind_text, kind)) {
-            ar.fail(Errc::unsupported_version,
-                    "unknown model kind " + ::brine::detail::quoted(kind_text) + " (written by a newer brine?)");
+            ar.fail(Errc::unsupported_version, "unknown model kind " +
+                                                   ::brine::detail::quoted(kind_text) +
+                                                   " (written by a newer brine?)");
         }
         ar(cereal::make_nvp("schema_version", schema_version));
         if (schema_version == 0 || schema_version > current_schema_version(kind)) {
-            ar.fail(Errc::unsupported_version, unsupported_schema_message(kind, schema_version),
-                    [&](Error& e) { e.with_versions(schema_version, current_schema_version(kind)); });
+            ar.fail(
+                Errc::unsupported_version, unsupported_schema_message(kind, schema_version),
+                [&](Error& e) { e.with_versions(schema_version, current_schema_version(kind)); });
         }
         ar(cereal::make_nvp("library_version", library_version),
            cereal::make_nvp("created", created), cereal::make_nvp("metadata", metadata),

@@ -25,7 +25,9 @@ namespace brine::detail {
 
 /// A path as messages show it: quoted, with control characters and bytes that are not UTF-8
 /// escaped (a path may come from a directory listing), not cut below PATH_MAX.
-inline std::string quoted_path(const std::string& path) { return ::brine::detail::quoted(path, '\'', 4096); }
+inline std::string quoted_path(const std::string& path) {
+    return ::brine::detail::quoted(path, '\'', 4096);
+}
 
 [[noreturn]] inline void io_error(const std::string& what, const std::string& path, int err) {
     throw Error(Errc::io, what + " " + quoted_path(path) + ": " + os_error_text(err))

@@ -68,8 +68,9 @@ public:
             throw Error(Errc::not_brine_file, "a JSON document without \"format\": \"brine\"");
         }
         if (format != "brine") {
-            throw Error(Errc::not_brine_file, "a JSON document with \"format\": " +
-                                                  ::brine::detail::quoted(format, '"') + ", expected \"brine\"");
+            throw Error(Errc::not_brine_file,
+                        "a JSON document with \"format\": " + ::brine::detail::quoted(format, '"') +
+                            ", expected \"brine\"");
         }
         ar_(cereal::make_nvp("format_version", version_));
         check_format_version(version_.major, version_.minor);

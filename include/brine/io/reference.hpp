@@ -497,8 +497,8 @@ void check_reference(const Model& m, const Reference& r, const LoadOptions& o = 
             if (other_build) {
                 std::snprintf(buf, sizeof buf, " + the file's tolerance %.3g x max(1, |stored|)",
                               r.tolerance);
-                msg +=
-                    std::string(buf) + ", as it was written by another build: " + ::brine::detail::quoted(r.build);
+                msg += std::string(buf) +
+                       ", as it was written by another build: " + ::brine::detail::quoted(r.build);
             } else {
                 msg +=
                     "; the file was written by this build, so its stored tolerance does not "

@@ -216,7 +216,8 @@ inline std::string list_names(const std::vector<std::pair<std::string_view, std:
     std::string out;
     for (std::size_t i = 0; i < names.size() && i < names_in_message; ++i) {
         if (i) out += ", ";
-        out += ::brine::detail::quoted(names[i].first) + " (" + what + " " + std::to_string(names[i].second) + ")";
+        out += ::brine::detail::quoted(names[i].first) + " (" + what + " " +
+               std::to_string(names[i].second) + ")";
     }
     if (names.size() > names_in_message)
         out += ", and " + std::to_string(names.size() - names_in_message) + " more";
@@ -235,9 +236,9 @@ inline std::unordered_map<std::string_view, std::size_t> index_names(
         const auto [it, fresh] = at.emplace(names[i], i);
         if (!fresh) {
             if (repeated.size() < names_in_message) {
-                detail_text += (repeated.empty() ? "" : ", ") + ::brine::detail::quoted(names[i]) + " (" + what +
-                               "s " + std::to_string(it->second) + " and " + std::to_string(i) +
-                               ")";
+                detail_text += (repeated.empty() ? "" : ", ") + ::brine::detail::quoted(names[i]) +
+                               " (" + what + "s " + std::to_string(it->second) + " and " +
+                               std::to_string(i) + ")";
             }
             repeated.emplace_back(names[i], i);
         }

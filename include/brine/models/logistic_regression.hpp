@@ -159,7 +159,8 @@ struct LogisticRegression : RowsForms<LogisticRegression> {
         check_shape();
         detail::check_columns(X.cols(), n_features(), name);
         detail::linear_scores(X, coef, intercept, out, row_stride, col_stride);
-        for (Eigen::Index i = 0; i < X.rows(); ++i) {  // a score is finite when its row's inputs are
+        for (Eigen::Index i = 0; i < X.rows();
+             ++i) {  // a score is finite when its row's inputs are
             for (Eigen::Index k = 0; k < coef.rows(); ++k) {
                 if (!std::isfinite(out[i * row_stride + k * col_stride])) {
                     detail::check_rows(X, i, 1, name);

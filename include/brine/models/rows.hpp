@@ -272,7 +272,6 @@ void predict_proba_rows_into(const Model& m, const Rows& X, double* out, Eigen::
     });
 }
 
-
 // ---- Kernels a kind may have (detected, so that a kind gets exactly the Rows forms it can serve)
 
 template <class M, class = void>
@@ -292,10 +291,9 @@ struct has_proba_kernel<M, std::void_t<decltype(std::declval<const M&>().predict
 template <class M, class = void>
 struct has_decision_kernel : std::false_type {};
 template <class M>
-struct has_decision_kernel<M,
-                           std::void_t<decltype(std::declval<const M&>().decision_function_into(
-                               std::declval<const ColMap&>(), std::declval<double*>(),
-                               Eigen::Index{}, Eigen::Index{}))>> : std::true_type {};
+struct has_decision_kernel<M, std::void_t<decltype(std::declval<const M&>().decision_function_into(
+                                  std::declval<const ColMap&>(), std::declval<double*>(),
+                                  Eigen::Index{}, Eigen::Index{}))>> : std::true_type {};
 
 template <class M, class = void>
 struct has_apply_kernel : std::false_type {};
@@ -307,9 +305,9 @@ struct has_apply_kernel<M, std::void_t<decltype(std::declval<const M&>().apply_i
 template <class M, class = void>
 struct has_transform_kernel : std::false_type {};
 template <class M>
-struct has_transform_kernel<M, std::void_t<decltype(std::declval<const M&>().transform_into(
-                                   std::declval<const ColMap&>(),
-                                   std::declval<Eigen::Ref<Eigen::MatrixXd>>()))>>
+struct has_transform_kernel<
+    M, std::void_t<decltype(std::declval<const M&>().transform_into(
+           std::declval<const ColMap&>(), std::declval<Eigen::Ref<Eigen::MatrixXd>>()))>>
     : std::true_type {};
 
 /// The width of a transformer's output: n_features_out() where the kind has it, else n_outputs().
@@ -377,11 +375,14 @@ void transform_rows_into(const Model& m, const Rows& X, double* out, Eigen::Inde
 ///
 /// | kernel (X a column-major block, or any layout if the kind `reads_any_layout`) | forms |
 /// |---|---|
-/// | `predict_into(X, double* out)` | `predict(X)` for a row-major, float or Rows batch; `predict(Rows, out, size)`; `predict(Rows, buffer)` |
-/// | `predict_proba_into(X, out, row_stride, col_stride)`, `n_classes()` | the same for `predict_proba` (buffers row-major: sample i's values together) |
-/// | `decision_function_into(X, out, row_stride, col_stride)`, `n_scores()` | the same for `decision_function` |
-/// | `apply_into(X, std::int32_t* out)` | `apply(X)` for a row-major, float or Rows batch |
-/// | `transform_into(MatrixRef X, Eigen::Ref<Eigen::MatrixXd> out)` | `transform(X)` for a row-major, float or Rows batch; `transform(Rows, out, size)` into a row-major buffer |
+/// | `predict_into(X, double* out)` | `predict(X)` for a row-major, float or Rows batch;
+/// `predict(Rows, out, size)`; `predict(Rows, buffer)` | | `predict_proba_into(X, out, row_stride,
+/// col_stride)`, `n_classes()` | the same for `predict_proba` (buffers row-major: sample i's values
+/// together) | | `decision_function_into(X, out, row_stride, col_stride)`, `n_scores()` | the same
+/// for `decision_function` | | `apply_into(X, std::int32_t* out)` | `apply(X)` for a row-major,
+/// float or Rows batch | | `transform_into(MatrixRef X, Eigen::Ref<Eigen::MatrixXd> out)` |
+/// `transform(X)` for a row-major, float or Rows batch; `transform(Rows, out, size)` into a
+/// row-major buffer |
 ///
 /// Column-major double matrices keep the kind's own MatrixRef overloads. A buffer smaller than
 /// the result is Errc::shape_mismatch and nothing is written.

@@ -189,8 +189,8 @@ struct TreeEnsemble : RowsForms<TreeEnsemble> {
     /// predict and predict_proba for a row-major or float batch, or any Rows view (see
     /// brine::Rows), and into caller buffers (RowsForms; the probability buffer is row-major):
     /// read in place when double (any layout), else as column-major double blocks; every form gives
-    /// the bits of the column-major double form. Throw as predict, and Errc::shape_mismatch for a buffer smaller than the result
-    /// (nothing is written then).
+    /// the bits of the column-major double form. Throw as predict, and Errc::shape_mismatch for a
+    /// buffer smaller than the result (nothing is written then).
     using RowsForms<TreeEnsemble>::predict;
     using RowsForms<TreeEnsemble>::predict_proba;
 

@@ -143,13 +143,15 @@ inline const PublicKey& check_signature(const MinisignSignature& s, const Truste
         throw Error(Errc::bad_algorithm,
                     "signature '" + sig + "' of '" + model_path + "'" + by +
                         " is a legacy minisign 'Ed' signature; only prehashed 'ED' signatures "
-                        "are accepted (sign with minisign 0.10 or later, without -l)").with_path(model_path);
+                        "are accepted (sign with minisign 0.10 or later, without -l)")
+            .with_path(model_path);
     }
     const PublicKey* key = keys.find(s.key_id);
     if (!key) {
-        throw Error(Errc::untrusted_key,
-                    "signature '" + sig + "' of '" + model_path + "' is by key id " +
-                        s.key_id.hex() + ", which is not trusted (trusted: " + keys.ids() + ")").with_path(model_path);
+        throw Error(Errc::untrusted_key, "signature '" + sig + "' of '" + model_path +
+                                             "' is by key id " + s.key_id.hex() +
+                                             ", which is not trusted (trusted: " + keys.ids() + ")")
+            .with_path(model_path);
     }
     std::string signed_comment(reinterpret_cast<const char*>(s.signature.data()), 64);
     signed_comment += s.trusted_comment;
@@ -158,7 +160,8 @@ inline const PublicKey& check_signature(const MinisignSignature& s, const Truste
                                       signed_comment.size(), key->key.data()) != 0) {
         throw Error(Errc::bad_signature, "signature '" + sig + "' of '" + model_path + "'" + by +
                                              ": the trusted comment or the signature was altered "
-                                             "(the comment's signature does not verify)").with_path(model_path);
+                                             "(the comment's signature does not verify)")
+            .with_path(model_path);
     }
     return *key;
 }
@@ -170,8 +173,8 @@ inline void check_digest(const MinisignSignature& s, const PublicKey& key, const
                                       key.key.data()) != 0) {
         throw Error(Errc::bad_signature,
                     "signature '" + sig + "' (key id " + s.key_id.hex() + ") does not match '" +
-                        model_path +
-                        "': the file was altered, or the signature is of another file").with_path(model_path);
+                        model_path + "': the file was altered, or the signature is of another file")
+            .with_path(model_path);
     }
 }
 
@@ -183,12 +186,14 @@ inline ModelBinding check_binding(const MinisignSignature& s, const SignaturePol
     ModelBinding b = ModelBinding::parse(s.trusted_comment, what);
     if (!policy.name.empty() && b.name != policy.name) {
         throw Error(Errc::name_mismatch,
-                    what + " is for model '" + b.name + "', expected '" + policy.name + "'").with_path(model_path);
+                    what + " is for model '" + b.name + "', expected '" + policy.name + "'")
+            .with_path(model_path);
     }
     if (b.version < policy.min_version) {
         throw Error(Errc::version_rollback, what + " is for version " + std::to_string(b.version) +
                                                 " of '" + b.name + "', the minimum accepted is " +
-                                                std::to_string(policy.min_version)).with_path(model_path);
+                                                std::to_string(policy.min_version))
+            .with_path(model_path);
     }
     return b;
 }
@@ -211,7 +216,8 @@ inline void check_kind(const ModelBinding& b, ModelKind kind, const std::string&
     if (b.kind != kind_name(kind)) {
         throw Error(Errc::kind_mismatch, "signature '" + sig + "' of '" + path +
                                              "' was made for a " + b.kind + ", the file holds a " +
-                                             std::string(kind_name(kind))).with_path(path);
+                                             std::string(kind_name(kind)))
+            .with_path(path);
     }
 }
 

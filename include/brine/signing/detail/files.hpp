@@ -51,7 +51,8 @@ inline std::uint64_t open_regular(SigningFd& f, const std::string& path, std::ui
     if (::fstat(f.fd, &st) != 0) signing_io_error("cannot stat", path, errno);
     if (!S_ISREG(st.st_mode)) {
         throw Error(Errc::io, "cannot read '" + path +
-                                  "': not a regular file (a directory, FIFO, socket or device)").with_path(path);
+                                  "': not a regular file (a directory, FIFO, socket or device)")
+            .with_path(path);
     }
     const auto size = static_cast<std::uint64_t>(st.st_size);
     if (size > max_bytes) {
@@ -106,7 +107,8 @@ struct HashedFile {
                 if (r == 0) {
                     throw Error(Errc::io, "file '" + path + "' shrank while being read: expected " +
                                               std::to_string(size) + " bytes, got " +
-                                              std::to_string(done + got)).with_path(path);
+                                              std::to_string(done + got))
+                        .with_path(path);
                 }
                 got += r;
             }
@@ -150,7 +152,8 @@ inline void write_file_atomic_bytes(const std::string& path, std::string_view by
     const std::string dir =
         slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
     const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-    if (base.empty()) throw Error(Errc::io, "cannot write '" + path + "': it names a directory").with_path(path);
+    if (base.empty())
+        throw Error(Errc::io, "cannot write '" + path + "': it names a directory").with_path(path);
     std::string tmp = (dir == "/" ? "" : dir) + "/." + base + ".brine-sig-XXXXXX";
     SigningFd g;
     g.fd = ::mkostemp(tmp.data(), O_CLOEXEC);
