@@ -323,8 +323,7 @@ inline brine::SimpleImputer simple_imputer_marker() {
 inline Eigen::MatrixXd rows(Eigen::Index n_features) {
     Eigen::MatrixXd X(4, n_features);
     for (Eigen::Index i = 0; i < 4; ++i) {
-        for (Eigen::Index j = 0; j < n_features; ++j)
-            X(i, j) = row_value(i, j);
+        for (Eigen::Index j = 0; j < n_features; ++j) X(i, j) = row_value(i, j);
     }
     return X;
 }
