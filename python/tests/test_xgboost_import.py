@@ -6,6 +6,7 @@
 # rows), so the two files are the same bytes exactly when the payloads are, every array bit for
 # bit, and therefore every prediction too.
 # SPDX-License-Identifier: MIT
+import json
 import os
 import pathlib
 import subprocess
@@ -50,12 +51,13 @@ class ImportersAgree(unittest.TestCase):
         return out or ["the payloads are equal; the headers differ"]
 
     def test_every_committed_model_is_imported_alike(self):
-        compared = []
+        compared, objectives = [], set()
         for case in cases():
             for source in ("model.json", "model.ubj"):
                 name = f"{case.name}/{source}"
                 with self.subTest(name):
                     bst = xgboost.Booster(model_file=str(case / source))
+                    objectives.add(json.loads(bst.save_config())["learner"]["objective"]["name"])
                     for fmt in ("binary", "json"):
                         path = self.dir / f"{case.name}.{source}.{fmt}"
                         brine.save(bst, path, format=fmt, created=CREATED)
@@ -68,7 +70,12 @@ class ImportersAgree(unittest.TestCase):
                     compared.append(name)
         # Every committed model, from both of its files.
         self.assertEqual(len(compared), 2 * len(cases()), compared)
-        self.assertGreaterEqual(len(compared), 14)
+        self.assertGreaterEqual(len(compared), 20)
+        # Every objective both importers take.
+        self.assertEqual(objectives, {"reg:squarederror", "reg:squaredlogerror",
+                                      "reg:pseudohubererror", "reg:absoluteerror",
+                                      "reg:logistic", "binary:logistic", "multi:softprob",
+                                      "multi:softmax"})
 
 
 if __name__ == "__main__":

@@ -103,7 +103,8 @@ void check_against(const brine::XGBoostModel& m, const Eigen::MatrixXd& A,
     } else if (m.objective == "multi:softprob") {
         REQUIRE(first_difference(e.predict_proba(A), xgb_out, 1e-6) == "");
     } else {
-        // reg:squarederror predicts the margin; multi:softmax the class of the largest margin.
+        // reg:squarederror, reg:squaredlogerror, reg:pseudohubererror and reg:absoluteerror
+        // predict the margin itself; multi:softmax the class of the largest margin.
         REQUIRE(first_difference(e.predict(A), xgb_out, 0.0) == "");
     }
 }
@@ -112,7 +113,8 @@ const char* const reference_cases[] = {
     "reg_squarederror_diabetes_nan",     "reg_logistic_diabetes",
     "binary_logistic_breast_cancer_nan", "binary_logistic_early_stopping",
     "multi_softprob_iris_parallel",      "multi_softmax_wine_lossguide",
-    "multi_softprob_early_stopping",
+    "multi_softprob_early_stopping",     "reg_squaredlogerror_diabetes",
+    "reg_pseudohubererror_diabetes_nan", "reg_absoluteerror_diabetes",
 };
 
 TEST_CASE("import_xgboost predicts XGBoost's margins exactly and its outputs within 1e-6") {
@@ -244,9 +246,9 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 }
 
 TEST_CASE("import_xgboost refuses what it does not support, naming it") {
-    require_refused(
-        hand_model("[0,0,0,0,0,0]", "reg:pseudohubererror"), Errc::unsupported,
-        {"objective 'reg:pseudohubererror'", "$.learner.objective.name", "reg:logistic"});
+    require_refused(hand_model("[0,0,0,0,0,0]", "reg:gamma"), Errc::unsupported,
+                    {"objective 'reg:gamma'", "$.learner.objective.name", "reg:logistic",
+                     "reg:pseudohubererror"});
     require_refused(hand_model("[0,0,0,0,0,0]", "survival:cox"), Errc::unsupported,
                     {"'survival:cox'"});
     require_refused(hand_model("[0,0,0,0,0,0]", "reg:squarederror", "dart"), Errc::unsupported,

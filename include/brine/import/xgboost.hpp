@@ -799,12 +799,17 @@ inline XGBoostModel read_document(const rj::Document& doc, const XGBoostOptions&
     const std::string& obj = out.objective;
     const bool multi = obj == "multi:softprob" || obj == "multi:softmax";
     const bool logistic = obj == "binary:logistic" || obj == "reg:logistic";
-    if (!multi && !logistic && obj != "reg:squarederror") {
+    // The regression objectives whose prediction is the margin itself: XGBoost's PredTransform
+    // and ProbToMargin are the identity for them (base_score is already a margin).
+    const bool identity = obj == "reg:squarederror" || obj == "reg:squaredlogerror" ||
+                          obj == "reg:pseudohubererror" || obj == "reg:absoluteerror";
+    if (!multi && !logistic && !identity) {
         fail(Errc::unsupported, "objective " + ::brine::detail::quoted(obj) + " at " +
                                     key_path(op, "name") +
                                     " is not supported; supported: reg:squarederror, "
-                                    "reg:logistic, binary:logistic, multi:softprob, "
-                                    "multi:softmax");
+                                    "reg:squaredlogerror, reg:pseudohubererror, "
+                                    "reg:absoluteerror, reg:logistic, binary:logistic, "
+                                    "multi:softprob, multi:softmax");
     }
 
     const std::string pp = key_path(lp, "learner_model_param");
@@ -1007,11 +1012,12 @@ inline XGBoostModel read_xgboost(const std::string& path, const XGBoostOptions& 
 /// The XGBoost model file at `path` (Booster.save_model's JSON or UBJSON) as a TreeEnsemble that
 /// predicts what XGBoost predicts: the same float32 margins (XGBoost's output_margin) bit for bit,
 /// and probabilities within 1e-6 (XGBoost applies its sigmoid and softmax in float32, brine in
-/// double). Read: the objective (reg:squarederror, reg:logistic, binary:logistic,
-/// multi:softprob, multi:softmax), base_score (turned into a margin as XGBoost does: logit for
-/// the logistic objectives), num_feature, num_class, tree_info, num_parallel_tree or
-/// iteration_indptr, best_iteration (see XGBoostOptions) and each tree's children,
-/// split_indices, split_conditions (float32), default_left. Every other key is ignored.
+/// double). Read: the objective (reg:squarederror, reg:squaredlogerror, reg:pseudohubererror,
+/// reg:absoluteerror, reg:logistic, binary:logistic, multi:softprob, multi:softmax), base_score
+/// (turned into a margin as XGBoost does: logit for the logistic objectives, unchanged for the
+/// others, whose prediction is the margin itself), num_feature, num_class, tree_info,
+/// num_parallel_tree or iteration_indptr, best_iteration (see XGBoostOptions) and each tree's
+/// children, split_indices, split_conditions (float32), default_left. Every other key is ignored.
 /// Refused with Errc::unsupported naming what: other objectives, boosters other than gbtree
 /// (dart, gblinear), categorical splits, vector-leaf and multi-target trees. Malformed or hostile
 /// input gets Errc::malformed / truncated / limit_exceeded with the JSON path or byte offset.
