@@ -44,7 +44,6 @@ import sys
 
 import numpy as np
 import sklearn
-from sklearn import datasets
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
@@ -52,27 +51,15 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
-ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from reference_common import ROOT, load_sklearn, write_csv
+
 OUT = os.path.join(ROOT, "tests", "data", "sklearn_column_transformer")
 ROWS = 80
 DATASETS = ["iris", "wine", "breast_cancer"]
 
 
-def number(x):
-    return repr(float(x))
-
-
-def write_csv(path, header, rows):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", newline="\n") as f:
-        f.write(",".join(header) + "\n")
-        for row in rows:
-            f.write(",".join(number(v) for v in row) + "\n")
-
-
 def make_data(name, seed):
-    bunch = getattr(datasets, "load_" + name)()
-    X = np.asarray(bunch.data, dtype=np.float64)
+    X, y, _ = load_sklearn(name)
     rng = np.random.RandomState(seed)
     holes = rng.uniform(size=X.shape) < 0.05
     holes[:2, :] = False
@@ -84,7 +71,7 @@ def make_data(name, seed):
     c1[rng.uniform(size=c1.shape) < 0.05] = np.nan
     c1[:2] = [0.0, 1.0]
     data = np.column_stack([Xh, c0, c1, X[:, 0]])
-    return data, bunch.target
+    return data, y
 
 
 def column_transformer(n, cat_first_c1, passthrough):

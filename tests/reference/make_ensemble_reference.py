@@ -35,13 +35,12 @@ import os
 import numpy as np
 import sklearn
 import xgboost
-from sklearn import datasets
 from sklearn.ensemble import (ExtraTreesClassifier, ExtraTreesRegressor,
                               GradientBoostingClassifier, GradientBoostingRegressor,
                               RandomForestClassifier, RandomForestRegressor)
 
-ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-EXAMPLES = os.path.join(ROOT, "examples", "data")
+from reference_common import ROOT, load_example, write_csv
+
 OUT = os.path.join(ROOT, "tests", "data", "ensemble_reference")
 
 # brine::TreeEnsemble's enum values.
@@ -50,25 +49,6 @@ DOUBLE_LE, FLOAT32_LE, FLOAT32_LT = 0, 1, 2
 SUM, AVERAGE = 0, 1
 FLOAT64, FLOAT32 = 0, 1
 IDENTITY, LOGISTIC, SOFTMAX = 0, 1, 2
-
-
-def number(x):
-    return repr(float(x))
-
-
-def write_csv(path, header, rows):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", newline="\n") as f:
-        f.write(",".join(header) + "\n")
-        for row in rows:
-            f.write(",".join(number(v) for v in row) + "\n")
-
-
-def load_dataset(name):
-    """The rows exactly as examples/data/<name>.csv holds them (written by make_sklearn_reference)."""
-    path = os.path.join(EXAMPLES, name + ".csv")
-    data = np.loadtxt(path, delimiter=",", skiprows=1, dtype=np.float64)
-    return data[:, :-1].copy(), data[:, -1].copy()
 
 
 class Trees:
@@ -192,7 +172,7 @@ def write_case(case, dataset, meta, trees, base_score, classes, X, edits, leaves
 # ---- scikit-learn --------------------------------------------------------------------------------
 
 def sklearn_forest(case, dataset, model):
-    X, y = load_dataset(dataset)
+    X, y = load_example(dataset)
     model.fit(X, y)
     is_clf = hasattr(model, "classes_")
     width = len(model.classes_) if is_clf else 1
@@ -231,7 +211,7 @@ def sklearn_forest(case, dataset, model):
 
 
 def sklearn_boosting(case, dataset, model):
-    X, y = load_dataset(dataset)
+    X, y = load_example(dataset)
     model.fit(X, y)
     is_clf = hasattr(model, "classes_")
     K = model.estimators_.shape[1]
@@ -268,7 +248,7 @@ def sklearn_boosting(case, dataset, model):
 # ---- XGBoost -------------------------------------------------------------------------------------
 
 def xgboost_case(case, dataset, params, rounds):
-    X, y = load_dataset(dataset)
+    X, y = load_example(dataset)
     dtrain = xgboost.DMatrix(X, label=y)
     bst = xgboost.train(params, dtrain, num_boost_round=rounds)
     doc = json.loads(bytes(bst.save_raw(raw_format="json")).decode())

@@ -40,30 +40,13 @@ import numpy as np
 import sklearn
 from sklearn.impute import SimpleImputer
 
-ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from reference_common import DATASETS, ROOT, read_csv, write_csv
+
 OUT = os.path.join(ROOT, "tests", "data", "sklearn_preprocessing")
 ROWS = 40
-DATASETS = ["diabetes", "breast_cancer", "iris", "wine"]
 STRATEGIES = ["mean", "median", "most_frequent", "constant"]
 MARKER = -1.0
 FILL = 2.5
-
-
-def number(x):
-    return repr(float(x))
-
-
-def write_csv(path, header, rows):
-    with open(path, "w", newline="\n") as f:
-        f.write(",".join(header) + "\n")
-        for row in rows:
-            f.write(",".join(number(v) for v in row) + "\n")
-
-
-def read_csv(path):
-    with open(path) as f:
-        header = f.readline().strip().split(",")
-    return np.loadtxt(path, delimiter=",", skiprows=1, dtype=np.float64, ndmin=2), header
 
 
 def imputer(strategy, **kw):

@@ -31,21 +31,9 @@ import numpy as np
 import sklearn
 from sklearn.linear_model import LinearRegression
 
-ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from reference_common import ROOT, write_csv
+
 OUT = os.path.join(ROOT, "tests", "data", "sklearn_reference", "lstsq")
-
-
-def number(x):
-    """Shortest text that reads back as the same double (Python's repr)."""
-    return repr(float(x))
-
-
-def write_csv(path, header, rows):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", newline="\n") as f:
-        f.write(",".join(header) + "\n")
-        for row in rows:
-            f.write(",".join(number(v) for v in row) + "\n")
 
 
 def lstsq_fit(X, Y, fit_intercept):

@@ -40,26 +40,13 @@ import warnings
 
 import numpy as np
 import sklearn
-from sklearn import datasets
 from sklearn.preprocessing import OneHotEncoder
 
-ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from reference_common import DATASETS, ROOT, load_sklearn, write_csv
+
 OUT = os.path.join(ROOT, "tests", "data", "sklearn_preprocessing")
 ROWS = 90  # rows of X_cat whose transforms are recorded
-DATASETS = ["diabetes", "breast_cancer", "iris", "wine"]
 DROPS = {"none": None, "first": "first", "if_binary": "if_binary", "explicit": "explicit"}
-
-
-def number(x):
-    return repr(float(x))
-
-
-def write_csv(path, header, rows):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", newline="\n") as f:
-        f.write(",".join(header) + "\n")
-        for row in rows:
-            f.write(",".join(number(v) for v in row) + "\n")
 
 
 def categories_of(X, seed):
@@ -99,7 +86,7 @@ def main():
               file=sys.stderr)
     warnings.simplefilter("ignore")  # drop with handle_unknown='ignore' warns on unknowns
     for seed, name in enumerate(DATASETS):
-        X = np.asarray(getattr(datasets, "load_" + name)().data, dtype=np.float64)
+        X, _, _ = load_sklearn(name)
         C = categories_of(X, seed)
         d = os.path.join(OUT, name)
         write_csv(os.path.join(d, "X_cat.csv"), ["c%d" % j for j in range(C.shape[1])], C)

@@ -33,33 +33,18 @@ import sys
 
 import numpy as np
 import sklearn
-from sklearn import datasets
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import MaxAbsScaler, RobustScaler, StandardScaler
 
-ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from reference_common import DATASETS, ROOT, load_sklearn, write_csv
+
 OUT = os.path.join(ROOT, "tests", "data", "sklearn_preprocessing")
 ROWS = 40  # rows of X_nan whose transforms are recorded (the files stay small)
-DATASETS = ["diabetes", "breast_cancer", "iris", "wine"]
-
-
-def number(x):
-    """Shortest text that reads back as the same double (Python's repr; NaN as 'nan')."""
-    return repr(float(x))
-
-
-def write_csv(path, header, rows):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", newline="\n") as f:
-        f.write(",".join(header) + "\n")
-        for row in rows:
-            f.write(",".join(number(v) for v in row) + "\n")
 
 
 def load(name):
-    bunch = getattr(datasets, "load_" + name)()
-    names = ["f%d" % j for j in range(bunch.data.shape[1])]
-    return np.asarray(bunch.data, dtype=np.float64), names
+    X, _, _ = load_sklearn(name)
+    return X, ["f%d" % j for j in range(X.shape[1])]
 
 
 def with_holes(X, seed):
@@ -97,7 +82,7 @@ def main():
         assert ns.scale_ is None
         write_csv(os.path.join(out, "robust_no_scaling_transform.csv"), names, ns.transform(Xn[:ROWS]))
         if name in ("iris", "wine"):
-            y = getattr(datasets, "load_" + name)().target
+            _, y, _ = load_sklearn(name)
             Xs = StandardScaler().fit_transform(X)
             lr = LogisticRegression(multi_class="ovr", max_iter=5000).fit(Xs, y)
             rows = np.column_stack([lr.coef_, lr.intercept_, lr.classes_])

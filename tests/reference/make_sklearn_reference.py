@@ -18,38 +18,22 @@ import sys
 
 import numpy as np
 import sklearn
-from sklearn import datasets
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 from sklearn.metrics import mean_squared_error, r2_score
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
-ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-EXAMPLES = os.path.join(ROOT, "examples", "data")
+from reference_common import EXAMPLES, ROOT, load_sklearn, number, write_csv
+
 REFERENCE = os.path.join(ROOT, "tests", "data", "sklearn_reference")
 
 DEPTHS = [1, 2, 3, 4, 5, 6, 8, 10, None]  # None: unlimited, written as 0
 LOGISTIC_C = [1.0, 0.1]
 
 
-def number(x):
-    """Shortest text that reads back as the same double (Python's repr)."""
-    return repr(float(x))
-
-
-def write_csv(path, header, rows):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", newline="\n") as f:
-        f.write(",".join(header) + "\n")
-        for row in rows:
-            f.write(",".join(number(v) for v in row) + "\n")
-
-
 def load(name):
-    loader = getattr(datasets, "load_" + name)
-    bunch = loader()
-    names = [str(n).replace(",", ";") for n in bunch.feature_names]
-    return np.asarray(bunch.data, dtype=np.float64), np.asarray(bunch.target, dtype=np.float64), names
+    X, y, names = load_sklearn(name)
+    return X, y, [n.replace(",", ";") for n in names]
 
 
 def export_dataset(name, X, y, names):

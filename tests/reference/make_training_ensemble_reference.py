@@ -28,7 +28,6 @@ tests/data/sklearn_reference/<dataset>/ (all CSV, numbers as Python reprs):
 The output is committed; rerun only on purpose and review the diff.
 """
 
-import csv
 import os
 
 import numpy as np
@@ -38,8 +37,8 @@ from sklearn.ensemble import (ExtraTreesClassifier, ExtraTreesRegressor,
                               RandomForestClassifier, RandomForestRegressor)
 from sklearn.metrics import r2_score
 
-ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-EXAMPLES = os.path.join(ROOT, "examples", "data")
+from reference_common import ROOT, load_example, write_csv
+
 REFERENCE = os.path.join(ROOT, "tests", "data", "sklearn_reference")
 
 GB_STAGES = 20
@@ -52,25 +51,6 @@ FOREST_CONFIGS = [
     ("default", 50, 0, 1, 0.0, -1),
     ("shallow", 50, 4, 3, 0.5, 0),
 ]
-
-
-def number(x):
-    return repr(float(x))
-
-
-def write_csv(path, header, rows):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", newline="\n") as f:
-        f.write(",".join(header) + "\n")
-        for row in rows:
-            f.write(",".join(number(v) for v in row) + "\n")
-
-
-def load(name):
-    with open(os.path.join(EXAMPLES, name + ".csv")) as f:
-        rows = list(csv.reader(f))
-    data = np.array([[float(v) for v in r] for r in rows[1:]], dtype=np.float64)
-    return data[:, :-1], data[:, -1]
 
 
 def gradient_boosting(out, X, y, classifier):
@@ -152,7 +132,7 @@ def main():
     print(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}")
     for name, classifier in [("diabetes", False), ("breast_cancer", True), ("iris", True)]:
         print(name)
-        X, y = load(name)
+        X, y = load_example(name)
         out = os.path.join(REFERENCE, name)
         gradient_boosting(out, X, y, classifier)
         forests(out, X, y, classifier)
