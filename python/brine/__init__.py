@@ -154,8 +154,13 @@ def _header(estimator, metadata, reference_inputs, created):
             raise Error("shape_mismatch", f"reference_inputs of shape {X.shape}, expected "
                                           f"(n, {n_features})")
         # NaN is a valid input of a model that takes it as a missing value (an imputer with
-        # the NaN marker); infinities never are.
-        if not np.all(np.isfinite(X) | (np.isnan(X) & exported.takes_nan)):
+        # the NaN marker, a pipeline whose steps impute it before its estimator, an XGBoost
+        # model); infinities never are.
+        holes = np.isnan(X).any(axis=1)
+        takes_nan = exported.takes_nan
+        if callable(takes_nan):
+            takes_nan = bool(holes.any()) and takes_nan(X[holes])
+        if not np.all(np.isfinite(X) | (np.isnan(X) & bool(takes_nan))):
             raise Error("invalid_input", "reference_inputs hold NaN or infinity, which brine "
                                          "refuses as input")
         X = np.ascontiguousarray(X)

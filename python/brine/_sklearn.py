@@ -73,7 +73,9 @@ class Exported:
         self.notes = notes or {}        # extra metadata: how the export kept the semantics
         self.source = source or source_version()  # the source library and its version
         self.feature_names = feature_names  # names the model knows, when not feature_names_in_
-        self.takes_nan = takes_nan      # NaN is a valid input (a missing value), e.g. reference rows
+        # NaN is a valid input (a missing value), e.g. of reference rows: a bool, or a function of
+        # the rows holding NaN (a pipeline's steps may impute it before its estimator sees it).
+        self.takes_nan = takes_nan
 
 
 def public_name(cls):
@@ -561,7 +563,27 @@ def _pipeline(est):
     final = steps[-1][1]
     outputs = _proba(est) if inner.kind == "logistic_regression" or hasattr(
         final, "classes_") else _predict_2d(est)
-    return Exported("pipeline", payload, outputs, tolerance, inner.class_labels, options, notes)
+    final_takes_nan = inner.takes_nan
+
+    def takes_nan(X):
+        """Whether rows X holding NaN are inputs the pipeline predicts for, as brine's C++
+        Pipeline decides: the transforms keep NaN, an imputer (NaN marker) replaces it, and the
+        estimator refuses what reaches it unless it takes NaN as a missing value."""
+        if final_takes_nan is True:
+            return True
+        Z = X
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                for _, step in steps[:-1]:
+                    Z = step.transform(Z)
+        except ValueError:  # a step refuses NaN (an encoder without it among its categories)
+            return False
+        Z = np.asarray(Z.toarray() if hasattr(Z, "toarray") else Z, dtype=np.float64)
+        return bool(np.all(np.isfinite(Z)))
+
+    return Exported("pipeline", payload, outputs, tolerance, inner.class_labels, options, notes,
+                    takes_nan=takes_nan if steps[:-1] or final_takes_nan else False)
 
 
 def _column_indices(ct, key, where):

@@ -196,7 +196,8 @@ def export_booster(bst, name, params, wrapper_outputs=None, wrapper_task=None):
     names = bst.feature_names
     return Exported("tree_ensemble", payload, outputs, LINK_TOLERANCE[link], labels, params,
                     notes, source=source_version(),
-                    feature_names=list(names) if names and len(names) == n_features else None)
+                    feature_names=list(names) if names and len(names) == n_features else None,
+                    takes_nan=True)  # a missing value, routed by each node's default_left
 
 
 def _check_missing(est, name):

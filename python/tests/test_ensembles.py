@@ -18,7 +18,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import brine
-from test_sklearn import CHECK, CREATED, RTOL, dataset, hex_rows, read_output
+from checker import CHECK, CREATED, RTOL, SOURCE, dataset, hex_rows, read_output
 
 
 def threshold_neighbours(thr):
@@ -185,7 +185,6 @@ class GoldenFiles(unittest.TestCase):
     encodings, with their enums as names and default_left as uint8 flags."""
 
     def test_the_new_kinds_and_schemas(self):
-        from test_sklearn import SOURCE
         golden = SOURCE / "tests" / "data" / "golden" / "format-1.0"
         seen = set()
         for path in sorted(golden.glob("*.brine")):
@@ -212,7 +211,6 @@ class HostileEnsembles(unittest.TestCase):
 
     def mutants(self):
         from brine import _codec
-        from test_sklearn import SOURCE
         golden = SOURCE / "tests" / "data" / "golden" / "format-1.0"
         forest = brine.load(golden / "tree_ensemble_forest.brine")
         tree = brine.load(golden / "decision_tree_missing.brine")

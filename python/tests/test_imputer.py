@@ -2,10 +2,6 @@
 # scikit-learn transforms; the Python and C++ writers give the same bytes; what the kind cannot
 # represent is refused.
 # SPDX-License-Identifier: MIT
-import os
-import pathlib
-import subprocess
-import tempfile
 import unittest
 
 import numpy as np
@@ -14,7 +10,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.linear_model import LinearRegression
 
 import brine
-from test_sklearn import CHECK, CREATED, SOURCE, hex_rows, read_output
+from checker import CHECK, CREATED, SOURCE, CppChecker
 
 STRATEGIES = ("mean", "median", "most_frequent", "constant")
 
@@ -26,20 +22,7 @@ def holes(name):
 
 
 @unittest.skipUnless(CHECK, "BRINE_PYTHON_CHECK (the C++ checker program) is not set")
-class ImputersTransformAlikeInCpp(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.dir = pathlib.Path(cls.tmp.name)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
-
-    def cpp(self, *args):
-        r = subprocess.run([CHECK, *map(str, args)], capture_output=True, text=True)
-        self.assertEqual(r.returncode, 0, r.stderr)
-
+class ImputersTransformAlikeInCpp(CppChecker, unittest.TestCase):
     def check(self, name, est, X):
         """Exports est in both encodings, with NaN-holding reference rows when NaN is the marker;
         C++ (after its reference check) transforms every row of X to scikit-learn's bits; C++
@@ -55,25 +38,19 @@ class ImputersTransformAlikeInCpp(unittest.TestCase):
             f = brine.load(path)
             self.assertEqual(f.kind, "simple_imputer")
             self.assertEqual(f.reference["tolerance"], 0.0)
-            rows, out = self.dir / "rows.txt", self.dir / "out.txt"
-            hex_rows(X, rows)
-            self.cpp("predict", path, rows, out)
-            got = read_output(out)
+            got = self.predict_in_cpp(path, X)
             want = est.transform(X)
             self.assertEqual(got["values"].shape, want.shape, name)
             np.testing.assert_array_equal(got["values"], want, err_msg=name)
             # C++ re-saves it (computing the reference outputs again, with its own build
             # string); the Python reader re-encodes that file to the very same bytes.
-            resaved = self.dir / f"cpp_{name}.{ext}"
-            self.cpp("resave", path, resaved, fmt)
-            self.assertEqual(brine.loads(resaved.read_bytes()).to_bytes(fmt),
-                             resaved.read_bytes(), (name, fmt))
-            np.testing.assert_array_equal(brine.loads(resaved.read_bytes()).reference["outputs"],
+            resaved = self.resave_in_cpp(path, fmt)
+            self.assertEqual(brine.loads(resaved).to_bytes(fmt), resaved, (name, fmt))
+            np.testing.assert_array_equal(brine.loads(resaved).reference["outputs"],
                                           f.reference["outputs"])
             # Without reference rows, the two writers give the same bytes.
             brine.save(est, path, format=fmt, created=CREATED)
-            self.cpp("resave", path, resaved, fmt)
-            self.assertEqual(resaved.read_bytes(), path.read_bytes(), (name, fmt))
+            self.assertEqual(self.resave_in_cpp(path, fmt), path.read_bytes(), (name, fmt))
 
     def test_every_strategy_with_indicators_and_an_all_missing_feature(self):
         for dataset in ("iris", "diabetes"):
@@ -135,6 +112,55 @@ class ImputerRefusals(unittest.TestCase):
         with self.assertRaises(brine.Error) as c:
             brine.to_bytes(SimpleImputer(missing_values=0.0).fit(np.ones((2, 2))),
                            reference_inputs=[[np.nan, 1.0]])
+        self.assertEqual(c.exception.code, "invalid_input")
+
+
+class PipelineReferenceRowsWithNaN(CppChecker, unittest.TestCase):
+    """A pipeline takes NaN reference rows exactly when the C++ Pipeline predicts for them: its
+    steps replace every NaN (an imputer with the NaN marker) before the estimator, which refuses
+    NaN; scalers keep it."""
+
+    def test_imputed_before_the_estimator(self):
+        from sklearn.preprocessing import StandardScaler
+        from sklearn.tree import DecisionTreeRegressor
+        X = holes("diabetes")
+        y = np.arange(len(X)) % 7 * 1.5
+        ref = np.vstack([X[:2], X[np.isnan(X).any(axis=1)][:4]])
+        for name, pipe in (
+                ("imputer_tree", make_pipeline(SimpleImputer(strategy="median"),
+                                               DecisionTreeRegressor(max_depth=4,
+                                                                     random_state=0))),
+                ("scaler_imputer_tree", make_pipeline(StandardScaler(), SimpleImputer(),
+                                                      DecisionTreeRegressor(max_depth=3,
+                                                                            random_state=0)))):
+            pipe.fit(X, y)
+            path = self.dir / f"{name}.brine"
+            brine.save(pipe, path, reference_inputs=ref, created=CREATED)
+            f = brine.load(path)
+            np.testing.assert_array_equal(f.reference["inputs"], ref)
+            np.testing.assert_array_equal(f.reference["outputs"][:, 0], pipe.predict(ref))
+            # C++ loads it (with its reference check) and predicts the NaN rows as scikit-learn;
+            # saving the same rows, C++ stores the same outputs.
+            got = self.predict_in_cpp(path, ref)
+            np.testing.assert_array_equal(got["values"][:, 0], pipe.predict(ref), err_msg=name)
+            np.testing.assert_array_equal(
+                brine.loads(self.resave_in_cpp(path, "binary")).reference["outputs"],
+                f.reference["outputs"], err_msg=name)
+
+    def test_refused_when_nan_reaches_the_estimator(self):
+        from sklearn.preprocessing import StandardScaler
+        X = holes("iris")
+        y = np.arange(len(X)) % 3 * 1.0
+        ref = X[np.isnan(X).any(axis=1)][:3]
+        for pipe in (make_pipeline(StandardScaler(), LinearRegression()),
+                     make_pipeline(SimpleImputer(missing_values=-1.0), LinearRegression())):
+            pipe.fit(np.nan_to_num(X), y)
+            with self.assertRaises(brine.Error) as c:
+                brine.to_bytes(pipe, reference_inputs=ref)
+            self.assertEqual(c.exception.code, "invalid_input")
+        pipe = make_pipeline(SimpleImputer(), LinearRegression()).fit(X, y)
+        with self.assertRaises(brine.Error) as c:  # infinities never are inputs
+            brine.to_bytes(pipe, reference_inputs=[[np.inf, 1.0, 2.0, 3.0]])
         self.assertEqual(c.exception.code, "invalid_input")
 
 

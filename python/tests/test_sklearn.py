@@ -16,40 +16,7 @@ from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, RobustScaler, Stan
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 import brine
-
-SOURCE = pathlib.Path(os.environ.get("BRINE_SOURCE_DIR",
-                                     pathlib.Path(__file__).resolve().parents[2]))
-CHECK = os.environ.get("BRINE_PYTHON_CHECK")
-CREATED = "2026-12-01T00:00:00Z"
-# Values: |brine - scikit-learn| <= RTOL * max(1, |scikit-learn|) (the reference check's measure).
-RTOL = 1e-12
-
-
-def dataset(name):
-    data = np.loadtxt(SOURCE / "examples" / "data" / f"{name}.csv", delimiter=",", skiprows=1)
-    return data[:, :-1], data[:, -1]
-
-
-def hex_rows(X, path):
-    with open(path, "w") as f:
-        f.write(f"{X.shape[0]} {X.shape[1]}\n")
-        f.write("\n".join(float(x).hex() for x in X.ravel()))
-        f.write("\n")
-
-
-def read_output(path):
-    out = {}
-    with open(path) as f:
-        lines = f.read().split("\n")
-    out["kind"] = lines[0].split()[1]
-    i = 1
-    while i < len(lines) and lines[i]:
-        what, rows, cols = lines[i].split()
-        rows, cols = int(rows), int(cols)
-        values = [float.fromhex(x) for x in lines[i + 1:i + 1 + rows * cols]]
-        out[what] = np.array(values).reshape(rows, cols)
-        i += 1 + rows * cols
-    return out
+from checker import CHECK, CREATED, RTOL, SOURCE, CppChecker, dataset, hex_rows
 
 
 def fit(est, X, y):
@@ -82,26 +49,7 @@ def near_thresholds(tree, X):
 
 
 @unittest.skipUnless(CHECK, "BRINE_PYTHON_CHECK (the C++ checker program) is not set")
-class PredictAlikeInCpp(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.dir = pathlib.Path(cls.tmp.name)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
-
-    def cpp(self, *args):
-        r = subprocess.run([CHECK, *map(str, args)], capture_output=True, text=True)
-        self.assertEqual(r.returncode, 0, r.stderr)
-
-    def predict_in_cpp(self, path, X):
-        rows, out = self.dir / "rows.txt", self.dir / "out.txt"
-        hex_rows(X, rows)
-        self.cpp("predict", path, rows, out)
-        return read_output(out)
-
+class PredictAlikeInCpp(CppChecker, unittest.TestCase):
     def check(self, name, est, X, extra_rows=None):
         """Exports est in both encodings; C++ predicts all rows (and extra_rows) as est does."""
         rows = X if extra_rows is None else np.vstack([X, extra_rows])
@@ -142,9 +90,7 @@ class PredictAlikeInCpp(unittest.TestCase):
     def resave_identical(self, path, fmt):
         # The same model and options saved by C++ (which computes the reference outputs again with
         # its own build string): the Python reader re-encodes it to the very same bytes.
-        out = self.dir / ("cpp_" + path.name)
-        self.cpp("resave", path, out, fmt)
-        cpp_bytes = out.read_bytes()
+        cpp_bytes = self.resave_in_cpp(path, fmt)
         f = brine.loads(cpp_bytes)
         self.assertEqual(f.to_bytes(fmt), cpp_bytes)
         self.assertTrue(f.reference["build"].startswith("brine 0.1.0"), f.reference["build"])

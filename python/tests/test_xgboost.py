@@ -14,7 +14,7 @@ import xgboost
 
 import brine
 from test_ensembles import CppChecker, near_splits
-from test_sklearn import CHECK, dataset
+from checker import CHECK, dataset
 
 #: XGBoost's float32 sigmoid / softmax against brine's double ones.
 PROBA_RTOL = 1e-6
