@@ -14,6 +14,7 @@ NEEDS = {"codec": ["numpy"], "sklearn": ["numpy", "sklearn"], "readme": ["numpy"
          "imputer": ["numpy", "sklearn"],
          "ensembles": ["numpy", "sklearn"], "xgboost": ["numpy", "sklearn", "xgboost"],
          "xgboost_import": ["numpy", "xgboost"],
+         "matrix": ["numpy", "sklearn", "xgboost"],
          "install": ["numpy", "pip", "setuptools", "wheel"]}
 
 

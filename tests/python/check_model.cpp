@@ -3,6 +3,7 @@
 // predictions with scikit-learn's and bytes with the Python writer's.
 //
 //   brine_python_check predict <model file> <rows> <output>
+//   brine_python_check predict-batch <manifest>
 //   brine_python_check resave <model file> <output file> binary|json
 //   brine_python_check verdict <file>...
 //   brine_python_check import-xgboost <XGBoost model file> <brine file> <output file>
@@ -12,7 +13,9 @@
 // <c>" and predict_proba (classifiers), the targets (regressors) or transform (scalers), for a
 // decision tree then "leaves" and the leaf each row reaches (apply), for a tree ensemble "leaves"
 // (apply: one column per tree) and "scores" (decision_function), every number as a hexadecimal
-// float. resave copies the file's metadata, creation time, reference inputs and
+// float. predict-batch does predict for every line "<model file> <rows> <output>" of <manifest>
+// (paths without spaces) in one process, stopping at the first error, which names the model file.
+// resave copies the file's metadata, creation time, reference inputs and
 // tolerance; brine computes the reference outputs again. verdict loads each file without the
 // reference check (which the Python reader does not make) and prints one line per file: "ok" or
 // the brine::Error message. import-xgboost reads the XGBoost file with brine::import_xgboost and
@@ -87,6 +90,21 @@ int predict(const std::string& model_path, const std::string& rows_path,
     return 0;
 }
 
+int predict_batch(const std::string& manifest) {
+    std::ifstream in(manifest);
+    if (!in) throw std::runtime_error("cannot read " + manifest);
+    std::string model, rows, output;
+    while (in >> model >> rows >> output) {
+        try {
+            predict(model, rows, output);
+        } catch (const std::exception& e) {
+            throw std::runtime_error(model + ": " + e.what());
+        }
+    }
+    if (!in.eof()) throw std::runtime_error("bad line in " + manifest);
+    return 0;
+}
+
 int resave(const std::string& in_path, const std::string& out_path, const std::string& format) {
     const brine::AnyModel model = brine::load_any(in_path);
     const brine::FileInfo info = brine::inspect(in_path);
@@ -132,11 +150,13 @@ int main(int argc, char** argv) {
     try {
         const std::string mode = argc > 1 ? argv[1] : "";
         if (mode == "predict" && argc == 5) return python_check::predict(argv[2], argv[3], argv[4]);
+        if (mode == "predict-batch" && argc == 3) return python_check::predict_batch(argv[2]);
         if (mode == "resave" && argc == 5) return python_check::resave(argv[2], argv[3], argv[4]);
         if (mode == "verdict") return python_check::verdict(argc - 2, argv + 2);
         if (mode == "import-xgboost" && argc == 5)
             return python_check::import_xgboost(argv[2], argv[3], argv[4]);
         std::cerr << "usage: brine_python_check predict <model> <rows> <output>\n"
+                     "       brine_python_check predict-batch <manifest>\n"
                      "       brine_python_check resave <model> <output> binary|json\n"
                      "       brine_python_check verdict <file>...\n"
                      "       brine_python_check import-xgboost <xgboost file> <brine file> "
