@@ -337,8 +337,8 @@ class ExportMatrix(unittest.TestCase):
             cases.append(sklearn_case(f"one_hot_{data}", est, C,
                                       reference=C[fitted][~np.isnan(C[fitted]).any(axis=1)][:5],
                                       rtol=0.0))
-            est = self.column_transformer(X.shape[1]).fit(np.column_stack([Xn, C])[fitted])
             M = np.column_stack([Xn, C])
+            est = self.column_transformer(X.shape[1]).fit(M[fitted])
             cases.append(sklearn_case(f"column_transformer_{data}", est, M,
                                       reference=M[~np.isnan(M).any(axis=1)][:5]))
         self.run_batch(cases)
