@@ -139,61 +139,68 @@ inline void TreeEnsemble::validate() const {
         detail::require_float32(value, name, "value");
         detail::require_float32(base_score, name, "base_score");
     }
+    // One linear pass over the nodes through raw pointers. A message is built only for the node
+    // that fails: building its "tree t, node i" prefix for every node was most of the load time of
+    // a large forest.
+    const std::int32_t* const left = children_left.data();
+    const std::int32_t* const right = children_right.data();
+    const std::int32_t* const feat = feature.data();
+    const double* const thr = threshold.data();
+    const std::uint8_t* const dl = default_left.data();
+    const bool float32_thresholds = compare == Compare::float32_lt;
+    const auto at = [](Eigen::Index t, Eigen::Index i) {
+        return "tree " + std::to_string(t) + ", node " + std::to_string(i);
+    };
     std::vector<std::uint8_t> has_parent;
     for (Eigen::Index t = 0; t < n_trees(); ++t) {
         const Eigen::Index first = tree_offsets(t), size = tree_size(t);
         has_parent.assign(static_cast<std::size_t>(size), 0);
+        std::uint8_t* const parent = has_parent.data();
         for (Eigen::Index i = 0; i < size; ++i) {
             const Eigen::Index g = first + i;
-            const std::int32_t l = children_left(g), r = children_right(g);
-            const std::string at = "tree " + std::to_string(t) + ", node " + std::to_string(i);
-            if (default_left(g) > 1) {
-                detail::invalid_model(name, at + " has default_left " +
-                                                std::to_string(default_left(g)) +
-                                                ", expected 0 or 1");
+            const std::int32_t l = left[g], r = right[g];
+            if (dl[g] > 1) {
+                detail::invalid_model(name, at(t, i) + " has default_left " +
+                                                std::to_string(dl[g]) + ", expected 0 or 1");
             }
             if (l == leaf || r == leaf) {
                 if (l != r) {
-                    detail::invalid_model(name, at + " has one child: children_left " +
+                    detail::invalid_model(name, at(t, i) + " has one child: children_left " +
                                                     std::to_string(l) + ", children_right " +
                                                     std::to_string(r));
                 }
                 continue;
             }
             if (l == r) {
-                detail::invalid_model(name,
-                                      at + " has node " + std::to_string(l) + " as both children");
+                detail::invalid_model(
+                    name, at(t, i) + " has node " + std::to_string(l) + " as both children");
             }
             for (const std::int32_t c : {l, r}) {
                 if (c <= i || c >= size) {
-                    detail::invalid_model(name, at + " has child " + std::to_string(c) +
+                    detail::invalid_model(name, at(t, i) + " has child " + std::to_string(c) +
                                                     "; children must be in (" + std::to_string(i) +
                                                     ", " + std::to_string(size) + ")");
                 }
-                auto& seen = has_parent[static_cast<std::size_t>(c)];
-                if (seen) {
-                    detail::invalid_model(name, "tree " + std::to_string(t) + ", node " +
-                                                    std::to_string(c) +
-                                                    " is the child of two nodes");
+                if (parent[c]) {
+                    detail::invalid_model(name, at(t, c) + " is the child of two nodes");
                 }
-                seen = 1;
+                parent[c] = 1;
             }
-            if (feature(g) < 0 || feature(g) >= n_features_in) {
+            if (feat[g] < 0 || feat[g] >= n_features_in) {
                 detail::invalid_model(
-                    name, at + " splits on feature " + std::to_string(feature(g)) +
+                    name, at(t, i) + " splits on feature " + std::to_string(feat[g]) +
                               ", expected 0 <= feature < " + std::to_string(n_features_in));
             }
-            if (std::isnan(threshold(g))) detail::invalid_model(name, at + " has a NaN threshold");
-            if (compare == Compare::float32_lt && !detail::is_float32_value(threshold(g))) {
-                detail::invalid_model(name, at + " has threshold " + std::to_string(threshold(g)) +
+            if (std::isnan(thr[g])) detail::invalid_model(name, at(t, i) + " has a NaN threshold");
+            if (float32_thresholds && !detail::is_float32_value(thr[g])) {
+                detail::invalid_model(name, at(t, i) + " has threshold " + std::to_string(thr[g]) +
                                                 ", not a float32 value as compare float32_lt "
                                                 "requires");
             }
         }
         for (Eigen::Index i = 1; i < size; ++i) {
-            if (!has_parent[static_cast<std::size_t>(i)]) {
-                detail::invalid_model(name, "tree " + std::to_string(t) + ", node " +
-                                                std::to_string(i) + " is unreachable (no parent)");
+            if (!parent[i]) {
+                detail::invalid_model(name, at(t, i) + " is unreachable (no parent)");
             }
         }
     }

@@ -115,13 +115,14 @@ struct DecisionTree : RowsForms<DecisionTree> {
         }
         detail::require_finite(value, name, "value");
 
+        // A message is built only for the node that fails, never once per node.
+        const auto node_at = [](Eigen::Index i) { return "node " + std::to_string(i); };
         std::vector<std::uint8_t> has_parent(static_cast<std::size_t>(n), 0);
         for (Eigen::Index i = 0; i < n; ++i) {
             const std::int32_t l = children_left(i), r = children_right(i);
-            const std::string at = "node " + std::to_string(i);
             if (l == leaf || r == leaf) {
                 if (l != r) {
-                    detail::invalid_model(name, at + " has one child: children_left " +
+                    detail::invalid_model(name, node_at(i) + " has one child: children_left " +
                                                     std::to_string(l) + ", children_right " +
                                                     std::to_string(r));
                 }
@@ -129,12 +130,12 @@ struct DecisionTree : RowsForms<DecisionTree> {
                 continue;
             }
             if (l == r) {
-                detail::invalid_model(name,
-                                      at + " has node " + std::to_string(l) + " as both children");
+                detail::invalid_model(
+                    name, node_at(i) + " has node " + std::to_string(l) + " as both children");
             }
             for (std::int32_t c : {l, r}) {
                 if (c <= i || c >= n) {
-                    detail::invalid_model(name, at + " has child " + std::to_string(c) +
+                    detail::invalid_model(name, node_at(i) + " has child " + std::to_string(c) +
                                                     "; children must be in (" + std::to_string(i) +
                                                     ", " + std::to_string(n) + ")");
                 }
@@ -147,12 +148,14 @@ struct DecisionTree : RowsForms<DecisionTree> {
             }
             if (feature(i) < 0 || feature(i) >= n_features_in) {
                 detail::invalid_model(
-                    name, at + " splits on feature " + std::to_string(feature(i)) +
+                    name, node_at(i) + " splits on feature " + std::to_string(feature(i)) +
                               ", expected 0 <= feature < " + std::to_string(n_features_in));
             }
-            if (std::isnan(threshold(i))) detail::invalid_model(name, at + " has a NaN threshold");
+            if (std::isnan(threshold(i)))
+                detail::invalid_model(name, node_at(i) + " has a NaN threshold");
             if (compare == TreeCompare::float32_lt && !detail::is_float32_value(threshold(i))) {
-                detail::invalid_model(name, at + " has threshold " + std::to_string(threshold(i)) +
+                detail::invalid_model(name, node_at(i) + " has threshold " +
+                                                std::to_string(threshold(i)) +
                                                 ", not a float32 value as compare float32_lt "
                                                 "requires");
             }

@@ -103,16 +103,18 @@ struct OneHotEncoder : RowsForms<OneHotEncoder> {
             const Eigen::Index k = n_categories(j);
             for (Eigen::Index c = 0; c < k; ++c) {
                 const double v = categories(offset + c);
-                const std::string where = "feature " + std::to_string(j) + ": category " +
-                                          std::to_string(c) + " (categories[" +
-                                          std::to_string(offset + c) + "])";
-                if (std::isinf(v)) detail::invalid_model(name, where + " is infinite");
+                // The message is built only for the category that fails, never once per category.
+                const auto where = [&] {
+                    return "feature " + std::to_string(j) + ": category " + std::to_string(c) +
+                           " (categories[" + std::to_string(offset + c) + "])";
+                };
+                if (std::isinf(v)) detail::invalid_model(name, where() + " is infinite");
                 if (std::isnan(v) && c != k - 1) {
                     detail::invalid_model(
-                        name, where + " is NaN but not the last (NaN sorts after every number)");
+                        name, where() + " is NaN but not the last (NaN sorts after every number)");
                 }
                 if (c > 0 && !(categories(offset + c - 1) < v) && !std::isnan(v)) {
-                    detail::invalid_model(name, where + " is " + format_value(v) +
+                    detail::invalid_model(name, where() + " is " + format_value(v) +
                                                     ", not greater than the category before it (" +
                                                     format_value(categories(offset + c - 1)) +
                                                     "); categories must be sorted and unique");
