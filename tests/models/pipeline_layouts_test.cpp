@@ -36,7 +36,9 @@ Eigen::MatrixXd input() {
     return X;
 }
 
-Eigen::VectorXd lin(Eigen::Index n, double a, double b) { return Eigen::VectorXd::LinSpaced(n, a, b); }
+Eigen::VectorXd lin(Eigen::Index n, double a, double b) {
+    return Eigen::VectorXd::LinSpaced(n, a, b);
+}
 
 brine::IndexVector cols(std::initializer_list<std::int32_t> c) {
     brine::IndexVector v(static_cast<Eigen::Index>(c.size()));
@@ -63,7 +65,8 @@ brine::OneHotEncoder encoder() {
 brine::ColumnTransformer column_transformer() {
     brine::ColumnTransformer inner;
     inner.n_features_in = 1;
-    inner.branches.push_back({"mx", cols({0}), Action::steps, {brine::MaxAbsScaler(lin(1, 1.5, 1.5))}});
+    inner.branches.push_back(
+        {"mx", cols({0}), Action::steps, {brine::MaxAbsScaler(lin(1, 1.5, 1.5))}});
     brine::ColumnTransformer ct;
     ct.n_features_in = 8;
     ct.branches.push_back({"num",
@@ -73,8 +76,10 @@ brine::ColumnTransformer column_transformer() {
                             brine::RobustScaler(3, lin(3, 0.1, -0.1), lin(3, 1.5, 0.75))}});
     ct.branches.push_back({"cat", cols({1}), Action::steps, {encoder()}});
     ct.branches.push_back({"ind", cols({7}), Action::passthrough, {}});
-    ct.branches.push_back(
-        {"block", cols({3, 4}), Action::steps, {brine::MinMaxScaler(lin(2, 0.5, 2), lin(2, -1, 1))}});
+    ct.branches.push_back({"block",
+                           cols({3, 4}),
+                           Action::steps,
+                           {brine::MinMaxScaler(lin(2, 0.5, 2), lin(2, -1, 1))}});
     ct.branches.push_back({"nested", cols({6}), Action::steps, {inner}});
     return ct;
 }
@@ -114,18 +119,21 @@ brine::Pipeline pipeline(brine::Estimator e) {
 brine::Pipeline pipeline_raw_column_transformer() {
     brine::ColumnTransformer ct;
     ct.n_features_in = n_cols;
-    ct.branches.push_back({"imp",
-                           cols({2, 0}),
-                           Action::steps,
-                           {brine::SimpleImputer(brine::ImputeStrategy::median, nan,
-                                                 Eigen::Vector2d(0.5, -1.0)),
-                            brine::MaxAbsScaler(lin(2, 2, 4))}});
+    ct.branches.push_back(
+        {"imp",
+         cols({2, 0}),
+         Action::steps,
+         {brine::SimpleImputer(brine::ImputeStrategy::median, nan, Eigen::Vector2d(0.5, -1.0)),
+          brine::MaxAbsScaler(lin(2, 2, 4))}});
     ct.branches.push_back({"cat", cols({1}), Action::steps, {encoder()}});
-    ct.remainder = {"remainder", cols({3, 4, 5, 6}), Action::steps,
+    ct.remainder = {"remainder",
+                    cols({3, 4, 5, 6}),
+                    Action::steps,
                     {brine::RobustScaler(4, Eigen::VectorXd(), lin(4, 1, 2))}};
     brine::RowMatrix c(3, 10);
     for (Eigen::Index r = 0; r < 3; ++r)
-        for (Eigen::Index j = 0; j < 10; ++j) c(r, j) = std::sin(0.9 * static_cast<double>(r * 10 + j));
+        for (Eigen::Index j = 0; j < 10; ++j)
+            c(r, j) = std::sin(0.9 * static_cast<double>(r * 10 + j));
     return brine::Pipeline(
         {ct, brine::StandardScaler(lin(10, -0.1, 0.1), lin(10, 1, 3))},
         brine::LogisticRegression(c, Eigen::Vector3d(0, 0.2, -0.2), Eigen::Vector3d(1, 2, 3)));
@@ -237,8 +245,7 @@ void check_transform_forms(const Model& m) {
 
 TEST_CASE("pipelines of an imputer, encoder and ColumnTransformer: every input form",
           "[models][rows][pipeline]") {
-    check_predict_forms(pipeline(brine::LinearRegression(coef_rows(1), lin(1, 0.25, 0.25))),
-                        false);
+    check_predict_forms(pipeline(brine::LinearRegression(coef_rows(1), lin(1, 0.25, 0.25))), false);
     check_predict_forms(
         pipeline(brine::LogisticRegression(coef_rows(3), lin(3, -0.1, 0.1), lin(3, 0, 2))), true);
     check_predict_forms(pipeline(tree()), true);
@@ -260,7 +267,8 @@ TEST_CASE("transform of pipelines and of every transformer: every input form",
     check_transform_forms(
         brine::Pipeline({imputer()}, brine::LinearRegression(lin(8, -1, 1), 0.5)));
     check_transform_forms(imputer());
-    check_transform_forms(std::get<brine::ColumnTransformer>(pipeline_raw_column_transformer().steps[0]));
+    check_transform_forms(
+        std::get<brine::ColumnTransformer>(pipeline_raw_column_transformer().steps[0]));
     // The transform of a pipeline is its steps' transforms, one after the other.
     const Eigen::MatrixXd X = input();
     CHECK(same(p.transform(X), column_transformer().transform(imputer().transform(X))));
@@ -290,8 +298,9 @@ TEST_CASE("refusals name the caller's row and column in every layout", "[models]
     X = input();
     X(400, 1) = 7.0;
     const brine::RowMatrix R2 = X;
-    const std::string unknown = "'cat': OneHotEncoder: input row 400, column 0 is 7, not one of "
-                                "the 4 categories";
+    const std::string unknown =
+        "'cat': OneHotEncoder: input row 400, column 0 is 7, not one of "
+        "the 4 categories";
     BRINE_CHECK_THROWS_CODE(p.predict(X), brine::Errc::invalid_input, unknown);
     BRINE_CHECK_THROWS_CODE(p.predict(R2), brine::Errc::invalid_input, unknown);
     BRINE_CHECK_THROWS_CODE(p.predict(brine::Rows(R2), out), brine::Errc::invalid_input, unknown);

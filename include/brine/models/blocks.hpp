@@ -4,6 +4,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <limits>
 #include <vector>
@@ -15,12 +16,11 @@ namespace detail {
 
 /// Column-major and row-major input maps of a known layout (T is double or float).
 template <class T>
-using ColMapOf = Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>, 0,
-                            Eigen::OuterStride<>>;
+using ColMapOf =
+    Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>, 0, Eigen::OuterStride<>>;
 template <class T>
-using RowMapOf =
-    Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>, 0,
-               Eigen::OuterStride<>>;
+using RowMapOf = Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>,
+                            0, Eigen::OuterStride<>>;
 
 /// Calls f(X as a ColMapOf<T>) for column-major input (consecutive rows adjacent), f(X as a
 /// RowMapOf<T>) for row-major input, else f(X): kernels written once for any Eigen matrix get the
@@ -32,6 +32,23 @@ decltype(auto) visit_layout(const InBlock<T>& X, F&& f) {
     if (X.outerStride() == 1)
         return f(RowMapOf<T>(X.data(), X.rows(), X.cols(), Eigen::OuterStride<>(X.innerStride())));
     return f(X);
+}
+
+/// Rows per tile where a kernel walks the columns of input that is not column-major: a tile's rows
+/// stay in L1 while each of its columns is read.
+inline constexpr Eigen::Index tile_rows = 16;
+
+/// f(rows, first) for X (a map from visit_layout) whole when it is column-major, else for
+/// consecutive tiles of tile_rows rows (`rows` a block of X, `first` its first row), so a kernel
+/// that walks the columns of its input reads a row-major one from cache.
+template <class M, class F>
+void for_each_row_tile(const M& X, F&& f) {
+    if constexpr (!M::IsRowMajor && M::InnerStrideAtCompileTime == 1) {
+        f(X, Eigen::Index{0});
+    } else {
+        for (Eigen::Index first = 0; first < X.rows(); first += tile_rows)
+            f(X.middleRows(first, std::min(tile_rows, X.rows() - first)), first);
+    }
 }
 
 /// True if any of p[0 .. n) is NaN or infinite, for floats as for doubles (see any_non_finite).

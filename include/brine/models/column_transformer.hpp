@@ -523,8 +523,11 @@ void ColumnTransformer::transform_into(const detail::InBlock<T>& X,
         if (b.action == ColumnBranch::Action::drop || bw == 0) return;
         if (b.action == ColumnBranch::Action::passthrough) {
             detail::visit_layout(X, [&](const auto& M) {
-                for (Eigen::Index k = 0; k < b.columns.size(); ++k)
-                    out.col(at + k) = M.col(b.columns(k)).template cast<double>();
+                detail::for_each_row_tile(M, [&](const auto& rows, Eigen::Index first) {
+                    for (Eigen::Index k = 0; k < b.columns.size(); ++k)
+                        out.col(at + k).segment(first, rows.rows()) =
+                            rows.col(b.columns(k)).template cast<double>();
+                });
             });
             at += bw;
             return;
@@ -541,8 +544,11 @@ void ColumnTransformer::transform_into(const detail::InBlock<T>& X,
                 const detail::BlockScratch gathered(rows * k);
                 Eigen::Map<Eigen::MatrixXd> G(gathered.data(), rows, k);
                 detail::visit_layout(X, [&](const auto& M) {
-                    for (Eigen::Index c = 0; c < k; ++c)
-                        G.col(c) = M.col(b.columns(c)).template cast<double>();
+                    detail::for_each_row_tile(M, [&](const auto& rows, Eigen::Index first) {
+                        for (Eigen::Index c = 0; c < k; ++c)
+                            G.col(c).segment(first, rows.rows()) =
+                                rows.col(b.columns(c)).template cast<double>();
+                    });
                 });
                 detail::run_chain_into(b.steps, detail::in_block(G), out.middleCols(at, bw));
             }

@@ -9,11 +9,6 @@ namespace brine {
 
 namespace detail {
 
-/// Rows per tile of scale_block on input that is not column-major: a tile's values (rows x
-/// features doubles) stay in L1 between the vectorized pass along its rows and its copy into the
-/// column-major output.
-inline constexpr Eigen::Index scale_tile_rows = 16;
-
 /// out(i, j) = f(x(i, j), p(j), q(j)) for every entry of X (any layout, double or float; a float
 /// is converted to the double it equals): a per-feature map of a scaler, written once as a
 /// function of arrays, `f(values, p, q)`, applied to a column with the scalars p(j), q(j), or to
@@ -21,9 +16,9 @@ inline constexpr Eigen::Index scale_tile_rows = 16;
 /// to every value in every layout, so every layout gives the same bits.
 ///
 /// Column-major input is mapped column by column, in blocks of 1024 values, each checked right
-/// after it was transformed, while it is still in cache. Other layouts go in tiles of
-/// scale_tile_rows rows: each row mapped along its features into a row-major tile, then the tile
-/// copied into the output's columns, so the input is read once in its own order.
+/// after it was transformed, while it is still in cache. Other layouts go in tiles of tile_rows
+/// rows: each row mapped along its features into a row-major tile (which stays in L1), then the
+/// tile copied into the output's columns, so the input is read once in its own order.
 ///
 /// With `refuse_infinity`, an infinite input is refused (Errc::invalid_input, the first in row
 /// order; NaN passes through), as scikit-learn 1.2's scalers do. Without it infinities pass
@@ -54,7 +49,7 @@ void scale_block(const InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out, const cha
         }
         return;
     }
-    constexpr Eigen::Index tile = scale_tile_rows;
+    constexpr Eigen::Index tile = tile_rows;
     using RowArray = Eigen::Array<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
     using Params = Eigen::Map<const Eigen::Array<double, 1, Eigen::Dynamic>>;
     const Params P(p.data(), p.size()), Q(q.data(), q.size());

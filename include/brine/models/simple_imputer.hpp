@@ -292,16 +292,32 @@ private:
                 return;
             }
         }
-        detail::visit_layout(X, [&](const auto& M) { write_columns(M, out); });
+        detail::visit_layout(X, [&](const auto& M) {
+            detail::for_each_row_tile(M, [&](const auto& rows, Eigen::Index first) {
+                write_columns(rows, out.middleRows(first, rows.rows()));
+            });
+        });
     }
 
     /// Errc::invalid_input for the first refused value in row order: infinities (with
     /// `refuse_infinity`), and NaN under a numeric marker. Every column is checked, dropped ones
     /// too (scikit-learn validates its whole input).
-    template <class M>
-    void check_input(const M& X, bool refuse_infinity) const {
+    template <class T>
+    void check_input(const detail::InBlock<T>& X, bool refuse_infinity) const {
         const bool nan_ok = missing_is_nan();
         if (nan_ok && !refuse_infinity) return;
+        if (X.innerStride() != 1) {  // not column-major: row by row, each row's test vectorized
+            for (Eigen::Index i = 0; i < X.rows(); ++i) {
+                const T* row = X.data() + i * X.innerStride();
+                if (X.outerStride() == 1 && !detail::any_non_finite_of(row, X.cols())) continue;
+                for (Eigen::Index j = 0; j < X.cols(); ++j) {
+                    const double v = static_cast<double>(row[j * X.outerStride()]);
+                    if ((v != v && !nan_ok) || (refuse_infinity && std::isinf(v)))
+                        detail::refuse_input(name, i, j, v, nan_ok);
+                }
+            }
+            return;
+        }
         for (Eigen::Index j = 0; j < X.cols(); ++j) {
             if (!detail::column_has(X, j, 0, X.rows(), false)) continue;
             if (nan_ok && !detail::column_has(X, j, 0, X.rows(), true)) continue;
