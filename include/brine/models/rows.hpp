@@ -412,7 +412,8 @@ void transform_rows_into(const Model& m, const Rows& X, double* out, Eigen::Inde
 /// RowsForms<Kind> (and declares `friend RowsForms<Kind>;` when its `name` is private), names the
 /// forms next to its own overloads with using-declarations, and gets, for each kernel it has:
 ///
-/// | kernel (X a column-major block, or any layout if the kind `reads_any_layout`) | forms |
+/// | kernel (X a column-major block; doubles of any layout if the kind `reads_any_layout`, any
+/// layout and floats if it `reads_any_input`) | forms |
 /// |---|---|
 /// | `predict_into(X, double* out)` | `predict(X)` for a row-major, float or Rows batch;
 /// `predict(Rows, out, size)`; `predict(Rows, buffer)` | | `predict_proba_into(X, out, row_stride,
