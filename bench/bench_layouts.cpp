@@ -10,6 +10,7 @@
 // SPDX-License-Identifier: MIT
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -141,6 +142,25 @@ int main(int argc, char** argv) {
                        .sqrt()
                        .transpose();
     const brine::Pipeline pipe({scaler}, binary);
+    // An imputer, then a ColumnTransformer scaling the first half of the columns (read in place)
+    // and min-max scaling the rest, then the binary logistic regression.
+    const Eigen::Index half = cols / 2;
+    brine::ColumnTransformer ct;
+    ct.n_features_in = static_cast<std::int32_t>(cols);
+    ct.branches.push_back(
+        {"num",
+         Eigen::VectorXi::LinSpaced(half, 0, static_cast<int>(half - 1)).cast<std::int32_t>(),
+         brine::ColumnBranch::Action::steps,
+         {brine::StandardScaler(scaler.mean.head(half), scaler.scale.head(half))}});
+    ct.remainder = {
+        "remainder",
+        Eigen::VectorXi::LinSpaced(cols - half, static_cast<int>(half), static_cast<int>(cols - 1))
+            .cast<std::int32_t>(),
+        brine::ColumnBranch::Action::steps,
+        {brine::MinMaxScaler(Eigen::VectorXd::Constant(cols - half, 0.25),
+                             Eigen::VectorXd::Constant(cols - half, -0.5))}};
+    const brine::Pipeline pipe_ct(
+        {brine::SimpleImputer(brine::ImputeStrategy::mean, std::nan(""), scaler.mean), ct}, binary);
     brine::train::TreeRegressorOptions topt;
     topt.max_depth = 10;
     const Eigen::Index train_rows = std::min<Eigen::Index>(rows, 20000);
@@ -163,6 +183,11 @@ int main(int argc, char** argv) {
         "Pipeline (StandardScaler, LogisticRegression) predict_proba", X, R, F, 2,
         [&](const auto& in) { return pipe.predict_proba(in); },
         [&](const brine::Rows& in, std::vector<double>& out) { pipe.predict_proba(in, out); }));
+    cases.push_back(make_case(
+        "Pipeline (SimpleImputer, ColumnTransformer of two scalers, LogisticRegression) "
+        "predict_proba",
+        X, R, F, 2, [&](const auto& in) { return pipe_ct.predict_proba(in); },
+        [&](const brine::Rows& in, std::vector<double>& out) { pipe_ct.predict_proba(in, out); }));
     cases.push_back(make_case(
         "DecisionTree (depth 10) predict", X, R, F, 1,
         [&](const auto& in) { return tree.predict(in); },

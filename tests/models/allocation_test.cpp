@@ -7,6 +7,7 @@
 // CountAllocations scope is open, so no other test is affected.
 #include <atomic>
 #include <cstdlib>
+#include <limits>
 #include <new>
 #include <string>
 #include <vector>
@@ -309,6 +310,93 @@ TEST_CASE("batch predictions into caller buffers do not allocate in steady state
     }
     CHECK(n >= 1);
 #endif
+}
+
+namespace {
+
+brine::IndexVector index_list(std::initializer_list<std::int32_t> c) {
+    brine::IndexVector v(static_cast<Eigen::Index>(c.size()));
+    Eigen::Index k = 0;
+    for (auto x : c) v(k++) = x;
+    return v;
+}
+
+/// Over 4 inputs: an imputer (5 outputs: an indicator for feature 0), then a ColumnTransformer
+/// with a two-step chain over gathered columns, an encoder (unknown values ignored), a nested
+/// ColumnTransformer and a passthrough column (2 + 3 + 1 + 1 = 7 outputs), then a tree or a
+/// 3-class logistic regression.
+brine::Pipeline mixed_pipeline(bool logistic) {
+    using A = brine::ColumnBranch::Action;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const brine::SimpleImputer imp(brine::ImputeStrategy::mean, nan, Eigen::Vector4d(0, 1, 2, 3),
+                                   true, index_list({0}));
+    brine::ColumnTransformer inner;
+    inner.n_features_in = 1;
+    inner.branches.push_back({"s", index_list({0}), A::steps, {scaler(1)}});
+    brine::ColumnTransformer ct;
+    ct.n_features_in = 5;
+    ct.branches.push_back({"num",
+                           index_list({2, 0}),
+                           A::steps,
+                           {scaler(2), brine::MaxAbsScaler(Eigen::Vector2d(2, 4))}});
+    ct.branches.push_back(
+        {"cat",
+         index_list({1}),
+         A::steps,
+         {brine::OneHotEncoder(Eigen::Vector3d(-1, 0, 1), index_list({3}), brine::IndexVector(),
+                               brine::HandleUnknown::ignore)}});
+    ct.branches.push_back({"nested", index_list({3}), A::steps, {inner}});
+    ct.branches.push_back({"ind", index_list({4}), A::passthrough, {}});
+    if (!logistic) {
+        brine::DecisionTree t = tree();
+        t.n_features_in = 7;
+        return brine::Pipeline({imp, ct}, t);
+    }
+    brine::RowMatrix coef = brine::RowMatrix::Constant(3, 7, 0.25);
+    coef(1, 2) = -1;
+    return brine::Pipeline({imp, ct}, brine::LogisticRegression(coef, Eigen::Vector3d(0, 1, 2),
+                                                                Eigen::Vector3d(0, 1, 2)));
+}
+
+/// transform into a caller buffer for a batch in every layout, warmed up once, then counted.
+template <class Model>
+long allocations_of_transform_calls(const Model& m) {
+    const Eigen::MatrixXd X = input(300, 4);
+    const brine::RowMatrix R = X;
+    const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> FR =
+        X.cast<float>();
+    std::vector<double> out(300 * 8);
+    auto all = [&] {
+        for (const brine::Rows& v :
+             {brine::Rows(X), brine::Rows(R), brine::Rows(FR), brine::Rows(R.data(), 300, 4)})
+            m.transform(v, out.data(), static_cast<Eigen::Index>(out.size()));
+    };
+    all();
+    CountAllocations count;
+    all();
+    const long n = count.stop();
+    CHECK(out[0] == out[0]);
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "pipelines of imputers, encoders and ColumnTransformers into caller buffers do not "
+    "allocate in steady state",
+    "[models][alloc]") {
+    CHECK(allocations_of_batch_calls(mixed_pipeline(true), true) == 0);
+    CHECK(allocations_of_batch_calls(mixed_pipeline(false), true) == 0);
+    CHECK(allocations_of_transform_calls(mixed_pipeline(true)) == 0);
+    CHECK(allocations_of_transform_calls(brine::Pipeline({scaler(4)}, binary())) == 0);
+    CHECK(allocations_of_transform_calls(scaler(4)) == 0);
+    CHECK(allocations_of_transform_calls(
+              std::get<brine::SimpleImputer>(mixed_pipeline(true).steps[0])) == 0);
+    // The ColumnTransformer on the caller's 4 columns, without the indicator column.
+    brine::ColumnTransformer ct = std::get<brine::ColumnTransformer>(mixed_pipeline(true).steps[1]);
+    ct.n_features_in = 4;
+    ct.branches.pop_back();
+    CHECK(allocations_of_transform_calls(ct) == 0);
 }
 
 TEST_CASE("predictions through a column mapping into caller buffers do not allocate",

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "brine/detail/text.hpp"
+#include "brine/models/blocks.hpp"
 #include "brine/models/one_hot_encoder.hpp"
 #include "brine/models/robust_scalers.hpp"
 #include "brine/models/scalers.hpp"
@@ -55,6 +56,9 @@ struct ColumnBranch {
 /// Eigen::MatrixXd Z = ct.transform(X);  // [scaled x0, scaled x2, x1]
 /// ```
 struct ColumnTransformer : RowsForms<ColumnTransformer> {
+    /// The batch forms read every layout and float input in place (see detail::reads_any_input).
+    static constexpr bool reads_any_input = true;
+
     std::int32_t n_features_in = 0;      ///< input width (scikit-learn's n_features_in_)
     std::vector<ColumnBranch> branches;  ///< in scikit-learn's order, without the remainder
     /// The remainder: named "remainder", its columns exactly those no branch takes, ascending.
@@ -99,6 +103,14 @@ struct ColumnTransformer : RowsForms<ColumnTransformer> {
     /// transform into `out` (X.rows() x n_features_out). Throws as transform, and
     /// Errc::shape_mismatch unless `out` has that shape. `out` must not overlap X.
     void transform_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out) const;
+
+    /// transform_into for a block of any layout, double or float (an InBlock, as a Pipeline and the
+    /// Rows forms pass it), read in place: each chain's first step reads its columns where they
+    /// are (non-adjacent columns are gathered into a per-thread buffer first). The same bits as the
+    /// column-major double form of the same values; no heap allocation in steady state. Throws as
+    /// transform_into.
+    template <class T>
+    void transform_into(const detail::InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out) const;
 
     /// Transforms one sample into out[0 .. n_features_out), without heap allocation in steady
     /// state (a per-thread buffer grows once). Throws as transform, and Errc::shape_mismatch if
@@ -219,12 +231,23 @@ inline std::string branch_label(const ColumnBranch& b, std::size_t i, bool remai
                      : "branch " + std::to_string(i) + " " + detail::quoted(b.name);
 }
 
-/// Calls f(branch, label) for every branch, then the remainder.
+/// A branch's label in messages ("branch 2 'num'", "remainder"), made into a string only when a
+/// message needs it, so the transforms allocate nothing on the way.
+struct BranchLabel {
+    const ColumnBranch& branch;
+    std::size_t index;
+    bool remainder;
+    std::string str() const { return branch_label(branch, index, remainder); }
+    operator std::string() const { return str(); }  // NOLINT: implicit by design
+};
+
+/// Calls f(branch, label) for every branch, then the remainder; label is a BranchLabel, which
+/// converts to a std::string.
 template <class F>
 void for_each_branch(const ColumnTransformer& ct, F&& f) {
     for (std::size_t i = 0; i < ct.branches.size(); ++i)
-        f(ct.branches[i], branch_label(ct.branches[i], i, false));
-    f(ct.remainder, branch_label(ct.remainder, 0, true));
+        f(ct.branches[i], BranchLabel{ct.branches[i], i, false});
+    f(ct.remainder, BranchLabel{ct.remainder, 0, true});
 }
 
 /// The output width of a branch.
@@ -245,21 +268,21 @@ inline Eigen::Index branch_width_out(const ColumnBranch& b) {
 
 /// What the transforms rely on to stay in bounds, checked on every call in time linear in the
 /// columns: every column index within the input, the chain's widths agree.
-inline void check_branch_shape(const ColumnBranch& b, Eigen::Index n_in, const std::string& label) {
+inline void check_branch_shape(const ColumnBranch& b, Eigen::Index n_in, const BranchLabel& label) {
     for (Eigen::Index k = 0; k < b.columns.size(); ++k) {
         if (b.columns(k) < 0 || b.columns(k) >= n_in) {
-            invalid_model("ColumnTransformer", label + " column " + std::to_string(b.columns(k)) +
-                                                   " is out of range for " + std::to_string(n_in) +
-                                                   " input features");
+            invalid_model("ColumnTransformer",
+                          label.str() + " column " + std::to_string(b.columns(k)) +
+                              " is out of range for " + std::to_string(n_in) + " input features");
         }
     }
     if (b.action != ColumnBranch::Action::steps) return;
-    if (b.steps.empty()) invalid_model("ColumnTransformer", label + " has no steps");
+    if (b.steps.empty()) invalid_model("ColumnTransformer", label.str() + " has no steps");
     Eigen::Index w = b.columns.size();
     for (std::size_t s = 0; s < b.steps.size(); ++s) {
         if (step_width_in(b.steps[s]) != w) {
             invalid_model("ColumnTransformer",
-                          label + " step " + std::to_string(s) + " expects " +
+                          label.str() + " step " + std::to_string(s) + " expects " +
                               std::to_string(step_width_in(b.steps[s])) + " features but " +
                               (s == 0 ? std::string("the branch takes ")
                                       : std::string("the step before it produces ")) +
@@ -277,30 +300,38 @@ inline bool contiguous_columns(const IndexVector& c) {
     return c.size() > 0;
 }
 
-/// Runs a chain of steps on `in` (rows x its first step's width) into `out` (rows x its last
-/// step's width), through temporaries of one block of rows.
-inline void run_chain_into(const std::vector<Transform>& steps, const MatrixRef& in,
-                           Eigen::Ref<Eigen::MatrixXd> out) {
+/// Runs a chain of steps on `in` (rows x its first step's width; any layout, double or float)
+/// into `out` (rows x its last step's width), the intermediates in two halves of a per-thread
+/// buffer (BlockScratch), each step writing into the half it does not read.
+template <class T>
+void run_chain_into(const std::vector<Transform>& steps, const InBlock<T>& in,
+                    Eigen::Ref<Eigen::MatrixXd> out) {
     if (steps.size() == 1) {
         std::visit([&](const auto& t) { t.transform_into(in, out); }, steps[0]);
         return;
     }
-    Eigen::MatrixXd a, b;
+    const Eigen::Index rows = in.rows();
+    const Eigen::Index half = rows * chain_max_width(steps, in.cols());
+    const BlockScratch scratch(2 * half);
+    double* halves[2] = {scratch.data(), scratch.data() + half};
+    Eigen::Index w = in.cols();
     for (std::size_t s = 0; s < steps.size(); ++s) {
         const bool last = s + 1 == steps.size();
-        Eigen::MatrixXd& dst = s % 2 == 0 ? a : b;
-        const Eigen::MatrixXd& src = s % 2 == 0 ? b : a;
         std::visit(
             [&](const auto& t) {
-                if (last) {
-                    t.transform_into(src, out);
+                const Eigen::Index w_out = t.n_features_out();
+                Eigen::Map<Eigen::MatrixXd> dst(halves[s % 2], rows, w_out);
+                if (s == 0) {
+                    t.transform_into(in, dst);
                 } else {
-                    dst.resize(in.rows(), t.n_features_out());
-                    if (s == 0)
-                        t.transform_into(in, dst);
+                    const auto src =
+                        in_block(Eigen::Map<const Eigen::MatrixXd>(halves[(s - 1) % 2], rows, w));
+                    if (last)
+                        t.transform_into(src, out);
                     else
                         t.transform_into(src, dst);
                 }
+                w = w_out;
             },
             steps[s]);
     }
@@ -340,7 +371,7 @@ inline Eigen::Index step_scratch_one(const Transform& t) {
 
 inline Eigen::Index ColumnTransformer::n_features_out() const {
     Eigen::Index w = 0;
-    detail::for_each_branch(*this, [&](const ColumnBranch& b, const std::string&) {
+    detail::for_each_branch(*this, [&](const ColumnBranch& b, const detail::BranchLabel&) {
         w += detail::branch_width_out(b);
     });
     return w;
@@ -348,7 +379,7 @@ inline Eigen::Index ColumnTransformer::n_features_out() const {
 
 inline int ColumnTransformer::depth() const {
     int d = 0;
-    detail::for_each_branch(*this, [&](const ColumnBranch& b, const std::string&) {
+    detail::for_each_branch(*this, [&](const ColumnBranch& b, const detail::BranchLabel&) {
         for (const auto& s : b.steps) {
             if (const auto* ct = std::get_if<ColumnTransformer>(&s)) d = std::max(d, ct->depth());
         }
@@ -358,7 +389,7 @@ inline int ColumnTransformer::depth() const {
 
 inline std::size_t ColumnTransformer::total_steps() const {
     std::size_t n = 0;
-    detail::for_each_branch(*this, [&](const ColumnBranch& b, const std::string&) {
+    detail::for_each_branch(*this, [&](const ColumnBranch& b, const detail::BranchLabel&) {
         n += b.steps.size();
         for (const auto& s : b.steps) {
             if (const auto* ct = std::get_if<ColumnTransformer>(&s)) n += ct->total_steps();
@@ -407,9 +438,10 @@ inline void ColumnTransformer::validate_at(int depth) const {
     }
     std::vector<bool> used(static_cast<std::size_t>(n_features_in), false);
     bool in_remainder = false;
-    detail::for_each_branch(*this, [&](const ColumnBranch& b, const std::string& label) {
+    detail::for_each_branch(*this, [&](const ColumnBranch& b, const detail::BranchLabel& at) {
+        const std::string label = at;
         in_remainder = &b == &remainder;
-        detail::check_branch_shape(b, n_features_in, label);
+        detail::check_branch_shape(b, n_features_in, at);
         if (b.action != ColumnBranch::Action::steps && !b.steps.empty()) {
             detail::invalid_model(name, label + " is " + detail::action_name(b.action) +
                                             " but has " + std::to_string(b.steps.size()) +
@@ -469,6 +501,12 @@ inline Eigen::MatrixXd ColumnTransformer::transform(const MatrixRef& X) const {
 
 inline void ColumnTransformer::transform_into(const MatrixRef& X,
                                               Eigen::Ref<Eigen::MatrixXd> out) const {
+    transform_into(detail::in_block(X), out);
+}
+
+template <class T>
+void ColumnTransformer::transform_into(const detail::InBlock<T>& X,
+                                       Eigen::Ref<Eigen::MatrixXd> out) const {
     detail::check_columns(X.cols(), n_features(), name);
     const Eigen::Index w = n_features_out();
     if (out.rows() != X.rows() || out.cols() != w) {
@@ -478,26 +516,41 @@ inline void ColumnTransformer::transform_into(const MatrixRef& X,
                         std::to_string(out.rows()) + " x " + std::to_string(out.cols()));
     }
     Eigen::Index at = 0;
-    Eigen::MatrixXd gathered;
-    detail::for_each_branch(*this, [&](const ColumnBranch& b, const std::string& label) {
+    const Eigen::Index rows = X.rows();
+    detail::for_each_branch(*this, [&](const ColumnBranch& b, const detail::BranchLabel& label) {
         detail::check_branch_shape(b, X.cols(), label);
         const Eigen::Index bw = detail::branch_width_out(b);
         if (b.action == ColumnBranch::Action::drop || bw == 0) return;
         if (b.action == ColumnBranch::Action::passthrough) {
-            for (Eigen::Index k = 0; k < b.columns.size(); ++k)
-                out.col(at + k) = X.col(b.columns(k));
+            detail::visit_layout(X, [&](const auto& M) {
+                detail::for_each_row_tile(M, [&](const auto& rows, Eigen::Index first) {
+                    for (Eigen::Index k = 0; k < b.columns.size(); ++k)
+                        out.col(at + k).segment(first, rows.rows()) =
+                            rows.col(b.columns(k)).template cast<double>();
+                });
+            });
             at += bw;
             return;
         }
+        const Eigen::Index k = b.columns.size();
         try {
-            if (detail::contiguous_columns(b.columns)) {
-                detail::run_chain_into(b.steps, X.middleCols(b.columns(0), b.columns.size()),
-                                       out.middleCols(at, bw));
+            if (detail::contiguous_columns(b.columns)) {  // read in place
+                const detail::InBlock<T> in(
+                    rows == 0 ? X.data() : X.data() + b.columns(0) * X.outerStride(), rows, k,
+                    Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>(X.outerStride(),
+                                                                  X.innerStride()));
+                detail::run_chain_into(b.steps, in, out.middleCols(at, bw));
             } else {
-                gathered.resize(X.rows(), b.columns.size());
-                for (Eigen::Index k = 0; k < b.columns.size(); ++k)
-                    gathered.col(k) = X.col(b.columns(k));
-                detail::run_chain_into(b.steps, gathered, out.middleCols(at, bw));
+                const detail::BlockScratch gathered(rows * k);
+                Eigen::Map<Eigen::MatrixXd> G(gathered.data(), rows, k);
+                detail::visit_layout(X, [&](const auto& M) {
+                    detail::for_each_row_tile(M, [&](const auto& rows, Eigen::Index first) {
+                        for (Eigen::Index c = 0; c < k; ++c)
+                            G.col(c).segment(first, rows.rows()) =
+                                rows.col(b.columns(c)).template cast<double>();
+                    });
+                });
+                detail::run_chain_into(b.steps, detail::in_block(G), out.middleCols(at, bw));
             }
         } catch (const Error& e) {
             if (e.code() != Errc::invalid_input) throw;
@@ -509,7 +562,7 @@ inline void ColumnTransformer::transform_into(const MatrixRef& X,
 
 inline Eigen::Index ColumnTransformer::scratch_one() const {
     Eigen::Index need = 0;
-    detail::for_each_branch(*this, [&](const ColumnBranch& b, const std::string&) {
+    detail::for_each_branch(*this, [&](const ColumnBranch& b, const detail::BranchLabel&) {
         if (b.action != ColumnBranch::Action::steps) return;
         Eigen::Index nested = 0;
         for (const auto& s : b.steps) nested = std::max(nested, detail::step_scratch_one(s));
@@ -527,7 +580,7 @@ inline void ColumnTransformer::transform_one(const RowRef& x, double* out,
     const auto whole =
         static_cast<std::size_t>(detail::one_row_arena().top == 0 ? scratch_one() : 0);
     Eigen::Index at = 0;
-    detail::for_each_branch(*this, [&](const ColumnBranch& b, const std::string& label) {
+    detail::for_each_branch(*this, [&](const ColumnBranch& b, const detail::BranchLabel& label) {
         detail::check_branch_shape(b, x.size(), label);
         const Eigen::Index bw = detail::branch_width_out(b);
         if (b.action == ColumnBranch::Action::drop || bw == 0) return;

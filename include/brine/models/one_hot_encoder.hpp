@@ -5,8 +5,8 @@
 
 #include <cstdio>
 
+#include "brine/models/blocks.hpp"
 #include "brine/models/common.hpp"
-#include "brine/models/rows.hpp"
 
 namespace brine {
 
@@ -51,6 +51,9 @@ constexpr const char* handle_unknown_name(HandleUnknown h) noexcept {
 /// Eigen::MatrixXd Z = enc.transform(X);  // X.rows() x 5
 /// ```
 struct OneHotEncoder : RowsForms<OneHotEncoder> {
+    /// The batch forms read every layout and float input in place (see detail::reads_any_input).
+    static constexpr bool reads_any_input = true;
+
     Eigen::VectorXd categories;  ///< every feature's categories, concatenated (see above)
     IndexVector n_categories;    ///< per feature: number of its categories
     IndexVector drop_idx;        ///< empty, or per feature: dropped category's index or -1
@@ -139,7 +142,7 @@ struct OneHotEncoder : RowsForms<OneHotEncoder> {
         check_shape();
         detail::check_columns(X.cols(), n_features(), name);
         Eigen::MatrixXd Z(X.rows(), n_features_out());
-        encode_into(X, Z);
+        encode_block(detail::in_block(X), Z);
         return Z;
     }
 
@@ -148,6 +151,14 @@ struct OneHotEncoder : RowsForms<OneHotEncoder> {
     /// that shape (nothing is written then). After an Errc::invalid_input, `out` holds partial
     /// results.
     void transform_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out) const {
+        transform_into(detail::in_block(X), out);
+    }
+
+    /// transform_into for a block of any layout, double or float (an InBlock, as a Pipeline and the
+    /// Rows forms pass it), read in place: the same bits as the column-major double form of the
+    /// same values. Throws as transform_into.
+    template <class T>
+    void transform_into(const detail::InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out) const {
         check_shape();
         detail::check_columns(X.cols(), n_features(), name);
         const Eigen::Index w = n_features_out();
@@ -157,7 +168,7 @@ struct OneHotEncoder : RowsForms<OneHotEncoder> {
                             " x " + std::to_string(w) + " values, the output is " +
                             std::to_string(out.rows()) + " x " + std::to_string(out.cols()));
         }
-        encode_into(X, out);
+        encode_block(X, out);
     }
 
     /// Encodes one sample into out[0 .. n_features_out()), without heap allocation; `out` must not
@@ -222,14 +233,21 @@ private:
     }
 
     /// Encodes X into `out` (shapes already checked), column block by column block.
-    template <class Out>
-    void encode_into(const MatrixRef& X, Out& out) const {
+    template <class T>
+    void encode_block(const detail::InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out) const {
+        detail::visit_layout(X, [&](const auto& M) { encode_into(M, out); });
+    }
+
+    /// Encodes X (any Eigen matrix of double or float) into `out` (shapes already checked), column
+    /// by column.
+    template <class M>
+    void encode_into(const M& X, Eigen::Ref<Eigen::MatrixXd>& out) const {
         // Infinities first: scikit-learn's input check refuses them before it looks for unknowns.
         for (Eigen::Index j = 0; j < X.cols(); ++j) {
-            if (detail::any_infinite(X.col(j).data(), X.rows())) {
+            if (detail::column_has(X, j, 0, X.rows(), true)) {
                 for (Eigen::Index i = 0; i < X.rows(); ++i) {
                     for (Eigen::Index c = 0; c < X.cols(); ++c)
-                        if (std::isinf(X(i, c))) refuse_infinity(i, c, X(i, c));
+                        if (std::isinf(X(i, c))) refuse_infinity(i, c, double(X(i, c)));
                 }
             }
         }
@@ -240,7 +258,7 @@ private:
             const Eigen::Index k = n_categories(j);
             const Eigen::Index d = dropped(j);
             for (Eigen::Index i = 0; i < X.rows(); ++i) {
-                const double v = X(i, j);
+                const double v = static_cast<double>(X(i, j));
                 const Eigen::Index c = find(v, offset, k);
                 if (c < 0) {
                     if (handle_unknown == HandleUnknown::error) refuse_unknown(i, j, v, k);

@@ -37,6 +37,10 @@ using Estimator = std::variant<LinearRegression, LogisticRegression, DecisionTre
 /// Eigen::MatrixXd p = pipe.predict_proba(X);
 /// ```
 struct Pipeline : RowsForms<Pipeline> {
+    /// The batch forms read every layout and float input in place: the first step reads each
+    /// block of rows where the caller holds it (see detail::reads_any_input).
+    static constexpr bool reads_any_input = true;
+
     std::vector<Transform> steps;
     Estimator estimator;
 
@@ -163,15 +167,31 @@ struct Pipeline : RowsForms<Pipeline> {
     using RowsForms<Pipeline>::predict;
     using RowsForms<Pipeline>::predict_proba;
 
-    /// The batch kernels behind the Rows forms (the same contract as each estimator's).
+    /// transform for a row-major or float batch, or any Rows view, read in place, and into a
+    /// row-major buffer of the caller's (`transform(rows, out, size)`, `transform(rows, buffer)`;
+    /// sample i's n_features_out() values together) (RowsForms): each block of rows goes through
+    /// the steps in per-thread buffers, with the same bits as the column-major double form of the
+    /// same values and no heap allocation in steady state for the buffer forms. Throw as
+    /// transform, and Errc::shape_mismatch for a buffer smaller than the result (nothing is
+    /// written then).
+    using RowsForms<Pipeline>::transform;
+
+    /// The batch kernels behind the Rows forms (the same contract as each estimator's). X is any
+    /// Eigen matrix of double or float with direct access, read in place.
     template <class M>
     void predict_into(const M& X, double* out) const {
         detail::check_columns(X.cols(), n_features(), "Pipeline");
         if (steps.empty()) {
-            std::visit([&](const auto& e) { e.predict_into(X, out); }, estimator);
+            std::visit(
+                [&](const auto& e) {
+                    estimator_blocks(e, X, [&](const auto& B, Eigen::Index first) {
+                        e.predict_into(B, out + first);
+                    });
+                },
+                estimator);
             return;
         }
-        for_each_block_into(X, [&](const detail::ColMap& Z, Eigen::Index first) {
+        for_each_block_into(detail::in_block(X), [&](const detail::ColMap& Z, Eigen::Index first) {
             std::visit([&](const auto& e) { e.predict_into(Z, out + first); }, estimator);
         });
     }
@@ -181,17 +201,47 @@ struct Pipeline : RowsForms<Pipeline> {
         require_classifier_estimator();
         detail::check_columns(X.cols(), n_features(), "Pipeline");
         if (steps.empty()) {
-            std::visit([&](const auto& e) { proba_into_of(e, X, out, row_stride, col_stride); },
-                       estimator);
+            std::visit(
+                [&](const auto& e) {
+                    estimator_blocks(e, X, [&](const auto& B, Eigen::Index first) {
+                        proba_into_of(e, B, out + first * row_stride, row_stride, col_stride);
+                    });
+                },
+                estimator);
             return;
         }
-        for_each_block_into(X, [&](const detail::ColMap& Z, Eigen::Index first) {
+        for_each_block_into(detail::in_block(X), [&](const detail::ColMap& Z, Eigen::Index first) {
             std::visit(
                 [&](const auto& e) {
                     proba_into_of(e, Z, out + first * row_stride, row_stride, col_stride);
                 },
                 estimator);
         });
+    }
+
+    /// The kernel behind transform's Rows forms: X's rows (any Eigen matrix of double or float
+    /// with direct access, read in place) through every step, into `out` (X.rows() x
+    /// n_features_out()). Throws as transform, and Errc::shape_mismatch unless `out` has that
+    /// shape.
+    template <class M>
+    void transform_into(const M& X, Eigen::Ref<Eigen::MatrixXd> out) const {
+        detail::check_columns(X.cols(), n_features(), "Pipeline");
+        if (out.rows() != X.rows() || out.cols() != n_features_out()) {
+            throw Error(Errc::shape_mismatch,
+                        "Pipeline::transform_into writes " + std::to_string(X.rows()) + " x " +
+                            std::to_string(n_features_out()) + " values, the output is " +
+                            std::to_string(out.rows()) + " x " + std::to_string(out.cols()));
+        }
+        const auto in = detail::in_block(X);
+        if (steps.empty()) {
+            detail::visit_layout(in, [&](const auto& V) { out = V.template cast<double>(); });
+            return;
+        }
+        for (Eigen::Index first = 0; first < X.rows(); first += block_rows) {
+            const Eigen::Index n = std::min(block_rows, X.rows() - first);
+            const detail::InputRowBase base(first);
+            out.middleRows(first, n) = run_block(detail::in_block_rows(in, first, n), true);
+        }
     }
 
     /// Prediction for one sample. Intermediate values live in a stack buffer, or for more than
@@ -384,40 +434,22 @@ private:
     }
 
     /// As for_each_block, without allocating: f(Z, first) gets each block of X's rows through the
-    /// transforms, in per-thread buffers. Column-major input is read in place by the first step;
-    /// other layouts are first copied into the buffer (the transforms work element by element, so
-    /// the values are those of the column-major form). Each transform writes
-    /// `transform_into(in, out)` into the other buffer.
-    template <class M, class F>
-    void for_each_block_into(const M& X, F&& f) const {
-        const Eigen::Index w = X.cols();
-        const Eigen::Index widest = max_width();
+    /// transforms (run_block), in per-thread buffers. X is read in place, in any layout, double
+    /// or float: the first step reads each block where it is, and every step computes on each
+    /// value what it computes on the column-major double form of the same values.
+    ///
+    /// Steps that are all scalers before an estimator that refuses NaN and infinities run without
+    /// their own infinity checks, as for_each_block does (the estimator's check stands for
+    /// theirs); a refusal then names the caller's first NaN or infinity of the block, as there.
+    template <class T, class F>
+    void for_each_block_into(const detail::InBlock<T>& X, F&& f) const {
         const bool scalers = only_scalers();
+        const bool refuse_infinity = !scalers || estimator_takes_missing();
         for (Eigen::Index first = 0; first < X.rows(); first += block_rows) {
             const Eigen::Index n = std::min(block_rows, X.rows() - first);
             const detail::InputRowBase base(scalers ? 0 : first);
             try {
-                Eigen::Index width = w;
-                double* cur = detail::scratch_doubles<detail::pipeline_slot_a>(block_rows * widest);
-                double* other = nullptr;
-                bool slot_a = true;
-                std::size_t i = 0;
-                if constexpr (M::IsRowMajor || M::InnerStrideAtCompileTime != 1) {
-                    Eigen::Map<Eigen::MatrixXd>(cur, n, w) = X.middleRows(first, n);
-                } else {
-                    width = step_into(steps[0], X.middleRows(first, n), cur, n);
-                    i = 1;
-                }
-                for (; i < steps.size(); ++i) {
-                    const detail::ColMap in(cur, n, width, Eigen::OuterStride<>(n));
-                    const Eigen::Index out_w = detail::step_width_out(steps[i]);
-                    other = slot_a ? detail::scratch_doubles<detail::pipeline_slot_b>(n * out_w)
-                                   : detail::scratch_doubles<detail::pipeline_slot_a>(n * out_w);
-                    width = step_into(steps[i], in, other, n);
-                    std::swap(cur, other);
-                    slot_a = !slot_a;
-                }
-                f(detail::ColMap(cur, n, width, Eigen::OuterStride<>(n)), first);
+                f(run_block(detail::in_block_rows(X, first, n), refuse_infinity), first);
             } catch (const Error& e) {
                 if (e.code() != Errc::invalid_input || !scalers) throw;
                 detail::check_rows(X, first, n, "Pipeline", estimator_takes_missing());
@@ -426,16 +458,51 @@ private:
         }
     }
 
-    /// Runs one transform on n rows into `out` (column-major, n rows); returns its width.
-    static Eigen::Index step_into(const Transform& step, const MatrixRef& in, double* out,
-                                  Eigen::Index n) {
+    /// The steps (at least one) on a block of at most block_rows rows: each writes into the half
+    /// of the per-thread buffers it does not read, the first reading `in` in place. Returns the
+    /// last step's output, valid until the next call on this thread.
+    template <class T>
+    detail::ColMap run_block(const detail::InBlock<T>& in, bool refuse_infinity) const {
+        const Eigen::Index n = in.rows();
+        const Eigen::Index widest = max_width();
+        double* halves[2] = {detail::scratch_doubles<detail::pipeline_slot_a>(block_rows * widest),
+                             detail::scratch_doubles<detail::pipeline_slot_b>(block_rows * widest)};
+        Eigen::Index width = step_into(steps[0], in, halves[0], n, refuse_infinity);
+        for (std::size_t i = 1; i < steps.size(); ++i) {
+            const detail::ColMap prev(halves[(i - 1) % 2], n, width, Eigen::OuterStride<>(n));
+            width = step_into(steps[i], detail::in_block(prev), halves[i % 2], n, refuse_infinity);
+        }
+        return detail::ColMap(halves[(steps.size() - 1) % 2], n, width, Eigen::OuterStride<>(n));
+    }
+
+    /// Runs one transform on n rows into `out` (column-major, n rows); returns its width. A
+    /// scaler skips its infinity check unless `refuse_infinity`; every other step always checks.
+    template <class T>
+    static Eigen::Index step_into(const Transform& step, const detail::InBlock<T>& in, double* out,
+                                  Eigen::Index n, bool refuse_infinity) {
         return std::visit(
             [&](const auto& t) {
+                using S = std::decay_t<decltype(t)>;
                 const Eigen::Index w = t.n_features_out();
-                t.transform_into(in, Eigen::Map<Eigen::MatrixXd>(out, n, w));
+                Eigen::Map<Eigen::MatrixXd> o(out, n, w);
+                if constexpr (is_scaler<S>)
+                    t.transform_block(in, o, refuse_infinity);
+                else
+                    t.transform_into(in, o);
                 return w;
             },
             step);
+    }
+
+    /// f(B, first) for X as the estimator E reads it: double input of any layout in place,
+    /// float input converted in blocks (an estimator's kernels take doubles).
+    template <class E, class M, class F>
+    static void estimator_blocks(const E&, const M& X, F&& f) {
+        if constexpr (std::is_same_v<typename M::Scalar, double>) {
+            f(X, Eigen::Index{0});
+        } else {
+            detail::for_each_block_for<E>(Rows(X), f);
+        }
     }
 
     template <class E, class M>

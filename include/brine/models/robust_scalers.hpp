@@ -24,6 +24,9 @@ inline void require_non_zero(const Eigen::VectorXd& v, const char* model, const 
 ///
 /// Non-finite inputs and public fields: as StandardScaler.
 struct MaxAbsScaler : RowsForms<MaxAbsScaler> {
+    /// The batch forms read every layout and float input in place (see detail::reads_any_input).
+    static constexpr bool reads_any_input = true;
+
     Eigen::VectorXd scale;  ///< per feature (scikit-learn's scale_)
 
     MaxAbsScaler() = default;
@@ -60,16 +63,21 @@ struct MaxAbsScaler : RowsForms<MaxAbsScaler> {
     /// transform into `out` (X's shape; a caller's buffer), without heap allocation; `out` may be
     /// X's own storage. Throws as transform, and Errc::shape_mismatch unless `out` has X's shape.
     void transform_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out) const {
-        transform_rows_into(X, out, true);
+        transform_block(detail::in_block(X), out, true);
+    }
+    /// transform_into for a block of any layout, double or float (an InBlock, as a Pipeline and the
+    /// Rows forms pass it), read in place: the same bits as the column-major double form of the
+    /// same values. Throws as transform_into.
+    template <class T>
+    void transform_into(const detail::InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out) const {
+        transform_block(X, out, true);
     }
 
     /// As StandardScaler::transform_one.
     void transform_one(const RowRef& x, double* out, Eigen::Index size) const {
         check_shape();
-        detail::check_columns(x.size(), n_features(), name);
-        detail::check_output_size(size, n_features(), name, "transform_one");
-        detail::check_sample(x, name, true);
-        for (Eigen::Index j = 0; j < x.size(); ++j) out[j] = x(j) / scale(j);
+        detail::scale_one(x, out, size, n_features(), name,
+                          [&](Eigen::Index j, double v) { return v / scale(j); });
     }
 
     /// transform_one into a contiguous buffer of at least n_features entries.
@@ -92,18 +100,20 @@ private:
 
     Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
         Eigen::MatrixXd Z(X.rows(), X.cols());
-        transform_rows_into(X, Z, refuse_infinity);
+        transform_block(detail::in_block(X), Z, refuse_infinity);
         return Z;
     }
 
-    void transform_rows_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out,
-                             bool refuse_infinity) const {
+    /// The block kernel of every batch form (see detail::scale_block).
+    template <class T>
+    void transform_block(const detail::InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out,
+                         bool refuse_infinity) const {
         check_shape();
         detail::check_columns(X.cols(), n_features(), name);
         detail::check_out_shape(X, out, name);
-        detail::scale_columns_into(
-            X, out, name, [&](const auto& x, Eigen::Index j) { return x / scale(j); },
-            refuse_infinity);
+        detail::scale_block(
+            X, out, name, [](const auto& x, const auto&, const auto& s) { return x / s; }, scale,
+            scale, refuse_infinity);
     }
 
     void check_shape() const {
@@ -119,6 +129,9 @@ private:
 ///
 /// Non-finite inputs and public fields: as StandardScaler.
 struct RobustScaler : RowsForms<RobustScaler> {
+    /// The batch forms read every layout and float input in place (see detail::reads_any_input).
+    static constexpr bool reads_any_input = true;
+
     std::int32_t n_features_in = 0;  ///< input width (scikit-learn's n_features_in_)
     Eigen::VectorXd center;          ///< per feature, or empty: with_centering=False
     Eigen::VectorXd scale;           ///< per feature, or empty: with_scaling=False
@@ -164,16 +177,21 @@ struct RobustScaler : RowsForms<RobustScaler> {
     /// transform into `out` (X's shape; a caller's buffer), without heap allocation; `out` may be
     /// X's own storage. Throws as transform, and Errc::shape_mismatch unless `out` has X's shape.
     void transform_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out) const {
-        transform_rows_into(X, out, true);
+        transform_block(detail::in_block(X), out, true);
+    }
+    /// transform_into for a block of any layout, double or float (an InBlock, as a Pipeline and the
+    /// Rows forms pass it), read in place: the same bits as the column-major double form of the
+    /// same values. Throws as transform_into.
+    template <class T>
+    void transform_into(const detail::InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out) const {
+        transform_block(X, out, true);
     }
 
     /// As StandardScaler::transform_one.
     void transform_one(const RowRef& x, double* out, Eigen::Index size) const {
         check_shape();
-        detail::check_columns(x.size(), n_features(), name);
-        detail::check_output_size(size, n_features(), name, "transform_one");
-        detail::check_sample(x, name, true);
-        for (Eigen::Index j = 0; j < x.size(); ++j) out[j] = apply(x(j), j);
+        detail::scale_one(x, out, size, n_features(), name,
+                          [&](Eigen::Index j, double v) { return apply(v, j); });
     }
 
     /// transform_one into a contiguous buffer of at least n_features entries.
@@ -197,36 +215,37 @@ private:
 
     Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
         Eigen::MatrixXd Z(X.rows(), X.cols());
-        transform_rows_into(X, Z, refuse_infinity);
+        transform_block(detail::in_block(X), Z, refuse_infinity);
         return Z;
     }
 
-    void transform_rows_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out,
-                             bool refuse_infinity) const {
+    /// The block kernel of every batch form (see detail::scale_block): only the operations the
+    /// scaler was fitted with.
+    template <class T>
+    void transform_block(const detail::InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out,
+                         bool refuse_infinity) const {
         check_shape();
         detail::check_columns(X.cols(), n_features(), name);
         detail::check_out_shape(X, out, name);
+        const bool refuse = refuse_infinity;
         if (with_centering() && with_scaling()) {
-            detail::scale_columns_into(
+            detail::scale_block(
                 X, out, name,
-                [&](const auto& x, Eigen::Index j) { return (x - center(j)) / scale(j); },
-                refuse_infinity);
-            return;
+                [](const auto& x, const auto& c, const auto& s) { return (x - c) / s; }, center,
+                scale, refuse);
+        } else if (with_centering()) {
+            detail::scale_block(
+                X, out, name, [](const auto& x, const auto& c, const auto&) { return x - c; },
+                center, center, refuse);
+        } else if (with_scaling()) {
+            detail::scale_block(
+                X, out, name, [](const auto& x, const auto&, const auto& s) { return x / s; },
+                scale, scale, refuse);
+        } else {
+            detail::scale_block(
+                X, out, name, [](const auto& x, const auto&, const auto&) { return x; }, scale,
+                scale, refuse);
         }
-        if (with_centering()) {
-            detail::scale_columns_into(
-                X, out, name, [&](const auto& x, Eigen::Index j) { return x - center(j); },
-                refuse_infinity);
-            return;
-        }
-        if (with_scaling()) {
-            detail::scale_columns_into(
-                X, out, name, [&](const auto& x, Eigen::Index j) { return x / scale(j); },
-                refuse_infinity);
-            return;
-        }
-        detail::scale_columns_into(
-            X, out, name, [](const auto& x, Eigen::Index) { return x; }, refuse_infinity);
     }
 
     double apply(double v, Eigen::Index j) const {

@@ -115,6 +115,7 @@ inline constexpr int input_slot = 0;       ///< row-major, strided or float inpu
 inline constexpr int kernel_slot = 1;      ///< a kernel's scores
 inline constexpr int pipeline_slot_a = 2;  ///< a pipeline's intermediate blocks
 inline constexpr int pipeline_slot_b = 3;
+inline constexpr int tile_slot = 4;  ///< a scaler's tile of rows (scale_block)
 
 /// Rows per converted block (the last block takes the remainder, up to twice as many).
 inline constexpr Eigen::Index input_block_rows = 256;
@@ -187,9 +188,13 @@ void for_each_column_block(const Rows& in, F&& f) {
     }
 }
 
+/// Input of any strides (element (i, j) at data[i * innerStride() + j * outerStride()]), double
+/// or float, read in place by the kernels of kinds that read any layout or any input.
+template <class T>
+using InBlock = Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>, 0,
+                           Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>>;
 /// Double input of any strides, read in place (for kinds whose kernels read any layout).
-using StridedMap =
-    Eigen::Map<const Eigen::MatrixXd, 0, Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>>;
+using StridedMap = InBlock<double>;
 
 /// Kinds that declare `static constexpr bool reads_any_layout = true` (their kernels read rows
 /// through rowStride() and colStride(), element by element, with the same result in every layout,
@@ -200,11 +205,44 @@ struct reads_any_layout : std::false_type {};
 template <class Model>
 struct reads_any_layout<Model, std::enable_if_t<Model::reads_any_layout>> : std::true_type {};
 
+/// Rows [first, first + n) of X (any Eigen matrix with direct access) as an InBlock, in place.
+template <class M>
+InBlock<typename M::Scalar> in_block_rows(const M& X, Eigen::Index first, Eigen::Index n) {
+    return InBlock<typename M::Scalar>(
+        X.data() + first * X.rowStride(), n, X.cols(),
+        Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>(X.colStride(), X.rowStride()));
+}
+template <class M>
+InBlock<typename M::Scalar> in_block(const M& X) {
+    return in_block_rows(X, 0, X.rows());
+}
+
+/// Kinds that declare `static constexpr bool reads_any_input = true` (a Pipeline, the
+/// transformers: their block kernels take an InBlock<double> or InBlock<float> of any strides and
+/// compute what they compute on the column-major doubles of the same values) get every non-empty
+/// input in place, floats included.
+template <class Model, class = void>
+struct reads_any_input : std::false_type {};
+template <class Model>
+struct reads_any_input<Model, std::enable_if_t<Model::reads_any_input>> : std::true_type {};
+
 /// for_each_column_block, or for a kind that reads any layout and double input, f(StridedMap of
-/// every row, 0).
+/// every row, 0), or for a kind that reads any input, f(InBlock<double or float> of every row, 0).
 template <class Model, class F>
 void for_each_block_for(const Rows& in, F&& f) {
-    if constexpr (reads_any_layout<Model>::value) {
+    if constexpr (reads_any_input<Model>::value) {
+        if (in.rows() > 0 && in.cols() > 0) {
+            const Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic> s(in.col_stride(), in.row_stride());
+            if (in.element() == Element::f64) {
+                f(InBlock<double>(static_cast<const double*>(in.data()), in.rows(), in.cols(), s),
+                  Eigen::Index{0});
+            } else {
+                f(InBlock<float>(static_cast<const float*>(in.data()), in.rows(), in.cols(), s),
+                  Eigen::Index{0});
+            }
+            return;
+        }
+    } else if constexpr (reads_any_layout<Model>::value) {
         if (in.element() == Element::f64 && in.rows() > 0 && in.cols() > 0) {
             f(StridedMap(
                   static_cast<const double*>(in.data()), in.rows(), in.cols(),
@@ -356,12 +394,13 @@ void apply_rows_into(const Model& m, const Rows& X, std::int32_t* out) {
         X, [&](const auto& B, Eigen::Index first) { m.apply_into(B, out + first); });
 }
 
-/// `Model::transform_into(B, out)` (B a column-major block; out B.rows() x width, column-major)
-/// for each block of X, into column-major `out` (X.rows() x width, column stride `out_stride`).
+/// `Model::transform_into(B, out)` (B a column-major block, or any input if the kind
+/// `reads_any_input`; out B.rows() x width, column-major) for each block of X, into column-major
+/// `out` (X.rows() x width, column stride `out_stride`).
 template <class Model>
 void transform_rows_into(const Model& m, const Rows& X, double* out, Eigen::Index out_stride) {
     const Eigen::Index w = transform_width(m);
-    for_each_column_block(X, [&](const ColMap& B, Eigen::Index first) {
+    for_each_block_for<Model>(X, [&](const auto& B, Eigen::Index first) {
         m.transform_into(B, Eigen::Map<Eigen::MatrixXd, 0, Eigen::OuterStride<>>(
                                 out + first, B.rows(), w, Eigen::OuterStride<>(out_stride)));
     });
@@ -373,7 +412,8 @@ void transform_rows_into(const Model& m, const Rows& X, double* out, Eigen::Inde
 /// RowsForms<Kind> (and declares `friend RowsForms<Kind>;` when its `name` is private), names the
 /// forms next to its own overloads with using-declarations, and gets, for each kernel it has:
 ///
-/// | kernel (X a column-major block, or any layout if the kind `reads_any_layout`) | forms |
+/// | kernel (X a column-major block; doubles of any layout if the kind `reads_any_layout`, any
+/// layout and floats if it `reads_any_input`) | forms |
 /// |---|---|
 /// | `predict_into(X, double* out)` | `predict(X)` for a row-major, float or Rows batch;
 /// `predict(Rows, out, size)`; `predict(Rows, buffer)` | | `predict_proba_into(X, out, row_stride,
@@ -467,11 +507,17 @@ public:
     void transform(const Rows& X, double* out, Eigen::Index size) const {
         const Eigen::Index w = detail::transform_width(self());
         detail::check_output_size(size, X.rows() * w, model_name(), "transform");
-        detail::for_each_column_block(X, [&](const detail::ColMap& B, Eigen::Index first) {
-            double* z = detail::scratch_doubles<detail::kernel_slot>(B.rows() * w);
-            Eigen::Map<Eigen::MatrixXd> Z(z, B.rows(), w);
-            self().transform_into(B, Z);
-            Eigen::Map<RowMatrix>(out + first * w, B.rows(), w) = Z;
+        detail::for_each_block_for<Derived>(X, [&](const auto& B, Eigen::Index first) {
+            // One block of rows at a time through a per-thread column-major buffer.
+            constexpr Eigen::Index block = detail::input_block_rows;
+            for (Eigen::Index i = 0; i < B.rows(); i += block) {
+                const Eigen::Index n = std::min(block, B.rows() - i);
+                const detail::InputRowBase base(i);
+                double* z = detail::scratch_doubles<detail::kernel_slot>(n * w);
+                Eigen::Map<Eigen::MatrixXd> Z(z, n, w);
+                self().transform_into(detail::in_block_rows(B, i, n), Z);
+                Eigen::Map<RowMatrix>(out + (first + i) * w, n, w) = Z;
+            }
         });
     }
     template <class Buffer, class D = Derived, detail::enable_if_double_buffer<Buffer> = 0,

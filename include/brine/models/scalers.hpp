@@ -2,45 +2,98 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "brine/models/blocks.hpp"
 #include "brine/models/common.hpp"
-#include "brine/models/rows.hpp"
 
 namespace brine {
 
 namespace detail {
 
-/// Applies a per-feature affine map f(x, j) to X, refusing infinite inputs (Errc::invalid_input)
-/// and passing NaN through, as scikit-learn 1.2's scalers do. The check is fused with the
-/// transform: it runs on each block of a column right after the block was transformed, while it is
-/// still in cache. Without `refuse_infinity` infinities pass through too (a Pipeline's predict,
-/// whose estimator refuses every non-finite value the transforms produce).
-template <class F>
-void scale_columns_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> Z, const char* model, F f,
-                        bool refuse_infinity = true) {
-    constexpr Eigen::Index block = 1024;
-    for (Eigen::Index j = 0; j < X.cols(); ++j) {
-        for (Eigen::Index first = 0; first < X.rows(); first += block) {
-            const Eigen::Index n = std::min(block, X.rows() - first);
-            const auto in = X.col(j).segment(first, n);
-            Z.col(j).segment(first, n) = f(in.array(), j);
-            // The cheaper test first: data without NaN or infinity (the usual case) stops there.
-            if (refuse_infinity && any_non_finite(in.data(), n) && any_infinite(in.data(), n))
-                check_rows(X, first, n, model, true);
+/// out(i, j) = f(x(i, j), p(j), q(j)) for every entry of X (any layout, double or float; a float
+/// is converted to the double it equals): a per-feature map of a scaler, written once as a
+/// function of arrays, `f(values, p, q)`, applied to a column with the scalars p(j), q(j), or to
+/// a row with the arrays p, q (a vector f does not use may be empty). The same operations apply
+/// to every value in every layout, so every layout gives the same bits.
+///
+/// Column-major input is mapped column by column, in blocks of 1024 values, each checked right
+/// after it was transformed, while it is still in cache. Other layouts go in tiles of tile_rows
+/// rows: each row mapped along its features into a row-major tile (which stays in L1), then the
+/// tile copied into the output's columns, so the input is read once in its own order.
+///
+/// With `refuse_infinity`, an infinite input is refused (Errc::invalid_input, the first in row
+/// order; NaN passes through), as scikit-learn 1.2's scalers do. Without it infinities pass
+/// through too (a Pipeline's predict, whose estimator refuses every non-finite value the
+/// transforms produce).
+template <class T, class F>
+void scale_block(const InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out, const char* model, F f,
+                 const Eigen::VectorXd& p, const Eigen::VectorXd& q, bool refuse_infinity) {
+    const Eigen::Index rows = X.rows(), cols = X.cols();
+    if (rows == 0 || cols == 0) return;
+    if (X.innerStride() == 1) {
+        constexpr Eigen::Index block = 1024;
+        for (Eigen::Index j = 0; j < cols; ++j) {
+            const double pj = p.size() ? p(j) : 0.0, qj = q.size() ? q(j) : 0.0;
+            for (Eigen::Index first = 0; first < rows; first += block) {
+                const Eigen::Index n = std::min(block, rows - first);
+                const T* in = X.data() + j * X.outerStride() + first;
+                out.col(j).segment(first, n) =
+                    f(Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, 1>>(in, n)
+                          .template cast<double>()
+                          .array(),
+                      pj, qj);
+                // The cheaper test first: data without NaN or infinity (the usual case) stops
+                // there.
+                if (refuse_infinity && any_non_finite_of(in, n) && any_infinite_of(in, n))
+                    check_rows(X, 0, rows, model, true);
+            }
         }
+        return;
+    }
+    constexpr Eigen::Index tile = tile_rows;
+    using RowArray = Eigen::Array<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    using Params = Eigen::Map<const Eigen::Array<double, 1, Eigen::Dynamic>>;
+    const Params P(p.data(), p.size()), Q(q.data(), q.size());
+    double* buf = scratch_doubles<tile_slot>(tile * cols);
+    for (Eigen::Index first = 0; first < rows; first += tile) {
+        const Eigen::Index n = std::min(tile, rows - first);
+        Eigen::Map<RowArray> A(buf, n, cols);
+        for (Eigen::Index r = 0; r < n; ++r) {
+            const T* in = X.data() + (first + r) * X.innerStride();
+            if (X.outerStride() == 1) {
+                A.row(r) = f(Eigen::Map<const Eigen::Matrix<T, 1, Eigen::Dynamic>>(in, cols)
+                                 .template cast<double>()
+                                 .array(),
+                             P, Q);
+            } else {
+                A.row(r) = f(
+                    Eigen::Map<const Eigen::Matrix<T, 1, Eigen::Dynamic>, 0, Eigen::InnerStride<>>(
+                        in, cols, Eigen::InnerStride<>(X.outerStride()))
+                        .template cast<double>()
+                        .array(),
+                    P, Q);
+            }
+        }
+        // A non-finite input always makes a non-finite output (x - m, x * s and x / s of a
+        // non-finite x are never finite), so only a tile with a non-finite output is searched.
+        if (refuse_infinity && any_non_finite(buf, n * cols)) check_rows(X, first, n, model, true);
+        out.middleRows(first, n) = A.matrix();
     }
 }
 
+/// A scaler's transform_one: the shape checks, the refusal of an infinity (NaN passes), then
+/// out[j] = f(j, x(j)) for each feature.
 template <class F>
-Eigen::MatrixXd scale_columns(const MatrixRef& X, const char* model, F f,
-                              bool refuse_infinity = true) {
-    Eigen::MatrixXd Z(X.rows(), X.cols());
-    scale_columns_into(X, Z, model, f, refuse_infinity);
-    return Z;
+void scale_one(const RowRef& x, double* out, Eigen::Index size, Eigen::Index n_features,
+               const char* model, F f) {
+    check_columns(x.size(), n_features, model);
+    check_output_size(size, n_features, model, "transform_one");
+    check_sample(x, model, true);
+    for (Eigen::Index j = 0; j < x.size(); ++j) out[j] = f(j, x(j));
 }
 
 /// Throws Errc::shape_mismatch unless `out` has X's shape (the scalers' transform_into).
-inline void check_out_shape(const MatrixRef& X, const Eigen::Ref<Eigen::MatrixXd>& out,
-                            const char* model) {
+template <class M>
+void check_out_shape(const M& X, const Eigen::Ref<Eigen::MatrixXd>& out, const char* model) {
     if (out.rows() != X.rows() || out.cols() != X.cols()) {
         throw Error(Errc::shape_mismatch,
                     std::string(model) + "::transform_into writes " + std::to_string(X.rows()) +
@@ -57,6 +110,9 @@ inline void check_out_shape(const MatrixRef& X, const Eigen::Ref<Eigen::MatrixXd
 /// infinity is refused (Errc::invalid_input). Every transform checks that mean and scale have the
 /// same length (O(1)), so no change to the public fields makes it read out of bounds.
 struct StandardScaler : RowsForms<StandardScaler> {
+    /// The batch forms read every layout and float input in place (see detail::reads_any_input).
+    static constexpr bool reads_any_input = true;
+
     Eigen::VectorXd mean;   ///< per feature
     Eigen::VectorXd scale;  ///< per feature; scikit-learn uses 1 where the std is 0
 
@@ -101,11 +157,14 @@ struct StandardScaler : RowsForms<StandardScaler> {
     /// buffer), without heap allocation; `out` may be X's own storage. Throws as transform, and
     /// Errc::shape_mismatch unless `out` has X's shape.
     void transform_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out) const {
-        check_shape();
-        detail::check_columns(X.cols(), n_features(), name);
-        detail::check_out_shape(X, out, name);
-        detail::scale_columns_into(
-            X, out, name, [&](const auto& x, Eigen::Index j) { return (x - mean(j)) / scale(j); });
+        transform_block(detail::in_block(X), out, true);
+    }
+    /// transform_into for a block of any layout, double or float (an InBlock, as a Pipeline and the
+    /// Rows forms pass it), read in place: the same bits as the column-major double form of the
+    /// same values. Throws as transform_into.
+    template <class T>
+    void transform_into(const detail::InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out) const {
+        transform_block(X, out, true);
     }
 
     /// Transforms one sample into out[0 .. n_features), without heap allocation; out may alias x's
@@ -113,10 +172,8 @@ struct StandardScaler : RowsForms<StandardScaler> {
     /// `size` >= n_features (nothing is written then), Errc::invalid_input if x holds an infinity.
     void transform_one(const RowRef& x, double* out, Eigen::Index size) const {
         check_shape();
-        detail::check_columns(x.size(), n_features(), name);
-        detail::check_output_size(size, n_features(), name, "transform_one");
-        detail::check_sample(x, name, true);
-        for (Eigen::Index j = 0; j < x.size(); ++j) out[j] = (x(j) - mean(j)) / scale(j);
+        detail::scale_one(x, out, size, n_features(), name,
+                          [&](Eigen::Index j, double v) { return (v - mean(j)) / scale(j); });
     }
 
     /// transform_one into a contiguous buffer (std::vector<double>, std::array<double, N>, Eigen
@@ -147,11 +204,21 @@ private:
     friend struct Pipeline;
 
     Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
+        Eigen::MatrixXd Z(X.rows(), X.cols());
+        transform_block(detail::in_block(X), Z, refuse_infinity);
+        return Z;
+    }
+
+    /// The block kernel of every batch form (see detail::scale_block).
+    template <class T>
+    void transform_block(const detail::InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out,
+                         bool refuse_infinity) const {
         check_shape();
         detail::check_columns(X.cols(), n_features(), name);
-        return detail::scale_columns(
-            X, name, [&](const auto& x, Eigen::Index j) { return (x - mean(j)) / scale(j); },
-            refuse_infinity);
+        detail::check_out_shape(X, out, name);
+        detail::scale_block(
+            X, out, name, [](const auto& x, const auto& m, const auto& s) { return (x - m) / s; },
+            mean, scale, refuse_infinity);
     }
 
     /// What transforms rely on to stay in bounds, in O(1), checked on every call.
@@ -170,6 +237,9 @@ private:
 ///
 /// Non-finite inputs and public fields: as StandardScaler.
 struct MinMaxScaler : RowsForms<MinMaxScaler> {
+    /// The batch forms read every layout and float input in place (see detail::reads_any_input).
+    static constexpr bool reads_any_input = true;
+
     Eigen::VectorXd scale;  ///< per feature (scikit-learn's scale_)
     Eigen::VectorXd min;    ///< per feature (scikit-learn's min_)
 
@@ -208,20 +278,21 @@ struct MinMaxScaler : RowsForms<MinMaxScaler> {
 
     /// As StandardScaler::transform_into.
     void transform_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out) const {
-        check_shape();
-        detail::check_columns(X.cols(), n_features(), name);
-        detail::check_out_shape(X, out, name);
-        detail::scale_columns_into(
-            X, out, name, [&](const auto& x, Eigen::Index j) { return x * scale(j) + min(j); });
+        transform_block(detail::in_block(X), out, true);
+    }
+    /// transform_into for a block of any layout, double or float (an InBlock, as a Pipeline and the
+    /// Rows forms pass it), read in place: the same bits as the column-major double form of the
+    /// same values. Throws as transform_into.
+    template <class T>
+    void transform_into(const detail::InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out) const {
+        transform_block(X, out, true);
     }
 
     /// As StandardScaler::transform_one.
     void transform_one(const RowRef& x, double* out, Eigen::Index size) const {
         check_shape();
-        detail::check_columns(x.size(), n_features(), name);
-        detail::check_output_size(size, n_features(), name, "transform_one");
-        detail::check_sample(x, name, true);
-        for (Eigen::Index j = 0; j < x.size(); ++j) out[j] = x(j) * scale(j) + min(j);
+        detail::scale_one(x, out, size, n_features(), name,
+                          [&](Eigen::Index j, double v) { return v * scale(j) + min(j); });
     }
 
     /// transform_one into a contiguous buffer of at least n_features entries.
@@ -251,11 +322,21 @@ private:
     friend struct Pipeline;
 
     Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
+        Eigen::MatrixXd Z(X.rows(), X.cols());
+        transform_block(detail::in_block(X), Z, refuse_infinity);
+        return Z;
+    }
+
+    /// The block kernel of every batch form (see detail::scale_block).
+    template <class T>
+    void transform_block(const detail::InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out,
+                         bool refuse_infinity) const {
         check_shape();
         detail::check_columns(X.cols(), n_features(), name);
-        return detail::scale_columns(
-            X, name, [&](const auto& x, Eigen::Index j) { return x * scale(j) + min(j); },
-            refuse_infinity);
+        detail::check_out_shape(X, out, name);
+        detail::scale_block(
+            X, out, name, [](const auto& x, const auto& m, const auto& s) { return x * s + m; },
+            min, scale, refuse_infinity);
     }
 
     void check_shape() const {

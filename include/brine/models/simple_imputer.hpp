@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "brine/models/blocks.hpp"
 #include "brine/models/common.hpp"
-#include "brine/models/rows.hpp"
 
 namespace brine {
 
@@ -60,6 +60,9 @@ constexpr const char* strategy_name(ImputeStrategy s) noexcept {
 /// Eigen::MatrixXd Z = imp.transform(X);
 /// ```
 struct SimpleImputer : RowsForms<SimpleImputer> {
+    /// The batch forms read every layout and float input in place (see detail::reads_any_input).
+    static constexpr bool reads_any_input = true;
+
     ImputeStrategy strategy = ImputeStrategy::mean;
     /// The marker of a missing value: NaN, or a finite number (scikit-learn's missing_values).
     double missing_value = std::numeric_limits<double>::quiet_NaN();
@@ -176,6 +179,14 @@ struct SimpleImputer : RowsForms<SimpleImputer> {
     /// allocation unless `out` overlaps X's storage (then X is copied first). Throws as
     /// transform, and Errc::shape_mismatch unless `out` has that shape (nothing is written then).
     void transform_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out) const {
+        transform_rows_into(detail::in_block(X), out, true);
+    }
+
+    /// transform_into for a block of any layout, double or float (an InBlock, as a Pipeline and the
+    /// Rows forms pass it), read in place: the same bits as the column-major double form of the
+    /// same values. Throws as transform_into.
+    template <class T>
+    void transform_into(const detail::InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out) const {
         transform_rows_into(X, out, true);
     }
 
@@ -228,7 +239,7 @@ private:
     Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
         check_shape();
         Eigen::MatrixXd Z(X.rows(), n_features_out());
-        transform_rows_into(X, Z, refuse_infinity);
+        transform_rows_into(detail::in_block(X), Z, refuse_infinity);
         return Z;
     }
 
@@ -255,7 +266,9 @@ private:
             out[p + i] = is_missing(x(indicator_features(i))) ? 1.0 : 0.0;
     }
 
-    void transform_rows_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out,
+    /// The block kernel of every batch form: X of any layout, double or float.
+    template <class T>
+    void transform_rows_into(const detail::InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out,
                              bool refuse_infinity) const {
         check_shape();
         detail::check_columns(X.cols(), n_features(), name);
@@ -267,28 +280,47 @@ private:
         }
         check_input(X, refuse_infinity);
         if (X.size() == 0 || out.size() == 0) return;
-        const double* x0 = X.data();
-        const double* x1 = X.data() + (X.cols() - 1) * X.outerStride() + X.rows();
-        const double* o0 = out.data();
-        const double* o1 = out.data() + (out.cols() - 1) * out.outerStride() + out.rows();
-        if (overlaps(x0, x1, o0, o1)) {
-            const Eigen::MatrixXd copy = X;
-            write_columns(copy, out);
-        } else {
-            write_columns(X, out);
+        if constexpr (std::is_same_v<T, double>) {
+            const double* x0 = X.data();
+            const double* x1 =
+                X.data() + (X.rows() - 1) * X.innerStride() + (X.cols() - 1) * X.outerStride() + 1;
+            const double* o0 = out.data();
+            const double* o1 = out.data() + (out.cols() - 1) * out.outerStride() + out.rows();
+            if (overlaps(x0, x1, o0, o1)) {
+                const Eigen::MatrixXd copy = X;
+                write_columns(copy, out);
+                return;
+            }
         }
+        detail::visit_layout(X, [&](const auto& M) {
+            detail::for_each_row_tile(M, [&](const auto& rows, Eigen::Index first) {
+                write_columns(rows, out.middleRows(first, rows.rows()));
+            });
+        });
     }
 
     /// Errc::invalid_input for the first refused value in row order: infinities (with
     /// `refuse_infinity`), and NaN under a numeric marker. Every column is checked, dropped ones
     /// too (scikit-learn validates its whole input).
-    void check_input(const MatrixRef& X, bool refuse_infinity) const {
+    template <class T>
+    void check_input(const detail::InBlock<T>& X, bool refuse_infinity) const {
         const bool nan_ok = missing_is_nan();
         if (nan_ok && !refuse_infinity) return;
+        if (X.innerStride() != 1) {  // not column-major: row by row, each row's test vectorized
+            for (Eigen::Index i = 0; i < X.rows(); ++i) {
+                const T* row = X.data() + i * X.innerStride();
+                if (X.outerStride() == 1 && !detail::any_non_finite_of(row, X.cols())) continue;
+                for (Eigen::Index j = 0; j < X.cols(); ++j) {
+                    const double v = static_cast<double>(row[j * X.outerStride()]);
+                    if ((v != v && !nan_ok) || (refuse_infinity && std::isinf(v)))
+                        detail::refuse_input(name, i, j, v, nan_ok);
+                }
+            }
+            return;
+        }
         for (Eigen::Index j = 0; j < X.cols(); ++j) {
-            const double* c = X.col(j).data();
-            if (!detail::any_non_finite(c, X.rows())) continue;
-            if (nan_ok && !detail::any_infinite(c, X.rows())) continue;
+            if (!detail::column_has(X, j, 0, X.rows(), false)) continue;
+            if (nan_ok && !detail::column_has(X, j, 0, X.rows(), true)) continue;
             if (refuse_infinity) {
                 detail::check_rows(X, 0, X.rows(), name, nan_ok);
             } else {  // only NaN is refused (numeric marker), infinities pass
@@ -309,7 +341,7 @@ private:
         for (Eigen::Index j = 0; j < X.cols(); ++j) {
             const double s = statistics(j);
             if (s != s) continue;
-            const auto in = X.col(j).array();
+            const auto in = X.col(j).template cast<double>().array();
             if (nan_marker) {
                 out.col(p).array() = (in != in).select(s, in);
             } else {
@@ -319,7 +351,7 @@ private:
         }
         if (!add_indicator) return;
         for (Eigen::Index i = 0; i < indicator_features.size(); ++i) {
-            const auto in = X.col(indicator_features(i)).array();
+            const auto in = X.col(indicator_features(i)).template cast<double>().array();
             if (nan_marker) {
                 out.col(p + i).array() = (in != in).template cast<double>();
             } else {
