@@ -94,12 +94,22 @@ int main(int argc, char** argv) {
             median_seconds(std::max(3, runs / 3), [&] { sink += e.predict_proba(X, one)(0, 0); });
         const double p2 =
             median_seconds(std::max(3, runs / 3), [&] { sink += e.predict_proba(X, two)(0, 0); });
+        // The same forest compiled once (brine::CompiledEnsemble): its own results are checked too.
+        const brine::CompiledEnsemble c = e.compile();
+        const Eigen::MatrixXd cgot = c.predict_proba(X);
+        if (!(cgot.array() == got.array()).all())
+            throw std::runtime_error("the compiled forest and the forest disagree; not timing");
+        const double c1 =
+            median_seconds(std::max(3, runs / 3), [&] { sink += c.predict_proba(X, one)(0, 0); });
+        const double c2 =
+            median_seconds(std::max(3, runs / 3), [&] { sink += c.predict_proba(X, two)(0, 0); });
         std::printf(
             "{\"n_trees\": %lld, \"n_nodes\": %lld, \"brine_bytes\": %lld, \"brine_load_s\": %.9g, "
-            "\"brine_predict_proba_1t_s\": %.9g, \"brine_predict_proba_2t_s\": %.9g, \"check\": "
-            "%g}\n",
+            "\"brine_predict_proba_1t_s\": %.9g, \"brine_predict_proba_2t_s\": %.9g, "
+            "\"compiled_predict_proba_1t_s\": %.9g, \"compiled_predict_proba_2t_s\": %.9g, "
+            "\"check\": %g}\n",
             static_cast<long long>(e.n_trees()), static_cast<long long>(e.n_nodes()),
-            static_cast<long long>(std::filesystem::file_size(path)), load, p1, p2,
+            static_cast<long long>(std::filesystem::file_size(path)), load, p1, p2, c1, c2,
             sink > 0 ? 1.0 : 0.0);
     } catch (const std::exception& ex) {
         std::fprintf(stderr, "brine_bench_forest: %s\n", ex.what());

@@ -121,6 +121,13 @@ def run(work, exe, runs):
         print(f"| predict_proba, {threads} thread{'s' if threads > 1 else ''} | {b * 1e3:.1f} ms "
               f"({rows / b / 1e6:.2f} M rows/s) | {sk * 1e3:.1f} ms (n_jobs=1) | "
               f"{sk / b:.1f}x faster{' (>= 5x)' if threads == 1 else ''} |")
+    for threads in (1, 2):
+        b = r.get(f"compiled_predict_proba_{threads}t_s")
+        if b is None:
+            continue
+        print(f"| predict_proba, CompiledEnsemble, {threads} thread{'s' if threads > 1 else ''} | "
+              f"{b * 1e3:.1f} ms ({rows / b / 1e6:.2f} M rows/s) | {sk * 1e3:.1f} ms (n_jobs=1) | "
+              f"{sk / b:.1f}x faster{' (>= 5x)' if threads == 1 else ''} |")
     b1, b2 = r["brine_predict_proba_1t_s"], r["brine_predict_proba_2t_s"]
     print(f"| scaling to 2 threads | {b1 / b2:.2f}x | | |")
     bl = r["brine_load_s"]
