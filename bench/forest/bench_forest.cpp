@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <exception>
 #include <filesystem>
 #include <stdexcept>
@@ -45,6 +46,24 @@ brine::TreeEnsemble forest() {
     e.base_score.setZero(e.classes.size());
     e.validate();
     return e;
+}
+
+/// CPU time of the process (every thread), in seconds.
+double cpu_seconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
+
+/// Median CPU time of f() over `runs` runs after one untimed run, when wall time is distorted by
+/// a busy machine (one thread: the prediction's own time).
+template <class F>
+double median_cpu_seconds(int runs, F&& f) {
+    f();
+    std::vector<double> t;
+    for (int r = 0; r < runs; ++r) {
+        const double start = cpu_seconds();
+        f();
+        t.push_back(cpu_seconds() - start);
+    }
+    std::sort(t.begin(), t.end());
+    return t[t.size() / 2];
 }
 
 template <class F>
@@ -103,14 +122,19 @@ int main(int argc, char** argv) {
             median_seconds(std::max(3, runs / 3), [&] { sink += c.predict_proba(X, one)(0, 0); });
         const double c2 =
             median_seconds(std::max(3, runs / 3), [&] { sink += c.predict_proba(X, two)(0, 0); });
+        const double p1_cpu = median_cpu_seconds(std::max(3, runs / 3),
+                                                 [&] { sink += e.predict_proba(X, one)(0, 0); });
+        const double c1_cpu = median_cpu_seconds(std::max(3, runs / 3),
+                                                 [&] { sink += c.predict_proba(X, one)(0, 0); });
         std::printf(
             "{\"n_trees\": %lld, \"n_nodes\": %lld, \"brine_bytes\": %lld, \"brine_load_s\": %.9g, "
             "\"brine_predict_proba_1t_s\": %.9g, \"brine_predict_proba_2t_s\": %.9g, "
             "\"compiled_predict_proba_1t_s\": %.9g, \"compiled_predict_proba_2t_s\": %.9g, "
+            "\"brine_predict_proba_1t_cpu_s\": %.9g, \"compiled_predict_proba_1t_cpu_s\": %.9g, "
             "\"check\": %g}\n",
             static_cast<long long>(e.n_trees()), static_cast<long long>(e.n_nodes()),
-            static_cast<long long>(std::filesystem::file_size(path)), load, p1, p2, c1, c2,
-            sink > 0 ? 1.0 : 0.0);
+            static_cast<long long>(std::filesystem::file_size(path)), load, p1, p2, c1, c2, p1_cpu,
+            c1_cpu, sink > 0 ? 1.0 : 0.0);
     } catch (const std::exception& ex) {
         std::fprintf(stderr, "brine_bench_forest: %s\n", ex.what());
         return 1;

@@ -52,9 +52,9 @@ IndexMatrix apply_matrix_rows(const Model& m, const Rows& X) {
 struct TreeEnsemblePredictOptions {
     /// Threads that share the rows (std::thread; 1: the calling thread alone). Each row is
     /// computed alone, in the same order of operations on any thread, so every thread count
-    /// gives the same bits. Rows go to threads in whole blocks (64 rows, or more for ensembles
-    /// of large trees, see CompiledEnsemble); a batch of fewer than two blocks runs on the calling
-    /// thread.
+    /// gives the same bits. Rows go to threads in whole blocks (64 rows; up to 8192 for trees of
+    /// more than 16 KB of nodes each, a fully grown forest's); a batch of fewer than two blocks
+    /// runs on the calling thread.
     int threads = 1;
 };
 
