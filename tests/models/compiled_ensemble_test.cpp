@@ -86,10 +86,10 @@ Eigen::MatrixXd near_thresholds(const TreeEnsemble& e, Eigen::Index rows) {
         if (e.children_left(g) == -1) continue;
         const double t = e.threshold(g);
         const auto f = static_cast<float>(t);
-        pool.insert(pool.end(), {t, std::nextafter(t, -HUGE_VAL), std::nextafter(t, HUGE_VAL),
-                                 static_cast<double>(f),
-                                 static_cast<double>(std::nextafter(f, -HUGE_VALF)),
-                                 static_cast<double>(std::nextafter(f, HUGE_VALF))});
+        pool.insert(pool.end(),
+                    {t, std::nextafter(t, -HUGE_VAL), std::nextafter(t, HUGE_VAL),
+                     static_cast<double>(f), static_cast<double>(std::nextafter(f, -HUGE_VALF)),
+                     static_cast<double>(std::nextafter(f, HUGE_VALF))});
     }
     Eigen::MatrixXd X(rows, 6);
     Stream r;
@@ -172,24 +172,32 @@ TEST_CASE("CompiledEnsemble: every compare mode and accumulation gives the ensem
 
 TEST_CASE("CompiledEnsemble: trees too large for 64-row blocks, several blocks on threads") {
     // About 2000 nodes per tree: the walk takes blocks of thousands of rows (flat_block_rows).
-    const TreeEnsemble e = grown(Compare::float32_le, TreeEnsemble::Accumulation::float64, 3, 15,
-                                 1, 1);
+    const TreeEnsemble e =
+        grown(Compare::float32_le, TreeEnsemble::Accumulation::float64, 3, 15, 1, 1);
     REQUIRE(e.n_nodes() * 12 / 3 > 16 * 1024);
     check_same(e, e.compile(), near_thresholds(e, 17000));
 }
 
 TEST_CASE("CompiledEnsemble: links, averaged forests and multi-class boosting") {
-    TreeEnsemble forest = grown(Compare::float32_le, TreeEnsemble::Accumulation::float64, 9, 9,
-                                3, 3);  // leaves of 3 classes, averaged
+    TreeEnsemble forest = grown(Compare::float32_le, TreeEnsemble::Accumulation::float64, 9, 9, 3,
+                                3);  // leaves of 3 classes, averaged
     forest.task = TreeEnsemble::Task::classification;
     forest.aggregation = TreeEnsemble::Aggregation::average;
     forest.base_score.setZero();
     forest.classes = fixtures::vec({0, 1, 2});
     REQUIRE_NOTHROW(forest.validate());
     check_same(forest, forest.compile(), near_thresholds(forest, 100));
+    TreeEnsemble wide = grown(Compare::double_le, TreeEnsemble::Accumulation::float64, 7, 6, 6,
+                              6);  // leaves of 6 classes: read from `value`, not copied
+    wide.task = TreeEnsemble::Task::classification;
+    wide.aggregation = TreeEnsemble::Aggregation::average;
+    wide.base_score.setZero();
+    wide.classes = fixtures::vec({0, 1, 2, 3, 4, 5});
+    REQUIRE_NOTHROW(wide.validate());
+    check_same(wide, wide.compile(), near_thresholds(wide, 100));
 
-    TreeEnsemble multi = grown(Compare::float32_lt, TreeEnsemble::Accumulation::float32, 12, 5,
-                               1, 3);  // tree t adds to class t % 3
+    TreeEnsemble multi = grown(Compare::float32_lt, TreeEnsemble::Accumulation::float32, 12, 5, 1,
+                               3);  // tree t adds to class t % 3
     multi.task = TreeEnsemble::Task::classification;
     multi.link = TreeEnsemble::Link::softmax;
     multi.classes = fixtures::vec({-1, 4, 7});

@@ -414,6 +414,10 @@ namespace detail {
 
 /// Rows that walk a tree in lockstep in the batch walk (see walk_flat).
 constexpr Eigen::Index flat_group = 8;
+/// The widest leaves copied into the flat layout (in walk order, next to their trees' other
+/// leaves); wider ones are read from `value` through `leaf`, so that a many-class forest does not
+/// hold its leaves twice.
+constexpr Eigen::Index flat_values_max = 4;
 
 /// A node of the flat layout the batch walk uses, built per batch call from the node arrays. A
 /// split node's children sit next to each other: the left one at `child`, the right one at
@@ -453,12 +457,13 @@ struct FlatEnsemble {
     std::vector<FlatNode<double>> nodes_d;  ///< double_le
     std::vector<std::int32_t> leaf;         ///< per flat node: its index in the node arrays (local)
     std::vector<std::uint8_t> missing_left;  ///< per flat node: 1 if a missing value goes left
-    std::vector<double> value;               ///< per flat node: its leaf's W values (W per node)
-    std::vector<std::int32_t> depth;         ///< per tree: its depth
-    std::vector<std::int32_t> columns;       ///< the features split nodes read, increasing
-    std::vector<std::int32_t> slot;          ///< per feature: its place in `columns`, or -1
-    std::vector<std::int32_t> node_depth;    ///< scratch: per flat node, its depth
-    Eigen::Index block_rows = 64;            ///< rows walked through all trees together
+    std::vector<double> value;  ///< per flat node: its leaf's W values, for W <= flat_values_max
+
+    std::vector<std::int32_t> depth;       ///< per tree: its depth
+    std::vector<std::int32_t> columns;     ///< the features split nodes read, increasing
+    std::vector<std::int32_t> slot;        ///< per feature: its place in `columns`, or -1
+    std::vector<std::int32_t> node_depth;  ///< scratch: per flat node, its depth
+    Eigen::Index block_rows = 64;          ///< rows walked through all trees together
 };
 
 inline FlatEnsemble& flat_scratch() {
@@ -610,7 +615,7 @@ void build_flat(const TreeEnsemble& e, detail::FlatEnsemble& flat) {
     nodes.resize(static_cast<std::size_t>(n));
     flat.leaf.resize(static_cast<std::size_t>(n));
     flat.missing_left.assign(static_cast<std::size_t>(n), 0);
-    const Eigen::Index w = e.value.cols();
+    const Eigen::Index w = e.value.cols() <= flat_values_max ? e.value.cols() : 0;
     flat.value.resize(static_cast<std::size_t>(n * w));
     flat.node_depth.resize(static_cast<std::size_t>(n));
     flat.depth.resize(static_cast<std::size_t>(e.n_trees()));
@@ -767,7 +772,7 @@ void TreeEnsemble::run_rows(const Input& X, Eigen::Index begin, Eigen::Index end
     if (flat && xb.size() < static_cast<std::size_t>(block * width))
         xb.resize(static_cast<std::size_t>(block * width));
     const bool round = compare != Compare::double_le;
-    const bool flat_values = flat && target.kind != Target::leaf_indices;
+    const bool flat_values = flat && !flat->value.empty() && target.kind != Target::leaf_indices;
     for (Eigen::Index first = begin; first < end; first += block) {
         const Eigen::Index nb = std::min(block, end - first);
         std::uint64_t refused = 0, missing = 0;

@@ -76,14 +76,16 @@ public:
     void predict_proba_into(const M& X, double* out, Eigen::Index row_stride,
                             Eigen::Index col_stride, const PredictOptions& options = {}) const {
         model_.require_classifier();
-        run(X, TreeEnsemble::Target{TreeEnsemble::Target::proba, out, row_stride, col_stride, nullptr},
+        run(X,
+            TreeEnsemble::Target{TreeEnsemble::Target::proba, out, row_stride, col_stride, nullptr},
             options);
     }
     template <class M>
     void decision_function_into(const M& X, double* out, Eigen::Index row_stride,
                                 Eigen::Index col_stride, const PredictOptions& options = {}) const {
         run(X,
-            TreeEnsemble::Target{TreeEnsemble::Target::scores, out, row_stride, col_stride, nullptr},
+            TreeEnsemble::Target{TreeEnsemble::Target::scores, out, row_stride, col_stride,
+                                 nullptr},
             options);
     }
     template <class M>
@@ -177,7 +179,8 @@ inline Eigen::VectorXd CompiledEnsemble::predict(const MatrixRef& X,
     return y;
 }
 
-inline IndexMatrix CompiledEnsemble::apply(const MatrixRef& X, const PredictOptions& options) const {
+inline IndexMatrix CompiledEnsemble::apply(const MatrixRef& X,
+                                           const PredictOptions& options) const {
     detail::check_columns(X.cols(), n_features(), name);
     IndexMatrix leaves(X.rows(), n_trees());
     leaves_into(X, leaves.data(), options);
@@ -222,11 +225,15 @@ void CompiledEnsemble::walk_one(const T* x, double* acc) const {
             for (Eigen::Index k = 0; k < g; ++k) {
                 const double v = values[at[k] + node[k]];
                 double& a = acc[outputs[t0 + k]];
-                a = f32 ? static_cast<double>(static_cast<float>(a) + static_cast<float>(v)) : a + v;
+                a = f32 ? static_cast<double>(static_cast<float>(a) + static_cast<float>(v))
+                        : a + v;
             }
-        } else {
+        } else if (!flat_.value.empty()) {
             for (Eigen::Index k = 0; k < g; ++k)
                 model_.add_values(t0 + k, values + (at[k] + node[k]) * w, acc);
+        } else {  // wide leaves: read from the model's rows
+            for (Eigen::Index k = 0; k < g; ++k)
+                model_.add_leaf(t0 + k, flat_.leaf[static_cast<std::size_t>(at[k] + node[k])], acc);
         }
     }
 }
