@@ -19,6 +19,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <memory>
 #include <stdexcept>
@@ -161,6 +162,7 @@ struct Fixture {
     DenseInput dense{X};
     brine::DecisionTree tree = bench::xgb_d10();
     brine::TreeEnsemble ensemble = bench::xgb_100x6();
+    brine::CompiledEnsemble compiled = ensemble.compile();
     Proxy proxy;
     Booster d10{bench::model_dir("xgb_d10") + ".json"};
     Booster e100x6{bench::model_dir("xgb_100x6") + ".json"};
@@ -210,6 +212,10 @@ void check_agreement(const Fixture& f) {
     const float first_e = xgb_predict(f.e100x6.get(), f.proxy, f.dense.one_row, 1)[0];
     if (static_cast<double>(first_e) != f.ensemble.predict_one(f.X.row(0)))
         throw std::runtime_error("on row 0 alone XGBoost and brine disagree on xgb_100x6");
+    const Eigen::VectorXd snapshot = f.compiled.predict(f.X);
+    if (std::memcmp(snapshot.data(), mine.data(), sizeof(double) * mine.size()) != 0 ||
+        static_cast<double>(first_e) != f.compiled.predict_one(f.X.row(0)))
+        throw std::runtime_error("the compiled ensemble and the ensemble disagree on xgb_100x6");
 }
 
 void set_batch_counters(benchmark::State& state, Eigen::Index rows) {
@@ -271,6 +277,24 @@ void brine_ensemble_batch(benchmark::State& state, const Fixture* fixture) {
     set_batch_counters(state, f.X.rows());
 }
 
+/// The same model compiled once (brine::CompiledEnsemble), one row per call.
+void brine_compiled_one(benchmark::State& state, const Fixture* fixture) {
+    const Fixture& f = *fixture;
+    for (auto _ : state) {
+        const double y = f.compiled.predict_one(f.X.row(0));
+        benchmark::DoNotOptimize(y);
+    }
+}
+
+void brine_compiled_batch(benchmark::State& state, const Fixture* fixture) {
+    const Fixture& f = *fixture;
+    for (auto _ : state) {
+        const Eigen::VectorXd y = f.compiled.predict(f.X);
+        benchmark::DoNotOptimize(y.data());
+    }
+    set_batch_counters(state, f.X.rows());
+}
+
 /// The batch on two threads (TreeEnsemble::PredictOptions), for the scaling from one.
 void brine_ensemble_batch_2threads(benchmark::State& state, const Fixture* fixture) {
     const Fixture& f = *fixture;
@@ -299,6 +323,8 @@ void register_all(const Fixture& f) {
     batch(benchmark::RegisterBenchmark("brine/xgb_d10/batch", brine_batch, &f));
     one(benchmark::RegisterBenchmark("brine/xgb_100x6/one", brine_ensemble_one, &f));
     batch(benchmark::RegisterBenchmark("brine/xgb_100x6/batch", brine_ensemble_batch, &f));
+    one(benchmark::RegisterBenchmark("brine/xgb_100x6/compiled_one", brine_compiled_one, &f));
+    batch(benchmark::RegisterBenchmark("brine/xgb_100x6/compiled_batch", brine_compiled_batch, &f));
     batch(benchmark::RegisterBenchmark("brine/xgb_100x6/batch_2threads",
                                        brine_ensemble_batch_2threads, &f)
               ->UseRealTime());

@@ -249,17 +249,20 @@ def predict_rows(table, pr, py, xgb):
         ])
         table.add("predict, 1 thread", f"XGBoost's depth-10 tree as a brine tree, "
                   f"{'one row' if mode == 'one' else str(int(rows)) + ' rows'}", brine_text, others)
-    for mode in ("one", "batch"):
+    for mode in ("one", "batch", "compiled_one", "compiled_batch"):
         if f"brine/xgb_100x6/{mode}" not in xgb:
             continue
         s, b = xgb[f"brine/xgb_100x6/{mode}"]
+        compiled = mode.startswith("compiled_")
+        mode = mode[len("compiled_"):] if compiled else mode
         x = xgb.get(f"xgboost/100x6/{mode}", (None, {}))[0]
         rows = b.get("rows", 1) if mode == "batch" else 1
         brine_text = fmt_time(s) if mode == "one" else f"{fmt_time(s)} ({fmt_rate(rows / s)})"
         others = f"XGBoost C API, same trees {fmt_time(x)} ({x / s:.3g}×)" if x else ""
         need = 20 if mode == "one" else 3
         target = verdict(x / s >= need, f"≥ {need}× XGBoost ({x / s:.2g}×)") if x else ""
-        table.add("predict, 1 thread", f"XGBoost's 100 trees of depth 6 as a brine TreeEnsemble, "
+        kind = "CompiledEnsemble" if compiled else "TreeEnsemble"
+        table.add("predict, 1 thread", f"XGBoost's 100 trees of depth 6 as a brine {kind}, "
                   f"{'one row' if mode == 'one' else str(int(rows)) + ' rows'}", brine_text,
                   others, target)
 

@@ -49,6 +49,14 @@ brine::TreeEnsemble forest() {
     return e;
 }
 
+/// CPU time of the process (every thread), in seconds.
+double cpu_seconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
+
+/// Median CPU time of f() over `runs` runs after one untimed run, when wall time is distorted by
+/// a busy machine (one thread: the prediction's own time).
+template <class F>
+double median_cpu_seconds(int runs, F&& f);
+
 double median_of(std::vector<double> t) {
     std::sort(t.begin(), t.end());
     return t[t.size() / 2];
@@ -84,6 +92,18 @@ std::pair<double, double> median_wall_cpu(int runs, F&& f) {
     return {median_of(std::move(wall)), median_of(std::move(cpu))};
 }
 
+template <class F>
+double median_cpu_seconds(int runs, F&& f) {
+    f();
+    std::vector<double> t;
+    for (int r = 0; r < runs; ++r) {
+        const double start = cpu_seconds();
+        f();
+        t.push_back(cpu_seconds() - start);
+    }
+    return median_of(std::move(t));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -117,14 +137,29 @@ int main(int argc, char** argv) {
             median_seconds(std::max(3, runs / 3), [&] { sink += e.predict_proba(X, one)(0, 0); });
         const double p2 =
             median_seconds(std::max(3, runs / 3), [&] { sink += e.predict_proba(X, two)(0, 0); });
+        // The same forest compiled once (brine::CompiledEnsemble): its own results are checked too.
+        const brine::CompiledEnsemble c = e.compile();
+        const Eigen::MatrixXd cgot = c.predict_proba(X);
+        if (!(cgot.array() == got.array()).all())
+            throw std::runtime_error("the compiled forest and the forest disagree; not timing");
+        const double c1 =
+            median_seconds(std::max(3, runs / 3), [&] { sink += c.predict_proba(X, one)(0, 0); });
+        const double c2 =
+            median_seconds(std::max(3, runs / 3), [&] { sink += c.predict_proba(X, two)(0, 0); });
+        const double p1_cpu = median_cpu_seconds(std::max(3, runs / 3),
+                                                 [&] { sink += e.predict_proba(X, one)(0, 0); });
+        const double c1_cpu = median_cpu_seconds(std::max(3, runs / 3),
+                                                 [&] { sink += c.predict_proba(X, one)(0, 0); });
         std::printf(
             "{\"n_trees\": %lld, \"n_nodes\": %lld, \"brine_bytes\": %lld, \"brine_load_s\": %.9g, "
             "\"brine_load_cpu_s\": %.9g, "
-            "\"brine_predict_proba_1t_s\": %.9g, \"brine_predict_proba_2t_s\": %.9g, \"check\": "
-            "%g}\n",
+            "\"brine_predict_proba_1t_s\": %.9g, \"brine_predict_proba_2t_s\": %.9g, "
+            "\"compiled_predict_proba_1t_s\": %.9g, \"compiled_predict_proba_2t_s\": %.9g, "
+            "\"brine_predict_proba_1t_cpu_s\": %.9g, \"compiled_predict_proba_1t_cpu_s\": %.9g, "
+            "\"check\": %g}\n",
             static_cast<long long>(e.n_trees()), static_cast<long long>(e.n_nodes()),
-            static_cast<long long>(std::filesystem::file_size(path)), load, load_cpu, p1, p2,
-            sink > 0 ? 1.0 : 0.0);
+            static_cast<long long>(std::filesystem::file_size(path)), load, load_cpu, p1, p2, c1,
+            c2, p1_cpu, c1_cpu, sink > 0 ? 1.0 : 0.0);
     } catch (const std::exception& ex) {
         std::fprintf(stderr, "brine_bench_forest: %s\n", ex.what());
         return 1;

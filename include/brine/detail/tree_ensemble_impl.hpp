@@ -271,8 +271,12 @@ inline void TreeEnsemble::start_scores(double* acc) const {
 
 /// Adds the leaf `node` of tree `tree` to the scores of one sample, in the ensemble's rounding.
 inline void TreeEnsemble::add_leaf(Eigen::Index tree, std::int32_t node, double* acc) const {
+    add_values(tree, value.data() + (tree_offsets(tree) + node) * value.cols(), acc);
+}
+
+/// Adds a leaf's W values v of tree `tree` to the scores of one sample, in the ensemble's rounding.
+inline void TreeEnsemble::add_values(Eigen::Index tree, const double* v, double* acc) const {
     const Eigen::Index w = value.cols();
-    const double* v = value.data() + (tree_offsets(tree) + node) * w;
     double* a = acc + tree_output(tree);
     if (accumulation == Accumulation::float32) {
         for (Eigen::Index k = 0; k < w; ++k)
@@ -417,6 +421,10 @@ namespace detail {
 
 /// Rows that walk a tree in lockstep in the batch walk (see walk_flat).
 constexpr Eigen::Index flat_group = 8;
+/// The widest leaves copied into the flat layout (in walk order, next to their trees' other
+/// leaves); wider ones are read from `value` through `leaf`, so that a many-class forest does not
+/// hold its leaves twice.
+constexpr Eigen::Index flat_values_max = 4;
 
 /// A node of the flat layout the batch walk uses, built per batch call from the node arrays. A
 /// split node's children sit next to each other: the left one at `child`, the right one at
@@ -456,11 +464,13 @@ struct FlatEnsemble {
     std::vector<FlatNode<double>> nodes_d;  ///< double_le
     std::vector<std::int32_t> leaf;         ///< per flat node: its index in the node arrays (local)
     std::vector<std::uint8_t> missing_left;  ///< per flat node: 1 if a missing value goes left
-    std::vector<double> value;               ///< per flat node: its leaf value (leaves of width 1)
-    std::vector<std::int32_t> depth;         ///< per tree: its depth
-    std::vector<std::int32_t> columns;       ///< the features split nodes read, increasing
-    std::vector<std::int32_t> slot;          ///< per feature: its place in `columns`, or -1
-    std::vector<std::int32_t> node_depth;    ///< scratch: per flat node, its depth
+    std::vector<double> value;  ///< per flat node: its leaf's W values, for W <= flat_values_max
+
+    std::vector<std::int32_t> depth;       ///< per tree: its depth
+    std::vector<std::int32_t> columns;     ///< the features split nodes read, increasing
+    std::vector<std::int32_t> slot;        ///< per feature: its place in `columns`, or -1
+    std::vector<std::int32_t> node_depth;  ///< scratch: per flat node, its depth
+    Eigen::Index block_rows = 64;          ///< rows walked through all trees together
 };
 
 inline FlatEnsemble& flat_scratch() {
@@ -532,9 +542,62 @@ void walk_flat(const FlatNode<T>* tree, const std::uint8_t* missing_left, std::i
     }
 }
 
+/// walk_flat for trees of exactly `Depth` levels at most (every leaf steps to itself): the steps
+/// unrolled, without the test for a group at leaves.
+template <bool Missing, int Depth, class T>
+void walk_flat_fixed(const FlatNode<T>* tree, const std::uint8_t* missing_left, const T* xb,
+                     Eigen::Index w, Eigen::Index groups, std::int32_t* out) {
+    constexpr Eigen::Index group = flat_group;
+    for (Eigen::Index q = 0; q < groups; ++q) {
+        const T* x = xb + q * w * group;
+        std::int32_t node[group] = {};
+        for (int s = 0; s < Depth; ++s) {
+            for (Eigen::Index k = 0; k < group; ++k) {
+                const FlatNode<T>& n = tree[node[k]];
+                const T v = x[static_cast<Eigen::Index>(n.feature) + k];
+                std::int32_t left = v <= n.thr;
+                if (Missing) left |= (v != v) & missing_left[node[k]];
+                node[k] = n.child + 1 - left;
+            }
+        }
+        for (Eigen::Index k = 0; k < group; ++k) out[q * group + k] = node[k];
+    }
+}
+
+/// walk_flat, with the steps unrolled for trees of depth up to 8 (boosted trees).
+template <bool Missing, class T>
+void walk_flat_any(const FlatNode<T>* tree, const std::uint8_t* ml, std::int32_t depth, const T* xb,
+                   Eigen::Index w, Eigen::Index groups, std::int32_t* out) {
+    // Measured on XGBoost's 100 trees of depth 6: 140 -> 124 ms CPU for 100000 rows.
+    switch (depth) {
+        case 1: return walk_flat_fixed<Missing, 1>(tree, ml, xb, w, groups, out);
+        case 2: return walk_flat_fixed<Missing, 2>(tree, ml, xb, w, groups, out);
+        case 3: return walk_flat_fixed<Missing, 3>(tree, ml, xb, w, groups, out);
+        case 4: return walk_flat_fixed<Missing, 4>(tree, ml, xb, w, groups, out);
+        case 5: return walk_flat_fixed<Missing, 5>(tree, ml, xb, w, groups, out);
+        case 6: return walk_flat_fixed<Missing, 6>(tree, ml, xb, w, groups, out);
+        case 7: return walk_flat_fixed<Missing, 7>(tree, ml, xb, w, groups, out);
+        case 8: return walk_flat_fixed<Missing, 8>(tree, ml, xb, w, groups, out);
+        default: return walk_flat<Missing>(tree, ml, depth, xb, w, groups, out);
+    }
+}
+
 }  // namespace detail
 
 namespace detail {
+
+/// Rows walked through all trees together, for trees of `tree_bytes` each on average and rows of
+/// `row_bytes` in the block buffer. Small trees (boosting's): 64 rows, whose inputs stay in L1
+/// while every tree is walked. Large trees (a fully grown forest's, tens of KB each): a block of
+/// 64 rows would fetch every tree from memory once per 64 rows, and the walk was bound by those
+/// misses; 8192 rows walk each tree while it stays in L2 (measured on a 100-tree forest of 469056
+/// nodes, 20000 rows, one thread: 64 rows 0.83 s, 512 0.38 s, 2048 0.23 s, 8192 0.16 s CPU). The
+/// block buffer is capped at 4 MB for wide inputs.
+inline Eigen::Index flat_block_rows(Eigen::Index tree_bytes, Eigen::Index row_bytes) {
+    if (tree_bytes <= 16 * 1024) return 64;
+    const Eigen::Index fit = (Eigen::Index{4} << 20) / std::max<Eigen::Index>(row_bytes, 1);
+    return std::max<Eigen::Index>(64, std::min<Eigen::Index>(8192, fit) / 64 * 64);
+}
 
 /// Builds the flat layout of every tree (detail::FlatNode) into `flat`, after check_indices():
 /// breadth first from each root, the two children of a split node placed next to each other. A
@@ -559,7 +622,8 @@ void build_flat(const TreeEnsemble& e, detail::FlatEnsemble& flat) {
     nodes.resize(static_cast<std::size_t>(n));
     flat.leaf.resize(static_cast<std::size_t>(n));
     flat.missing_left.assign(static_cast<std::size_t>(n), 0);
-    flat.value.resize(e.value.cols() == 1 ? static_cast<std::size_t>(n) : 0);
+    const Eigen::Index w = e.value.cols() <= flat_values_max ? e.value.cols() : 0;
+    flat.value.resize(static_cast<std::size_t>(n * w));
     flat.node_depth.resize(static_cast<std::size_t>(n));
     flat.depth.resize(static_cast<std::size_t>(e.n_trees()));
     const T nan = std::numeric_limits<T>::quiet_NaN();
@@ -577,8 +641,8 @@ void build_flat(const TreeEnsemble& e, detail::FlatEnsemble& flat) {
             const std::int32_t l = e.children_left(g);
             if (l == TreeEnsemble::leaf) {
                 node[s] = {nan, 0, s - 1};
-                if (!flat.value.empty())
-                    flat.value[static_cast<std::size_t>(first + s)] = e.value(g, 0);
+                for (Eigen::Index k = 0; k < w; ++k)
+                    flat.value[static_cast<std::size_t>((first + s) * w + k)] = e.value(g, k);
                 continue;
             }
             if (used + 2 > size) {
@@ -604,10 +668,14 @@ void build_flat(const TreeEnsemble& e, detail::FlatEnsemble& flat) {
         for (std::int32_t s = used; s < size; ++s) {  // unreachable nodes: never visited
             node[s] = {nan, 0, s - 1};
             leaf[s] = 0;
-            if (!flat.value.empty()) flat.value[static_cast<std::size_t>(first + s)] = 0.0;
+            for (Eigen::Index k = 0; k < w; ++k)
+                flat.value[static_cast<std::size_t>((first + s) * w + k)] = 0.0;
         }
         flat.depth[static_cast<std::size_t>(t)] = deepest;
     }
+    flat.block_rows =
+        flat_block_rows(n * static_cast<Eigen::Index>(sizeof(FlatNode<T>)) / e.n_trees(),
+                        static_cast<Eigen::Index>(flat.columns.size() * sizeof(T)));
 }
 
 }  // namespace detail
@@ -695,24 +763,25 @@ inline void TreeEnsemble::finish_block(Eigen::Index first, Eigen::Index nb, doub
 /// every node first would cost more), after a check of the block's values.
 template <class T>
 void TreeEnsemble::run_rows(const Input& X, Eigen::Index begin, Eigen::Index end,
-                            const Target& target, const void* flat_ptr) const {
+                            const Target& target, const detail::FlatEnsemble* flat) const {
     constexpr Eigen::Index group = detail::flat_group;
     static_assert(block_rows % group == 0, "whole groups per block");
-    const auto* flat = static_cast<const detail::FlatEnsemble*>(flat_ptr);
+    const Eigen::Index block = flat ? flat->block_rows : block_rows;
     detail::EnsembleBlock& b = detail::block_scratch();
     const Eigen::Index ns = n_scores(), trees = n_trees(), w = value.cols();
-    b.leaves.resize(static_cast<std::size_t>(block_rows));
-    b.acc.resize(static_cast<std::size_t>(block_rows * ns));
+    b.leaves.resize(static_cast<std::size_t>(block));
+    b.acc.resize(static_cast<std::size_t>(block * ns));
     b.p.resize(static_cast<std::size_t>(std::max<Eigen::Index>(n_classes(), 1)));
     const Eigen::Index nc =
         flat ? static_cast<Eigen::Index>(flat->columns.size()) : Eigen::Index{0};
     const Eigen::Index width = std::max<Eigen::Index>(nc, 1);
     std::vector<T>& xb = detail::block_inputs<T>(b);
-    if (flat) xb.assign(static_cast<std::size_t>(block_rows * width), T(0));
+    if (flat && xb.size() < static_cast<std::size_t>(block * width))
+        xb.resize(static_cast<std::size_t>(block * width));
     const bool round = compare != Compare::double_le;
-    const bool flat_values = flat && w == 1 && target.kind != Target::leaf_indices;
-    for (Eigen::Index first = begin; first < end; first += block_rows) {
-        const Eigen::Index nb = std::min(block_rows, end - first);
+    const bool flat_values = flat && !flat->value.empty() && target.kind != Target::leaf_indices;
+    for (Eigen::Index first = begin; first < end; first += block) {
+        const Eigen::Index nb = std::min(block, end - first);
         std::uint64_t refused = 0, missing = 0;
         if (flat) {
             for (Eigen::Index c = 0; c < nc; ++c) {
@@ -751,9 +820,10 @@ void TreeEnsemble::run_rows(const Input& X, Eigen::Index begin, Eigen::Index end
                 const std::uint8_t* ml = flat->missing_left.data() + off;
                 const std::int32_t depth = flat->depth[static_cast<std::size_t>(t)];
                 if (missing) {
-                    detail::walk_flat<true>(nodes, ml, depth, xb.data(), width, groups, leaves);
+                    detail::walk_flat_any<true>(nodes, ml, depth, xb.data(), width, groups, leaves);
                 } else {
-                    detail::walk_flat<false>(nodes, ml, depth, xb.data(), width, groups, leaves);
+                    detail::walk_flat_any<false>(nodes, ml, depth, xb.data(), width, groups,
+                                                 leaves);
                 }
                 if (!flat_values) {
                     const std::int32_t* leaf = flat->leaf.data() + off;
@@ -766,7 +836,7 @@ void TreeEnsemble::run_rows(const Input& X, Eigen::Index begin, Eigen::Index end
                         round ? walk_as<true, true>(t, x, X.cs) : walk_as<false, true>(t, x, X.cs);
                 }
             }
-            const double* v = flat_values ? flat->value.data() + off : value.data() + off * w;
+            const double* v = flat_values ? flat->value.data() + off * w : value.data() + off * w;
             consume_tree(t, leaves, nb, acc, target, first, v);
         }
         finish_block(first, nb, acc, b.p.data(), target);
@@ -775,10 +845,12 @@ void TreeEnsemble::run_rows(const Input& X, Eigen::Index begin, Eigen::Index end
 
 /// Every batch call: checks the fields, builds the flat layout when the batch has enough rows for
 /// checking every node once to pay (at least n_nodes / 16), and shares the rows among threads in
-/// whole blocks.
+/// whole blocks. With `compiled` (a CompiledEnsemble's layout of this ensemble, which was
+/// validated when it was built), the fields are not checked again and the layout not rebuilt.
 inline void TreeEnsemble::run_batch(const Input& X, const Target& target,
-                                    const PredictOptions& options) const {
-    check_shape();
+                                    const PredictOptions& options,
+                                    const detail::FlatEnsemble* compiled) const {
+    if (!compiled) check_shape();
     detail::check_columns(X.cols, n_features(), name);
     if (options.threads < 1) {
         throw Error(Errc::invalid_argument,
@@ -786,17 +858,18 @@ inline void TreeEnsemble::run_batch(const Input& X, const Target& target,
                         std::to_string(options.threads));
     }
     if (X.rows == 0) return;
-    const bool flat = X.rows * 16 >= n_nodes();
+    const bool flat = compiled == nullptr && X.rows * 16 >= n_nodes();
     const bool as_float = compare != Compare::double_le;
-    detail::FlatEnsemble* f = nullptr;
+    const detail::FlatEnsemble* f = compiled;
     if (flat) {
         check_indices();
-        f = &detail::flat_scratch();
+        detail::FlatEnsemble& scratch = detail::flat_scratch();
         if (as_float) {
-            detail::build_flat<float>(*this, *f);
+            detail::build_flat<float>(*this, scratch);
         } else {
-            detail::build_flat<double>(*this, *f);
+            detail::build_flat<double>(*this, scratch);
         }
+        f = &scratch;
     }
     const auto rows = [&](Eigen::Index begin, Eigen::Index end) {
         if (as_float) {
@@ -805,7 +878,8 @@ inline void TreeEnsemble::run_batch(const Input& X, const Target& target,
             run_rows<double>(X, begin, end, target, f);
         }
     };
-    const Eigen::Index blocks = (X.rows + block_rows - 1) / block_rows;
+    const Eigen::Index block = f ? f->block_rows : block_rows;
+    const Eigen::Index blocks = (X.rows + block - 1) / block;
     const auto threads = static_cast<Eigen::Index>(std::min<Eigen::Index>(options.threads, blocks));
     if (threads <= 1) {
         rows(0, X.rows);
@@ -816,7 +890,7 @@ inline void TreeEnsemble::run_batch(const Input& X, const Target& target,
     // thread, and names the caller's row numbers.
     const Eigen::Index base = detail::input_row_base();
     const auto bounds = [&](Eigen::Index c) -> Eigen::Index {
-        return std::min(X.rows, c * blocks / threads * block_rows);
+        return std::min(X.rows, c * blocks / threads * block);
     };
     std::vector<std::exception_ptr> errors(static_cast<std::size_t>(threads));
     std::vector<std::thread> pool;
@@ -883,11 +957,14 @@ inline Eigen::VectorXd TreeEnsemble::predict(const MatrixRef& X,
 }
 
 inline IndexMatrix TreeEnsemble::apply(const MatrixRef& X) const {
+    return apply(X, PredictOptions{});
+}
+
+inline IndexMatrix TreeEnsemble::apply(const MatrixRef& X, const PredictOptions& options) const {
     check_shape();
     detail::check_columns(X.cols(), n_features(), name);
     IndexMatrix leaves(X.rows(), n_trees());
-    run_batch(input_of(X), Target{Target::leaf_indices, nullptr, 0, 0, leaves.data()},
-              PredictOptions{});
+    run_batch(input_of(X), Target{Target::leaf_indices, nullptr, 0, 0, leaves.data()}, options);
     return leaves;
 }
 

@@ -18,15 +18,43 @@
 
 namespace brine {
 
+class CompiledEnsemble;
+namespace detail {
+struct FlatEnsemble;
+}
+
 /// Leaf indices of a batch: one row per sample, one column per tree.
 using IndexMatrix = Eigen::Matrix<std::int32_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+namespace detail {
+
+/// apply's Rows forms for an ensemble kind (`Model::leaves_into(X, out)` writes row i's leaf of
+/// tree t to out[i * n_trees() + t]): into a row-major buffer of X.rows() * n_trees() entries.
+template <class Model>
+void apply_matrix_rows_into(const Model& m, const Rows& X, std::int32_t* out, Eigen::Index size,
+                            const char* name) {
+    const Eigen::Index trees = m.n_trees();
+    check_output_size(size, X.rows() * trees, name, "apply");
+    for_each_block_for<Model>(
+        X, [&](const auto& B, Eigen::Index first) { m.leaves_into(B, out + first * trees); });
+}
+
+template <class Model>
+IndexMatrix apply_matrix_rows(const Model& m, const Rows& X) {
+    IndexMatrix leaves(X.rows(), m.n_trees());
+    apply_matrix_rows_into(m, X, leaves.data(), leaves.size(), "");
+    return leaves;
+}
+
+}  // namespace detail
 
 /// Options of TreeEnsemble's batch predictions.
 struct TreeEnsemblePredictOptions {
     /// Threads that share the rows (std::thread; 1: the calling thread alone). Each row is
     /// computed alone, in the same order of operations on any thread, so every thread count
-    /// gives the same bits. Rows go to threads in whole blocks of 64; a batch of fewer than two
-    /// blocks runs on the calling thread.
+    /// gives the same bits. Rows go to threads in whole blocks (64 rows; up to 8192 for trees of
+    /// more than 16 KB of nodes each, a fully grown forest's); a batch of fewer than two blocks
+    /// runs on the calling thread.
     int threads = 1;
 };
 
@@ -193,6 +221,7 @@ struct TreeEnsemble : RowsForms<TreeEnsemble> {
     /// buffer smaller than the result (nothing is written then).
     using RowsForms<TreeEnsemble>::predict;
     using RowsForms<TreeEnsemble>::predict_proba;
+    using RowsForms<TreeEnsemble>::decision_function;
 
     /// Options of the batch predictions (brine::TreeEnsemblePredictOptions).
     using PredictOptions = TreeEnsemblePredictOptions;
@@ -221,6 +250,19 @@ struct TreeEnsemble : RowsForms<TreeEnsemble> {
         run_batch(input_of(X), Target{Target::proba, out, row_stride, col_stride, nullptr},
                   options);
     }
+    /// Raw scores, score k of row i to out[i * row_stride + k * col_stride] (decision_function's
+    /// kernel, and its Rows forms').
+    template <class M>
+    void decision_function_into(const M& X, double* out, Eigen::Index row_stride,
+                                Eigen::Index col_stride, const PredictOptions& options = {}) const {
+        run_batch(input_of(X), Target{Target::scores, out, row_stride, col_stride, nullptr},
+                  options);
+    }
+    /// Leaf indices, row i's leaf of tree t to out[i * n_trees() + t] (apply's kernel).
+    template <class M>
+    void leaves_into(const M& X, std::int32_t* out, const PredictOptions& options = {}) const {
+        run_batch(input_of(X), Target{Target::leaf_indices, nullptr, 0, 0, out}, options);
+    }
 
     /// The kernels read any layout of double input in place (brine::Rows passes it unconverted).
     static constexpr bool reads_any_layout = true;
@@ -228,6 +270,24 @@ struct TreeEnsemble : RowsForms<TreeEnsemble> {
     /// Index (local to its tree) of the leaf each row reaches in each tree: n_rows x n_trees
     /// (scikit-learn's forest `apply`, XGBoost's `pred_leaf`). Throws as decision_function.
     IndexMatrix apply(const MatrixRef& X) const;
+    /// apply with options (threads); throws as decision_function with options.
+    IndexMatrix apply(const MatrixRef& X, const PredictOptions& options) const;
+    /// apply for a row-major or float batch, or any Rows view (read as predict reads it).
+    template <class In, detail::enable_if_rows_input<In> = 0>
+    IndexMatrix apply(const In& X) const {
+        return detail::apply_matrix_rows(*this, Rows(X));
+    }
+    /// apply into a row-major buffer of at least X.rows() * n_trees() entries: row i's leaf of
+    /// tree t at out[i * n_trees() + t]. Errc::shape_mismatch for a smaller buffer (nothing is
+    /// written then).
+    void apply(const Rows& X, std::int32_t* out, Eigen::Index size) const {
+        detail::apply_matrix_rows_into(*this, X, out, size, name);
+    }
+
+    /// An immutable snapshot of this ensemble, compiled for repeated prediction (see
+    /// brine::CompiledEnsemble): validate()s, then builds the node layout once. Throws
+    /// Errc::invalid_model as validate().
+    CompiledEnsemble compile() const;
 
     /// Prediction for one sample, without heap allocation. Throws as decision_function.
     double predict_one(const RowRef& x) const;
@@ -274,6 +334,7 @@ struct TreeEnsemble : RowsForms<TreeEnsemble> {
 private:
     static constexpr const char* name = "TreeEnsemble";
     friend class RowsForms<TreeEnsemble>;
+    friend class CompiledEnsemble;
     /// Rows walked through all trees together: their inputs stay in L1 while every tree is walked.
     static constexpr Eigen::Index block_rows = 64;
 
@@ -311,12 +372,14 @@ private:
     void scores_one(const RowRef& x, double* out) const;
     bool check_row_one(const RowRef& x) const;
     void refuse_read(const Input& X, Eigen::Index first, Eigen::Index n) const;
-    void run_batch(const Input& X, const Target& target, const PredictOptions& options) const;
+    void run_batch(const Input& X, const Target& target, const PredictOptions& options,
+                   const detail::FlatEnsemble* compiled = nullptr) const;
     template <class T>
     void run_rows(const Input& X, Eigen::Index begin, Eigen::Index end, const Target& target,
-                  const void* flat) const;
+                  const detail::FlatEnsemble* flat) const;
     void consume_tree(Eigen::Index t, const std::int32_t* leaves, Eigen::Index nb, double* acc,
                       const Target& target, Eigen::Index first, const double* v) const;
+    void add_values(Eigen::Index tree, const double* v, double* acc) const;
     void finish_block(Eigen::Index first, Eigen::Index nb, double* acc, double* p,
                       const Target& target) const;
     void proba_of_scores(const double* s, double* p) const;
@@ -327,3 +390,4 @@ private:
 }  // namespace brine
 
 #include "brine/detail/tree_ensemble_impl.hpp"
+#include "brine/models/compiled_ensemble.hpp"
