@@ -48,7 +48,10 @@ struct MaxAbsScaler : RowsForms<MaxAbsScaler> {
 
     /// The transformed rows. Throws Errc::shape_mismatch unless X has n_features columns,
     /// Errc::invalid_input if X holds an infinity.
-    Eigen::MatrixXd transform(const MatrixRef& X) const { return transform_rows(X, true); }
+    template <class = void>
+    Eigen::MatrixXd transform(const MatrixRef& X) const {
+        return transform_rows(X, true);
+    }
 
     /// transform for a row-major or float batch, or any Rows view (see brine::Rows), and into a
     /// row-major buffer of the caller's (`transform(rows, out, size)`, `transform(rows, buffer)`;
@@ -59,11 +62,13 @@ struct MaxAbsScaler : RowsForms<MaxAbsScaler> {
 
     /// transform into `out` (X's shape; a caller's buffer), without heap allocation; `out` may be
     /// X's own storage. Throws as transform, and Errc::shape_mismatch unless `out` has X's shape.
+    template <class = void>
     void transform_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out) const {
         transform_rows_into(X, out, true);
     }
 
     /// As StandardScaler::transform_one.
+    template <class = void>
     void transform_one(const RowRef& x, double* out, Eigen::Index size) const {
         check_shape();
         detail::check_columns(x.size(), n_features(), name);
@@ -90,12 +95,14 @@ private:
     // As StandardScaler: a Pipeline's predict leaves the infinity check to its estimator.
     friend struct Pipeline;
 
+    template <class = void>
     Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
         Eigen::MatrixXd Z(X.rows(), X.cols());
         transform_rows_into(X, Z, refuse_infinity);
         return Z;
     }
 
+    template <class = void>
     void transform_rows_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out,
                              bool refuse_infinity) const {
         check_shape();
@@ -152,7 +159,10 @@ struct RobustScaler : RowsForms<RobustScaler> {
 
     /// The transformed rows. Throws Errc::shape_mismatch unless X has n_features columns,
     /// Errc::invalid_input if X holds an infinity.
-    Eigen::MatrixXd transform(const MatrixRef& X) const { return transform_rows(X, true); }
+    template <class = void>
+    Eigen::MatrixXd transform(const MatrixRef& X) const {
+        return transform_rows(X, true);
+    }
 
     /// transform for a row-major or float batch, or any Rows view (see brine::Rows), and into a
     /// row-major buffer of the caller's (`transform(rows, out, size)`, `transform(rows, buffer)`;
@@ -163,11 +173,13 @@ struct RobustScaler : RowsForms<RobustScaler> {
 
     /// transform into `out` (X's shape; a caller's buffer), without heap allocation; `out` may be
     /// X's own storage. Throws as transform, and Errc::shape_mismatch unless `out` has X's shape.
+    template <class = void>
     void transform_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out) const {
         transform_rows_into(X, out, true);
     }
 
     /// As StandardScaler::transform_one.
+    template <class = void>
     void transform_one(const RowRef& x, double* out, Eigen::Index size) const {
         check_shape();
         detail::check_columns(x.size(), n_features(), name);
@@ -195,12 +207,14 @@ private:
     // As StandardScaler: a Pipeline's predict leaves the infinity check to its estimator.
     friend struct Pipeline;
 
+    template <class = void>
     Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
         Eigen::MatrixXd Z(X.rows(), X.cols());
         transform_rows_into(X, Z, refuse_infinity);
         return Z;
     }
 
+    template <class = void>
     void transform_rows_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out,
                              bool refuse_infinity) const {
         check_shape();

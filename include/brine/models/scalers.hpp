@@ -88,7 +88,10 @@ struct StandardScaler : RowsForms<StandardScaler> {
 
     /// The transformed rows. Throws Errc::shape_mismatch unless X has n_features columns,
     /// Errc::invalid_input if X holds an infinity.
-    Eigen::MatrixXd transform(const MatrixRef& X) const { return transform_rows(X, true); }
+    template <class = void>
+    Eigen::MatrixXd transform(const MatrixRef& X) const {
+        return transform_rows(X, true);
+    }
 
     /// transform for a row-major or float batch, or any Rows view (see brine::Rows), and into a
     /// row-major buffer of the caller's (`transform(rows, out, size)`, `transform(rows, buffer)`;
@@ -100,6 +103,7 @@ struct StandardScaler : RowsForms<StandardScaler> {
     /// transform into `out` (X.rows() x n_features, e.g. a map of the caller's column-major
     /// buffer), without heap allocation; `out` may be X's own storage. Throws as transform, and
     /// Errc::shape_mismatch unless `out` has X's shape.
+    template <class = void>
     void transform_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out) const {
         check_shape();
         detail::check_columns(X.cols(), n_features(), name);
@@ -111,6 +115,7 @@ struct StandardScaler : RowsForms<StandardScaler> {
     /// Transforms one sample into out[0 .. n_features), without heap allocation; out may alias x's
     /// storage when contiguous. Throws Errc::shape_mismatch unless x has n_features entries and
     /// `size` >= n_features (nothing is written then), Errc::invalid_input if x holds an infinity.
+    template <class = void>
     void transform_one(const RowRef& x, double* out, Eigen::Index size) const {
         check_shape();
         detail::check_columns(x.size(), n_features(), name);
@@ -127,6 +132,7 @@ struct StandardScaler : RowsForms<StandardScaler> {
     }
 
     /// Unsized form: writes n_features values to `out` whatever its size.
+    template <class = void>
     [[deprecated("pass the buffer's size: transform_one(x, out, size) or a sized buffer")]] void
     transform_one(const RowRef& x, double* out) const {
         transform_one(x, out, n_features());
@@ -146,6 +152,7 @@ private:
     // pipeline's estimator refuses; the pipeline then reports the input it came from.
     friend struct Pipeline;
 
+    template <class = void>
     Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
         check_shape();
         detail::check_columns(X.cols(), n_features(), name);
@@ -197,7 +204,10 @@ struct MinMaxScaler : RowsForms<MinMaxScaler> {
 
     /// The transformed rows. Throws Errc::shape_mismatch unless X has n_features columns,
     /// Errc::invalid_input if X holds an infinity.
-    Eigen::MatrixXd transform(const MatrixRef& X) const { return transform_rows(X, true); }
+    template <class = void>
+    Eigen::MatrixXd transform(const MatrixRef& X) const {
+        return transform_rows(X, true);
+    }
 
     /// transform for a row-major or float batch, or any Rows view (see brine::Rows), and into a
     /// row-major buffer of the caller's (`transform(rows, out, size)`, `transform(rows, buffer)`;
@@ -207,6 +217,7 @@ struct MinMaxScaler : RowsForms<MinMaxScaler> {
     using RowsForms<MinMaxScaler>::transform;
 
     /// As StandardScaler::transform_into.
+    template <class = void>
     void transform_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out) const {
         check_shape();
         detail::check_columns(X.cols(), n_features(), name);
@@ -216,6 +227,7 @@ struct MinMaxScaler : RowsForms<MinMaxScaler> {
     }
 
     /// As StandardScaler::transform_one.
+    template <class = void>
     void transform_one(const RowRef& x, double* out, Eigen::Index size) const {
         check_shape();
         detail::check_columns(x.size(), n_features(), name);
@@ -231,6 +243,7 @@ struct MinMaxScaler : RowsForms<MinMaxScaler> {
     }
 
     /// Unsized form: writes n_features values to `out` whatever its size.
+    template <class = void>
     [[deprecated("pass the buffer's size: transform_one(x, out, size) or a sized buffer")]] void
     transform_one(const RowRef& x, double* out) const {
         transform_one(x, out, n_features());
@@ -250,6 +263,7 @@ private:
     // pipeline's estimator refuses; the pipeline then reports the input it came from.
     friend struct Pipeline;
 
+    template <class = void>
     Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
         check_shape();
         detail::check_columns(X.cols(), n_features(), name);
