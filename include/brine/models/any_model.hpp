@@ -127,6 +127,10 @@ struct has_is_classifier<M, std::void_t<decltype(std::declval<const M&>().is_cla
 
 /// Any built-in model, for programs that load a file without knowing its kind at compile time.
 /// The set is closed: a file can only ever produce one of these types.
+///
+/// Every member that visits the model held is a template (`template <class = void>`, called as
+/// usual): it is compiled only in a program that calls it, not for every kind in every translation
+/// unit that includes this header.
 class AnyModel : public RowsForms<AnyModel> {
 public:
     /// One alternative per row of BRINE_MODEL_KINDS, in its order.
@@ -141,35 +145,42 @@ public:
     AnyModel(Model&& m) : model_(std::forward<Model>(m)) {}  // NOLINT: implicit by design
 
     /// The kind of the model held.
+    template <class = void>
     ModelKind kind() const {
         return std::visit([](const auto& m) { return model_kind_v<std::decay_t<decltype(m)>>; },
                           model_);
     }
     /// Number of input features of the model held.
+    template <class = void>
     Eigen::Index n_features() const {
         return std::visit([](const auto& m) { return m.n_features(); }, model_);
     }
     /// Values per sample of the model's main output: predict_proba's width for a classifier, the
     /// number of targets of a regressor (predict_targets; 1 for a regression tree), transform's
     /// width for a scaler; a pipeline's estimator's. This is the width of reference outputs.
+    template <class = void>
     Eigen::Index n_outputs() const {
         return std::visit([](const auto& m) { return m.n_outputs(); }, model_);
     }
     /// Number of classes of a classifier (the width of predict_proba); 0 for other kinds.
+    template <class = void>
     Eigen::Index n_classes() const {
         return std::visit([](const auto& m) { return m.n_classes(); }, model_);
     }
     /// Class labels of a classifier, in the order of predict_proba's columns; empty otherwise.
+    template <class = void>
     const Eigen::VectorXd& class_labels() const {
         return std::visit([](const auto& m) -> const Eigen::VectorXd& { return m.class_labels(); },
                           model_);
     }
     /// Validates the model held (Errc::invalid_model, as that model's validate()).
+    template <class = void>
     void validate() const {
         std::visit([](const auto& m) { m.validate(); }, model_);
     }
     /// True for a LogisticRegression, a classification tree or ensemble, or a pipeline ending in
     /// one.
+    template <class = void>
     bool is_classifier() const {
         return std::visit(
             [](const auto& m) {
@@ -183,6 +194,7 @@ public:
     }
 
     /// Predictions of an estimator or pipeline; a lone scaler has none (Errc::invalid_argument).
+    template <class = void>
     Eigen::VectorXd predict(const MatrixRef& X) const {
         return std::visit(
             [&](const auto& m) -> Eigen::VectorXd {
@@ -241,6 +253,7 @@ public:
 
     /// Prediction for one sample of an estimator or pipeline, without heap allocation in steady
     /// state; a lone scaler has none (Errc::invalid_argument).
+    template <class = void>
     double predict_one(const RowRef& x) const {
         return std::visit(
             [&](const auto& m) -> double {
@@ -257,6 +270,7 @@ public:
     }
 
     /// Class probabilities of a classifier (Errc::invalid_argument for other kinds).
+    template <class = void>
     Eigen::MatrixXd predict_proba(const MatrixRef& X) const {
         return std::visit(
             [&](const auto& m) -> Eigen::MatrixXd {
@@ -276,6 +290,7 @@ public:
     /// allocation in steady state. Throws Errc::invalid_argument for other kinds,
     /// Errc::shape_mismatch if x has the wrong width or `size` < n_classes() (nothing is written
     /// then), Errc::invalid_input if x holds a NaN or an infinity.
+    template <class = void>
     void predict_proba_one(const RowRef& x, double* out, Eigen::Index size) const {
         std::visit(
             [&](const auto& m) {
@@ -299,12 +314,14 @@ public:
     }
 
     /// Unsized form: writes n_classes() values to `out` whatever its size.
+    template <class = void>
     [[deprecated("pass the buffer's size: predict_proba_one(x, out, size) or a sized buffer")]] void
     predict_proba_one(const RowRef& x, double* out) const {
         predict_proba_one(x, out, n_classes());
     }
 
     /// Output of a scaler or of a pipeline's transforms (Errc::invalid_argument for estimators).
+    template <class = void>
     Eigen::MatrixXd transform(const MatrixRef& X) const {
         return std::visit(
             [&](const auto& m) -> Eigen::MatrixXd {
@@ -338,6 +355,7 @@ public:
     ColumnMapping columns(const CallerNames& caller_names) const {
         return detail::map_model_columns(feature_names_, n_features(), caller_names);
     }
+    template <class = void>
     ColumnMapping columns(std::initializer_list<std::string_view> caller_names) const {
         return detail::map_model_columns(feature_names_, n_features(),
                                          std::vector<std::string_view>(caller_names));
@@ -355,8 +373,14 @@ public:
     const Variant& variant() const noexcept { return model_; }
     Variant& variant() noexcept { return model_; }
 
-    friend bool operator==(const AnyModel& a, const AnyModel& b) { return a.model_ == b.model_; }
-    friend bool operator!=(const AnyModel& a, const AnyModel& b) { return !(a == b); }
+    template <class V = Variant>
+    friend bool operator==(const AnyModel& a, const AnyModel& b) {
+        return static_cast<const V&>(a.model_) == b.model_;  // dependent: not compiled until used
+    }
+    template <class = void>
+    friend bool operator!=(const AnyModel& a, const AnyModel& b) {
+        return !(a == b);
+    }
 
 private:
     static constexpr const char* name = "AnyModel";

@@ -98,10 +98,12 @@ struct ColumnTransformer : RowsForms<ColumnTransformer> {
 
     /// The transformed rows. Throws Errc::shape_mismatch unless X has n_features columns,
     /// Errc::invalid_input for an input a chain's step refuses.
+    template <class = void>
     Eigen::MatrixXd transform(const MatrixRef& X) const;
 
     /// transform into `out` (X.rows() x n_features_out). Throws as transform, and
     /// Errc::shape_mismatch unless `out` has that shape. `out` must not overlap X.
+    template <class = void>
     void transform_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out) const;
 
     /// transform_into for a block of any layout, double or float (an InBlock, as a Pipeline and the
@@ -115,6 +117,7 @@ struct ColumnTransformer : RowsForms<ColumnTransformer> {
     /// Transforms one sample into out[0 .. n_features_out), without heap allocation in steady
     /// state (a per-thread buffer grows once). Throws as transform, and Errc::shape_mismatch if
     /// `size` < n_features_out (nothing is written then). `out` must not overlap x.
+    template <class = void>
     void transform_one(const RowRef& x, double* out, Eigen::Index size) const;
 
     /// transform_one into a contiguous buffer of at least n_features_out entries.
@@ -339,6 +342,7 @@ void run_chain_into(const std::vector<Transform>& steps, const InBlock<T>& in,
 
 /// Runs a chain on one sample x (its first step's width) into out; `tmp` holds 2 x the chain's
 /// widest intermediate.
+template <class = void>
 inline void run_chain_one(const std::vector<Transform>& steps, const RowRef& x, double* out,
                           Eigen::Index out_size, double* tmp, Eigen::Index max_w) {
     double* bufs[2] = {tmp, tmp + max_w};
@@ -492,6 +496,7 @@ inline void ColumnTransformer::validate_at(int depth) const {
     if (n_features_out() < 1) detail::invalid_model(name, "produces no output columns");
 }
 
+template <class>
 inline Eigen::MatrixXd ColumnTransformer::transform(const MatrixRef& X) const {
     detail::check_columns(X.cols(), n_features(), name);
     Eigen::MatrixXd Z(X.rows(), n_features_out());
@@ -499,6 +504,7 @@ inline Eigen::MatrixXd ColumnTransformer::transform(const MatrixRef& X) const {
     return Z;
 }
 
+template <class>
 inline void ColumnTransformer::transform_into(const MatrixRef& X,
                                               Eigen::Ref<Eigen::MatrixXd> out) const {
     transform_into(detail::in_block(X), out);
@@ -572,6 +578,7 @@ inline Eigen::Index ColumnTransformer::scratch_one() const {
     return need;
 }
 
+template <class>
 inline void ColumnTransformer::transform_one(const RowRef& x, double* out,
                                              Eigen::Index size) const {
     detail::check_columns(x.size(), n_features(), name);

@@ -177,6 +177,7 @@ struct DecisionTree : RowsForms<DecisionTree> {
 
     /// Index of the leaf that sample x reaches, reading x[feature * stride]; x must hold
     /// n_features entries at that stride (the node arrays are checked, the input is not).
+    template <class = void>
     [[deprecated("use apply_one(x), which checks the input's length and values")]] Eigen::Index
     leaf_of(const double* x, Eigen::Index stride = 1) const {
         check_shape();
@@ -188,12 +189,14 @@ struct DecisionTree : RowsForms<DecisionTree> {
     /// holds an infinity or (without default_left) a NaN in a column some split node reads (other
     /// columns are not inspected), Errc::invalid_model if the walk meets a node or feature index
     /// out of range (never for a validated tree).
+    template <class = void>
     IndexVector apply(const MatrixRef& X) const {
         bool nodes_checked = false;
         return apply_rows(X, X.rows(), nodes_checked);
     }
 
     /// Index of the leaf that one sample reaches. Throws as apply.
+    template <class = void>
     Eigen::Index apply_one(const RowRef& x) const {
         check_shape();
         detail::check_columns(x.size(), n_features(), name);
@@ -202,6 +205,7 @@ struct DecisionTree : RowsForms<DecisionTree> {
     }
 
     /// Predicted value (regressor) or class label (classifier) for every row of X. Throws as apply.
+    template <class = void>
     Eigen::VectorXd predict(const MatrixRef& X) const {
         bool nodes_checked = false;
         return predict_rows(X, X.rows(), nodes_checked);
@@ -209,6 +213,7 @@ struct DecisionTree : RowsForms<DecisionTree> {
 
     /// Class probabilities (classifier only; else Errc::invalid_argument), one column per class.
     /// Throws as apply.
+    template <class = void>
     Eigen::MatrixXd predict_proba(const MatrixRef& X) const {
         bool nodes_checked = false;
         return proba_rows(X, X.rows(), nodes_checked);
@@ -263,6 +268,7 @@ struct DecisionTree : RowsForms<DecisionTree> {
     /// Class probabilities of one sample into out[0 .. n_classes), without heap allocation.
     /// Throws Errc::invalid_argument for a regressor, Errc::shape_mismatch unless x has n_features
     /// entries and `size` >= n_classes (nothing is written then), and as apply.
+    template <class = void>
     void predict_proba_one(const RowRef& x, double* out, Eigen::Index size) const {
         check_shape();
         require_classifier();
@@ -279,6 +285,7 @@ struct DecisionTree : RowsForms<DecisionTree> {
     }
 
     /// Unsized form: writes n_classes values to `out` whatever its size.
+    template <class = void>
     [[deprecated("pass the buffer's size: predict_proba_one(x, out, size) or a sized buffer")]] void
     predict_proba_one(const RowRef& x, double* out) const {
         predict_proba_one(x, out, n_classes());
@@ -312,6 +319,7 @@ private:
     /// apply for X, a block of a batch of `batch_rows` rows. `nodes_checked` is true once this
     /// call has run check_indices() on the tree (which the caller must not change meanwhile); it is
     /// set when the batch is large enough for that to pay (see leaves_of).
+    template <class = void>
     IndexVector apply_rows(const MatrixRef& X, Eigen::Index batch_rows, bool& nodes_checked) const {
         check_shape();
         detail::check_columns(X.cols(), n_features(), name);
@@ -320,6 +328,7 @@ private:
         return leaves;
     }
 
+    template <class = void>
     Eigen::VectorXd predict_rows(const MatrixRef& X, Eigen::Index batch_rows,
                                  bool& nodes_checked) const {
         const IndexVector leaves = apply_rows(X, batch_rows, nodes_checked);
@@ -328,6 +337,7 @@ private:
         return y;
     }
 
+    template <class = void>
     Eigen::MatrixXd proba_rows(const MatrixRef& X, Eigen::Index batch_rows,
                                bool& nodes_checked) const {
         check_shape();
@@ -474,6 +484,7 @@ private:
     /// and an 8191-node tree: neither was faster, the walk is bound by unpredictable branches.)
     /// X is a block of a batch of `batch_rows` rows (the whole batch but for a Pipeline's blocks);
     /// see apply_rows for `nodes_checked`.
+    template <class = void>
     void leaves_of(const MatrixRef& X, std::int32_t* out, Eigen::Index batch_rows,
                    bool& nodes_checked) const {
         for_each_leaf(

@@ -58,6 +58,7 @@ struct LinearRegression : RowsForms<LinearRegression> {
     /// Predictions for every row of X (one target). Throws Errc::shape_mismatch on a wrong column
     /// count, Errc::invalid_argument if the model has several targets (use predict_targets),
     /// Errc::invalid_input if a row holds a NaN or an infinity (naming the first such entry).
+    template <class = void>
     Eigen::VectorXd predict(const MatrixRef& X) const {
         check_shape();
         require_single_target();
@@ -69,6 +70,7 @@ struct LinearRegression : RowsForms<LinearRegression> {
 
     /// Predictions for every row of X, one column per target. Throws as predict (but any number of
     /// targets is fine).
+    template <class = void>
     Eigen::MatrixXd predict_targets(const MatrixRef& X) const {
         check_shape();
         detail::check_columns(X.cols(), n_features(), name);
@@ -100,6 +102,7 @@ struct LinearRegression : RowsForms<LinearRegression> {
     }
 
     /// Prediction for one sample (one target), without heap allocation. Throws as predict.
+    template <class = void>
     double predict_one(const RowRef& x) const {
         check_shape();
         require_single_target();

@@ -98,6 +98,7 @@ struct LogisticRegression : RowsForms<LogisticRegression> {
     /// Raw scores, one column per row of coef (scikit-learn's decision_function).
     /// Throws Errc::shape_mismatch unless X has n_features columns, Errc::invalid_input if a row
     /// holds a NaN or an infinity.
+    template <class = void>
     Eigen::MatrixXd decision_function(const MatrixRef& X) const {
         check_shape();
         detail::check_columns(X.cols(), n_features(), name);
@@ -109,6 +110,7 @@ struct LogisticRegression : RowsForms<LogisticRegression> {
 
     /// Class probabilities, one column per class in the order of `classes`; each row sums to 1.
     /// Throws as decision_function.
+    template <class = void>
     Eigen::MatrixXd predict_proba(const MatrixRef& X) const {
         const Eigen::MatrixXd s = decision_function(X);
         Eigen::MatrixXd p(X.rows(), n_classes());
@@ -117,6 +119,7 @@ struct LogisticRegression : RowsForms<LogisticRegression> {
     }
 
     /// Predicted class labels for every row of X. Throws as decision_function.
+    template <class = void>
     Eigen::VectorXd predict(const MatrixRef& X) const {
         const Eigen::MatrixXd s = decision_function(X);
         Eigen::VectorXd y(X.rows());
@@ -173,6 +176,7 @@ struct LogisticRegression : RowsForms<LogisticRegression> {
     /// Predicted label of one sample, without heap allocation.
     /// Throws Errc::shape_mismatch unless x has n_features entries, Errc::invalid_input if x holds
     /// a NaN or an infinity.
+    template <class = void>
     double predict_one(const RowRef& x) const {
         check_shape();
         detail::check_columns(x.size(), n_features(), name);
@@ -182,6 +186,7 @@ struct LogisticRegression : RowsForms<LogisticRegression> {
     /// Class probabilities of one sample into out[0 .. n_classes), without heap allocation.
     /// Throws Errc::shape_mismatch unless x has n_features entries and `size` >= n_classes (nothing
     /// is written then), Errc::invalid_input as predict_one.
+    template <class = void>
     void predict_proba_one(const RowRef& x, double* out, Eigen::Index size) const {
         check_shape();
         detail::check_columns(x.size(), n_features(), name);
@@ -199,6 +204,7 @@ struct LogisticRegression : RowsForms<LogisticRegression> {
     }
 
     /// Unsized form: writes n_classes values to `out` whatever its size.
+    template <class = void>
     [[deprecated("pass the buffer's size: predict_proba_one(x, out, size) or a sized buffer")]] void
     predict_proba_one(const RowRef& x, double* out) const {
         predict_proba_one(x, out, n_classes());
@@ -268,6 +274,7 @@ private:
     /// The score of class row 0 of one sample, after the input check: every score sums a product
     /// with each input, so it is finite when the inputs are (with finite parameters), and the
     /// inputs are searched only when it is not.
+    template <class = void>
     double first_score(const RowRef& x) const {
         const double s0 = x.dot(coef.row(0)) + intercept(0);
         if (!std::isfinite(s0)) detail::check_sample(x, name);

@@ -138,6 +138,7 @@ struct OneHotEncoder : RowsForms<OneHotEncoder> {
     /// infinity (the first in row order), or, with handle_unknown == error, a value that is not one
     /// of its feature's categories (the first in column order, then row order, as scikit-learn
     /// reports the first column with unknowns).
+    template <class = void>
     Eigen::MatrixXd transform(const MatrixRef& X) const {
         check_shape();
         detail::check_columns(X.cols(), n_features(), name);
@@ -150,6 +151,7 @@ struct OneHotEncoder : RowsForms<OneHotEncoder> {
     /// X), without heap allocation. Throws as transform, and Errc::shape_mismatch unless `out` has
     /// that shape (nothing is written then). After an Errc::invalid_input, `out` holds partial
     /// results.
+    template <class = void>
     void transform_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out) const {
         transform_into(detail::in_block(X), out);
     }
@@ -175,6 +177,7 @@ struct OneHotEncoder : RowsForms<OneHotEncoder> {
     /// overlap x. Throws Errc::shape_mismatch unless x has n_features entries and `size` >=
     /// n_features_out() (nothing is written then), Errc::invalid_input as transform (naming the
     /// column).
+    template <class = void>
     void transform_one(const RowRef& x, double* out, Eigen::Index size) const {
         check_shape();
         detail::check_columns(x.size(), n_features(), name);

@@ -45,10 +45,12 @@ struct Pipeline : RowsForms<Pipeline> {
     Estimator estimator;
 
     Pipeline() = default;
+    template <class = void>
     Pipeline(std::vector<Transform> steps_, Estimator estimator_)
         : steps(std::move(steps_)), estimator(std::move(estimator_)) {}
 
     /// Number of input features: the first step's, or the estimator's when there are no steps.
+    template <class = void>
     Eigen::Index n_features() const {
         if (!steps.empty())
             return std::visit([](const auto& s) { return s.n_features(); }, steps.front());
@@ -56,12 +58,14 @@ struct Pipeline : RowsForms<Pipeline> {
     }
 
     /// Values per sample of the estimator's output (see its n_outputs).
+    template <class = void>
     Eigen::Index n_outputs() const {
         return std::visit([](const auto& e) { return e.n_outputs(); }, estimator);
     }
 
     /// The class labels of a classifying estimator, in the order of predict_proba's columns;
     /// empty otherwise.
+    template <class = void>
     const Eigen::VectorXd& class_labels() const noexcept {
         return std::visit([](const auto& e) -> const Eigen::VectorXd& { return e.class_labels(); },
                           estimator);
@@ -76,6 +80,7 @@ struct Pipeline : RowsForms<Pipeline> {
 
     /// Validates every step and the estimator, and that each step's output width is the next
     /// step's input width. Throws Error(Errc::invalid_model) naming the step.
+    template <class = void>
     void validate() const {
         Eigen::Index width = -1;
         for (std::size_t i = 0; i < steps.size(); ++i) {
@@ -100,6 +105,7 @@ struct Pipeline : RowsForms<Pipeline> {
     }
 
     /// Output width of transform: the last step's n_features_out (n_features without steps).
+    template <class = void>
     Eigen::Index n_features_out() const {
         return steps.empty() ? n_features() : detail::step_width_out(steps.back());
     }
@@ -107,6 +113,7 @@ struct Pipeline : RowsForms<Pipeline> {
     /// Runs the transforms only (a copy of X when there are none), in blocks of rows.
     /// Throws Errc::shape_mismatch unless X has n_features columns, Errc::invalid_input for an
     /// input a step refuses (an infinity; see each step).
+    template <class = void>
     Eigen::MatrixXd transform(const MatrixRef& X) const {
         detail::check_columns(X.cols(), n_features(), "Pipeline");
         if (steps.empty()) return X;
@@ -122,6 +129,7 @@ struct Pipeline : RowsForms<Pipeline> {
     /// Predictions (values or class labels) for every row of X.
     /// Throws Errc::shape_mismatch unless X has n_features columns, Errc::invalid_input if a row
     /// holds a NaN or an infinity.
+    template <class = void>
     Eigen::VectorXd predict(const MatrixRef& X) const {
         if (steps.empty())
             return std::visit([&](const auto& e) { return e.predict(X); }, estimator);
@@ -138,6 +146,7 @@ struct Pipeline : RowsForms<Pipeline> {
 
     /// Class probabilities; the estimator must be a classifier (else Errc::invalid_argument).
     /// Throws as predict.
+    template <class = void>
     Eigen::MatrixXd predict_proba(const MatrixRef& X) const {
         require_classifier_estimator();
         if (steps.empty())
@@ -247,6 +256,7 @@ struct Pipeline : RowsForms<Pipeline> {
     /// Prediction for one sample. Intermediate values live in a stack buffer, or for more than
     /// `stack_width` features in a per-thread buffer that grows once, so steady-state calls do
     /// not allocate. Throws as predict.
+    template <class = void>
     double predict_one(const RowRef& x) const {
         detail::check_columns(x.size(), n_features(), "Pipeline");
         if (steps.empty())
@@ -261,6 +271,7 @@ struct Pipeline : RowsForms<Pipeline> {
     /// steady state (see predict_one). Throws Errc::invalid_argument unless the estimator is a
     /// classifier, Errc::shape_mismatch unless x has n_features entries and `size` >= n_classes()
     /// (nothing is written then), Errc::invalid_input as predict_one.
+    template <class = void>
     void predict_proba_one(const RowRef& x, double* out, Eigen::Index size) const {
         require_classifier_estimator();
         detail::check_columns(x.size(), n_features(), "Pipeline");
@@ -283,6 +294,7 @@ struct Pipeline : RowsForms<Pipeline> {
     }
 
     /// Unsized form: writes n_classes() values to `out` whatever its size.
+    template <class = void>
     [[deprecated("pass the buffer's size: predict_proba_one(x, out, size) or a sized buffer")]] void
     predict_proba_one(const RowRef& x, double* out) const {
         predict_proba_one(x, out, n_classes());
@@ -291,10 +303,15 @@ struct Pipeline : RowsForms<Pipeline> {
     /// Widths up to this many features run predict_one without touching the heap at all.
     static constexpr Eigen::Index stack_width = 256;
 
+    template <class P = Pipeline>
     friend bool operator==(const Pipeline& a, const Pipeline& b) {
-        return a.steps == b.steps && a.estimator == b.estimator;
+        const P& a_ = a;  // dependent: not compiled until used
+        return a_.steps == b.steps && a_.estimator == b.estimator;
     }
-    friend bool operator!=(const Pipeline& a, const Pipeline& b) { return !(a == b); }
+    template <class = void>
+    friend bool operator!=(const Pipeline& a, const Pipeline& b) {
+        return !(a == b);
+    }
 
 private:
     static constexpr const char* name = "Pipeline";
@@ -329,12 +346,16 @@ private:
     }
 
     /// The widest of the input and every step's output.
-    Eigen::Index max_width() const { return detail::chain_max_width(steps, n_features()); }
+    template <class = void>
+    Eigen::Index max_width() const {
+        return detail::chain_max_width(steps, n_features());
+    }
 
     /// Runs the transforms on one sample; returns a view of the result, which lives in `local`
     /// (2 stack_width entries) or in the per-thread scratch buffer: two halves, each step writing
     /// into the one it does not read (validate() checks the widths chain; each transform_one
     /// checks its input and output sizes again).
+    template <class = void>
     Eigen::Map<const Eigen::RowVectorXd> run_steps(const RowRef& x, double* local) const {
         const Eigen::Index half = max_width();
         double* buf = half <= stack_width ? local : scratch(2 * half);
@@ -359,6 +380,7 @@ private:
 
     /// Whether every step is a scaler: one whose output is non-finite exactly where its input is
     /// (so the estimator's check of the output stands for the steps' checks of their inputs).
+    template <class = void>
     bool only_scalers() const noexcept {
         for (const auto& s : steps) {
             if (!std::visit([](const auto& t) { return is_scaler<std::decay_t<decltype(t)>>; }, s))
@@ -374,6 +396,7 @@ private:
 
     /// One step on a block of rows; a scaler without `refuse_infinity` lets infinities through as
     /// NaN, every other step always takes and refuses what its transform does.
+    template <class = void>
     static Eigen::MatrixXd step_rows(const Transform& step, const MatrixRef& X,
                                      bool refuse_infinity) {
         return std::visit(
@@ -390,6 +413,7 @@ private:
     /// The transforms applied to a block of X's rows (at least one step), through one block-sized
     /// temporary per step; with `refuse_infinity`, each refuses an infinite input as its transform
     /// does, else a scaler lets infinities through as NaN does.
+    template <class = void>
     Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
         Eigen::MatrixXd Z = step_rows(steps.front(), X, refuse_infinity);
         for (std::size_t i = 1; i < steps.size(); ++i) Z = step_rows(steps[i], Z, refuse_infinity);

@@ -51,7 +51,10 @@ struct MaxAbsScaler : RowsForms<MaxAbsScaler> {
 
     /// The transformed rows. Throws Errc::shape_mismatch unless X has n_features columns,
     /// Errc::invalid_input if X holds an infinity.
-    Eigen::MatrixXd transform(const MatrixRef& X) const { return transform_rows(X, true); }
+    template <class = void>
+    Eigen::MatrixXd transform(const MatrixRef& X) const {
+        return transform_rows(X, true);
+    }
 
     /// transform for a row-major or float batch, or any Rows view (see brine::Rows), and into a
     /// row-major buffer of the caller's (`transform(rows, out, size)`, `transform(rows, buffer)`;
@@ -62,6 +65,7 @@ struct MaxAbsScaler : RowsForms<MaxAbsScaler> {
 
     /// transform into `out` (X's shape; a caller's buffer), without heap allocation; `out` may be
     /// X's own storage. Throws as transform, and Errc::shape_mismatch unless `out` has X's shape.
+    template <class = void>
     void transform_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out) const {
         transform_block(detail::in_block(X), out, true);
     }
@@ -74,6 +78,7 @@ struct MaxAbsScaler : RowsForms<MaxAbsScaler> {
     }
 
     /// As StandardScaler::transform_one.
+    template <class = void>
     void transform_one(const RowRef& x, double* out, Eigen::Index size) const {
         check_shape();
         detail::scale_one(x, out, size, n_features(), name,
@@ -98,6 +103,7 @@ private:
     // As StandardScaler: a Pipeline's predict leaves the infinity check to its estimator.
     friend struct Pipeline;
 
+    template <class = void>
     Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
         Eigen::MatrixXd Z(X.rows(), X.cols());
         transform_block(detail::in_block(X), Z, refuse_infinity);
@@ -165,7 +171,10 @@ struct RobustScaler : RowsForms<RobustScaler> {
 
     /// The transformed rows. Throws Errc::shape_mismatch unless X has n_features columns,
     /// Errc::invalid_input if X holds an infinity.
-    Eigen::MatrixXd transform(const MatrixRef& X) const { return transform_rows(X, true); }
+    template <class = void>
+    Eigen::MatrixXd transform(const MatrixRef& X) const {
+        return transform_rows(X, true);
+    }
 
     /// transform for a row-major or float batch, or any Rows view (see brine::Rows), and into a
     /// row-major buffer of the caller's (`transform(rows, out, size)`, `transform(rows, buffer)`;
@@ -176,6 +185,7 @@ struct RobustScaler : RowsForms<RobustScaler> {
 
     /// transform into `out` (X's shape; a caller's buffer), without heap allocation; `out` may be
     /// X's own storage. Throws as transform, and Errc::shape_mismatch unless `out` has X's shape.
+    template <class = void>
     void transform_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out) const {
         transform_block(detail::in_block(X), out, true);
     }
@@ -188,6 +198,7 @@ struct RobustScaler : RowsForms<RobustScaler> {
     }
 
     /// As StandardScaler::transform_one.
+    template <class = void>
     void transform_one(const RowRef& x, double* out, Eigen::Index size) const {
         check_shape();
         detail::scale_one(x, out, size, n_features(), name,
@@ -213,6 +224,7 @@ private:
     // As StandardScaler: a Pipeline's predict leaves the infinity check to its estimator.
     friend struct Pipeline;
 
+    template <class = void>
     Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
         Eigen::MatrixXd Z(X.rows(), X.cols());
         transform_block(detail::in_block(X), Z, refuse_infinity);

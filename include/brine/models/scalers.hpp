@@ -144,7 +144,10 @@ struct StandardScaler : RowsForms<StandardScaler> {
 
     /// The transformed rows. Throws Errc::shape_mismatch unless X has n_features columns,
     /// Errc::invalid_input if X holds an infinity.
-    Eigen::MatrixXd transform(const MatrixRef& X) const { return transform_rows(X, true); }
+    template <class = void>
+    Eigen::MatrixXd transform(const MatrixRef& X) const {
+        return transform_rows(X, true);
+    }
 
     /// transform for a row-major or float batch, or any Rows view (see brine::Rows), and into a
     /// row-major buffer of the caller's (`transform(rows, out, size)`, `transform(rows, buffer)`;
@@ -156,6 +159,7 @@ struct StandardScaler : RowsForms<StandardScaler> {
     /// transform into `out` (X.rows() x n_features, e.g. a map of the caller's column-major
     /// buffer), without heap allocation; `out` may be X's own storage. Throws as transform, and
     /// Errc::shape_mismatch unless `out` has X's shape.
+    template <class = void>
     void transform_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out) const {
         transform_block(detail::in_block(X), out, true);
     }
@@ -170,6 +174,7 @@ struct StandardScaler : RowsForms<StandardScaler> {
     /// Transforms one sample into out[0 .. n_features), without heap allocation; out may alias x's
     /// storage when contiguous. Throws Errc::shape_mismatch unless x has n_features entries and
     /// `size` >= n_features (nothing is written then), Errc::invalid_input if x holds an infinity.
+    template <class = void>
     void transform_one(const RowRef& x, double* out, Eigen::Index size) const {
         check_shape();
         detail::scale_one(x, out, size, n_features(), name,
@@ -184,6 +189,7 @@ struct StandardScaler : RowsForms<StandardScaler> {
     }
 
     /// Unsized form: writes n_features values to `out` whatever its size.
+    template <class = void>
     [[deprecated("pass the buffer's size: transform_one(x, out, size) or a sized buffer")]] void
     transform_one(const RowRef& x, double* out) const {
         transform_one(x, out, n_features());
@@ -203,6 +209,7 @@ private:
     // pipeline's estimator refuses; the pipeline then reports the input it came from.
     friend struct Pipeline;
 
+    template <class = void>
     Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
         Eigen::MatrixXd Z(X.rows(), X.cols());
         transform_block(detail::in_block(X), Z, refuse_infinity);
@@ -267,7 +274,10 @@ struct MinMaxScaler : RowsForms<MinMaxScaler> {
 
     /// The transformed rows. Throws Errc::shape_mismatch unless X has n_features columns,
     /// Errc::invalid_input if X holds an infinity.
-    Eigen::MatrixXd transform(const MatrixRef& X) const { return transform_rows(X, true); }
+    template <class = void>
+    Eigen::MatrixXd transform(const MatrixRef& X) const {
+        return transform_rows(X, true);
+    }
 
     /// transform for a row-major or float batch, or any Rows view (see brine::Rows), and into a
     /// row-major buffer of the caller's (`transform(rows, out, size)`, `transform(rows, buffer)`;
@@ -277,6 +287,7 @@ struct MinMaxScaler : RowsForms<MinMaxScaler> {
     using RowsForms<MinMaxScaler>::transform;
 
     /// As StandardScaler::transform_into.
+    template <class = void>
     void transform_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out) const {
         transform_block(detail::in_block(X), out, true);
     }
@@ -289,6 +300,7 @@ struct MinMaxScaler : RowsForms<MinMaxScaler> {
     }
 
     /// As StandardScaler::transform_one.
+    template <class = void>
     void transform_one(const RowRef& x, double* out, Eigen::Index size) const {
         check_shape();
         detail::scale_one(x, out, size, n_features(), name,
@@ -302,6 +314,7 @@ struct MinMaxScaler : RowsForms<MinMaxScaler> {
     }
 
     /// Unsized form: writes n_features values to `out` whatever its size.
+    template <class = void>
     [[deprecated("pass the buffer's size: transform_one(x, out, size) or a sized buffer")]] void
     transform_one(const RowRef& x, double* out) const {
         transform_one(x, out, n_features());
@@ -321,6 +334,7 @@ private:
     // pipeline's estimator refuses; the pipeline then reports the input it came from.
     friend struct Pipeline;
 
+    template <class = void>
     Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
         Eigen::MatrixXd Z(X.rows(), X.cols());
         transform_block(detail::in_block(X), Z, refuse_infinity);

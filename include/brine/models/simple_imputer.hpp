@@ -168,6 +168,7 @@ struct SimpleImputer : RowsForms<SimpleImputer> {
     /// The imputed rows (X.rows() x n_features_out()). Throws Errc::shape_mismatch unless X has
     /// n_features columns, Errc::invalid_input for an input value the imputer refuses (see the
     /// type's comment), naming its row and column (the first in row order).
+    template <class = void>
     Eigen::MatrixXd transform(const MatrixRef& X) const {
         check_shape();
         Eigen::MatrixXd Z(X.rows(), n_features_out());
@@ -178,6 +179,7 @@ struct SimpleImputer : RowsForms<SimpleImputer> {
     /// transform into `out` (X.rows() x n_features_out(), a caller's buffer), without heap
     /// allocation unless `out` overlaps X's storage (then X is copied first). Throws as
     /// transform, and Errc::shape_mismatch unless `out` has that shape (nothing is written then).
+    template <class = void>
     void transform_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out) const {
         transform_rows_into(detail::in_block(X), out, true);
     }
@@ -194,6 +196,7 @@ struct SimpleImputer : RowsForms<SimpleImputer> {
     /// state; `out` may overlap x's storage (x is then copied to a per-thread buffer first).
     /// Throws Errc::shape_mismatch unless x has n_features entries and `size` >= n_features_out()
     /// (nothing is written then), Errc::invalid_input as transform.
+    template <class = void>
     void transform_one(const RowRef& x, double* out, Eigen::Index size) const {
         check_shape();
         detail::check_columns(x.size(), n_features(), name);
@@ -236,6 +239,7 @@ private:
     // refuses them); NaN is still refused under a numeric marker, as scikit-learn refuses it.
     friend struct Pipeline;
 
+    template <class = void>
     Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
         check_shape();
         Eigen::MatrixXd Z(X.rows(), n_features_out());
