@@ -1,17 +1,21 @@
-// Load time and peak memory of the worst file of each product class (reference rows x a model's
-// cost) at three sizes. Each load runs in a child process (path load, default LoadOptions), so
-// its peak RSS is its own. Built against two versions of brine by scripts/load_cost.sh, which
-// prints both tables: before and after bounding those products.
+// The worst file of each product class a load computes (reference rows x a model's cost per row),
+// written at about 1, 4 and 16 MiB, for scripts/load_cost.sh, which loads each one in a process of
+// its own (bench/load_cost_load.cpp, built against two versions of brine) and measures its time
+// and peak RSS.
+//
+// Usage: load_cost DIR [MiB ...]   (default sizes 1 4 16)
+// Writes DIR/<class>-<variant>-<MiB>.brine and prints one tab-separated line per file:
+//   class  variant  MiB  n  rows  bytes  path
+// Variants: "over" has as many reference rows as the model's length parameter n (the product a
+// hostile writer builds; its stored outputs are a constant, so a load that computes them ends in
+// reference_mismatch and one that bounds the work first refuses with limit_exceeded), "fit" has
+// the most rows the default budget accepts (the most work a default load does), with the outputs
+// the model gives.
 // SPDX-License-Identifier: MIT
-#include <sys/resource.h>
-#include <sys/time.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <functional>
 #include <string>
@@ -22,70 +26,107 @@
 namespace {
 
 struct Class {
-    const char* name;
-    std::function<worst::File(long)> make;
-    long sizes[3];
+    const char* id;    // file name part
+    const char* name;  // table label
+    /// The file of size parameter n; fit: the most rows the default budget accepts (capped at
+    /// `over_rows(n)`), else over_rows(n) rows with unchecked outputs. Sets `rows`.
+    std::function<std::string(Eigen::Index n, bool fit, Eigen::Index& rows)> file;
+    bool has_fit;
 };
 
-/// Loads `path` in a child and prints the outcome, wall and CPU time and peak RSS.
-void measure(const std::string& path, const char* name, long n, long bytes, int timeout) {
-    std::fflush(nullptr);
-    const auto start = std::chrono::steady_clock::now();
-    const pid_t child = fork();
-    if (child == 0) {
-        alarm(static_cast<unsigned>(timeout));
-        try {
-            (void)brine::load_any(path);
-            std::printf("%-40s %8ld %10ld  loaded", name, n, bytes);
-        } catch (const brine::Error& e) {
-            std::printf("%-40s %8ld %10ld  %-15.15s", name, n, bytes, brine::errc_name(e.code()));
-        }
-        std::fflush(nullptr);
-        _exit(0);
+template <class Model>
+std::string make(const Model& m, Eigen::Index over_rows, bool fit, Eigen::Index& rows) {
+    if (!fit) {
+        rows = over_rows;
+        return worst::with_unchecked_rows(m, rows);
     }
-    int status = 0;
-    rusage ru{};
-    wait4(child, &status, 0, &ru);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (WIFSIGNALED(status)) {
-        std::printf("%-40s %8ld %10ld  killed (%s) ", name, n, bytes,
-                    WTERMSIG(status) == SIGALRM ? "timeout" : strsignal(WTERMSIG(status)));
+    rows = std::min(over_rows, worst::most_rows(m, brine::LoadOptions{}));
+    return worst::with_reference(m, worst::reference_for(m, rows));
+}
+
+std::vector<Class> classes() {
+    using I = Eigen::Index;
+    return {
+        {"tree-chain", "tree: rows x depth (chain of depth n)",
+         [](I n, bool fit, I& rows) {
+             return make(worst::chain_tree(static_cast<std::int32_t>(n)), n, fit, rows);
+         },
+         true},
+        // As many steps as Limits::max_transform_steps allows (4096): the file grows with the
+        // width; "over" has as many rows as steps.
+        {"pipeline-scalers", "pipeline: rows x steps x width (4096 scalers of width n)",
+         [](I n, bool fit, I& rows) {
+             return make(worst::long_pipeline(4096, n), 4096, fit, rows);
+         },
+         true},
+        {"logistic", "logistic: rows x classes x features (n, n, n)",
+         [](I n, bool fit, I& rows) { return make(worst::wide_logistic(n, n), n, fit, rows); },
+         true},
+        {"logistic-nx0", "logistic: n rows, n x 0 outputs, 1024 classes",
+         [](I n, bool, I& rows) {
+             rows = n;
+             return worst::logistic_outputs_n_by_0(n).bytes;
+         },
+         false},
+        {"forest-stumps", "tree ensemble: rows x trees (n stumps)",
+         [](I n, bool fit, I& rows) { return make(worst::chain_forest(n, 1), n, fit, rows); },
+         true},
+        {"forest-chain", "tree ensemble: rows x depth (1 chain of depth n)",
+         [](I n, bool fit, I& rows) {
+             return make(worst::chain_forest(1, static_cast<std::int32_t>(n)), n, fit, rows);
+         },
+         true},
+        {"one-hot", "one-hot (n categories) -> linear: rows x width",
+         [](I n, bool fit, I& rows) { return make(worst::one_hot_pipeline(n), n, fit, rows); },
+         true},
+        {"imputer", "imputer (64 features + 64 indicators) -> linear: rows",
+         [](I n, bool fit, I& rows) { return make(worst::imputer_pipeline(64), n, fit, rows); },
+         false},
+        {"column-transformer", "column transformer (n column refs) -> linear: rows x columns",
+         [](I n, bool fit, I& rows) { return make(worst::column_pipeline(n), n, fit, rows); },
+         true},
+    };
+}
+
+/// The size parameter whose "over" file is about `target` bytes (files grow about linearly in n,
+/// but for the logistic class, whose file grows as n^2).
+Eigen::Index size_parameter(const Class& c, double target) {
+    const bool square = std::string(c.id) == "logistic";
+    Eigen::Index n = 64, rows = 0;
+    for (int step = 0; step < 3; ++step) {
+        const double bytes = static_cast<double>(c.file(n, false, rows).size());
+        const double scale = square ? std::sqrt(target / bytes) : target / bytes;
+        n = std::max<Eigen::Index>(1, static_cast<Eigen::Index>(static_cast<double>(n) * scale));
     }
-    const double cpu = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-                       1e-6 * static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
-    std::printf("  %9.3f s  %9.3f s  %9.1f MiB\n", seconds, cpu,
-                static_cast<double>(ru.ru_maxrss) / 1024.0);
+    return n;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    const std::string dir = argc > 1 ? argv[1] : "/tmp";
-    const int timeout = argc > 2 ? std::atoi(argv[2]) : 120;
-    const std::vector<Class> classes = {
-        {"tree: rows x depth (n rows, depth n)",
-         [](long n) { return worst::tree_rows_x_depth(static_cast<std::int32_t>(n)); },
-         {1 << 11, 1 << 13, 1 << 15}},
-        {"pipeline: rows x steps (n rows, n steps)",
-         [](long n) { return worst::pipeline_rows_x_steps(n); },
-         {1 << 10, 1 << 12, 1 << 14}},
-        {"logistic: rows x classes x features (n)",
-         [](long n) { return worst::logistic_rows_x_coef(n); },
-         {128, 256, 512}},
-        {"logistic: n rows, n x 0 outputs, 1024 cl.",
-         [](long n) { return worst::logistic_outputs_n_by_0(n); },
-         {1 << 12, 1 << 14, 1 << 16}},
-    };
-    std::printf("%-40s %8s %10s  %-15s  %11s  %11s  %13s\n", "product class", "n", "bytes",
-                "outcome", "wall time", "CPU time", "peak RSS");
-    for (const Class& c : classes) {
-        for (const long n : c.sizes) {
-            const worst::File f = c.make(n);
-            const std::string path = dir + "/load_cost.brine";
-            std::ofstream(path, std::ios::binary)
-                .write(f.bytes.data(), static_cast<std::streamsize>(f.bytes.size()));
-            measure(path, c.name, n, static_cast<long>(f.bytes.size()), timeout);
+    if (argc < 2) {
+        std::fprintf(stderr, "usage: load_cost DIR [MiB ...]\n");
+        return 2;
+    }
+    const std::string dir = argv[1];
+    std::vector<long> mib;
+    for (int i = 2; i < argc; ++i) mib.push_back(std::atol(argv[i]));
+    if (mib.empty()) mib = {1, 4, 16};
+    for (const Class& c : classes()) {
+        for (const long m : mib) {
+            const Eigen::Index n = size_parameter(c, static_cast<double>(m) * 1048576.0);
+            for (const bool fit : {false, true}) {
+                if (fit && !c.has_fit) continue;
+                Eigen::Index rows = 0;
+                const std::string bytes = c.file(n, fit, rows);
+                const std::string path = dir + "/" + c.id + "-" + (fit ? "fit" : "over") + "-" +
+                                         std::to_string(m) + ".brine";
+                std::ofstream(path, std::ios::binary)
+                    .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+                std::printf("%s\t%s\t%ld\t%lld\t%lld\t%zu\t%s\n", c.name, fit ? "fit" : "over", m,
+                            static_cast<long long>(n), static_cast<long long>(rows), bytes.size(),
+                            path.c_str());
+            }
         }
     }
     return 0;

@@ -31,7 +31,7 @@ template MinMaxScaler min_max_scaler<>(const MatrixView&, const MinMaxScalerOpti
 template MaxAbsScaler max_abs_scaler<>(const MatrixView&, const MaxAbsScalerOptions&);
 template RobustScaler robust_scaler<>(const MatrixView&, const RobustScalerOptions&);
 template SimpleImputer simple_imputer<>(const MatrixView&, const SimpleImputerOptions&);
-template OneHotEncoder fit_one_hot_encoder<>(const MatrixView&, const OneHotEncoderOptions&);
+template OneHotEncoder one_hot_encoder<>(const MatrixView&, const OneHotEncoderOptions&);
 template Pipeline pipeline<>(const MatrixView&, const VectorView&, const PipelineOptions&);
 template Pipeline pipeline<>(const MatrixView&, const VectorView&, std::vector<StepOptions>,
                              EstimatorOptions);

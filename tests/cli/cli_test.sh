@@ -340,7 +340,11 @@ predict-errors)
     printf 'x0,x9\n1,2\n' >"$work/missing_col.csv"
     run 7 predict "$model" "$work/missing_col.csv"
     has "$err" "brine: shape mismatch:"
-    has "$err" "the CSV header lacks 1 of the 2 columns the model needs: 'x1'"
+    has "$err" "line 1: the CSV header does not name the model's features: 1 of the model's 2 features is missing from the 2 input columns: 'x1' (feature 1)"
+    # a repeated name is refused (which column is meant?), naming it and its columns
+    printf 'x1,x0,x1\n1,2,3\n' >"$work/repeated_col.csv"
+    run 7 predict "$model" "$work/repeated_col.csv"
+    has "$err" "the input's column names repeat"
     tail -n +2 "$csv/pipeline_classifier_inputs.csv" >"$work/noheader.csv"
     run 7 predict "$model" "$work/noheader.csv"
     has "$err" "the first line looks like data"

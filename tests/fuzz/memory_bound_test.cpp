@@ -229,6 +229,16 @@ std::vector<Input> valid_inputs() {
         in.push_back({"linear_200k_features" + ext,
                       brine::to_bytes(brine::LinearRegression(coef, 0.5), f, o), false});
     }
+    // The reference check of a pipeline whose step makes rows far wider than its inputs (2^15
+    // one-hot categories, a ColumnTransformer repeating its one column 2^15 times), with the most
+    // reference rows the default budget accepts: its intermediate rows must not take memory
+    // beyond the bound (in blocks of 256 rows they took ~50 MiB for a 0.5 MiB file).
+    for (const brine::Pipeline& p :
+         {worst::one_hot_pipeline(1 << 15), worst::column_pipeline(1 << 15)}) {
+        const Eigen::Index rows = worst::most_rows(p, brine::LoadOptions{});
+        in.push_back({"widening pipeline, " + std::to_string(rows) + " reference rows",
+                      worst::with_reference(p, worst::reference_for(p, rows)), false});
+    }
     // The densest valid JSON: 400k coefficients of 0, written as the integer token `0` (2 bytes
     // each). Reads back as +0.0, the same model, so the checksum still holds.
     const brine::LinearRegression zeros(Eigen::VectorXd::Zero(400000), 0.0);

@@ -45,19 +45,6 @@ Timed time_load(const std::string& bytes, const brine::LoadOptions& o) {
     return t;
 }
 
-/// The most reference rows whose check fits the budget of `o` for model m: the worst file that
-/// is accepted. W(rows) = rows x per_row <= base + per_element x (E + rows x (f + o)).
-template <class Model>
-Eigen::Index most_rows(const Model& m, const brine::LoadOptions& o) {
-    const auto per_row = brine::detail::reference_work(m, 1);
-    const auto per_row_values =
-        static_cast<std::uint64_t>(m.n_features() + brine::detail::reference_width(m));
-    const auto room =
-        o.reference_work_base + o.reference_work_per_element * brine::detail::model_elements(m);
-    const auto net = per_row - std::min(per_row, o.reference_work_per_element * per_row_values);
-    return net == 0 ? 1 << 20 : static_cast<Eigen::Index>(room / net);
-}
-
 /// A load option set without the fixed allowance: every check that runs then costs at most
 /// per_element operations per value in the file, so time is proportional to size from the
 /// smallest file on.
@@ -79,24 +66,54 @@ std::vector<Sizes> product_classes() {
     c.push_back({"tree: rows x depth",
                  [o](Eigen::Index n, bool over) {
                      const brine::DecisionTree t = worst::chain_tree(static_cast<std::int32_t>(n));
-                     return worst::with_reference(
-                         t, worst::reference_for(t, over ? n : most_rows(t, o)));
+                     return over ? worst::with_unchecked_rows(t, n)
+                                 : worst::with_reference(
+                                       t, worst::reference_for(t, worst::most_rows(t, o)));
                  },
                  {1 << 10, 1 << 12, 1 << 14}});
     c.push_back({"pipeline: rows x steps x width",
                  [o](Eigen::Index n, bool over) {
                      const brine::Pipeline p = worst::long_pipeline(n, 4);
-                     return worst::with_reference(
-                         p, worst::reference_for(p, over ? n : most_rows(p, o)));
+                     return over ? worst::with_unchecked_rows(p, n)
+                                 : worst::with_reference(
+                                       p, worst::reference_for(p, worst::most_rows(p, o)));
                  },
                  {1 << 8, 1 << 10, 1 << 12}});
     c.push_back({"logistic: rows x classes x features",
                  [o](Eigen::Index n, bool over) {
                      const brine::LogisticRegression m = worst::wide_logistic(n, n);
-                     return worst::with_reference(
-                         m, worst::reference_for(m, over ? n : most_rows(m, o)));
+                     return over ? worst::with_unchecked_rows(m, n)
+                                 : worst::with_reference(
+                                       m, worst::reference_for(m, worst::most_rows(m, o)));
                  },
                  {64, 128, 256}});
+    // The products of the kinds that came later: trees x rows in an ensemble, and the widths a
+    // pipeline's steps produce (one-hot categories, a ColumnTransformer's repeated column list)
+    // that no stored value pays for, each times the rows.
+    c.push_back({"tree ensemble: rows x trees",
+                 [o](Eigen::Index n, bool over) {
+                     const brine::TreeEnsemble e = worst::chain_forest(n, 1);
+                     return over ? worst::with_unchecked_rows(e, n)
+                                 : worst::with_reference(
+                                       e, worst::reference_for(e, worst::most_rows(e, o)));
+                 },
+                 {1 << 9, 1 << 11, 1 << 13}});
+    c.push_back({"one-hot -> linear: rows x categories",
+                 [o](Eigen::Index n, bool over) {
+                     const brine::Pipeline p = worst::one_hot_pipeline(n);
+                     return over ? worst::with_unchecked_rows(p, n)
+                                 : worst::with_reference(
+                                       p, worst::reference_for(p, worst::most_rows(p, o)));
+                 },
+                 {1 << 10, 1 << 12, 1 << 14}});
+    c.push_back({"column transformer -> linear: rows x column list",
+                 [o](Eigen::Index n, bool over) {
+                     const brine::Pipeline p = worst::column_pipeline(n);
+                     return over ? worst::with_unchecked_rows(p, n)
+                                 : worst::with_reference(
+                                       p, worst::reference_for(p, worst::most_rows(p, o)));
+                 },
+                 {1 << 10, 1 << 12, 1 << 14}});
     return c;
 }
 
@@ -175,6 +192,13 @@ TEST_CASE("the cost model counts each kind's work per row", "[io][bounded]") {
     CHECK(row_cost(worst::chain_tree(100)) == 2u * 101u + 1u);
     CHECK(row_cost(worst::long_pipeline(10, 4)) == 10u * 8u + 2u * 5u);
     CHECK(reference_work(worst::long_pipeline(10, 4), 7) == 7u * (4u + 1u + 90u));
+    // An ensemble: per tree 2 x (depth + 1) plus the leaf width, then 2 x scores + classes. A
+    // one-hot encoder: its width plus a binary search per feature (1 + the bit length of k - 1, so
+    // 10 for k = 1000). A ColumnTransformer: 1, then per branch 1 + its columns + its steps.
+    CHECK(row_cost(worst::chain_forest(10, 3)) == 10u * (2u * 4u + 1u) + 2u);
+    CHECK(row_cost(worst::one_hot_pipeline(1000)) == (1000u + 10u) + 2u * 1001u);
+    CHECK(row_cost(worst::column_pipeline(1000)) == (1u + 1u + 1000u + 1u) + 2u * 1001u);
+    CHECK(row_cost(worst::imputer_pipeline(64)) == (2u * 64u + 64u) + 2u * 129u);
     // Sizes that overflow saturate: "too much", never a small number.
     CHECK(brine::detail::cost_mul(std::uint64_t{1} << 40, std::uint64_t{1} << 40) == UINT64_MAX);
 }

@@ -53,7 +53,7 @@ inline bool same(const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
 }
 
 TEST_CASE(
-    "fit_one_hot_encoder and OneHotEncoder give scikit-learn's categories_, drop_idx_ and "
+    "one_hot_encoder and OneHotEncoder give scikit-learn's categories_, drop_idx_ and "
     "transform, for every drop and handle_unknown",
     "[train][one_hot_encoder][sklearn]") {
     using Drop = brine::train::OneHotEncoderOptions::Drop;
@@ -89,7 +89,7 @@ TEST_CASE(
                         o.drop_values.push_back(want.categories(end - 1));
                     }
                 }
-                const brine::OneHotEncoder got = brine::train::fit_one_hot_encoder(fit_rows, o);
+                const brine::OneHotEncoder got = brine::train::one_hot_encoder(fit_rows, o);
                 CHECK(same(got.categories, want.categories));
                 CHECK(got.n_categories == want.n_categories);
                 CHECK(got.drop_idx == want.drop_idx);
@@ -131,7 +131,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "fit_one_hot_encoder: NaN sorts last, -0.0 and 0.0 are one category, given categories "
+    "one_hot_encoder: NaN sorts last, -0.0 and 0.0 are one category, given categories "
     "and their checks",
     "[train][one_hot_encoder]") {
     // Hand-checked against scikit-learn 1.2.1: OneHotEncoder().fit([[3, nan], [1, 2], [nan, 2],
@@ -140,7 +140,7 @@ TEST_CASE(
     Eigen::MatrixXd X(4, 2);
     const double values[] = {3, nan, 1, 2, nan, 2, 3, 1};
     for (Eigen::Index i = 0; i < 8; ++i) X(i / 2, i % 2) = values[i];
-    const brine::OneHotEncoder m = brine::train::fit_one_hot_encoder(X);
+    const brine::OneHotEncoder m = brine::train::one_hot_encoder(X);
     CHECK(m.n_categories == brine::IndexVector::Constant(2, 3));
     CHECK(m.categories.head(2) == Eigen::Vector2d(1, 3));
     CHECK(std::isnan(m.categories(2)));
@@ -150,36 +150,51 @@ TEST_CASE(
     Z(0, 0) = 0.0;
     Z(1, 0) = -0.0;
     Z(2, 0) = 2;
-    CHECK(brine::train::fit_one_hot_encoder(Z).n_categories(0) == 2);
+    CHECK(brine::train::one_hot_encoder(Z).n_categories(0) == 2);
 
     brine::train::OneHotEncoderOptions o;
     o.categories = {{1, 2, 3, nan}, {1, 2}};
-    BRINE_CHECK_THROWS_CODE(brine::train::fit_one_hot_encoder(X, o), brine::Errc::invalid_argument,
-                            "fit_one_hot_encoder: found unknown category nan in column 1 during "
+    BRINE_CHECK_THROWS_CODE(brine::train::one_hot_encoder(X, o), brine::Errc::invalid_argument,
+                            "one_hot_encoder: found unknown category nan in column 1 during "
                             "fit (row 0; handle_unknown is error)");
     o.handle_unknown = brine::HandleUnknown::ignore;
-    const brine::OneHotEncoder given = brine::train::fit_one_hot_encoder(X, o);
+    const brine::OneHotEncoder given = brine::train::one_hot_encoder(X, o);
     CHECK(given.n_categories(0) == 4);
     CHECK(given.n_categories(1) == 2);
     o.categories = {{1, 3, 2}, {1, 2}};
-    BRINE_CHECK_THROWS_CODE(brine::train::fit_one_hot_encoder(X, o), brine::Errc::invalid_argument,
+    BRINE_CHECK_THROWS_CODE(brine::train::one_hot_encoder(X, o), brine::Errc::invalid_argument,
                             "categories[0] is not sorted and unique: 3 then 2");
     o.categories = {{1, nan, 2}, {1, 2}};
-    BRINE_CHECK_THROWS_CODE(brine::train::fit_one_hot_encoder(X, o), brine::Errc::invalid_argument,
+    BRINE_CHECK_THROWS_CODE(brine::train::one_hot_encoder(X, o), brine::Errc::invalid_argument,
                             "categories[0] holds NaN before its end");
     o.categories.clear();
     o.drop = brine::train::OneHotEncoderOptions::Drop::values;
     o.drop_values = {3, 5};
-    BRINE_CHECK_THROWS_CODE(brine::train::fit_one_hot_encoder(X, o), brine::Errc::invalid_argument,
+    BRINE_CHECK_THROWS_CODE(brine::train::one_hot_encoder(X, o), brine::Errc::invalid_argument,
                             "drop value 5 is not a category of feature 1");
     o.drop_values = {nan};
-    BRINE_CHECK_THROWS_CODE(brine::train::fit_one_hot_encoder(X, o), brine::Errc::invalid_argument,
+    BRINE_CHECK_THROWS_CODE(brine::train::one_hot_encoder(X, o), brine::Errc::invalid_argument,
                             "drop_values has 1 entries for 2 features");
     o.drop_values = {nan, nan};
-    CHECK(brine::train::fit_one_hot_encoder(X, o).drop_idx == brine::IndexVector::Constant(2, 2));
+    CHECK(brine::train::one_hot_encoder(X, o).drop_idx == brine::IndexVector::Constant(2, 2));
     X(1, 1) = -std::numeric_limits<double>::infinity();
+    BRINE_CHECK_THROWS_CODE(brine::train::one_hot_encoder(X), brine::Errc::invalid_argument,
+                            "one_hot_encoder: X has an infinite value (-inf) at row 1, column 1");
+    BRINE_CHECK_THROWS_CODE(brine::train::one_hot_encoder(Eigen::MatrixXd(0, 2)),
+                            brine::Errc::invalid_argument, "one_hot_encoder: X is empty (0 x 2)");
+}
+
+TEST_CASE("fit_one_hot_encoder is one_hot_encoder under its first name",
+          "[train][one_hot_encoder]") {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    Eigen::MatrixXd X(3, 2);
+    X << 3, nan, 1, 2, 3, 1;
+    brine::train::OneHotEncoderOptions o;
+    o.drop = brine::train::OneHotEncoderOptions::Drop::first;
+    CHECK(brine::train::fit_one_hot_encoder(X, o) == brine::train::one_hot_encoder(X, o));
+    X(2, 0) = std::numeric_limits<double>::infinity();
     BRINE_CHECK_THROWS_CODE(brine::train::fit_one_hot_encoder(X), brine::Errc::invalid_argument,
-                            "X has an infinite value (-inf) at row 1, column 1");
+                            "one_hot_encoder: X has an infinite value (inf) at row 2, column 0");
 }
 
 }  // namespace one_hot_encoder_reference_test

@@ -3,6 +3,7 @@
 #include "cli.hpp"
 
 #include <unistd.h>
+#include <brine/io/api.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -35,6 +36,14 @@ Exit exit_for(Errc code) noexcept {
         case Errc::version_rollback: return Exit::signature;
     }
     return Exit::internal;
+}
+
+Format output_format(const Args& args, const std::string& out) {
+    const auto to = args.option("--to");
+    if (!to) return format_for_path(out);
+    if (*to == "json") return Format::json;
+    if (*to == "binary") return Format::binary;
+    throw UsageError("--to takes binary or json, not '" + *to + "'");
 }
 
 std::string error_detail(const Error& e) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <brine/error.hpp>
+#include <brine/io/options.hpp>
 
 #include <cstdint>
 #include <cstdio>
@@ -57,6 +58,12 @@ private:
     std::map<std::string, std::vector<std::string>> options_;
     std::vector<std::string> positional_;
 };
+
+/// The encoding a subcommand writes its output file `out` in (convert, import-xgboost): the
+/// --to option (binary or json) when given, else by the name (JSON for a name ending in .json,
+/// binary otherwise). Throws UsageError for another --to value. The writing itself is brine's
+/// atomic save (temporary file, fsync, rename).
+Format output_format(const Args& args, const std::string& out);
 
 /// The part of a brine::Error's message after "brine: <class>: ".
 std::string error_detail(const Error& e);

@@ -38,15 +38,7 @@ int cmd_import_xgboost(const std::vector<std::string>& argv) {
         if (args.positional().size() != 2) throw UsageError("needs IN and OUT");
         const std::string& in = args.positional()[0];
         const std::string& out = args.positional()[1];
-        Format to = format_for_path(out);
-        if (const auto t = args.option("--to")) {
-            if (*t == "json")
-                to = Format::json;
-            else if (*t == "binary")
-                to = Format::binary;
-            else
-                throw UsageError("--to takes binary or json, not '" + *t + "'");
-        }
+        const Format to = output_format(args, out);
         XGBoostOptions options;
         options.use_best_iteration = !args.flag("--all-trees");
         XGBoostModel m = read_xgboost(in, options);

@@ -1,6 +1,7 @@
 // brine predict: predictions for the rows of a CSV file, streamed in blocks of rows.
 // SPDX-License-Identifier: MIT
 #include <brine/io.hpp>
+#include <brine/models/columns.hpp>
 #include <brine/rewrite.hpp>
 
 #include <sys/stat.h>
@@ -34,8 +35,9 @@ constexpr const char* predict_help =
     "\n"
     "Columns: the first line is a header unless --no-header. When the model stores feature\n"
     "names, the header is matched against them by name: columns may come in any order, columns\n"
-    "the model does not use are ignored, and missing ones are refused by name. Otherwise (no\n"
-    "names, or --no-header) the columns are taken in order and their number must be the model's.\n"
+    "the model does not use are ignored, and missing or repeated names are refused. Otherwise\n"
+    "(no names, or --no-header) the columns are taken in order and their number must be the\n"
+    "model's.\n"
     "\n"
     "Cells: decimal numbers; an empty cell, NaN or NA is a missing value and inf/-inf an\n"
     "infinity, which the model takes or refuses by its policy (estimators and pipelines refuse\n"
@@ -216,33 +218,26 @@ Columns match_header(const std::vector<std::string_view>& header,
         for (std::size_t j = 0; j < c.count; ++j) c.of_feature.push_back(j);
         return c;
     }
-    std::vector<std::string> missing;
-    for (const std::string& f : features) {
-        std::size_t found = c.count, hits = 0;
-        for (std::size_t j = 0; j < c.count; ++j) {
-            if (c.names[j] == f) {
-                if (hits++ == 0) found = j;
-            }
-        }
-        if (hits > 1)
-            throw Error(Errc::shape_mismatch, "line 1: the header names column '" + f + "' " +
-                                                  std::to_string(hits) + " times");
-        if (hits == 0) missing.push_back(f);
-        c.of_feature.push_back(found);
-    }
-    if (!missing.empty()) {
-        std::string list;
-        for (const auto& m : missing) list += (list.empty() ? "'" : ", '") + m + "'";
+    // By name, as brine::map_columns matches them: columns in any order, the ones the model does
+    // not name ignored, missing or repeated names refused with every name listed.
+    ColumnMapping mapping;
+    try {
+        mapping = map_columns(features, c.names);
+    } catch (const Error& e) {
+        std::string detail = error_detail(e);
+        if (detail.rfind("map_columns: ", 0) == 0) detail.erase(0, 13);
         double ignored;
         const bool numeric = !header.empty() && parse_cell(header[0], ignored);
-        throw Error(Errc::shape_mismatch,
-                    "line 1: the CSV header lacks " + std::to_string(missing.size()) + " of the " +
-                        std::to_string(features.size()) + " columns the model needs: " + list +
-                        (numeric ? " (the first line looks like data: the input needs a header "
-                                   "naming the model's features, or --no-header for columns in "
-                                   "the model's order)"
-                                 : ""));
+        throw Error(e.code(),
+                    "line 1: the CSV header does not name the model's features: " + detail +
+                        (numeric && e.code() == Errc::shape_mismatch
+                             ? " (the first line looks like data: the input needs a header "
+                               "naming the model's features, or --no-header for columns in "
+                               "the model's order)"
+                             : ""));
     }
+    for (const Eigen::Index s : mapping.source_columns())
+        c.of_feature.push_back(static_cast<std::size_t>(s));
     return c;
 }
 

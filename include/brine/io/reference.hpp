@@ -331,8 +331,19 @@ inline Evaluation evaluate(const Pipeline& m, const Eigen::MatrixXd& X) {
     Evaluation r;
     r.out.resize(X.rows(), reference_width(m));
     r.err.resize(X.rows(), reference_width(m));
-    for (Eigen::Index first = 0; first < X.rows(); first += Pipeline::block_rows) {
-        const Eigen::Index n = std::min(Pipeline::block_rows, X.rows() - first);
+    // Rows per block: at most Pipeline::block_rows, and so few that a block of the widest step's
+    // output holds at most 2^15 values (one row when a row is wider). A step can make rows far
+    // wider than the stored inputs (a one-hot encoder's categories, a ColumnTransformer's repeated
+    // columns): with 256 such rows, the work budget's fixed allowance let a file of a few hundred
+    // KiB take some 100 MiB here. A width is at most the parameter values that make it, so each
+    // buffer is now at most max(2^15, E) values. Rows are computed independently: the results do
+    // not depend on the block.
+    const Eigen::Index widest =
+        std::max<Eigen::Index>(1, detail::chain_max_width(m.steps, m.n_features()));
+    const Eigen::Index block =
+        std::clamp<Eigen::Index>((Eigen::Index{1} << 15) / widest, 1, Pipeline::block_rows);
+    for (Eigen::Index first = 0; first < X.rows(); first += block) {
+        const Eigen::Index n = std::min(block, X.rows() - first);
         Eigen::MatrixXd Z = X.middleRows(first, n), E;
         for (const auto& s : m.steps)
             std::visit([&](const auto& t) { step_with_bound(t, Z, E); }, s);

@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,13 +42,19 @@ inline std::string number_text(double v) {
 inline std::string number_text(int v) { return std::to_string(v); }
 inline std::string bool_text(bool v) { return v ? "true" : "false"; }
 
-/// X must be non-empty and finite. Names the first bad entry by row and column.
+/// X must have at least one row and one column.
 template <class Derived>
-void check_features(const Eigen::MatrixBase<Derived>& X, const char* fn) {
+void check_not_empty(const Eigen::MatrixBase<Derived>& X, const char* fn) {
     if (X.rows() == 0 || X.cols() == 0) {
         invalid(fn, "X is empty (" + std::to_string(X.rows()) + " x " + std::to_string(X.cols()) +
                         "); need at least one row and one column");
     }
+}
+
+/// X must be non-empty and finite. Names the first bad entry by row and column.
+template <class Derived>
+void check_features(const Eigen::MatrixBase<Derived>& X, const char* fn) {
+    check_not_empty(X, fn);
     // Column by column: X is column-major, so this walks memory in order.
     for (Eigen::Index j = 0; j < X.cols(); ++j) {
         for (Eigen::Index i = 0; i < X.rows(); ++i) {
@@ -55,6 +63,28 @@ void check_features(const Eigen::MatrixBase<Derived>& X, const char* fn) {
                 invalid(fn, "X has a non-finite value (" + number_text(v) + ") at row " +
                                 std::to_string(i) + ", column " + std::to_string(j));
             }
+        }
+    }
+}
+
+/// X of a fit that takes NaN as a value (an encoder's category, an imputer's missing-value
+/// marker), as scikit-learn's input check for such estimators: non-empty, at most 2^31 - 1
+/// columns (feature indices are stored as int32), and no infinity. When `nan_refused` is given,
+/// NaN is refused too and the message ends with it (the reason). Names the first bad entry by
+/// row and column, walking X column by column (its memory order).
+template <class Derived>
+void check_nan_tolerant_features(const Eigen::MatrixBase<Derived>& X, const char* fn,
+                                 const char* nan_refused = nullptr) {
+    check_not_empty(X, fn);
+    if (X.cols() > std::numeric_limits<std::int32_t>::max())
+        invalid(fn, "X has more than 2^31 - 1 columns");
+    for (Eigen::Index j = 0; j < X.cols(); ++j) {
+        for (Eigen::Index i = 0; i < X.rows(); ++i) {
+            const double v = X(i, j);
+            if (std::isfinite(v) || (std::isnan(v) && nan_refused == nullptr)) continue;
+            const std::string at = " at row " + std::to_string(i) + ", column " + std::to_string(j);
+            if (std::isinf(v)) invalid(fn, "X has an infinite value (" + number_text(v) + ")" + at);
+            invalid(fn, "X has NaN" + at + " (" + nan_refused + ")");
         }
     }
 }

@@ -1,4 +1,4 @@
-// brine::train::fit_one_hot_encoder: the categories and dropped categories of numeric columns, as
+// brine::train::one_hot_encoder: the categories and dropped categories of numeric columns, as
 // scikit-learn 1.2's OneHotEncoder.fit finds them.
 // SPDX-License-Identifier: MIT
 #pragma once
@@ -13,7 +13,7 @@
 
 namespace brine::train {
 
-/// Options of fit_one_hot_encoder(), as scikit-learn's OneHotEncoder's. Infrequent categories
+/// Options of one_hot_encoder(), as scikit-learn's OneHotEncoder's. Infrequent categories
 /// (min_frequency, max_categories) are not represented by brine's encoder and have no option.
 struct OneHotEncoderOptions {
     /// scikit-learn's drop: None, 'first', 'if_binary', or one category value per feature.
@@ -43,7 +43,7 @@ struct OneHotEncoderOptions {
         return o;
     }
 
-    void validate(const char* fn = "fit_one_hot_encoder") const {
+    void validate(const char* fn = "one_hot_encoder") const {
         if (drop != Drop::none && drop != Drop::first && drop != Drop::if_binary &&
             drop != Drop::values)
             detail::invalid(fn, "drop is " + std::to_string(static_cast<int>(drop)));
@@ -81,27 +81,15 @@ struct OneHotEncoderOptions {
 /// check), invalid options, given categories of the wrong count, values of X outside the given
 /// categories with handle_unknown error (scikit-learn's "Found unknown categories ... during
 /// fit"), and drop values that are not categories of their feature.
+///
+/// The name matches the other training functions (simple_imputer, robust_scaler, ...);
+/// fit_one_hot_encoder is the same function under its first name.
 template <class = void>
-OneHotEncoder fit_one_hot_encoder(const Eigen::Ref<const Eigen::MatrixXd>& X,
-                                  const OneHotEncoderOptions& options = {}) {
-    constexpr const char* fn = "fit_one_hot_encoder";
+OneHotEncoder one_hot_encoder(const Eigen::Ref<const Eigen::MatrixXd>& X,
+                              const OneHotEncoderOptions& options = {}) {
+    constexpr const char* fn = "one_hot_encoder";
     options.validate(fn);
-    if (X.rows() == 0 || X.cols() == 0) {
-        detail::invalid(fn, "X is empty (" + std::to_string(X.rows()) + " x " +
-                                std::to_string(X.cols()) +
-                                "); need at least one row and one column");
-    }
-    if (X.cols() > std::numeric_limits<std::int32_t>::max())
-        detail::invalid(fn, "X has more than 2^31 - 1 columns");
-    for (Eigen::Index j = 0; j < X.cols(); ++j) {
-        for (Eigen::Index i = 0; i < X.rows(); ++i) {
-            if (std::isinf(X(i, j))) {
-                detail::invalid(fn, "X has an infinite value (" + detail::number_text(X(i, j)) +
-                                        ") at row " + std::to_string(i) + ", column " +
-                                        std::to_string(j));
-            }
-        }
-    }
+    detail::check_nan_tolerant_features(X, fn);
     const bool given = !options.categories.empty();
     if (given && static_cast<Eigen::Index>(options.categories.size()) != X.cols()) {
         detail::invalid(fn, "categories has " + std::to_string(options.categories.size()) +
@@ -185,10 +173,18 @@ OneHotEncoder fit_one_hot_encoder(const Eigen::Ref<const Eigen::MatrixXd>& X,
     return m;
 }
 
+/// one_hot_encoder under its first name (kept so that code written against it still builds):
+/// the same fit, the same errors (which name one_hot_encoder).
+template <class = void>
+OneHotEncoder fit_one_hot_encoder(const Eigen::Ref<const Eigen::MatrixXd>& X,
+                                  const OneHotEncoderOptions& options = {}) {
+    return one_hot_encoder<>(X, options);
+}
+
 #ifdef BRINE_COMPILED
 // The compiled mode (brine::compiled) instantiates it once, in src/brine_train.cpp.
-extern template OneHotEncoder fit_one_hot_encoder<>(const Eigen::Ref<const Eigen::MatrixXd>&,
-                                                    const OneHotEncoderOptions&);
+extern template OneHotEncoder one_hot_encoder<>(const Eigen::Ref<const Eigen::MatrixXd>&,
+                                                const OneHotEncoderOptions&);
 #endif
 
 }  // namespace brine::train

@@ -98,27 +98,11 @@ SimpleImputer simple_imputer(const Eigen::Ref<const Eigen::MatrixXd>& X,
                              const SimpleImputerOptions& options = {}) {
     constexpr const char* fn = "simple_imputer";
     options.validate(fn);
-    if (X.rows() == 0 || X.cols() == 0) {
-        detail::invalid(fn, "X is empty (" + std::to_string(X.rows()) + " x " +
-                                std::to_string(X.cols()) +
-                                "); need at least one row and one column");
-    }
-    if (X.cols() > std::numeric_limits<std::int32_t>::max())
-        detail::invalid(fn, "X has more than 2^31 - 1 columns");
     const bool nan_marker = std::isnan(options.missing_value);
-    for (Eigen::Index j = 0; j < X.cols(); ++j) {
-        for (Eigen::Index i = 0; i < X.rows(); ++i) {
-            const double v = X(i, j);
-            if (std::isinf(v) || (!nan_marker && std::isnan(v))) {
-                detail::invalid(fn, "X has a value scikit-learn refuses (" +
-                                        detail::number_text(v) + ") at row " + std::to_string(i) +
-                                        ", column " + std::to_string(j) +
-                                        (nan_marker ? "; infinities are refused"
-                                                    : "; with a numeric missing_value, NaN and "
-                                                      "infinities are refused"));
-            }
-        }
-    }
+    detail::check_nan_tolerant_features(
+        X, fn,
+        nan_marker ? nullptr
+                   : "with a numeric missing_value, NaN is refused, as scikit-learn does");
     const auto missing = [&](double v) { return nan_marker ? v != v : v == options.missing_value; };
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const double empty = options.keep_empty_features ? 0.0 : nan;
