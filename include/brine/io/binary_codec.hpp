@@ -17,6 +17,7 @@
 #include <utility>
 #include <variant>
 
+#include "brine/io/binary_header.hpp"
 #include "brine/io/container.hpp"
 #include "brine/io/file.hpp"
 

@@ -109,20 +109,6 @@ inline std::uint16_t get_u16(std::string_view s, std::size_t at) {
     return v;
 }
 
-/// The prefix (magic, format version, header length) and the header. A template so that only a
-/// program that writes binary files compiles the header's encoder.
-template <class Tag = void>
-void encode_binary_head(BinaryOutputArchive& ar, const Header& h, std::uint16_t major,
-                        std::uint16_t minor) {
-    ar.write_bytes(binary_magic, sizeof binary_magic);
-    ar.write_scalar(major);
-    ar.write_scalar(minor);
-    const std::size_t header_len_at = ar.size();
-    ar.write_scalar(std::uint64_t{0});
-    ar(h);
-    put_u64_at(ar, header_len_at, ar.size() - binary_prefix_size);
-}
-
 inline std::string hex64(std::uint64_t v) {
     char buf[17];
     std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
@@ -267,20 +253,6 @@ inline BinarySections split_binary(std::string_view bytes) {
     if (computed != s.checksum) checksum_error(s.checksum, computed, l.checksum_offset);
 #endif
     return s;
-}
-
-/// Decodes the header section (which must be consumed exactly). A template so that only a
-/// program that reads binary files compiles the header's decoder.
-template <class Tag = void>
-Header decode_binary_header(std::string_view header, const Limits& limits) {
-    BinaryInputArchive ar(header, limits, binary_prefix_size);
-    Header h;
-    ar(cereal::make_nvp("header", h));
-    if (ar.remaining() != 0) {
-        ar.fail(Errc::malformed,
-                std::to_string(ar.remaining()) + " unread bytes at the end of the header");
-    }
-    return h;
 }
 
 /// Errc::limit_exceeded for a JSON document of `size` bytes over Limits::max_json_bytes, before

@@ -63,29 +63,34 @@ inline std::uint64_t model_elements(const TreeEnsemble& m) {
     e = cost_add(e, cost_add(count(m.tree_offsets.size()), count(m.tree_output.size())));
     return cost_add(e, cost_add(count(m.base_score.size()), count(m.classes.size())));
 }
+template <class = void>
 std::uint64_t model_elements(const ColumnTransformer& m);
 /// A chain of steps: the sum of its steps'.
-inline std::uint64_t model_elements(const std::vector<Transform>& steps) {
+template <class = void>
+std::uint64_t model_elements(const std::vector<Transform>& steps) {
     std::uint64_t e = 0;
     for (const auto& s : steps)
         e = cost_add(e, std::visit([](const auto& x) { return model_elements(x); }, s));
     return e;
 }
 /// A ColumnTransformer: one per branch and per column index, plus its chains' elements.
-inline std::uint64_t model_elements(const ColumnTransformer& m) {
+template <class>
+std::uint64_t model_elements(const ColumnTransformer& m) {
     std::uint64_t e = 1;
     detail::for_each_branch(m, [&](const ColumnBranch& b, const std::string&) {
         e = cost_add(e, cost_add(1 + count(b.columns.size()), model_elements(b.steps)));
     });
     return e;
 }
-inline std::uint64_t model_elements(const Pipeline& m) {
+template <class = void>
+std::uint64_t model_elements(const Pipeline& m) {
     std::uint64_t e = std::visit([](const auto& x) { return model_elements(x); }, m.estimator);
     for (const auto& s : m.steps)
         e = cost_add(e, std::visit([](const auto& x) { return model_elements(x); }, s));
     return e;
 }
-inline std::uint64_t model_elements(const AnyModel& m) {
+template <class = void>
+std::uint64_t model_elements(const AnyModel& m) {
     return std::visit([](const auto& x) { return model_elements(x); }, m.variant());
 }
 
@@ -154,21 +159,25 @@ inline std::uint64_t row_cost(const TreeEnsemble& m) {
     }
     return c;
 }
+template <class = void>
 std::uint64_t row_cost(const ColumnTransformer& m);
-inline std::uint64_t row_cost(const std::vector<Transform>& steps) {
+template <class = void>
+std::uint64_t row_cost(const std::vector<Transform>& steps) {
     std::uint64_t c = 0;
     for (const auto& s : steps)
         c = cost_add(c, std::visit([](const auto& x) { return row_cost(x); }, s));
     return c;
 }
-inline std::uint64_t row_cost(const ColumnTransformer& m) {
+template <class>
+std::uint64_t row_cost(const ColumnTransformer& m) {
     std::uint64_t c = 1;
     detail::for_each_branch(m, [&](const ColumnBranch& b, const std::string&) {
         c = cost_add(c, cost_add(1 + count(b.columns.size()), row_cost(b.steps)));
     });
     return c;
 }
-inline std::uint64_t row_cost(const Pipeline& m) {
+template <class = void>
+std::uint64_t row_cost(const Pipeline& m) {
     std::uint64_t c = std::visit([](const auto& x) { return row_cost(x); }, m.estimator);
     for (const auto& s : m.steps)
         c = cost_add(c, std::visit([](const auto& x) { return row_cost(x); }, s));
@@ -194,7 +203,8 @@ inline Eigen::Index reference_width(const DecisionTree& m) {
 inline Eigen::Index reference_width(const TreeEnsemble& m) {
     return m.is_classifier() ? m.n_classes() : 1;
 }
-inline Eigen::Index reference_width(const Pipeline& m) {
+template <class = void>
+Eigen::Index reference_width(const Pipeline& m) {
     return std::visit([](const auto& e) { return reference_width(e); }, m.estimator);
 }
 

@@ -102,7 +102,8 @@ void step_with_bound(const Scaler& s, Eigen::MatrixXd& Z, Eigen::MatrixXd& E) {
 /// An imputer copies a value or replaces a missing one by its statistic: a copied value keeps its
 /// input's bound, a filled one and an indicator are exact. With a numeric marker, an input within
 /// twice its bound of the marker may be missing on another build: its row's bound is infinite.
-inline void step_with_bound(const SimpleImputer& s, Eigen::MatrixXd& Z, Eigen::MatrixXd& E) {
+template <class = void>
+void step_with_bound(const SimpleImputer& s, Eigen::MatrixXd& Z, Eigen::MatrixXd& E) {
     Eigen::MatrixXd out = s.transform(Z);
     Eigen::MatrixXd err = Eigen::MatrixXd::Zero(out.rows(), out.cols());
     if (E.size() != 0) {
@@ -130,7 +131,8 @@ inline void step_with_bound(const SimpleImputer& s, Eigen::MatrixXd& Z, Eigen::M
 
 /// A one-hot encoder's outputs are 0 or 1, exact; but an input carrying a rounding error (after
 /// other steps) may match another category on another build: its row's bound is infinite.
-inline void step_with_bound(const OneHotEncoder& s, Eigen::MatrixXd& Z, Eigen::MatrixXd& E) {
+template <class = void>
+void step_with_bound(const OneHotEncoder& s, Eigen::MatrixXd& Z, Eigen::MatrixXd& E) {
     Eigen::MatrixXd out = s.transform(Z);
     Eigen::MatrixXd err = Eigen::MatrixXd::Zero(out.rows(), out.cols());
     for (Eigen::Index i = 0; i < Z.rows() && E.size() != 0; ++i) {
@@ -147,7 +149,8 @@ inline void step_with_bound(const OneHotEncoder& s, Eigen::MatrixXd& Z, Eigen::M
 
 /// A ColumnTransformer: each branch's columns (and their bounds) through its chain, with the bounds
 /// of each step; passthrough columns keep theirs.
-inline void step_with_bound(const ColumnTransformer& ct, Eigen::MatrixXd& Z, Eigen::MatrixXd& E) {
+template <class = void>
+void step_with_bound(const ColumnTransformer& ct, Eigen::MatrixXd& Z, Eigen::MatrixXd& E) {
     Eigen::MatrixXd out(Z.rows(), ct.n_features_out());
     Eigen::MatrixXd err = Eigen::MatrixXd::Zero(Z.rows(), ct.n_features_out());
     Eigen::Index at = 0;
@@ -172,26 +175,39 @@ inline void step_with_bound(const ColumnTransformer& ct, Eigen::MatrixXd& Z, Eig
 
 /// |C| (E + gamma |Z|)^T + gamma |b| with gamma = gamma(n_features + 2): the error bound of the
 /// scores Z C^T + b.
-inline Eigen::MatrixXd linear_bound(const RowMatrix& coef, const Eigen::VectorXd& intercept,
-                                    const Eigen::MatrixXd& Z, const Eigen::MatrixXd& E) {
+template <class = void>
+Eigen::MatrixXd linear_bound(const RowMatrix& coef, const Eigen::VectorXd& intercept,
+                             const Eigen::MatrixXd& Z, const Eigen::MatrixXd& E) {
+    // Plain loops rather than an Eigen matrix product: the reference rows are few, and the product
+    // would compile Eigen's whole general matrix-product kernel into every program that loads.
     const double g = rounding_gamma(coef.cols() + 2);
-    Eigen::MatrixXd A = g * Z.cwiseAbs();
-    if (E.size() != 0) A += E;
-    Eigen::MatrixXd bound = A * coef.cwiseAbs().transpose();
-    bound.rowwise() += g * intercept.cwiseAbs().transpose();
+    Eigen::MatrixXd bound(Z.rows(), coef.rows());
+    for (Eigen::Index i = 0; i < Z.rows(); ++i) {
+        for (Eigen::Index k = 0; k < coef.rows(); ++k) {
+            double sum = 0;
+            for (Eigen::Index j = 0; j < coef.cols(); ++j) {
+                double a = g * std::abs(Z(i, j));
+                if (E.size() != 0) a += E(i, j);
+                sum += a * std::abs(coef(k, j));
+            }
+            bound(i, k) = sum + g * std::abs(intercept(k));
+        }
+    }
     return bound;
 }
 
-inline Evaluation evaluate_part(const LinearRegression& m, const Eigen::MatrixXd& Z,
-                                const Eigen::MatrixXd& E) {
+template <class = void>
+Evaluation evaluate_part(const LinearRegression& m, const Eigen::MatrixXd& Z,
+                         const Eigen::MatrixXd& E) {
     return {m.predict_targets(Z), linear_bound(m.coef, m.intercept, Z, E)};
 }
 
 /// Probabilities move by at most half the largest score error (the softmax's Jacobian has rows of
 /// absolute sum 2 p (1 - p) <= 1/2; the sigmoid's slope is <= 1/4); exp, the sum of n_classes
 /// terms and the division add a few ulps of a value <= 1.
-inline Evaluation evaluate_part(const LogisticRegression& m, const Eigen::MatrixXd& Z,
-                                const Eigen::MatrixXd& E) {
+template <class = void>
+Evaluation evaluate_part(const LogisticRegression& m, const Eigen::MatrixXd& Z,
+                         const Eigen::MatrixXd& E) {
     Evaluation r{m.predict_proba(Z), Eigen::MatrixXd()};
     const Eigen::MatrixXd scores = linear_bound(m.coef, m.intercept, Z, E);
     const double ulps = 4.0 * static_cast<double>(m.n_classes() + 4) * unit_roundoff;
@@ -204,8 +220,9 @@ inline Evaluation evaluate_part(const LogisticRegression& m, const Eigen::Matrix
 /// A tree copies a leaf's stored values, so its outputs are exact; but when its inputs carry a
 /// rounding error (after a pipeline's transforms), a row whose walk passes a threshold closer
 /// than twice that error may reach another leaf on another build: its bound is infinite.
-inline Evaluation evaluate_part(const DecisionTree& m, const Eigen::MatrixXd& Z,
-                                const Eigen::MatrixXd& E) {
+template <class = void>
+Evaluation evaluate_part(const DecisionTree& m, const Eigen::MatrixXd& Z,
+                         const Eigen::MatrixXd& E) {
     Evaluation r;
     if (m.is_classifier()) {
         r.out = m.predict_proba(Z);
@@ -240,8 +257,9 @@ inline Evaluation evaluate_part(const DecisionTree& m, const Eigen::MatrixXd& Z,
 /// <= 1. When its inputs carry a rounding error (after a pipeline's transforms), a row that passes
 /// a threshold closer than twice that error (plus a float32 ulp of the threshold when the ensemble
 /// compares in float32) may reach another leaf on another build: its bound is infinite.
-inline Evaluation evaluate_part(const TreeEnsemble& m, const Eigen::MatrixXd& Z,
-                                const Eigen::MatrixXd& E) {
+template <class = void>
+Evaluation evaluate_part(const TreeEnsemble& m, const Eigen::MatrixXd& Z,
+                         const Eigen::MatrixXd& E) {
     Evaluation r;
     if (m.is_classifier()) {
         r.out = m.predict_proba(Z);
@@ -288,46 +306,58 @@ Evaluation evaluate_scaler(const Scaler& m, const Eigen::MatrixXd& X) {
 /// The outputs a reference check compares, with their error bounds: predict_proba for
 /// classifiers, the targets for regressors, transform for scalers. Pipelines run in blocks of
 /// rows, so intermediate values take memory proportional to one block.
-inline Evaluation evaluate(const StandardScaler& m, const Eigen::MatrixXd& X) {
+template <class = void>
+Evaluation evaluate(const StandardScaler& m, const Eigen::MatrixXd& X) {
     return evaluate_scaler(m, X);
 }
-inline Evaluation evaluate(const MinMaxScaler& m, const Eigen::MatrixXd& X) {
+template <class = void>
+Evaluation evaluate(const MinMaxScaler& m, const Eigen::MatrixXd& X) {
     return evaluate_scaler(m, X);
 }
-inline Evaluation evaluate(const MaxAbsScaler& m, const Eigen::MatrixXd& X) {
+template <class = void>
+Evaluation evaluate(const MaxAbsScaler& m, const Eigen::MatrixXd& X) {
     return evaluate_scaler(m, X);
 }
-inline Evaluation evaluate(const RobustScaler& m, const Eigen::MatrixXd& X) {
+template <class = void>
+Evaluation evaluate(const RobustScaler& m, const Eigen::MatrixXd& X) {
     return evaluate_scaler(m, X);
 }
-inline Evaluation evaluate(const ColumnTransformer& m, const Eigen::MatrixXd& X) {
+template <class = void>
+Evaluation evaluate(const ColumnTransformer& m, const Eigen::MatrixXd& X) {
     return evaluate_scaler(m, X);
 }
 /// An imputer copies or replaces each value: its outputs are exact.
-inline Evaluation evaluate(const SimpleImputer& m, const Eigen::MatrixXd& X) {
+template <class = void>
+Evaluation evaluate(const SimpleImputer& m, const Eigen::MatrixXd& X) {
     Evaluation r{m.transform(X), Eigen::MatrixXd()};
     r.err = Eigen::MatrixXd::Zero(r.out.rows(), r.out.cols());
     return r;
 }
 /// A one-hot encoder's outputs are 0 or 1, exact on every build.
-inline Evaluation evaluate(const OneHotEncoder& m, const Eigen::MatrixXd& X) {
+template <class = void>
+Evaluation evaluate(const OneHotEncoder& m, const Eigen::MatrixXd& X) {
     Evaluation r{m.transform(X), Eigen::MatrixXd()};
     r.err = Eigen::MatrixXd::Zero(r.out.rows(), r.out.cols());
     return r;
 }
-inline Evaluation evaluate(const LinearRegression& m, const Eigen::MatrixXd& X) {
+template <class = void>
+Evaluation evaluate(const LinearRegression& m, const Eigen::MatrixXd& X) {
     return evaluate_part(m, X, Eigen::MatrixXd());
 }
-inline Evaluation evaluate(const LogisticRegression& m, const Eigen::MatrixXd& X) {
+template <class = void>
+Evaluation evaluate(const LogisticRegression& m, const Eigen::MatrixXd& X) {
     return evaluate_part(m, X, Eigen::MatrixXd());
 }
-inline Evaluation evaluate(const DecisionTree& m, const Eigen::MatrixXd& X) {
+template <class = void>
+Evaluation evaluate(const DecisionTree& m, const Eigen::MatrixXd& X) {
     return evaluate_part(m, X, Eigen::MatrixXd());
 }
-inline Evaluation evaluate(const TreeEnsemble& m, const Eigen::MatrixXd& X) {
+template <class = void>
+Evaluation evaluate(const TreeEnsemble& m, const Eigen::MatrixXd& X) {
     return evaluate_part(m, X, Eigen::MatrixXd());
 }
-inline Evaluation evaluate(const Pipeline& m, const Eigen::MatrixXd& X) {
+template <class = void>
+Evaluation evaluate(const Pipeline& m, const Eigen::MatrixXd& X) {
     Evaluation r;
     r.out.resize(X.rows(), reference_width(m));
     r.err.resize(X.rows(), reference_width(m));
