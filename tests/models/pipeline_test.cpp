@@ -396,3 +396,41 @@ TEST_CASE("Pipeline refuses a transform's overflow as its checked steps do",
     BRINE_CHECK_THROWS_CODE(brine::Pipeline({huge, scaler()}, logistic()).predict(X),
                             brine::Errc::invalid_input, "Pipeline: input row 299, column 1 is NaN");
 }
+
+TEST_CASE("Pipeline blocks of widening steps hold a bounded number of values",
+          "[models][pipeline]") {
+    // A block holds at most block_values values of the widest step: a wide encoder gets fewer
+    // rows per block (its buffers would otherwise be block_rows x its width), at least one.
+    using P = brine::Pipeline;
+    CHECK(P::block_rows_for(1) == P::block_rows);
+    CHECK(P::block_rows_for(P::block_values / P::block_rows) == P::block_rows);
+    CHECK(P::block_rows_for(3000) == P::block_values / 3000);
+    CHECK(P::block_rows_for(P::block_values) == 1);
+    CHECK(P::block_rows_for(4 * P::block_values) == 1);
+
+    // One column of 3000 categories (21 rows per block) into a linear model whose coefficient j
+    // is j / 1000: each row predicts its category's coefficient plus the intercept, across many
+    // blocks and a partial last one.
+    const Eigen::Index k = 3000;
+    Eigen::VectorXd categories(k), coef(k);
+    for (Eigen::Index j = 0; j < k; ++j) {
+        categories(j) = static_cast<double>(j);
+        coef(j) = static_cast<double>(j) / 1000;
+    }
+    brine::IndexVector n_categories(1);
+    n_categories(0) = k;
+    const brine::Pipeline pipe({brine::OneHotEncoder(categories, n_categories, brine::IndexVector(),
+                                                     brine::HandleUnknown::error)},
+                               brine::LinearRegression(coef, 0.25));
+    pipe.validate();
+    Eigen::MatrixXd X(100, 1);
+    for (Eigen::Index i = 0; i < X.rows(); ++i) X(i, 0) = static_cast<double>((i * 29) % k);
+    const Eigen::VectorXd y = pipe.predict(X);
+    const brine::RowMatrix Xr = X;
+    const Eigen::VectorXd yr = pipe.predict(brine::Rows(Xr));
+    for (Eigen::Index i = 0; i < X.rows(); ++i) {
+        const double want = coef(static_cast<Eigen::Index>(X(i, 0))) + 0.25;
+        CHECK(y(i) == want);
+        CHECK(yr(i) == want);
+    }
+}

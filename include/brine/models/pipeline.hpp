@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <algorithm>
 #include <variant>
 #include <vector>
 
@@ -118,8 +119,9 @@ struct Pipeline : RowsForms<Pipeline> {
         detail::check_columns(X.cols(), n_features(), "Pipeline");
         if (steps.empty()) return X;
         Eigen::MatrixXd Z(X.rows(), n_features_out());
-        for (Eigen::Index first = 0; first < X.rows(); first += block_rows) {
-            const Eigen::Index n = std::min(block_rows, X.rows() - first);
+        const Eigen::Index step_rows = rows_per_block();
+        for (Eigen::Index first = 0; first < X.rows(); first += step_rows) {
+            const Eigen::Index n = std::min(step_rows, X.rows() - first);
             const detail::InputRowBase base(first);
             Z.middleRows(first, n) = transform_rows(X.middleRows(first, n), true);
         }
@@ -165,6 +167,18 @@ struct Pipeline : RowsForms<Pipeline> {
     /// Rows per block in predict and predict_proba: the transformed block (block x n_features
     /// doubles) stays in cache and is the only intermediate, instead of a transformed copy of X.
     static constexpr Eigen::Index block_rows = 256;
+
+    /// At most this many values per intermediate block: a pipeline whose steps widen the rows (an
+    /// encoder of many categories) runs fewer rows per block, so its buffers stay bounded by this
+    /// (times two halves) instead of growing with block_rows x width.
+    static constexpr Eigen::Index block_values = Eigen::Index{1} << 16;
+
+    /// Rows per block for a chain whose widest step has `widest` columns: block_rows, or fewer
+    /// so that a block holds at most block_values values (at least one row).
+    static Eigen::Index block_rows_for(Eigen::Index widest) {
+        return std::clamp<Eigen::Index>(block_values / std::max<Eigen::Index>(widest, 1), 1,
+                                        block_rows);
+    }
 
     /// predict and predict_proba for a row-major or float batch, or any Rows view, read in place
     /// (see brine::Rows), and into caller buffers (RowsForms; the probability buffer is row-major,
@@ -246,8 +260,9 @@ struct Pipeline : RowsForms<Pipeline> {
             detail::visit_layout(in, [&](const auto& V) { out = V.template cast<double>(); });
             return;
         }
-        for (Eigen::Index first = 0; first < X.rows(); first += block_rows) {
-            const Eigen::Index n = std::min(block_rows, X.rows() - first);
+        const Eigen::Index step_rows = rows_per_block();
+        for (Eigen::Index first = 0; first < X.rows(); first += step_rows) {
+            const Eigen::Index n = std::min(step_rows, X.rows() - first);
             const detail::InputRowBase base(first);
             out.middleRows(first, n) = run_block(detail::in_block_rows(in, first, n), true);
         }
@@ -351,6 +366,12 @@ private:
         return detail::chain_max_width(steps, n_features());
     }
 
+    /// Rows per block of this pipeline's batch paths (see block_rows_for).
+    template <class = void>
+    Eigen::Index rows_per_block() const {
+        return block_rows_for(max_width());
+    }
+
     /// Runs the transforms on one sample; returns a view of the result, which lives in `local`
     /// (2 stack_width entries) or in the per-thread scratch buffer: two halves, each step writing
     /// into the one it does not read (validate() checks the widths chain; each transform_one
@@ -439,8 +460,9 @@ private:
     template <class F>
     void for_each_block(const MatrixRef& X, F&& f) const {
         const bool scalers = only_scalers();
-        for (Eigen::Index first = 0; first < X.rows(); first += block_rows) {
-            const Eigen::Index n = std::min(block_rows, X.rows() - first);
+        const Eigen::Index step_rows = rows_per_block();
+        for (Eigen::Index first = 0; first < X.rows(); first += step_rows) {
+            const Eigen::Index n = std::min(step_rows, X.rows() - first);
             if (!scalers) {
                 const detail::InputRowBase base(first);
                 f(transform_rows(X.middleRows(first, n), true), first);
@@ -469,8 +491,9 @@ private:
     void for_each_block_into(const detail::InBlock<T>& X, F&& f) const {
         const bool scalers = only_scalers();
         const bool refuse_infinity = !scalers || estimator_takes_missing();
-        for (Eigen::Index first = 0; first < X.rows(); first += block_rows) {
-            const Eigen::Index n = std::min(block_rows, X.rows() - first);
+        const Eigen::Index step_rows = rows_per_block();
+        for (Eigen::Index first = 0; first < X.rows(); first += step_rows) {
+            const Eigen::Index n = std::min(step_rows, X.rows() - first);
             const detail::InputRowBase base(scalers ? 0 : first);
             try {
                 f(run_block(detail::in_block_rows(X, first, n), refuse_infinity), first);
@@ -489,8 +512,9 @@ private:
     detail::ColMap run_block(const detail::InBlock<T>& in, bool refuse_infinity) const {
         const Eigen::Index n = in.rows();
         const Eigen::Index widest = max_width();
-        double* halves[2] = {detail::scratch_doubles<detail::pipeline_slot_a>(block_rows * widest),
-                             detail::scratch_doubles<detail::pipeline_slot_b>(block_rows * widest)};
+        const Eigen::Index cap = block_rows_for(widest) * widest;
+        double* halves[2] = {detail::scratch_doubles<detail::pipeline_slot_a>(cap),
+                             detail::scratch_doubles<detail::pipeline_slot_b>(cap)};
         Eigen::Index width = step_into(steps[0], in, halves[0], n, refuse_infinity);
         for (std::size_t i = 1; i < steps.size(); ++i) {
             const detail::ColMap prev(halves[(i - 1) % 2], n, width, Eigen::OuterStride<>(n));
