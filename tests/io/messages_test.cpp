@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <limits>
 #include <string>
 
 #include "brine_catch.hpp"
@@ -391,6 +392,35 @@ TEST_CASE("the writer's build named by a reference mismatch is cut and escaped",
                             // 25 bytes, then 39 of the 100 x: the first 64 of 125 bytes
                             "as it was written by another build: 'gcc \\x1b[31m 12\\nforged line " +
                                 std::string(39, 'x') + "...' (125 bytes)");
+}
+
+TEST_CASE("reference rows with NaN of an imputing pipeline are checked on load", "[io][reference]") {
+    // Imputer (mean 2, 4) -> y = x0 - x1 + 0.5: a row with NaN is predicted from the statistics,
+    // so its stored output is checked like any other; a scaler-first pipeline refuses it, and
+    // the row is skipped.
+    const brine::Pipeline m({brine::SimpleImputer(brine::ImputeStrategy::mean,
+                                                  std::numeric_limits<double>::quiet_NaN(),
+                                                  Eigen::Vector2d(2.0, 4.0))},
+                            brine::LinearRegression(Eigen::Vector2d(1.0, -1.0), 0.5));
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    Eigen::MatrixXd X(3, 2);
+    X << 1.0, 1.0, nan, 1.0, 3.0, nan;
+    brine::Reference r = brine::detail::make_reference(m, X, 0.0);
+    CHECK(r.outputs(1, 0) == 1.5);   // 2 - 1 + 0.5
+    CHECK(r.outputs(2, 0) == -0.5);  // 3 - 4 + 0.5
+    brine::detail::check_reference(m, r);
+    for (const Eigen::Index row : {Eigen::Index{1}, Eigen::Index{2}}) {
+        brine::Reference bad = r;
+        bad.outputs(row, 0) += 0.25;
+        BRINE_CHECK_THROWS_CODE(brine::detail::check_reference(m, bad), Errc::reference_mismatch,
+                                "row " + std::to_string(row) + " output 0");
+    }
+    const brine::Pipeline scaled({brine::StandardScaler(Eigen::Vector2d(0.0, 0.0),
+                                                        Eigen::Vector2d(1.0, 1.0))},
+                                 brine::LinearRegression(Eigen::Vector2d(1.0, -1.0), 0.5));
+    brine::Reference kept = r;
+    kept.outputs(1, 0) = 123.0;  // never recomputed: the scaler-first pipeline refuses NaN
+    brine::detail::check_reference(scaled, kept);
 }
 
 }  // namespace messages_os_test

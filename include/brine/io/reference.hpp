@@ -445,8 +445,8 @@ Reference make_reference(const Model& m, const Eigen::MatrixXd& X, double tolera
 }
 
 /// The reference rows a load can recompute: every row, except those holding an input the model
-/// refuses at prediction (NaN or infinity for an estimator or pipeline, infinity for a scaler or
-/// a tree ensemble, which takes NaN as a missing value).
+/// refuses at prediction (NaN or infinity for an estimator, infinity for a scaler or a tree
+/// ensemble, which takes NaN as a missing value; a pipeline's rule follows).
 template <class Model>
 std::vector<Eigen::Index> checkable_reference_rows(const Model& m, const RowMatrix& X) {
     // A transformer without predict (a scaler) and a tree ensemble keep NaN (a missing value);
@@ -463,6 +463,30 @@ std::vector<Eigen::Index> checkable_reference_rows(const Model& m, const RowMatr
             ok = std::isfinite(v) || (scaler && std::isnan(v));
         }
         if (ok) rows.push_back(i);
+    }
+    return rows;
+}
+
+/// A pipeline: every finite row, and a row holding a NaN or an infinity when the pipeline
+/// predicts it (its steps impute or encode the value before its estimator sees it), tried one row
+/// at a time, so rows a C++ or Python writer stored for an imputing pipeline are checked too. Those
+/// trials cost no more than the check itself, whose budget is charged before.
+template <class = void>
+std::vector<Eigen::Index> checkable_reference_rows(const Pipeline& m, const RowMatrix& X) {
+    std::vector<Eigen::Index> rows;
+    rows.reserve(static_cast<std::size_t>(X.rows()));
+    for (Eigen::Index i = 0; i < X.rows(); ++i) {
+        if (X.row(i).allFinite()) {
+            rows.push_back(i);
+            continue;
+        }
+        try {
+            (void)m.predict_one(X.row(i));
+        } catch (const Error& e) {
+            if (e.code() != Errc::invalid_input) throw;
+            continue;
+        }
+        rows.push_back(i);
     }
     return rows;
 }
