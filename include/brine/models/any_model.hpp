@@ -216,6 +216,9 @@ public:
     /// (predict: X.rows(); predict_proba: X.rows() * n_classes(), row-major).
     using RowsForms<AnyModel>::predict;
     using RowsForms<AnyModel>::predict_proba;
+    /// The Rows forms go to the kind held, which reads every layout it can in place (see
+    /// detail::held_kind_or).
+    static constexpr bool dispatches_rows = true;
 
     /// The kernels of the model held (every kind that has them; Errc::invalid_argument for the
     /// others, as predict and predict_proba).

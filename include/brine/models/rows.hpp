@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "brine/models/common.hpp"
@@ -426,6 +427,39 @@ void transform_rows_into(const Model& m, const Rows& X, double* out, Eigen::Inde
 ///
 /// Column-major double matrices keep the kind's own MatrixRef overloads. A buffer smaller than
 /// the result is Errc::shape_mismatch and nothing is written.
+namespace detail {
+
+/// A model that holds one of several kinds (AnyModel, which declares `static constexpr bool
+/// dispatches_rows = true` and has variant()) hands a Rows call to the kind it holds, so that the
+/// kind reads the input in place as its own forms do (a Pipeline or a transformer: no column-major
+/// copy of each block first). f(kind) runs when that kind has the kernel `Has`, else fallback()
+/// (the holder's own path, which gives the holder's error for a kind without it).
+template <class M, class = void>
+struct dispatches_rows : std::false_type {};
+template <class M>
+struct dispatches_rows<M, std::enable_if_t<M::dispatches_rows>> : std::true_type {};
+
+template <template <class, class> class Has, class Model, class F, class G>
+std::invoke_result_t<G&> held_kind_or(const Model& m, F&& f, G&& fallback) {
+    using Result = std::invoke_result_t<G&>;
+    if constexpr (dispatches_rows<Model>::value) {
+        return std::visit(
+            [&f, &fallback](const auto& k) -> Result {
+                using K = std::decay_t<decltype(k)>;
+                if constexpr (Has<K, void>::value) {
+                    return f(k);
+                } else {
+                    return fallback();
+                }
+            },
+            m.variant());
+    } else {
+        return fallback();
+    }
+}
+
+}  // namespace detail
+
 template <class Derived>
 class RowsForms {
     template <template <class, class> class Has, class D>
@@ -437,12 +471,17 @@ public:
     template <class In, class D = Derived, detail::enable_if_rows_input<In> = 0,
               when<detail::has_predict_kernel, D> = 0>
     Eigen::VectorXd predict(const In& X) const {
-        return detail::predict_rows(self(), Rows(X));
+        const Rows R(X);
+        return detail::held_kind_or<detail::has_predict_kernel>(
+            self(), [&](const auto& k) { return detail::predict_rows(k, R); },
+            [&] { return detail::predict_rows(self(), R); });
     }
     /// predict into out[0 .. X.rows()).
     template <class D = Derived, when<detail::has_predict_kernel, D> = 0>
     void predict(const Rows& X, double* out, Eigen::Index size) const {
-        detail::predict_rows_into(self(), X, out, size, model_name());
+        detail::held_kind_or<detail::has_predict_kernel>(
+            self(), [&](const auto& k) { detail::predict_rows_into(k, X, out, size, model_name()); },
+            [&] { detail::predict_rows_into(self(), X, out, size, model_name()); });
     }
     /// predict into a contiguous buffer (std::vector<double>, std::array, Eigen vector).
     template <class Buffer, class D = Derived, detail::enable_if_double_buffer<Buffer> = 0,
@@ -454,13 +493,19 @@ public:
     template <class In, class D = Derived, detail::enable_if_rows_input<In> = 0,
               when<detail::has_proba_kernel, D> = 0>
     Eigen::MatrixXd predict_proba(const In& X) const {
-        return detail::predict_proba_rows(self(), Rows(X));
+        const Rows R(X);
+        return detail::held_kind_or<detail::has_proba_kernel>(
+            self(), [&](const auto& k) { return detail::predict_proba_rows(k, R); },
+            [&] { return detail::predict_proba_rows(self(), R); });
     }
     /// Probabilities into a row-major buffer: sample i's n_classes() values at
     /// out[i * n_classes() ..].
     template <class D = Derived, when<detail::has_proba_kernel, D> = 0>
     void predict_proba(const Rows& X, double* out, Eigen::Index size) const {
-        detail::predict_proba_rows_into(self(), X, out, size, model_name());
+        detail::held_kind_or<detail::has_proba_kernel>(
+            self(),
+            [&](const auto& k) { detail::predict_proba_rows_into(k, X, out, size, model_name()); },
+            [&] { detail::predict_proba_rows_into(self(), X, out, size, model_name()); });
     }
     template <class Buffer, class D = Derived, detail::enable_if_double_buffer<Buffer> = 0,
               when<detail::has_proba_kernel, D> = 0>
