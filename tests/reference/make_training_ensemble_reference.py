@@ -29,6 +29,17 @@ The output is committed; rerun only on purpose and review the diff.
 """
 
 import os
+import warnings
+
+# numpy computes float64 exp and log with its own AVX-512 kernels (SVML) on CPUs that have AVX-512
+# and with the C library's functions elsewhere. The two differ in the last bits, and those bits
+# move gradient-boosting leaf values, break near-ties between splits the other way and change
+# predict_proba's last digits, so the files would depend on the CPU that wrote them. With the
+# AVX-512 kernels off (before numpy is imported; numpy only warns where the CPU has none to turn
+# off) every x86-64 machine writes the same files.
+os.environ["NPY_DISABLE_CPU_FEATURES"] = (
+    "AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL AVX512_ICL")
+warnings.filterwarnings("ignore", message=".*NPY_DISABLE_CPU_FEATURES", category=RuntimeWarning)
 
 import numpy as np
 import sklearn
