@@ -394,14 +394,15 @@ TEST_CASE("the writer's build named by a reference mismatch is cut and escaped",
                                 std::string(39, 'x') + "...' (125 bytes)");
 }
 
-TEST_CASE("reference rows with NaN of an imputing pipeline are checked on load", "[io][reference]") {
+TEST_CASE("reference rows with NaN of an imputing pipeline are checked on load",
+          "[io][reference]") {
     // Imputer (mean 2, 4) -> y = x0 - x1 + 0.5: a row with NaN is predicted from the statistics,
     // so its stored output is checked like any other; a scaler-first pipeline refuses it, and
     // the row is skipped.
-    const brine::Pipeline m({brine::SimpleImputer(brine::ImputeStrategy::mean,
-                                                  std::numeric_limits<double>::quiet_NaN(),
-                                                  Eigen::Vector2d(2.0, 4.0))},
-                            brine::LinearRegression(Eigen::Vector2d(1.0, -1.0), 0.5));
+    const brine::Pipeline m(
+        {brine::SimpleImputer(brine::ImputeStrategy::mean, std::numeric_limits<double>::quiet_NaN(),
+                              Eigen::Vector2d(2.0, 4.0))},
+        brine::LinearRegression(Eigen::Vector2d(1.0, -1.0), 0.5));
     const double nan = std::numeric_limits<double>::quiet_NaN();
     Eigen::MatrixXd X(3, 2);
     X << 1.0, 1.0, nan, 1.0, 3.0, nan;
@@ -415,9 +416,9 @@ TEST_CASE("reference rows with NaN of an imputing pipeline are checked on load",
         BRINE_CHECK_THROWS_CODE(brine::detail::check_reference(m, bad), Errc::reference_mismatch,
                                 "row " + std::to_string(row) + " output 0");
     }
-    const brine::Pipeline scaled({brine::StandardScaler(Eigen::Vector2d(0.0, 0.0),
-                                                        Eigen::Vector2d(1.0, 1.0))},
-                                 brine::LinearRegression(Eigen::Vector2d(1.0, -1.0), 0.5));
+    const brine::Pipeline scaled(
+        {brine::StandardScaler(Eigen::Vector2d(0.0, 0.0), Eigen::Vector2d(1.0, 1.0))},
+        brine::LinearRegression(Eigen::Vector2d(1.0, -1.0), 0.5));
     brine::Reference kept = r;
     kept.outputs(1, 0) = 123.0;  // never recomputed: the scaler-first pipeline refuses NaN
     brine::detail::check_reference(scaled, kept);

@@ -127,9 +127,7 @@ inline void read_header_strings(BinaryInputArchive& ar, const char* name,
 }
 
 inline void read_header_value(BinaryInputArchive& ar, std::string& v) { ::brine::load(ar, v); }
-inline void read_header_value(BinaryInputArchive& ar, double& v) {
-    v = ar.read_scalar<double>();
-}
+inline void read_header_value(BinaryInputArchive& ar, double& v) { v = ar.read_scalar<double>(); }
 
 /// A u64 count, then key and value pairs; a key that appears twice is Errc::malformed.
 template <class V>

@@ -480,7 +480,8 @@ public:
     template <class D = Derived, when<detail::has_predict_kernel, D> = 0>
     void predict(const Rows& X, double* out, Eigen::Index size) const {
         detail::held_kind_or<detail::has_predict_kernel>(
-            self(), [&](const auto& k) { detail::predict_rows_into(k, X, out, size, model_name()); },
+            self(),
+            [&](const auto& k) { detail::predict_rows_into(k, X, out, size, model_name()); },
             [&] { detail::predict_rows_into(self(), X, out, size, model_name()); });
     }
     /// predict into a contiguous buffer (std::vector<double>, std::array, Eigen vector).
