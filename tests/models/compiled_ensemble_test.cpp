@@ -170,6 +170,46 @@ TEST_CASE("CompiledEnsemble: every compare mode and accumulation gives the ensem
     }
 }
 
+/// `e` with one more tree that is a single leaf (value 0.375), adding to score 0.
+TreeEnsemble with_leaf_tree(TreeEnsemble e) {
+    const Eigen::Index n = e.n_nodes(), t = e.n_trees();
+    e.tree_offsets.conservativeResize(t + 2);
+    e.tree_offsets(t + 1) = static_cast<std::int32_t>(n + 1);
+    e.tree_output.conservativeResize(t + 1);
+    e.tree_output(t) = 0;
+    e.children_left.conservativeResize(n + 1);
+    e.children_left(n) = -1;
+    e.children_right.conservativeResize(n + 1);
+    e.children_right(n) = -1;
+    e.feature.conservativeResize(n + 1);
+    e.feature(n) = -2;
+    e.threshold.conservativeResize(n + 1);
+    e.threshold(n) = -2;
+    e.default_left.conservativeResize(n + 1);
+    e.default_left(n) = 0;
+    e.value.conservativeResize(n + 1, e.value.cols());
+    e.value.row(n).setConstant(0.375);
+    return e;
+}
+
+TEST_CASE("CompiledEnsemble: single rows of shallow boosted trees, leaves above the deepest") {
+    // Boosted trees of depth at most 8 (single rows walk them as complete trees): trees of
+    // uneven depth, one a single leaf, a tree count that is not a multiple of the trees walked
+    // together, values next to every threshold and NaN.
+    for (const Compare cm : {Compare::double_le, Compare::float32_le, Compare::float32_lt}) {
+        for (const auto acc :
+             {TreeEnsemble::Accumulation::float64, TreeEnsemble::Accumulation::float32}) {
+            for (const int depth : {1, 3, 8}) {
+                INFO("compare " << static_cast<int>(cm) << ", accumulation "
+                                << static_cast<int>(acc) << ", depth " << depth);
+                const TreeEnsemble e = with_leaf_tree(grown(cm, acc, 10, depth, 1, 1));
+                REQUIRE_NOTHROW(e.validate());
+                check_same(e, e.compile(), near_thresholds(e, 40));
+            }
+        }
+    }
+}
+
 TEST_CASE("CompiledEnsemble: trees too large for 64-row blocks, several blocks on threads") {
     // About 2000 nodes per tree: the walk takes blocks of thousands of rows (flat_block_rows).
     const TreeEnsemble e =

@@ -3,7 +3,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <limits>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -29,7 +32,7 @@ namespace brine {
 /// double y = c.predict_one(row);         // no allocation in steady state
 /// Eigen::VectorXd Y = c.predict(batch);  // the same bits as the ensemble's predict(batch)
 /// ```
-class CompiledEnsemble : public RowsForms<CompiledEnsemble> {
+class CompiledEnsemble : public RowsForms<CompiledEnsemble>, public OneRowForms<CompiledEnsemble> {
 public:
     using PredictOptions = TreeEnsemblePredictOptions;
 
@@ -99,14 +102,8 @@ public:
     double predict_one(const RowRef& x) const;
     void decision_function_one(const RowRef& x, double* out, Eigen::Index size) const;
     void predict_proba_one(const RowRef& x, double* out, Eigen::Index size) const;
-    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
-    void predict_proba_one(const RowRef& x, Buffer&& out) const {
-        predict_proba_one(x, out.data(), static_cast<Eigen::Index>(out.size()));
-    }
-    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
-    void decision_function_one(const RowRef& x, Buffer&& out) const {
-        decision_function_one(x, out.data(), static_cast<Eigen::Index>(out.size()));
-    }
+    using OneRowForms<CompiledEnsemble>::predict_proba_one;
+    using OneRowForms<CompiledEnsemble>::decision_function_one;
 
 private:
     static constexpr const char* name = "TreeEnsemble";
@@ -137,9 +134,44 @@ private:
     }
     /// Trees walked in lockstep by one row (16 measured no faster on 100 trees of depth 6).
     static constexpr Eigen::Index single_group = 8;
+    /// Trees walked in lockstep by one row in the complete layout.
+    static constexpr Eigen::Index complete_group = 8;
+
+    /// A split node of the complete layout (see build_complete): the threshold as the flat
+    /// layout's, and the feature's place among the read columns.
+    template <class T>
+    struct CompleteNode {
+        T thr;
+        std::uint32_t feature;
+    };
+    /// The deepest complete layout built: 2^8 - 1 split nodes per tree.
+    static constexpr std::int32_t complete_depth_max = 8;
+    template <class T>
+    void build_complete();
+    template <class T>
+    void fill_complete(Eigen::Index t, std::int32_t g, std::size_t i, std::int32_t level);
+    template <class T, bool Missing, int Depth>
+    void walk_complete(const T* x, double* acc) const;
+    template <class T, bool Missing>
+    void walk_complete_any(const T* x, double* acc) const;
+    template <class T>
+    std::vector<CompleteNode<T>>& complete_nodes();
+    template <class T>
+    const CompleteNode<T>* complete_nodes_of() const;
 
     TreeEnsemble model_;
     detail::FlatEnsemble flat_;
+    /// Single rows of a boosted ensemble (one value per leaf) whose trees are all at most
+    /// complete_depth_max deep: every tree laid out as the complete tree of the ensemble's depth D
+    /// (complete_depth_, 0 when there is no such layout), split nodes in heap order (the children
+    /// of node i at 2i + 1 and 2i + 2), so a step is `i = 2i + 2 - left` with no child to load; a
+    /// leaf above depth D becomes split nodes that send every input left (threshold +infinity,
+    /// missing values left), down to copies of its value.
+    std::int32_t complete_depth_ = 0;
+    std::vector<CompleteNode<float>> complete_f_;
+    std::vector<CompleteNode<double>> complete_d_;
+    std::vector<std::uint8_t> complete_ml_;  ///< per complete split node: missing values go left
+    std::vector<double> complete_value_;     ///< per tree, its 2^D leaves' values
 };
 
 inline CompiledEnsemble TreeEnsemble::compile() const { return CompiledEnsemble(*this); }
@@ -152,6 +184,136 @@ inline CompiledEnsemble::CompiledEnsemble(TreeEnsemble model) : model_(std::move
         detail::build_flat<float>(model_, flat_);
     }
     flat_.node_depth = std::vector<std::int32_t>();  // build scratch
+    if (model_.compare == TreeCompare::double_le) {
+        build_complete<double>();
+    } else {
+        build_complete<float>();
+    }
+}
+
+template <class T>
+std::vector<CompiledEnsemble::CompleteNode<T>>& CompiledEnsemble::complete_nodes() {
+    if constexpr (std::is_same_v<T, float>) {
+        return complete_f_;
+    } else {
+        return complete_d_;
+    }
+}
+
+template <class T>
+const CompiledEnsemble::CompleteNode<T>* CompiledEnsemble::complete_nodes_of() const {
+    if constexpr (std::is_same_v<T, float>) {
+        return complete_f_.data();
+    } else {
+        return complete_d_.data();
+    }
+}
+
+/// Builds the complete layout when it applies: one value per leaf, every tree at most
+/// complete_depth_max deep, and at most 4 times the ensemble's nodes in complete leaves (a few
+/// deep paths in otherwise shallow trees would need far more places than nodes).
+template <class T>
+void CompiledEnsemble::build_complete() {
+    const Eigen::Index trees = model_.n_trees();
+    std::int32_t depth = 0;
+    for (const std::int32_t d : flat_.depth) depth = std::max(depth, d);
+    if (model_.value.cols() != 1 || flat_.value.empty() || depth < 1 ||
+        depth > complete_depth_max || trees * (Eigen::Index{1} << depth) > 4 * model_.n_nodes()) {
+        return;
+    }
+    complete_depth_ = depth;
+    const auto inner = static_cast<std::size_t>((1 << depth) - 1);
+    // Whole groups: the places after the last tree hold splits that send every input left.
+    const auto places =
+        static_cast<std::size_t>((trees + complete_group - 1) / complete_group * complete_group);
+    complete_nodes<T>().assign(places * inner, {std::numeric_limits<T>::infinity(), 0});
+    complete_ml_.assign(places * inner, 1);
+    complete_value_.resize(static_cast<std::size_t>(trees) * (inner + 1));
+    for (Eigen::Index t = 0; t < trees; ++t) fill_complete<T>(t, 0, 0, 0);
+}
+
+/// Places node g (local to tree t) at heap index i of level `level`, then its subtree.
+template <class T>
+void CompiledEnsemble::fill_complete(Eigen::Index t, std::int32_t g, std::size_t i,
+                                     std::int32_t level) {
+    const auto inner = static_cast<std::size_t>((1 << complete_depth_) - 1);
+    const Eigen::Index at = model_.tree_offsets(t) + g;
+    const bool leaf = model_.children_left(at) == TreeEnsemble::leaf;
+    if (level == complete_depth_) {  // only leaves are this deep
+        complete_value_[static_cast<std::size_t>(t) * (inner + 1) + (i - inner)] =
+            model_.value(at, 0);
+        return;
+    }
+    CompleteNode<T>& n = complete_nodes<T>()[static_cast<std::size_t>(t) * inner + i];
+    std::uint8_t& ml = complete_ml_[static_cast<std::size_t>(t) * inner + i];
+    if (leaf) {
+        n = {std::numeric_limits<T>::infinity(), 0};
+        ml = 1;
+        fill_complete<T>(t, g, 2 * i + 1, level + 1);
+        fill_complete<T>(t, g, 2 * i + 2, level + 1);
+        return;
+    }
+    if constexpr (std::is_same_v<T, float>) {
+        n.thr = detail::flat_threshold(model_.threshold(at), model_.compare);
+    } else {
+        n.thr = model_.threshold(at);
+    }
+    n.feature =
+        static_cast<std::uint32_t>(flat_.slot[static_cast<std::size_t>(model_.feature(at))]);
+    ml = model_.default_left(at) != 0 ? 1 : 0;
+    fill_complete<T>(t, model_.children_left(at), 2 * i + 1, level + 1);
+    fill_complete<T>(t, model_.children_right(at), 2 * i + 2, level + 1);
+}
+
+/// The complete-layout walks of one row x (its read columns, rounded to T, column c at x[c])
+/// through every tree, complete_group trees at a time in lockstep, Depth steps each; the group's
+/// leaves are then added to the scores in tree order.
+template <class T, bool Missing, int Depth>
+void CompiledEnsemble::walk_complete(const T* x, double* acc) const {
+    constexpr Eigen::Index group = complete_group;
+    constexpr std::size_t inner = (std::size_t{1} << Depth) - 1;
+    const CompleteNode<T>* nodes = complete_nodes_of<T>();
+    const std::uint8_t* ml = complete_ml_.data();
+    const double* values = complete_value_.data();
+    const std::int32_t* outputs = model_.tree_output.data();
+    const Eigen::Index trees = model_.n_trees();
+    const bool f32 = model_.accumulation == TreeEnsemble::Accumulation::float32;
+    for (Eigen::Index t0 = 0; t0 < trees; t0 += group) {
+        const Eigen::Index g = std::min(group, trees - t0);
+        // The group's trees follow each other: tree k's node i at at[k * inner + i].
+        const CompleteNode<T>* at = nodes + static_cast<std::size_t>(t0) * inner;
+        const std::uint8_t* mat = ml + static_cast<std::size_t>(t0) * inner;
+        std::size_t i[group] = {};
+        for (int s = 0; s < Depth; ++s) {
+            for (Eigen::Index k = 0; k < group; ++k) {
+                const auto kk = static_cast<std::size_t>(k);
+                const CompleteNode<T>& n = at[kk * inner + i[k]];
+                const T v = x[n.feature];
+                std::size_t left = v <= n.thr;
+                if (Missing) left |= (v != v) & mat[kk * inner + i[k]];
+                i[k] = 2 * i[k] + 2 - left;
+            }
+        }
+        for (Eigen::Index k = 0; k < g; ++k) {
+            const double v = values[static_cast<std::size_t>(t0 + k) * (inner + 1) + i[k] - inner];
+            double& a = acc[outputs[t0 + k]];
+            a = f32 ? static_cast<double>(static_cast<float>(a) + static_cast<float>(v)) : a + v;
+        }
+    }
+}
+
+template <class T, bool Missing>
+void CompiledEnsemble::walk_complete_any(const T* x, double* acc) const {
+    switch (complete_depth_) {
+        case 1: return walk_complete<T, Missing, 1>(x, acc);
+        case 2: return walk_complete<T, Missing, 2>(x, acc);
+        case 3: return walk_complete<T, Missing, 3>(x, acc);
+        case 4: return walk_complete<T, Missing, 4>(x, acc);
+        case 5: return walk_complete<T, Missing, 5>(x, acc);
+        case 6: return walk_complete<T, Missing, 6>(x, acc);
+        case 7: return walk_complete<T, Missing, 7>(x, acc);
+        default: return walk_complete<T, Missing, 8>(x, acc);
+    }
 }
 
 inline Eigen::MatrixXd CompiledEnsemble::decision_function(const MatrixRef& X,
@@ -245,7 +407,8 @@ inline void CompiledEnsemble::scores_one(const RowRef& x, double* out) const {
     detail::check_columns(x.size(), n_features(), name);
     const std::vector<std::int32_t>& columns = flat_.columns;
     const auto nc = static_cast<Eigen::Index>(columns.size());
-    constexpr Eigen::Index stride = detail::flat_group;
+    // The complete layout reads column c at x[c]; the flat one at x[c * flat_group].
+    const Eigen::Index stride = complete_depth_ > 0 ? 1 : detail::flat_group;
     std::uint64_t missing = 0;
     const auto check = [&](double v, std::int32_t j) {
         const std::uint64_t bits = detail::bits_of(v) & ~(std::uint64_t{1} << 63);
@@ -263,7 +426,13 @@ inline void CompiledEnsemble::scores_one(const RowRef& x, double* out) const {
             check(v, j);
             row[static_cast<std::size_t>(c * stride)] = v;
         }
-        if (missing) {
+        if (complete_depth_ > 0) {
+            if (missing) {
+                walk_complete_any<double, true>(row.data(), out);
+            } else {
+                walk_complete_any<double, false>(row.data(), out);
+            }
+        } else if (missing) {
             walk_one<double, true, single_group>(row.data(), out);
         } else {
             walk_one<double, false, single_group>(row.data(), out);
@@ -278,7 +447,13 @@ inline void CompiledEnsemble::scores_one(const RowRef& x, double* out) const {
             check(v, j);
             row[static_cast<std::size_t>(c * stride)] = static_cast<float>(v);
         }
-        if (missing) {
+        if (complete_depth_ > 0) {
+            if (missing) {
+                walk_complete_any<float, true>(row.data(), out);
+            } else {
+                walk_complete_any<float, false>(row.data(), out);
+            }
+        } else if (missing) {
             walk_one<float, true, single_group>(row.data(), out);
         } else {
             walk_one<float, false, single_group>(row.data(), out);
@@ -288,16 +463,7 @@ inline void CompiledEnsemble::scores_one(const RowRef& x, double* out) const {
 }
 
 inline double CompiledEnsemble::predict_one(const RowRef& x) const {
-    constexpr Eigen::Index stack_scores = 64;
-    double local[stack_scores];
-    std::vector<double> heap;
-    double* s = local;
-    if (n_scores() > stack_scores) {
-        heap.resize(static_cast<std::size_t>(n_scores()));
-        s = heap.data();
-    }
-    scores_one(x, s);
-    return model_.output_of_scores(s);
+    return model_.predict_one_from([&](double* s) { scores_one(x, s); });
 }
 
 inline void CompiledEnsemble::decision_function_one(const RowRef& x, double* out,
@@ -310,14 +476,7 @@ inline void CompiledEnsemble::predict_proba_one(const RowRef& x, double* out,
                                                 Eigen::Index size) const {
     model_.require_classifier();
     detail::check_output_size(size, n_classes(), name, "predict_proba_one");
-    if (model_.link == TreeEnsemble::Link::logistic) {
-        double s = 0.0;
-        scores_one(x, &s);
-        model_.proba_of_scores(&s, out);
-        return;
-    }
-    scores_one(x, out);
-    model_.proba_of_scores(out, out);
+    model_.proba_one_from([&](double* s) { scores_one(x, s); }, out);
 }
 
 }  // namespace brine

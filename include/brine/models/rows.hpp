@@ -573,4 +573,24 @@ public:
     }
 };
 
+/// The single-row forms into a contiguous buffer (std::vector<double>, std::array<double, N>,
+/// Eigen vector), for a kind that has the pointer forms `predict_proba_one(RowRef, double* out,
+/// Eigen::Index size)` and `decision_function_one(RowRef, double*, Eigen::Index)`: each hands the
+/// buffer's data and size to them (so it throws as they do). A kind derives from
+/// OneRowForms<Kind> and names the forms next to its own with using-declarations.
+template <class Derived>
+class OneRowForms {
+    const Derived& self() const noexcept { return static_cast<const Derived&>(*this); }
+
+public:
+    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
+    void predict_proba_one(const RowRef& x, Buffer&& out) const {
+        self().predict_proba_one(x, out.data(), static_cast<Eigen::Index>(out.size()));
+    }
+    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
+    void decision_function_one(const RowRef& x, Buffer&& out) const {
+        self().decision_function_one(x, out.data(), static_cast<Eigen::Index>(out.size()));
+    }
+};
+
 }  // namespace brine

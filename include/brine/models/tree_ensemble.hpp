@@ -134,7 +134,7 @@ struct TreeEnsemblePredictOptions {
 /// e.base_score.setZero(1);
 /// e.predict_one(Eigen::RowVectorXd::Constant(1, 1.0));  // 2 + 10 = 12
 /// ```
-struct TreeEnsemble : RowsForms<TreeEnsemble> {
+struct TreeEnsemble : RowsForms<TreeEnsemble>, OneRowForms<TreeEnsemble> {
     enum class Task : std::uint8_t { classification = 0, regression = 1 };
     /// How the trees' leaves combine into a score.
     enum class Aggregation : std::uint8_t { sum = 0, average = 1 };
@@ -302,18 +302,11 @@ struct TreeEnsemble : RowsForms<TreeEnsemble> {
     /// entries and `size` >= n_classes (nothing is written then), and as decision_function.
     void predict_proba_one(const RowRef& x, double* out, Eigen::Index size) const;
 
-    /// Class probabilities of one sample into a contiguous buffer (std::vector<double>,
-    /// std::array<double, N>, Eigen vector) of at least n_classes entries; throws as above.
-    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
-    void predict_proba_one(const RowRef& x, Buffer&& out) const {
-        predict_proba_one(x, out.data(), static_cast<Eigen::Index>(out.size()));
-    }
-
-    /// Raw scores of one sample into a contiguous buffer of at least n_scores entries.
-    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
-    void decision_function_one(const RowRef& x, Buffer&& out) const {
-        decision_function_one(x, out.data(), static_cast<Eigen::Index>(out.size()));
-    }
+    /// Class probabilities (at least n_classes entries) and raw scores (at least n_scores) of one
+    /// sample into a contiguous buffer (std::vector<double>, std::array<double, N>, Eigen vector);
+    /// throw as above (OneRowForms).
+    using OneRowForms<TreeEnsemble>::predict_proba_one;
+    using OneRowForms<TreeEnsemble>::decision_function_one;
 
     friend bool operator==(const TreeEnsemble& a, const TreeEnsemble& b) {
         return a.task == b.task && a.n_features_in == b.n_features_in && a.compare == b.compare &&
@@ -384,6 +377,12 @@ private:
                       const Target& target) const;
     void proba_of_scores(const double* s, double* p) const;
     double output_of_scores(const double* s) const;
+    /// The bodies of predict_one and predict_proba_one (after their checks), shared with
+    /// CompiledEnsemble: `scores(double* s)` writes the row's n_scores raw scores to s.
+    template <class Scores>
+    double predict_one_from(const Scores& scores) const;
+    template <class Scores>
+    void proba_one_from(const Scores& scores, double* out) const;
     void require_classifier() const;
 };
 
