@@ -32,7 +32,7 @@ build=build/fuzz
 fuzz_dir=$PWD/tests/fuzz
 
 command -v "$cxx" >/dev/null || { echo "fuzz.sh: $cxx not found (bash scripts/setup-debian.sh --ci)" >&2; exit 2; }
-# No build type: the fuzz targets add -g -O1 themselves, and NDEBUG must stay off.
+# No build type: the fuzz targets add -O1 and line tables themselves, and NDEBUG must stay off.
 if [[ ${FUZZ_BUILD:-1} != 0 ]]; then
     cmake -S . -B "$build" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE= -DBRINE_BUILD_TESTS=ON \
           -DBRINE_BUILD_FUZZERS=ON -DBRINE_BUILD_EXAMPLES=OFF -DBRINE_INSTALL=OFF >/dev/null
