@@ -99,12 +99,11 @@ inline void load_packed_ints(BinaryInputArchive& ar, IndexVector& a, std::uint64
     }
     if (packed_width(lo, hi) != width) {
         const std::uint64_t where = width_at;
-        throw Error(Errc::malformed, std::string(field) + " width byte " + std::to_string(width) +
-                                         " where its values (" + std::to_string(lo) + " to " +
-                                         std::to_string(hi) + ") need " +
-                                         std::to_string(packed_width(lo, hi)) +
-                                         ": a writer uses the narrowest width, at byte " +
-                                         std::to_string(where))
+        throw Error(Errc::malformed,
+                    std::string(field) + " width byte " + std::to_string(width) +
+                        " where its values (" + std::to_string(lo) + " to " + std::to_string(hi) +
+                        ") need " + std::to_string(packed_width(lo, hi)) +
+                        ": a writer uses the narrowest width, at byte " + std::to_string(where))
             .with_byte_offset(where);
     }
     ar.pop_name();
@@ -164,7 +163,8 @@ inline void load_bits(BinaryInputArchive& ar, FlagVector& f, std::uint64_t want,
                     .with_byte_offset(where);
             }
             for (unsigned j = 0; j < bits; ++j)
-                f[static_cast<Eigen::Index>(first + j)] = static_cast<std::uint8_t>((byte >> j) & 1);
+                f[static_cast<Eigen::Index>(first + j)] =
+                    static_cast<std::uint8_t>((byte >> j) & 1);
         }
     }
     ar.pop_name();
