@@ -9,12 +9,14 @@
     concatenated, leaves normalised to class distributions as scikit-learn's predict_proba
     normalises them) and scikit-learn's predict_proba of X_batch (W/data/pred_rf_proba).
 
-``run --dir W --exe brine_bench_forest [--threads N]``
+``run --dir W --exe brine_bench_forest [--runs N] [--baseline-exe OTHER]``
     Times, in one run: pickle.load (wall and CPU time) and joblib.load of the forest,
     predict_proba of X_batch (n_jobs=1, one BLAS/OpenMP thread), then runs the C++ program, which
     checks that brine's probabilities equal scikit-learn's and times brine's load of its binary
     file (wall and CPU time) and its batch predict_proba on 1 and 2 threads. Prints one table with
-    the ratios and the load average.
+    the ratios and the load average. With ``--baseline-exe``, the same C++ program built from an
+    earlier revision runs first in the same run, and its file size and load time are printed
+    beside this build's (a before/after of a file-format change).
 """
 
 import argparse
@@ -86,7 +88,14 @@ def median_time(fn, runs, clock=time.perf_counter):
     return statistics.median(times)
 
 
-def run(work, exe, runs):
+def run_cpp(exe, runs, work):
+    out = subprocess.run([exe, str(runs)], check=True, capture_output=True, text=True,
+                         env=dict(os.environ, BRINE_BENCH_DIR=work))
+    sys.stderr.write(out.stderr)
+    return json.loads(out.stdout)
+
+
+def run(work, exe, runs, baseline_exe=None):
     models = os.path.join(work, "models")
     pkl, jl = os.path.join(models, "rf.pkl"), os.path.join(models, "rf.joblib")
     load_avg = os.getloadavg()
@@ -110,10 +119,8 @@ def run(work, exe, runs):
                                                        max(3, runs // 3), time.process_time)
     r["pickle_bytes"] = os.path.getsize(pkl)
     r["joblib_bytes"] = os.path.getsize(jl)
-    out = subprocess.run([exe, str(runs)], check=True, capture_output=True, text=True,
-                         env=dict(os.environ, BRINE_BENCH_DIR=work))
-    sys.stderr.write(out.stderr)
-    r.update(json.loads(out.stdout))
+    base = run_cpp(baseline_exe, runs, work) if baseline_exe else None
+    r.update(run_cpp(exe, runs, work))
     load_end = os.getloadavg()
     rows = X.shape[0]
     print(f"random forest, {r['n_trees']} trees, {r['n_nodes']} nodes, {rows} x {X.shape[1]} rows; "
@@ -150,8 +157,17 @@ def run(work, exe, runs):
     print(f"| load, CPU time | {bc * 1e3:.2f} ms | {pc * 1e3:.2f} ms pickle | {pc / bc:.1f}x less "
           f"than pickle |")
     print(f"| file size | {r['brine_bytes']:,} B | {r['pickle_bytes']:,} B pickle, "
-          f"{r['joblib_bytes']:,} B joblib | {r['brine_bytes'] / r['pickle_bytes']:.2f}x "
+          f"{r['joblib_bytes']:,} B joblib | {r['brine_bytes'] / r['pickle_bytes']:.3f}x "
           f"pickle (<= 0.5x) |")
+    if base:
+        print(f"| load, baseline build | {base['brine_load_s'] * 1e3:.2f} ms, "
+              f"{base['brine_load_cpu_s'] * 1e3:.2f} ms CPU | this build {bl * 1e3:.2f} ms, "
+              f"{bc * 1e3:.2f} ms CPU | {bl / base['brine_load_s']:.2f}x wall, "
+              f"{bc / base['brine_load_cpu_s']:.2f}x CPU of the baseline |")
+        print(f"| file size, baseline build | {base['brine_bytes']:,} B | this build "
+              f"{r['brine_bytes']:,} B | {r['brine_bytes'] / base['brine_bytes']:.3f}x of the "
+              f"baseline |")
+        r["baseline"] = base
     print(json.dumps(r))
 
 
@@ -164,11 +180,12 @@ def main():
     q.add_argument("--dir", required=True)
     q.add_argument("--exe", required=True)
     q.add_argument("--runs", type=int, default=9)
+    q.add_argument("--baseline-exe", help="brine_bench_forest built from an earlier revision")
     args = parser.parse_args()
     if args.command == "prepare":
         prepare(os.path.abspath(args.dir))
     else:
-        run(os.path.abspath(args.dir), args.exe, args.runs)
+        run(os.path.abspath(args.dir), args.exe, args.runs, args.baseline_exe)
 
 
 if __name__ == "__main__":

@@ -102,6 +102,16 @@ class _BinWriter:
         elif t[0] == "slot":
             self.value("str", v["kind"], path)
             self.model(v["kind"], v["model"], path + ".model")
+        elif t[0] == "packed":
+            a = np.asarray(v, dtype=np.int64).ravel()
+            lo, hi = (int(a.min()), int(a.max())) if a.size else (0, 0)
+            width = packed_width(min(lo, 0), max(hi, 0))
+            self.put(struct.pack("<QB", a.size, width))
+            self.put(np.ascontiguousarray(a, dtype=f"<i{width}").tobytes())
+        elif t[0] == "bits":
+            a = np.asarray(v).ravel() != 0
+            self.put(struct.pack("<Q", a.size))
+            self.put(np.packbits(a, bitorder="little").tobytes())
         elif t[0] in ("mat", "vec"):
             a = v
             self.put(struct.pack("<QQ", a.shape[0], a.shape[1]))
@@ -136,6 +146,15 @@ class _BinWriter:
         self.value("u32", h["schema_version"], "$.header.schema_version")
         for name, ft in HEADER_REST:
             self.value(ft, h[name], f"$.header.{name}")
+
+
+def packed_width(lo, hi):
+    """Bytes of the narrowest signed integer that holds [lo, hi]: 1, 2 or 4."""
+    if lo >= -128 and hi <= 127:
+        return 1
+    if lo >= -32768 and hi <= 32767:
+        return 2
+    return 4
 
 
 def _utf8(s, path):
@@ -218,6 +237,8 @@ def _json_value(t, v, depth, path):
         return _json_object([("kind", _json_string(v["kind"], path)),
                              ("model", _json_model(v["kind"], v["model"], depth + 1,
                                                   path + ".model"))], depth)
+    if t[0] in ("packed", "bits"):  # JSON holds them as plain vectors
+        return _json_value(("vec", t[1]), v, depth, path)
     if t[0] in ("mat", "vec"):
         return _json_object([("rows", str(v.shape[0])), ("cols", str(v.shape[1])),
                              ("data", _json_number_array(v, t[1]))], depth)
@@ -317,6 +338,20 @@ class _BinReader(_Nesting):
                                      f"{self.end - self.pos} bytes are left")
         return n
 
+    def count_of(self, what):
+        """The count of a packed or bits field: first against the count it must equal, as the
+        C++ reader checks it before anything else, then against the limits."""
+        at = self.pos
+        n = struct.unpack("<Q", self.take(8, what))[0]
+        want = getattr(self, "want", None)
+        if want is not None and n != want[0]:
+            raise Error("malformed", f"{what} has {n} entries for {want[1]} {want[0]} at byte "
+                                     f"{at}")
+        if n > self.limits.max_elements:
+            raise Error("limit_exceeded", f"container '{what}' claims {n} elements, limit "
+                                          f"{self.limits.max_elements}")
+        return n
+
     def value(self, t, what):
         if isinstance(t, str) and t in _INT_FMT:
             return struct.unpack(_INT_FMT[t], self.take(struct.calcsize(_INT_FMT[t]), what))[0]
@@ -345,6 +380,34 @@ class _BinReader(_Nesting):
             kind = self.value("str", what + ".kind")
             _check_slot(t, kind, f"'{what}' at byte {at}")
             return {"kind": kind, "model": self.model(kind, what)}
+        if t[0] == "packed":
+            n = self.count_of(what)
+            at = self.pos
+            width = self.take(1, what)[0]
+            if width not in (1, 2, 4):
+                raise Error("malformed", f"{what} width byte {width} at byte {at}, expected 1, 2 "
+                                         "or 4")
+            if n * width > self.end - self.pos:
+                raise Error("truncated", f"needed {n * width} bytes for '{what}' at byte "
+                                         f"{self.pos}, {self.end - self.pos} left")
+            a = np.frombuffer(self.take(n * width, what), dtype=f"<i{width}").astype(np.int32)
+            lo, hi = (int(a.min()), int(a.max())) if n else (0, 0)
+            need = packed_width(min(lo, 0), max(hi, 0))
+            if need != width:
+                raise Error("malformed", f"{what} width byte {width} at byte {at} where its "
+                                         f"values ({min(lo, 0)} to {max(hi, 0)}) need {need}: a "
+                                         "writer uses the narrowest width")
+            return a.reshape(n, 1)
+        if t[0] == "bits":
+            n = self.count_of(what)
+            n_bytes = (n + 7) // 8
+            raw = self.take(n_bytes, what)
+            if n % 8 and raw[-1] >> (n % 8):
+                raise Error("malformed", f"{what}: the last byte is 0x{raw[-1]:02x}, whose "
+                                         f"{8 - n % 8} unused high bits must be 0 ({n} flags), "
+                                         f"at byte {self.pos - 1}")
+            a = np.unpackbits(np.frombuffer(raw, dtype=np.uint8), count=n, bitorder="little")
+            return a.astype(np.uint8).reshape(n, 1)
         if t[0] in ("mat", "vec"):
             at = self.pos
             head = self.take(16, what)
@@ -393,6 +456,10 @@ class _BinReader(_Nesting):
             m = {"schema_version": version}
             hooks = _kinds.KINDS[kind].on_field
             for name, ft in _kinds.KINDS[kind].schemas[version]:
+                self.want = None
+                if ft[0] in ("packed", "bits") and hasattr(hooks.get(name), "count"):
+                    count, extra = hooks[name].count
+                    self.want = (m[count] + extra, f"{count} + {extra} =" if extra else count)
                 m[name] = self.value(ft, name)
                 if name in hooks:
                     _located(hooks[name], m, self.limits, f"byte {self.pos}")
@@ -620,6 +687,8 @@ class _JsonReader(_Nesting):
             kind = self.value("str", v["kind"], path + ".kind")
             _check_slot(t, kind, path + ".kind")
             return {"kind": kind, "model": self.model(kind, v["model"], path + ".model")}
+        if t[0] in ("packed", "bits"):  # JSON holds them as plain vectors
+            return self.value(("vec", t[1]), v, path)
         if t[0] in ("mat", "vec"):
             self.members(v, [("rows", "u64"), ("cols", "u64"), ("data", None)], path)
             rows = self.value("u64", v["rows"], path + ".rows")

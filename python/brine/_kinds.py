@@ -11,7 +11,8 @@ it, one exporter function in `_sklearn.py`.
 Field types: "u8", "u32", "u64", "i32", "f64", "str", ("mat", "f64"), ("mat", "i32"),
 ("vec", "f64"), ("vec", "i32"), ("vec", "u8"), ("list", T), ("kv", T), ("struct", fields) and
 ("slot", role): a nested model, its kind name then that kind's struct, where the kind must have
-that role.
+that role. ("packed", "i32") and ("bits", "u8") are int32 and 0/1 vectors that the binary
+encoding stores compactly (narrowest width, bits; tree_ensemble schema 2) and JSON as vectors.
 """
 import numpy as np
 
@@ -23,6 +24,10 @@ MAT_I32 = ("mat", "i32")
 VEC_F64 = ("vec", "f64")
 VEC_I32 = ("vec", "i32")
 VEC_U8 = ("vec", "u8")
+# Binary: count u64, width u8 (1, 2 or 4: the narrowest that holds every value), the values.
+PACKED_I32 = ("packed", "i32")
+# Binary: count u64, then ceil(count / 8) bytes, flag i bit i % 8 of byte i // 8, unused bits 0.
+BITS = ("bits", "u8")
 
 #: A tree's split rule (decision_tree schema 2, tree_ensemble): `double_le` x <= t in double,
 #: `float32_le` float32(x) <= t (scikit-learn), `float32_lt` float32(x) < t, t a float32 (XGBoost).
@@ -515,6 +520,9 @@ def _decode_count(field, count, extra=0, rows_of=None):
         if got != want:
             name = f"{count} + {extra} =" if extra else count
             raise Error("malformed", f"{field} has {got} entries for {name} {want}")
+    # A packed or bits field is checked against its count as soon as its count is read, before
+    # its values (the C++ reader's order).
+    check.count = (count, extra)
     return check
 
 
@@ -603,13 +611,23 @@ _add(Kind("simple_imputer",
           # A test and a copy per feature, and the indicator columns (io/load_cost.hpp).
           row_cost=lambda m: 2 * m["statistics"].shape[0] + m["indicator_features"].shape[0],
           on_field={"strategy": _decode_enum("strategy", IMPUTE_STRATEGIES)}))
+_ENSEMBLE_HEAD = [("task", "str"), ("n_features", "i32"), ("compare", "str"),
+                  ("aggregation", "str"), ("accumulation", "str"), ("link", "str"),
+                  ("n_trees", "u64"), ("n_nodes", "u64"), ("classes", VEC_F64),
+                  ("base_score", VEC_F64)]
+
+
+def _ensemble_arrays(ints, flags):
+    return [("tree_offsets", ints), ("tree_output", ints), ("children_left", ints),
+            ("children_right", ints), ("feature", ints), ("threshold", VEC_F64),
+            ("default_left", flags), ("value", MAT_F64)]
+
+
+# Schema 2 has the fields of schema 1; the binary encoding packs the int32 arrays at their
+# narrowest width and default_left as bits (JSON is unchanged but for the version number).
 _add(Kind("tree_ensemble",
-          {1: [("task", "str"), ("n_features", "i32"), ("compare", "str"),
-               ("aggregation", "str"), ("accumulation", "str"), ("link", "str"),
-               ("n_trees", "u64"), ("n_nodes", "u64"), ("classes", VEC_F64),
-               ("base_score", VEC_F64), ("tree_offsets", VEC_I32), ("tree_output", VEC_I32),
-               ("children_left", VEC_I32), ("children_right", VEC_I32), ("feature", VEC_I32),
-               ("threshold", VEC_F64), ("default_left", VEC_U8), ("value", MAT_F64)]},
+          {1: _ENSEMBLE_HEAD + _ensemble_arrays(VEC_I32, VEC_U8),
+           2: _ENSEMBLE_HEAD + _ensemble_arrays(PACKED_I32, BITS)},
           _check_ensemble, "estimator",
           n_features=lambda m: m["n_features"],
           n_outputs=lambda m: m["classes"].shape[0] if m["task"] == "classification" else 1,

@@ -280,7 +280,7 @@ def _ensemble_payload(task, n_features, compare, aggregation, accumulation, link
     default_left = cat(4, np.uint8)
     default_left[leaf] = 0
     return {
-        "schema_version": 1, "task": task, "n_features": int(n_features), "compare": compare,
+        "schema_version": 2, "task": task, "n_features": int(n_features), "compare": compare,
         "aggregation": aggregation, "accumulation": accumulation, "link": link,
         "n_trees": len(trees), "n_nodes": int(offsets[-1]), "classes": _col(classes),
         "base_score": _col(base_score), "tree_offsets": offsets.reshape(-1, 1),

@@ -5,6 +5,7 @@
 # SPDX-License-Identifier: MIT
 import os
 import pathlib
+import struct
 import subprocess
 import tempfile
 import unittest
@@ -201,7 +202,43 @@ class GoldenFiles(unittest.TestCase):
                 self.assertEqual(m["tree_offsets"][0, 0], 0)
                 self.assertEqual(m["tree_offsets"][-1, 0], m["n_nodes"])
                 self.assertEqual(m["tree_offsets"].shape[0], m["n_trees"] + 1)
-        self.assertEqual(seen, {("tree_ensemble", 1), ("decision_tree", 2)})
+        self.assertEqual(seen, {("tree_ensemble", 1), ("tree_ensemble", 2), ("decision_tree", 2)})
+
+    def test_schema_2_is_written_and_reproduces_the_cpp_bytes(self):
+        # The Python writer packs the node arrays as the C++ writer does, byte for byte, in both
+        # encodings; schema-1 files still read, and equal their schema-2 twins.
+        from brine import _codec
+        golden = SOURCE / "tests" / "data" / "golden" / "format-1.0"
+        for name in ("tree_ensemble_forest", "tree_ensemble_boosted_binary",
+                     "tree_ensemble_regressor", "tree_ensemble_wide"):
+            packed = golden / f"{name}_packed.brine"
+            f = brine.load(packed)
+            self.assertEqual(f.schema_version, 2)
+            self.assertEqual(_codec.encode_binary(f.header, f.payload), packed.read_bytes())
+            self.assertEqual(_codec.encode_json(f.header, f.payload),
+                             packed.with_suffix(".json").read_bytes())
+            old = golden / f"{name}.brine"
+            if old.exists():
+                o = brine.load(old)
+                self.assertEqual(o.schema_version, 1)
+                for k, v in o.payload.items():
+                    if k != "schema_version":
+                        np.testing.assert_array_equal(v, f.payload[k], err_msg=f"{name}.{k}")
+        X, y = dataset("iris")
+        est = RandomForestClassifier(n_estimators=2, max_depth=3, random_state=0).fit(X, y)
+        self.assertEqual(brine.loads(brine.to_bytes(est)).schema_version, 2)
+
+
+def splice(data, start, end, new):
+    """A binary brine file with bytes [start, end) of its payload replaced by `new`, its payload
+    length and checksum made right again."""
+    from brine import _codec
+    header_len = struct.unpack_from("<Q", data, 12)[0]
+    length_at = 20 + header_len
+    payload_len = struct.unpack_from("<Q", data, length_at)[0] + len(new) - (end - start)
+    body = (data[:length_at] + struct.pack("<Q", payload_len) + data[length_at + 8:start] + new
+            + data[end:-8])
+    return body + struct.pack("<Q", _codec.xxh64(body))
 
 
 @unittest.skipUnless(CHECK, "BRINE_PYTHON_CHECK (the C++ checker program) is not set")
@@ -255,6 +292,30 @@ class HostileEnsembles(unittest.TestCase):
         for f, change, code in cases:
             for fmt in ("binary", "json"):
                 yield edit(f, change, fmt), code
+        # Schema 2: the same model checks, and the packed encoding's own.
+        packed = brine.load(golden / "tree_ensemble_boosted_binary_packed.brine")
+        for change, code in [(setitem("children_left", (0, 0), 0), "invalid_model"),
+                             (setitem("tree_offsets", (1, 0), 0), "invalid_model"),
+                             (setitem("feature", (0, 0), 99), "invalid_model"),
+                             (assign("n_nodes", 1 << 40), "limit_exceeded"),
+                             (assign("default_left", np.zeros((3, 1), np.uint8)), "malformed")]:
+            for fmt in ("binary", "json"):
+                yield edit(packed, change, fmt), code
+        data = (golden / "tree_ensemble_boosted_binary_packed.brine").read_bytes()
+        left = packed.payload["children_left"][:, 0]
+        n = struct.pack("<Q", left.size)
+        as_bytes = left.astype("<i1").tobytes()
+        at = data.index(n + b"\x01" + as_bytes)
+        # children_left, children_right and feature (one byte a value), threshold, then the bits.
+        bits_at = at + 3 * (9 + left.size) + 16 + 8 * left.size
+        self.assertEqual(data[bits_at:bits_at + 8], n)
+        yield splice(data, at + 8, at + 9, b"\x03"), "malformed"  # width byte 3
+        # A wider width than the values need.
+        yield splice(data, at + 8, at + 9 + left.size,
+                     b"\x02" + left.astype("<i2").tobytes()), "malformed"
+        yield splice(data, at, at + 8, struct.pack("<Q", left.size - 1)), "malformed"  # count
+        last = bits_at + 8 + 1  # 9 flags: the second byte's bits 1 to 7 are unused
+        yield splice(data, last, last + 1, bytes([data[last] | 0x80])), "malformed"
 
     def test_same_errc_as_cpp(self):
         with tempfile.TemporaryDirectory() as d:

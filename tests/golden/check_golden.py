@@ -92,6 +92,27 @@ class Bin:
         read = {"f64": self.f64_bits, "i32": self.i32, "u8": self.u8}[elem]
         return {"rows": rows, "cols": cols, "data": [read() for _ in range(rows * cols)]}
 
+    def packed_i32(self):
+        """tree_ensemble schema 2: count, width byte (1, 2 or 4, the narrowest), values."""
+        n, width = self.u64(), self.u8()
+        if width not in (1, 2, 4):
+            raise ValueError(f"width byte {width} at byte {self.pos - 1}")
+        fmt = {1: "<b", 2: "<h", 4: "<i"}[width]
+        data = [struct.unpack(fmt, self.take(width))[0] for _ in range(n)]
+        lo, hi = min(data + [0]), max(data + [0])
+        narrowest = 1 if -128 <= lo and hi <= 127 else 2 if -32768 <= lo and hi <= 32767 else 4
+        if width != narrowest:
+            raise ValueError(f"width {width} where {narrowest} holds every value")
+        return {"rows": n, "cols": 1, "data": data}
+
+    def bits(self):
+        """tree_ensemble schema 2: count, then the flags eight to a byte, low bit first."""
+        n = self.u64()
+        raw = self.take((n + 7) // 8)
+        if n % 8 and raw[-1] >> (n % 8):
+            raise ValueError("unused bits of the last byte are not 0")
+        return {"rows": n, "cols": 1, "data": [(raw[i // 8] >> (i % 8)) & 1 for i in range(n)]}
+
     def key_values(self, value):
         return self.list(lambda: {"key": self.string(), "value": value()})
 
@@ -120,7 +141,7 @@ def read_model(b, kind):
             m[name] = b.matrix("f64")
         m["multi_class"] = b.string()
         return m
-    newest = {"decision_tree": 2}.get(kind, 1)
+    newest = {"decision_tree": 2, "tree_ensemble": 2}.get(kind, 1)
     if not 1 <= m["schema_version"] <= newest:
         raise ValueError(f"{kind} schema version {m['schema_version']} unknown to this checker")
     fields = {
@@ -158,9 +179,11 @@ def read_model(b, kind):
         m["accumulation"], m["link"] = b.string(), b.string()
         m["n_trees"], m["n_nodes"] = b.u64(), b.u64()
         m["classes"], m["base_score"] = b.matrix("f64"), b.matrix("f64")
+        packed = m["schema_version"] >= 2
         for name in ("tree_offsets", "tree_output", "children_left", "children_right", "feature"):
-            m[name] = b.matrix("i32")
-        m["threshold"], m["default_left"] = b.matrix("f64"), b.matrix("u8")
+            m[name] = b.packed_i32() if packed else b.matrix("i32")
+        m["threshold"] = b.matrix("f64")
+        m["default_left"] = b.bits() if packed else b.matrix("u8")
         m["value"] = b.matrix("f64")
     elif kind in ("pipeline", "column_transformer"):
         def slot():

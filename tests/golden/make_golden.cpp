@@ -65,11 +65,17 @@ int main(int argc, char** argv) {
     write(dir, "logistic_regression_ovr", fixtures::logistic_ovr());
     // Added with the tree_ensemble kind and decision_tree schema version 2 (same container format).
     write(dir, "decision_tree_missing", fixtures::tree_classifier_missing());
-    write(dir, "tree_ensemble_forest", fixtures::ensemble_forest());
-    write(dir, "tree_ensemble_boosted_binary", fixtures::ensemble_boosted_binary());
-    write(dir, "tree_ensemble_regressor", fixtures::ensemble_regressor());
+    // tree_ensemble_forest, tree_ensemble_boosted_binary and tree_ensemble_regressor hold
+    // tree_ensemble schema 1, written before schema 2; this build writes them as schema 2, under
+    // the names below.
     // Added with the column_transformer kind (same container format).
     write(dir, "column_transformer", fixtures::column_transformer());
     write(dir, "pipeline_column_transformer", fixtures::pipeline_column_transformer());
+    // Added with tree_ensemble schema 2 (packed node arrays in the binary encoding; same
+    // container format).
+    write(dir, "tree_ensemble_forest_packed", fixtures::ensemble_forest());
+    write(dir, "tree_ensemble_boosted_binary_packed", fixtures::ensemble_boosted_binary());
+    write(dir, "tree_ensemble_regressor_packed", fixtures::ensemble_regressor());
+    write(dir, "tree_ensemble_wide_packed", fixtures::ensemble_wide());
     return 0;
 }

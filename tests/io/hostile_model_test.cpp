@@ -5,6 +5,7 @@
 
 #include <limits>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -63,6 +64,15 @@ std::string binary_file_of(const M& bad) {
     std::string payload;
     {
         brine::BinaryOutputArchive ar(payload);
+        // tree_ensemble schema 2 stores default_left as bits, which cannot hold a value other
+        // than 0 or 1: such a model is written as schema 1, which can.
+        brine::detail::EnsembleSchemas v1;
+        if constexpr (std::is_same_v<M, brine::TreeEnsemble>) {
+            if ((bad.default_left.array() > 1).any()) {
+                v1.versions = {1};
+                ar.replay_ensemble_schemas(&v1);
+            }
+        }
         ar(bad);
     }
     std::string out =
@@ -603,4 +613,193 @@ TEST_CASE("hostile model: tree ensemble counts are checked before any array is r
                             Errc::malformed, "tree_offsets has 3 entries for n_trees + 1 = 2");
     BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(ensemble_file(ensemble_payload(f, 2, 9))),
                             Errc::malformed, "children_left has 8 entries for n_nodes 9");
+}
+
+// ---- Tree ensembles, schema 2: the binary encoding's packed node arrays ----------------------
+
+namespace hostile_packed {
+
+/// A schema-2 payload up to base_score, with the given counts.
+std::string head(const brine::TreeEnsemble& e, std::uint64_t n_trees, std::uint64_t n_nodes) {
+    namespace d = brine::detail;
+    std::string payload;
+    brine::BinaryOutputArchive ar(payload);
+    std::uint32_t version = 2;
+    ar(version, d::ensemble_task.name_of(e.task), e.n_features_in,
+       d::tree_compare_names.name_of(e.compare), d::ensemble_aggregation.name_of(e.aggregation),
+       d::ensemble_accumulation.name_of(e.accumulation), d::ensemble_link.name_of(e.link), n_trees,
+       n_nodes, e.classes, e.base_score);
+    return payload;
+}
+
+/// A packed int array: count, width byte, then each value in `width` bytes.
+std::string ints(std::uint64_t count, unsigned width, const brine::IndexVector& v) {
+    std::string s = u64(count) + static_cast<char>(width);
+    for (Eigen::Index i = 0; i < v.size(); ++i) {
+        const auto u = static_cast<std::uint32_t>(v(i));
+        for (unsigned b = 0; b < width; ++b) s += static_cast<char>((u >> (8 * b)) & 0xff);
+    }
+    return s;
+}
+
+std::string matrix(const Eigen::Ref<const brine::RowMatrix>& m) {
+    std::string s;
+    brine::BinaryOutputArchive ar(s);
+    ar(brine::RowMatrix(m));
+    return s;
+}
+
+/// The payload of e with its packed arrays as given (the others as save writes them).
+struct Parts {
+    std::string offsets, output, left, right, feature, bits;
+};
+
+Parts parts_of(const brine::TreeEnsemble& e) {
+    Parts p;
+    const auto n = static_cast<std::uint64_t>(e.n_nodes());
+    p.offsets = ints(static_cast<std::uint64_t>(e.tree_offsets.size()), 1, e.tree_offsets);
+    p.output = ints(static_cast<std::uint64_t>(e.tree_output.size()), 1, e.tree_output);
+    p.left = ints(n, 1, e.children_left);
+    p.right = ints(n, 1, e.children_right);
+    p.feature = ints(n, 1, e.feature);
+    p.bits = u64(n);
+    for (std::uint64_t k = 0; k < (n + 7) / 8; ++k) {
+        unsigned byte = 0;
+        for (std::uint64_t j = 0; j < 8 && 8 * k + j < n; ++j)
+            byte |= static_cast<unsigned>(e.default_left(static_cast<Eigen::Index>(8 * k + j)))
+                    << j;
+        p.bits += static_cast<char>(byte);
+    }
+    return p;
+}
+
+std::string file(const brine::TreeEnsemble& e, const Parts& p, const std::string& head_bytes) {
+    std::string threshold;
+    {
+        brine::BinaryOutputArchive ar(threshold);
+        ar(e.threshold);
+    }
+    return ensemble_file(head_bytes + p.offsets + p.output + p.left + p.right + p.feature +
+                         threshold + p.bits + matrix(e.value));
+}
+
+}  // namespace hostile_packed
+
+TEST_CASE("hostile model: tree ensemble schema 2, packed arrays", "[io][hostile]") {
+    namespace hp = hostile_packed;
+    const brine::TreeEnsemble f = fixtures::ensemble_forest();
+    const std::string h = hp::head(f, 2, 8);
+    const hp::Parts good = hp::parts_of(f);
+    // The hand-built splice is the file save writes, and loads: each refusal below is its change.
+    const std::string spliced = hp::file(f, good, h);
+    CHECK(brine::from_bytes<brine::TreeEnsemble>(spliced) == f);
+    CHECK(brine::detail::split_binary(spliced).payload ==
+          brine::detail::split_binary(brine::to_bytes(f, brine::Format::binary)).payload);
+    // Head: 8-byte u64 fields... the payload offset of children_left's width byte.
+    const std::size_t left_width_at = brine::detail::split_binary(spliced).payload_offset +
+                                      h.size() + good.offsets.size() + good.output.size() + 8;
+    auto with = [&](auto change) {
+        hp::Parts p = good;
+        change(p);
+        return hp::file(f, p, h);
+    };
+
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(with(
+                                [&](hp::Parts& p) { p.left = hp::ints(8, 3, f.children_left); })),
+                            Errc::malformed,
+                            "children_left width byte 3, expected 1, 2 or 4 at byte " +
+                                std::to_string(left_width_at + 1));
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(with(
+                                [&](hp::Parts& p) { p.left = hp::ints(8, 0, f.children_left); })),
+                            Errc::malformed, "children_left width byte 0, expected 1, 2 or 4");
+    // A wider width than the values need: one model has one encoding.
+    BRINE_CHECK_THROWS_CODE(
+        brine::from_bytes_any(with([&](hp::Parts& p) { p.feature = hp::ints(8, 2, f.feature); })),
+        Errc::malformed,
+        "feature width byte 2 where its values (-2 to 1) need 1: a writer uses the narrowest "
+        "width, at byte");
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(with(
+                                [&](hp::Parts& p) { p.offsets = hp::ints(3, 4, f.tree_offsets); })),
+                            Errc::malformed, "tree_offsets width byte 4 where its values (0 to 8)");
+    // Counts that disagree with n_nodes / n_trees, refused before anything is allocated.
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(with(
+                                [&](hp::Parts& p) { p.right = hp::ints(7, 1, f.children_right); })),
+                            Errc::malformed, "children_right has 7 entries for n_nodes 8");
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(with([&](hp::Parts& p) {
+                                p.output = hp::ints(std::uint64_t{1} << 62, 1, f.tree_output);
+                            })),
+                            Errc::malformed,
+                            "tree_output has 4611686018427387904 entries for n_trees 2");
+    BRINE_CHECK_THROWS_CODE(
+        brine::from_bytes_any(with([&](hp::Parts& p) { p.bits = u64(9) + p.bits.substr(8); })),
+        Errc::malformed, "default_left has 9 entries for n_nodes 8");
+    // Values out of range for the node count are validate()'s, as in schema 1.
+    brine::TreeEnsemble far = f;
+    far.children_left(0) = 100;
+    BRINE_CHECK_THROWS_CODE(
+        brine::from_bytes_any(
+            with([&](hp::Parts& p) { p.left = hp::ints(8, 1, far.children_left); })),
+        Errc::invalid_model,
+        "TreeEnsemble: tree 0, node 0 has child 100; children must be in (0, 5)");
+    far = f;
+    far.tree_offsets(1) = -3;
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(with([&](hp::Parts& p) {
+                                p.offsets = hp::ints(3, 1, far.tree_offsets);
+                            })),
+                            Errc::invalid_model, "tree_offsets must be strictly increasing");
+
+    // Bits: 9 nodes take two bytes, of which 7 high bits of the last are unused and must be 0.
+    const brine::TreeEnsemble b = fixtures::ensemble_boosted_binary();
+    const std::string hb = hp::head(b, 3, 9);
+    const hp::Parts bgood = hp::parts_of(b);
+    CHECK(brine::from_bytes<brine::TreeEnsemble>(hp::file(b, bgood, hb)) == b);
+    hp::Parts trailing = bgood;
+    trailing.bits.back() = static_cast<char>(trailing.bits.back() | 0x02);
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(hp::file(b, trailing, hb)), Errc::malformed,
+                            "default_left: the last byte is 0x");
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(hp::file(b, trailing, hb)), Errc::malformed,
+                            "whose 7 unused high bits must be 0 (9 flags), at byte");
+    // The bits run out: the payload ends inside them.
+    hp::Parts cut = bgood;
+    cut.bits = u64(9) + cut.bits.substr(8, 1);
+    const std::string head_cut = hb + cut.offsets + cut.output + cut.left + cut.right + cut.feature;
+    std::string threshold;
+    {
+        brine::BinaryOutputArchive ar(threshold);
+        ar(b.threshold);
+    }
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes_any(ensemble_file(head_cut + threshold + cut.bits)),
+                            Errc::truncated, "needed 2 bytes for 'payload.default_left'");
+    // Limits before allocation, as in schema 1.
+    BRINE_CHECK_THROWS_CODE(
+        brine::from_bytes_any(hp::file(f, good, hp::head(f, 2, std::uint64_t{1} << 40))),
+        Errc::limit_exceeded, "tree ensemble of 1099511627776 nodes exceeds the limit of 67108864");
+}
+
+TEST_CASE("tree ensemble schema 2: widths 1, 2 and 4 round-trip exactly, in memory and streamed",
+          "[io][hostile]") {
+    brine::TreeEnsemble e = fixtures::ensemble_wide();
+    const brine::TreeEnsemble two = e;
+    // A leaf's feature is never read, so any int32 stands there: one that needs 4 bytes.
+    e.feature(1) = -40000;
+    e.feature(3) = std::numeric_limits<std::int32_t>::min();
+    for (const auto& m : {two, e}) {
+        const std::string bin = brine::to_bytes(m, brine::Format::binary);
+        CHECK(brine::from_bytes<brine::TreeEnsemble>(bin) == m);
+        CHECK(brine::from_bytes<brine::TreeEnsemble>(brine::to_bytes(m, brine::Format::json)) == m);
+        TempDir dir;
+        brine::save(m, dir.file("m.brine"));
+        // Streamed (read in chunks) and in memory: one decoder, the same model.
+        CHECK(brine::detail::load_model_file<brine::TreeEnsemble>(dir.file("m.brine"), {}, 0) == m);
+        CHECK(brine::detail::load_model_file<brine::TreeEnsemble>(dir.file("m.brine"), {},
+                                                                  ~std::uint64_t{0}) == m);
+    }
+    // The narrowest width per array: 2-byte children, 1-byte features, then 4-byte features.
+    CHECK(brine::detail::packed_width(two.children_left) == 2);
+    CHECK(brine::detail::packed_width(two.feature) == 1);
+    CHECK(brine::detail::packed_width(e.feature) == 4);
+    CHECK(brine::detail::packed_width(-129, 0) == 2);
+    CHECK(brine::detail::packed_width(0, 32768) == 4);
+    CHECK(brine::detail::packed_width(-32768, 32767) == 2);
+    CHECK(brine::detail::packed_width(-128, 127) == 1);
 }

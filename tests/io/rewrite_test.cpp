@@ -2,11 +2,13 @@
 // against the format-1.0 golden files (written by an older brine).
 // SPDX-License-Identifier: MIT
 #include <brine/brine.hpp>
+#include <brine/io/json_container.hpp>
 #include <brine/rewrite.hpp>
 
 #include <string>
 
 #include "brine_catch.hpp"
+#include "model_fixtures.hpp"
 #include "temp_dir.hpp"
 #include "test_data.hpp"
 
@@ -25,7 +27,8 @@ TEST_CASE("convert_bytes turns each golden file into the other golden file, byte
     for (const char* name :
          {"linear_regression", "linear_regression_multi", "logistic_regression_binary",
           "logistic_regression_multinomial", "decision_tree_classifier", "decision_tree_regressor",
-          "standard_scaler", "min_max_scaler", "pipeline_classifier", "pipeline_tree"}) {
+          "standard_scaler", "min_max_scaler", "pipeline_classifier", "pipeline_tree",
+          "tree_ensemble_forest_packed", "tree_ensemble_wide_packed"}) {
         INFO(name);
         const std::string bin = read_all(golden + name + ".brine");
         const std::string json = read_all(golden + name + ".json");
@@ -151,6 +154,48 @@ TEST_CASE("reseal_file writes in place or to another path, atomically") {
     CHECK(read_all(dir.file("m.json")) == read_all(dir.file("sealed.json")));
     BRINE_CHECK_THROWS_CODE(brine::reseal_file(dir.file("none.json"), dir.file("x.json")),
                             brine::Errc::io, "none.json");
+}
+
+}  // namespace rewrite_test
+
+namespace rewrite_test {
+
+TEST_CASE("tree_ensemble schema 1 JSON documents verify, nested too, and convert to schema 2") {
+    // A pipeline whose ensemble says schema 1: its checksum covers the ensemble's schema-1 binary
+    // encoding, and verifies; the same document with the checksum of the schema-2 encoding does
+    // not, so the version each ensemble was written with is what is re-encoded.
+    const brine::Pipeline p({fixtures::standard_scaler()}, fixtures::ensemble_forest());
+    brine::SaveOptions so;
+    so.created = "2026-01-02T03:04:05Z";
+    const std::string now = brine::to_bytes(p, brine::Format::json, so);
+    const std::string v1 = replaced(now, "\"schema_version\": 2", "\"schema_version\": 1");
+    CHECK(v1.find("\"schema_version\": 2") == std::string::npos);
+    BRINE_CHECK_THROWS_CODE(brine::from_bytes<brine::Pipeline>(v1), brine::Errc::checksum_mismatch,
+                            "from the decoded header and payload");
+    const std::string sealed_v1 = [&] {
+        brine::detail::JsonDocument doc(v1, brine::LoadOptions{});
+        const auto m = doc.payload_unverified<brine::Pipeline>();
+        brine::detail::EnsembleSchemas one;
+        one.versions = {1};
+        const std::string sum =
+            brine::detail::hex64(brine::detail::binary_body_checksum(m, doc.header(), 1, 0, &one));
+        const std::size_t at = v1.find("xxh64:") + 6;
+        return v1.substr(0, at) + sum + v1.substr(at + 16);
+    }();
+    CHECK(brine::from_bytes<brine::Pipeline>(sealed_v1) == p);
+    // Converted or resealed, it becomes schema 2: the bytes of this build's file.
+    CHECK(brine::convert_bytes(sealed_v1, brine::Format::json) == now);
+    CHECK(brine::reseal_bytes(sealed_v1) == now);
+    CHECK(brine::convert_bytes(sealed_v1, brine::Format::binary) ==
+          brine::to_bytes(p, brine::Format::binary, so));
+    // The golden schema-1 files: their JSON verifies and both convert to one schema-2 file.
+    const std::string json = read_all(golden + "tree_ensemble_forest.json");
+    const std::string bin = read_all(golden + "tree_ensemble_forest.brine");
+    const std::string as_json = brine::convert_bytes(bin, brine::Format::json);
+    CHECK(brine::inspect_bytes(as_json).schema_version == 2);
+    CHECK(brine::convert_bytes(json, brine::Format::json) == as_json);
+    CHECK(brine::inspect_bytes(brine::convert_bytes(json, brine::Format::binary)).checksum ==
+          brine::inspect_bytes(as_json).checksum);
 }
 
 }  // namespace rewrite_test

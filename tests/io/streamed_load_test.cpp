@@ -172,3 +172,71 @@ TEST_CASE("streamed save writes the bytes to_bytes gives", "[io][streamed]") {
         brine::Errc::invalid_model, "LinearRegression");
     CHECK_FALSE(std::filesystem::exists(dir.file("bad.brine")));
 }
+
+namespace streamed_ensemble {
+
+/// `n` stumps on feature t % 3 (3n nodes), summed: tree_offsets need 4 bytes a value past 32767
+/// nodes, the children 1, default_left n / 8 + 1 bytes of bits.
+brine::TreeEnsemble stumps(std::int32_t n) {
+    brine::TreeEnsemble e;
+    e.n_features_in = 3;
+    e.tree_offsets.resize(n + 1);
+    e.tree_output.setZero(n);
+    const std::int32_t nodes = 3 * n;
+    e.children_left.resize(nodes);
+    e.children_right.resize(nodes);
+    e.feature.resize(nodes);
+    e.threshold.resize(nodes);
+    e.default_left.resize(nodes);
+    e.value.resize(nodes, 1);
+    for (std::int32_t t = 0; t < n; ++t) {
+        const std::int32_t at = 3 * t;
+        e.tree_offsets(t) = at;
+        e.children_left.segment(at, 3) << 1, -1, -1;
+        e.children_right.segment(at, 3) << 2, -1, -1;
+        e.feature.segment(at, 3) << t % 3, -2, -2;
+        e.threshold.segment(at, 3) << static_cast<double>(t % 7) / 8.0, -2.0, -2.0;
+        e.default_left.segment(at, 3) << static_cast<std::uint8_t>(t % 2), 0, 0;
+        e.value(at, 0) = 0.0;
+        e.value(at + 1, 0) = static_cast<double>(t % 5) / 4.0;
+        e.value(at + 2, 0) = -static_cast<double>(t % 3) / 2.0;
+    }
+    e.tree_offsets(n) = nodes;
+    e.base_score.setZero(1);
+    return e;
+}
+
+}  // namespace streamed_ensemble
+
+TEST_CASE("tree ensemble schema 2: streamed and in-memory loads agree, damaged bytes too",
+          "[io][streamed]") {
+    const TempDir dir;
+    // 9 nodes: two bytes of default_left bits, 7 of them unused.
+    const auto small = fixtures::ensemble_boosted_binary();
+    const std::string good =
+        brine::to_bytes(small, brine::Format::binary, options_with_reference(small.n_features()));
+    REQUIRE(brine::inspect_bytes(good).schema_version == 2);
+    const auto s = brine::detail::split_binary(good);
+    for (std::size_t i = s.payload_offset; i < good.size(); ++i) {
+        for (const unsigned char mask : {0x01, 0x80}) {
+            std::string bad = good;
+            bad[i] = static_cast<char>(static_cast<unsigned char>(bad[i]) ^ mask);
+            INFO("byte " << i << " xor " << int(mask));
+            check_same(dir, bad, small);
+        }
+    }
+    for (std::size_t n = s.payload_offset; n < good.size(); ++n) {
+        INFO("truncated to " << n << " bytes");
+        check_same(dir, good.substr(0, n), small);
+    }
+
+    // 120000 nodes (2.3 MB): load streams it; every packed array spans several chunks.
+    const brine::TreeEnsemble big = streamed_ensemble::stumps(40000);
+    const std::string path = dir.file("big.brine");
+    brine::save(big, path);
+    REQUIRE(read_all(path).size() > brine::detail::stream_threshold);
+    CHECK(brine::load<brine::TreeEnsemble>(path) == big);
+    CHECK(*brine::load_any(path).get_if<brine::TreeEnsemble>() == big);
+    CHECK(brine::from_bytes<brine::TreeEnsemble>(read_all(path)) == big);
+    CHECK(brine::detail::load_model_file<brine::TreeEnsemble>(path, {}, ~std::uint64_t{0}) == big);
+}

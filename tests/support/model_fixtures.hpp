@@ -304,6 +304,40 @@ inline brine::TreeEnsemble ensemble_regressor() {
     return e;
 }
 
+/// A forest regressor whose node arrays need two bytes a value in tree_ensemble schema 2: tree 0
+/// is a chain of 150 splits (301 nodes: split k at 2k, its left leaf at 2k + 1, the next split
+/// at 2k + 2), tree 1 a stump; 304 default_left flags (not a multiple of 8). Every value is
+/// exact in binary (one operation each), so every compiler builds the same bits.
+inline brine::TreeEnsemble ensemble_wide() {
+    brine::TreeEnsemble e;
+    e.task = brine::TreeEnsemble::Task::regression;
+    e.n_features_in = 3;
+    e.compare = brine::TreeEnsemble::Compare::float32_le;
+    e.aggregation = brine::TreeEnsemble::Aggregation::average;
+    const std::int32_t splits = 150, chain = 2 * splits + 1, n = chain + 3;
+    e.tree_offsets.resize(3);
+    e.tree_offsets << 0, chain, n;
+    e.tree_output.setZero(2);
+    e.children_left.resize(n);
+    e.children_right.resize(n);
+    e.feature.resize(n);
+    e.threshold.resize(n);
+    e.default_left.resize(n);
+    e.value.resize(n, 1);
+    for (std::int32_t i = 0; i < n; ++i) {
+        const bool split = i < chain ? (i % 2 == 0 && i < chain - 1) : i == chain;
+        const std::int32_t local = i < chain ? i : i - chain;
+        e.children_left(i) = split ? local + 1 : -1;
+        e.children_right(i) = split ? local + 2 : -1;
+        e.feature(i) = split ? (i / 2) % 3 : -2;
+        e.threshold(i) = split ? static_cast<double>(i / 2 - 75) / 64.0 : -2.0;
+        e.default_left(i) = static_cast<std::uint8_t>(split && (i / 2) % 3 == 1);
+        e.value(i, 0) = split ? 0.0 : static_cast<double>(i) * 0.5;
+    }
+    e.base_score = vec({0.0});
+    return e;
+}
+
 /// A mean imputer of 3 features with NaN as the marker: feature 1 was all missing at fit
 /// (dropped), features 1 and 2 get indicator columns. Output: 4 columns.
 inline brine::SimpleImputer simple_imputer() {

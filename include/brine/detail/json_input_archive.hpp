@@ -56,6 +56,10 @@ public:
     /// The limits in force.
     const Limits& limits() const noexcept { return limits_; }
 
+    /// The schema version of every tree_ensemble read so far, in order (the binary re-encoding
+    /// behind the document's checksum writes each at its version).
+    std::vector<std::uint32_t>& ensemble_schemas() noexcept { return ensemble_schemas_; }
+
     /// Whether members no serializer reads are accepted (a file written by a newer minor format
     /// version may add fields). Off by default: an unread member is Errc::malformed.
     void set_allow_unknown_fields(bool allow) noexcept { allow_unknown_ = allow; }
@@ -439,6 +443,7 @@ private:
     }
 
     Limits limits_;
+    std::vector<std::uint32_t> ensemble_schemas_;
     detail::rj::Document document_;  // MemoryPoolAllocator: destroyed without recursion
     std::vector<Frame> frames_;
     std::vector<unsigned char> seen_;  // per member of each open object: was it read

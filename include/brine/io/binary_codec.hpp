@@ -156,9 +156,16 @@ private:
 };
 
 /// Bytes of the model's binary payload (counted, not written).
+/// With `ensembles`, the tree ensembles are written at the schema versions it lists (see
+/// EnsembleSchemas), as in write_binary.
 template <class Model>
-std::uint64_t binary_payload_size(const Model& m) {
+std::uint64_t binary_payload_size(const Model& m, const EnsembleSchemas* ensembles = nullptr) {
     BinaryOutputArchive ar(CountOnly{});
+    EnsembleSchemas replay;
+    if (ensembles) {
+        replay.versions = ensembles->versions;
+        ar.replay_ensemble_schemas(&replay);
+    }
     ar(m);
     return ar.size();
 }
@@ -168,11 +175,13 @@ std::uint64_t binary_payload_size(const Model& m) {
 /// when `append_checksum`, the XXH64 of everything before it. Returns that XXH64. Arrays go from
 /// the model's storage to `out` with no copy of the whole file in memory. The JSON encoding's
 /// checksum is this XXH64 too, so both encodings of a model share a checksum.
+/// With `ensembles`, its tree ensembles are written at the schema versions it lists, in order
+/// (a JSON document's checksum covers each at the version it was written with).
 template <class Model>
 std::uint64_t write_binary(const Model& m, const Header& h, std::uint64_t payload_size,
                            ByteSink& out, std::uint16_t major = format_version_major,
-                           std::uint16_t minor = format_version_minor,
-                           bool append_checksum = true) {
+                           std::uint16_t minor = format_version_minor, bool append_checksum = true,
+                           const EnsembleSchemas* ensembles = nullptr) {
     ByteBuffer head;
     {
         BinaryOutputArchive ar(head);
@@ -183,6 +192,11 @@ std::uint64_t write_binary(const Model& m, const Header& h, std::uint64_t payloa
     HashingSink sink(out, hash);
     sink.write(head.data(), head.size());
     BinaryOutputArchive ar(sink);
+    EnsembleSchemas replay;
+    if (ensembles) {
+        replay.versions = ensembles->versions;
+        ar.replay_ensemble_schemas(&replay);
+    }
     ar(m);
     if (ar.size() != payload_size) {  // the counting pass and this one run the same code
         throw Error(Errc::invalid_model, "the payload changed size while being written");
@@ -206,12 +220,15 @@ void encode_binary(ByteBuffer& out, const Model& m, const Header& h) {
     write_binary(m, h, payload_size, sink);
 }
 
-/// XXH64 of the binary encoding of m and h without its checksum (the JSON encoding's checksum).
+/// XXH64 of the binary encoding of m and h without its checksum (the JSON encoding's checksum);
+/// with `ensembles`, the tree ensembles at the schema versions it lists.
 template <class Model>
 std::uint64_t binary_body_checksum(const Model& m, const Header& h, std::uint16_t major,
-                                   std::uint16_t minor) {
+                                   std::uint16_t minor,
+                                   const EnsembleSchemas* ensembles = nullptr) {
     NullSink none;
-    return write_binary(m, h, binary_payload_size(m), none, major, minor, false);
+    return write_binary(m, h, binary_payload_size(m, ensembles), none, major, minor, false,
+                        ensembles);
 }
 
 // ---- the decoder ---------------------------------------------------------------------------

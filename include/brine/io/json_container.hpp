@@ -98,8 +98,11 @@ public:
     Model payload() {
         Model m = payload_unverified<Model>();
 #if !defined(FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION)
+        // Each tree ensemble is re-encoded at the schema version the document gave it.
+        EnsembleSchemas ensembles;
+        ensembles.versions = ar_.ensemble_schemas();
         const std::uint64_t computed =
-            binary_body_checksum(m, header_, version_.major, version_.minor);
+            binary_body_checksum(m, header_, version_.major, version_.minor, &ensembles);
         if (computed != checksum_) {
             throw Error(Errc::checksum_mismatch,
                         "stored xxh64:" + hex64(checksum_) + ", computed xxh64:" + hex64(computed) +

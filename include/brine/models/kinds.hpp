@@ -20,7 +20,7 @@
     X(StandardScaler, standard_scaler, 4, 1)         \
     X(MinMaxScaler, min_max_scaler, 5, 1)            \
     X(Pipeline, pipeline, 6, 1)                      \
-    X(TreeEnsemble, tree_ensemble, 7, 1)             \
+    X(TreeEnsemble, tree_ensemble, 7, 2)             \
     X(SimpleImputer, simple_imputer, 8, 1)           \
     X(OneHotEncoder, one_hot_encoder, 9, 1)          \
     X(ColumnTransformer, column_transformer, 10, 1)  \

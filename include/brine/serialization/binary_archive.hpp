@@ -119,6 +119,8 @@ protected:
 /// Tag for a BinaryOutputArchive that only counts the bytes it would write.
 struct CountOnly {};
 
+struct EnsembleSchemas;  // brine/serialization/models.hpp
+
 }  // namespace detail
 
 /// Writes brine's binary encoding into a std::string, a detail::ByteBuffer or a detail::ByteSink.
@@ -186,6 +188,11 @@ public:
         if (n) std::memcpy(grow(n), data, n);
     }
 
+    /// The tree_ensemble schema versions to write, in order, instead of the current one (the
+    /// re-encoding behind a JSON document's checksum; see detail::EnsembleSchemas). None: null.
+    detail::EnsembleSchemas* ensemble_schemas() const noexcept { return ensemble_schemas_; }
+    void replay_ensemble_schemas(detail::EnsembleSchemas* s) noexcept { ensemble_schemas_ = s; }
+
     /// Bytes written so far.
     std::size_t size() const noexcept {
         return sink_ || count_only_ ? written_ : buffer_ ? buffer_->size() : string_->size();
@@ -231,6 +238,7 @@ private:
     detail::ByteBuffer* buffer_ = nullptr;
     detail::ByteSink* sink_ = nullptr;
     bool count_only_ = false;
+    detail::EnsembleSchemas* ensemble_schemas_ = nullptr;
     std::size_t written_ = 0;
     std::unique_ptr<char[]> copy_;  // a span that needs converting, for a sink
 };

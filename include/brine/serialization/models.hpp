@@ -7,11 +7,14 @@
 
 #include <array>
 #include <string>
+#include <type_traits>
+#include <vector>
 
 #include "brine/detail/text.hpp"
 #include "brine/models/any_model.hpp"
 #include "brine/serialization/archive.hpp"
 #include "brine/serialization/eigen.hpp"
+#include "brine/serialization/packed.hpp"
 
 namespace brine {
 
@@ -420,13 +423,44 @@ void load(Archive& ar, DecisionTree& t) {
     }
 }
 
+namespace detail {
+
+/// The tree_ensemble schema versions a JSON document held, in the order its ensembles were read:
+/// its checksum is over the binary encoding of each ensemble at the version it was written with
+/// (schema 1 and 2 differ in the binary encoding only), so the checksum's re-encoding replays them.
+struct EnsembleSchemas {
+    std::vector<std::uint32_t> versions;
+    std::size_t next = 0;
+};
+
+/// The schema version the binary encoding writes an ensemble with: the replayed one when the
+/// archive replays a JSON document's, else the current one.
+template <class Archive>
+std::uint32_t ensemble_schema_to_write(Archive& ar) {
+    if constexpr (std::is_same_v<Archive, BinaryOutputArchive>) {
+        if (EnsembleSchemas* r = ar.ensemble_schemas()) {
+            if (r->next < r->versions.size()) return r->versions[r->next++];
+        }
+    }
+    (void)ar;
+    return schema_version_v<TreeEnsemble>;
+}
+
+}  // namespace detail
+
 /// A tree ensemble: its enums by name, its counts, then its arrays. n_trees and n_nodes come
 /// before any array, so the limits are checked before anything is allocated (n_nodes, the nodes of
 /// all trees together, against Limits::max_nodes), and each array is checked against them as soon
 /// as it is read.
+///
+/// Schema 2 differs from schema 1 in the binary encoding only: the int32 arrays (tree_offsets,
+/// tree_output, children_left, children_right, feature) are packed at their narrowest width (1, 2
+/// or 4 bytes, save_packed_ints) and default_left as bits (save_bits); the JSON encoding writes
+/// the fields of schema 1 under either number.
 template <class Archive>
 void save(Archive& ar, const TreeEnsemble& e) {
-    detail::schema_field<TreeEnsemble>(ar);
+    const std::uint32_t version = detail::ensemble_schema_to_write(ar);
+    detail::schema_field<TreeEnsemble>(ar, version);
     detail::ensemble_task.write(ar, e.task);
     ar(cereal::make_nvp("n_features", e.n_features_in));
     detail::tree_compare_names.write(ar, e.compare);
@@ -436,8 +470,21 @@ void save(Archive& ar, const TreeEnsemble& e) {
     const auto n_trees = static_cast<std::uint64_t>(e.n_trees());
     const auto n_nodes = static_cast<std::uint64_t>(e.n_nodes());
     ar(cereal::make_nvp("n_trees", n_trees), cereal::make_nvp("n_nodes", n_nodes),
-       cereal::make_nvp("classes", e.classes), cereal::make_nvp("base_score", e.base_score),
-       cereal::make_nvp("tree_offsets", e.tree_offsets),
+       cereal::make_nvp("classes", e.classes), cereal::make_nvp("base_score", e.base_score));
+    if constexpr (std::is_same_v<Archive, BinaryOutputArchive>) {
+        if (version >= 2) {
+            detail::save_packed_ints(ar, e.tree_offsets);
+            detail::save_packed_ints(ar, e.tree_output);
+            detail::save_packed_ints(ar, e.children_left);
+            detail::save_packed_ints(ar, e.children_right);
+            detail::save_packed_ints(ar, e.feature);
+            ar(e.threshold);
+            detail::save_bits(ar, e.default_left);
+            ar(e.value);
+            return;
+        }
+    }
+    ar(cereal::make_nvp("tree_offsets", e.tree_offsets),
        cereal::make_nvp("tree_output", e.tree_output),
        cereal::make_nvp("children_left", e.children_left),
        cereal::make_nvp("children_right", e.children_right), cereal::make_nvp("feature", e.feature),
@@ -447,7 +494,9 @@ void save(Archive& ar, const TreeEnsemble& e) {
 
 template <class Archive>
 void load(Archive& ar, TreeEnsemble& e) {
-    detail::schema_field<TreeEnsemble>(ar);
+    const std::uint32_t version = detail::schema_field<TreeEnsemble>(ar);
+    if constexpr (!std::is_same_v<Archive, BinaryInputArchive>)
+        ar.ensemble_schemas().push_back(version);
     e.task = detail::ensemble_task.read(ar);
     ar(cereal::make_nvp("n_features", e.n_features_in));
     e.compare = detail::tree_compare_names.read(ar);
@@ -467,8 +516,24 @@ void load(Archive& ar, TreeEnsemble& e) {
                                      std::to_string(n_nodes) +
                                      " nodes: every tree has at least one node");
     }
-    ar(cereal::make_nvp("classes", e.classes), cereal::make_nvp("base_score", e.base_score),
-       cereal::make_nvp("tree_offsets", e.tree_offsets));
+    ar(cereal::make_nvp("classes", e.classes), cereal::make_nvp("base_score", e.base_score));
+    if constexpr (std::is_same_v<Archive, BinaryInputArchive>) {
+        if (version >= 2) {
+            detail::load_packed_ints(ar, e.tree_offsets, n_trees + 1, "tree_offsets",
+                                     "n_trees + 1 =");
+            detail::load_packed_ints(ar, e.tree_output, n_trees, "tree_output", "n_trees");
+            detail::load_packed_ints(ar, e.children_left, n_nodes, "children_left", "n_nodes");
+            detail::load_packed_ints(ar, e.children_right, n_nodes, "children_right", "n_nodes");
+            detail::load_packed_ints(ar, e.feature, n_nodes, "feature", "n_nodes");
+            ar(cereal::make_nvp("threshold", e.threshold));
+            detail::check_count(ar, e.threshold.size(), n_nodes, "threshold", "n_nodes");
+            detail::load_bits(ar, e.default_left, n_nodes, "default_left", "n_nodes");
+            ar(cereal::make_nvp("value", e.value));
+            detail::check_count(ar, e.value.rows(), n_nodes, "value", "n_nodes");
+            return;
+        }
+    }
+    ar(cereal::make_nvp("tree_offsets", e.tree_offsets));
     detail::check_count(ar, e.tree_offsets.size(), n_trees + 1, "tree_offsets", "n_trees + 1 =");
     ar(cereal::make_nvp("tree_output", e.tree_output));
     detail::check_count(ar, e.tree_output.size(), n_trees, "tree_output", "n_trees");
