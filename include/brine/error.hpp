@@ -10,6 +10,17 @@
 #include <system_error>
 #include <type_traits>
 
+/// Marks a function that builds or throws an error: compiled out of line, once, and kept away
+/// from the code of the paths that succeed (less code for the optimiser in every instantiation
+/// that can fail).
+#if defined(__GNUC__) || defined(__clang__)
+#define BRINE_COLD __attribute__((cold, noinline))
+#elif defined(_MSC_VER)
+#define BRINE_COLD __declspec(noinline)
+#else
+#define BRINE_COLD
+#endif
+
 namespace brine {
 
 /// What went wrong. Every brine::Error carries one of these.

@@ -104,7 +104,7 @@ public:
     }
 
     /// Throws brine::Error(code, detail + " at " + JSON path of the current object or array).
-    [[noreturn]] void fail(Errc code, const std::string& detail) const {
+    [[noreturn]] BRINE_COLD void fail(Errc code, const std::string& detail) const {
         throw Error(code, detail + " at " + path()).with_json_path(path());
     }
     /// fail(code, detail) with more of the error's fields, set by `fields(Error&)` (the limit or
@@ -269,14 +269,14 @@ private:
     }
 
     /// Throws "<detail> at <path><tail>" for the innermost open object or array.
-    [[noreturn]] void fail_with(Errc code, const std::string& detail,
-                                const std::string& tail) const {
+    [[noreturn]] BRINE_COLD void fail_with(Errc code, const std::string& detail,
+                                           const std::string& tail) const {
         throw Error(code, detail + " at " + path() + tail).with_json_path(path());
     }
 
     /// Throws "<detail> at <path of step><tail>", e.g. "expected a number at $.x, got string".
-    [[noreturn]] void fail_at(const Step& step, Errc code, const std::string& detail,
-                              const std::string& tail = {}) const {
+    [[noreturn]] BRINE_COLD void fail_at(const Step& step, Errc code, const std::string& detail,
+                                         const std::string& tail = {}) const {
         std::string where = path();
         append_step(where, step);
         throw Error(code, detail + " at " + where + tail).with_json_path(where);
@@ -391,11 +391,26 @@ private:
 
     template <class Int, std::enable_if_t<std::is_integral_v<Int>, int> = 0>
     void convert(const detail::rj::Value& value, Int& out, const Step& step) const {
+        // One body for every integer type (convert_integer), here only the range.
+        if constexpr (std::is_signed_v<Int>) {
+            out = static_cast<Int>(static_cast<std::int64_t>(convert_integer(
+                value, step, true, static_cast<std::uint64_t>(std::numeric_limits<Int>::max()),
+                integer_type_name<Int>())));
+        } else {
+            out = static_cast<Int>(convert_integer(
+                value, step, false, static_cast<std::uint64_t>(std::numeric_limits<Int>::max()),
+                integer_type_name<Int>()));
+        }
+    }
+
+    /// The integer in `value`, within [-max - 1, max] if `is_signed` (returned as its two's
+    /// complement bits), else within [0, max]; `type` names the type in messages.
+    std::uint64_t convert_integer(const detail::rj::Value& value, const Step& step, bool is_signed,
+                                  std::uint64_t max, const char* type) const {
         if (!value.IsNumber()) {
             fail_at(step, Errc::malformed, "expected an integer",
                     std::string(", got ") + type_name(value));
         }
-        const char* type = integer_type_name<Int>();
         if (value.IsDouble()) {
             // Integers are written without fraction or exponent; RapidJSON also keeps integers
             // beyond 64 bits as doubles, which no integer type can hold.
@@ -407,21 +422,19 @@ private:
             }
             fail_at(step, Errc::malformed, "expected an integer", ", got " + text);
         }
-        if constexpr (std::is_signed_v<Int>) {
+        if (is_signed) {
             if (value.IsInt64()) {
                 const std::int64_t v = value.GetInt64();
-                if (v >= std::numeric_limits<Int>::min() && v <= std::numeric_limits<Int>::max()) {
-                    out = static_cast<Int>(v);
-                    return;
+                // The minimum of a signed type of `max` is -max - 1.
+                if (v >= -static_cast<std::int64_t>(max) - 1 &&
+                    (v < 0 || static_cast<std::uint64_t>(v) <= max)) {
+                    return static_cast<std::uint64_t>(v);
                 }
             }
         } else {
             if (value.IsUint64()) {
                 const std::uint64_t v = value.GetUint64();
-                if (v <= std::numeric_limits<Int>::max()) {
-                    out = static_cast<Int>(v);
-                    return;
-                }
+                if (v <= max) return v;
             }
         }
         char buffer[detail::kNumberBufferSize];

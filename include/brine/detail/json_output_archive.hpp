@@ -52,7 +52,7 @@ public:
     }
 
     /// Throws brine::Error(code, detail + " at " + current JSON path).
-    [[noreturn]] void fail(Errc code, const std::string& detail) const {
+    [[noreturn]] BRINE_COLD void fail(Errc code, const std::string& detail) const {
         throw Error(code, detail + " at " + writer_.path());
     }
 

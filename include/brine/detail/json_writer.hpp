@@ -201,7 +201,7 @@ public:
     }
 
     /// Throws Errc::invalid_argument with the current path appended.
-    [[noreturn]] void fail(const std::string& detail) const {
+    [[noreturn]] BRINE_COLD void fail(const std::string& detail) const {
         throw Error(Errc::invalid_argument, detail + " at " + path());
     }
 

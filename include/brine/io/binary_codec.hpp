@@ -23,6 +23,20 @@
 
 namespace brine::detail {
 
+/// Rethrows the exception being handled as a brine::Error (guarded's handler). One function, not
+/// inlined, so that the handler is compiled once rather than in every instantiation of guarded.
+[[noreturn]] BRINE_COLD inline void rethrow_as_error(const char* action) {
+    try {
+        throw;
+    } catch (const Error&) {
+        throw;
+    } catch (const std::bad_alloc&) {
+        throw Error(Errc::limit_exceeded, std::string(action) + ": out of memory");
+    } catch (const std::exception& e) {
+        throw Error(Errc::malformed, std::string(action) + ": " + e.what());
+    }
+}
+
 /// Runs f, turning anything that is not a brine::Error into one: no cereal, RapidJSON or standard
 /// library exception crosses brine's API.
 template <class F>
@@ -31,10 +45,8 @@ decltype(auto) guarded(const char* action, F&& f) {
         return f();
     } catch (const Error&) {
         throw;
-    } catch (const std::bad_alloc&) {
-        throw Error(Errc::limit_exceeded, std::string(action) + ": out of memory");
-    } catch (const std::exception& e) {
-        throw Error(Errc::malformed, std::string(action) + ": " + e.what());
+    } catch (const std::exception&) {
+        rethrow_as_error(action);
     }
 }
 
@@ -64,7 +76,7 @@ inline void check_size(std::string_view bytes, const Limits& limits) {
 
 /// Errc::invalid_argument for a JSON document given to brine::binary, which reads the binary
 /// encoding only (and so never compiles the JSON decoder).
-[[noreturn]] inline void json_not_read_here() {
+[[noreturn]] BRINE_COLD inline void json_not_read_here() {
     throw Error(Errc::invalid_argument,
                 "brine::binary reads the binary encoding only, and this is a JSON brine document: "
                 "load it with brine::load or brine::from_bytes (<brine/brine.hpp>)");

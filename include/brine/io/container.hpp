@@ -124,7 +124,7 @@ struct BinarySections {
     std::uint64_t checksum = 0;
 };
 
-[[noreturn]] inline void not_brine(std::string_view bytes) {
+[[noreturn]] BRINE_COLD inline void not_brine(std::string_view bytes) {
     std::string seen;
     for (std::size_t i = 0; i < bytes.size() && i < 8; ++i) {
         char buf[4];
@@ -225,8 +225,8 @@ inline void check_binary_payload_len(BinaryLayout& l, std::uint64_t payload_len,
     l.checksum_offset = end - checksum_size;
 }
 
-[[noreturn]] inline void checksum_error(std::uint64_t stored, std::uint64_t computed,
-                                        std::uint64_t covered) {
+[[noreturn]] BRINE_COLD inline void checksum_error(std::uint64_t stored, std::uint64_t computed,
+                                                   std::uint64_t covered) {
     throw Error(Errc::checksum_mismatch, "stored XXH64 " + hex64(stored) + ", computed " +
                                              hex64(computed) + " over bytes 0 to " +
                                              std::to_string(covered) + ": the file is damaged");

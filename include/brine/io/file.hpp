@@ -29,7 +29,8 @@ inline std::string quoted_path(const std::string& path) {
     return ::brine::detail::quoted(path, '\'', 4096);
 }
 
-[[noreturn]] inline void io_error(const std::string& what, const std::string& path, int err) {
+[[noreturn]] BRINE_COLD inline void io_error(const std::string& what, const std::string& path,
+                                             int err) {
     throw Error(Errc::io, what + " " + quoted_path(path) + ": " + os_error_text(err))
         .with_path(path);
 }
@@ -45,18 +46,22 @@ inline std::string error_detail(const Error& e) {
 /// file: "brine: truncated file: 'm.brine': needed 8000 bytes for 'coef' at byte 112, 37 left".
 /// The code and the rest of the message are kept; a message that names the file already (the
 /// OS errors of opening and reading it) is passed on unchanged.
+[[noreturn]] BRINE_COLD inline void rethrow_naming_file(const Error& e, const std::string& path) {
+    const std::string name = quoted_path(path);
+    std::string detail = error_detail(e);
+    if (detail.find(name) != std::string::npos) {
+        Error same = e;
+        throw same.with_path(path);
+    }
+    throw Error(e.code(), name + ": " + detail).with_fields_of(e).with_path(path);
+}
+
 template <class F>
 decltype(auto) naming_file(const std::string& path, F&& f) {
     try {
         return f();
     } catch (const Error& e) {
-        const std::string name = quoted_path(path);
-        std::string detail = error_detail(e);
-        if (detail.find(name) != std::string::npos) {
-            Error same = e;
-            throw same.with_path(path);
-        }
-        throw Error(e.code(), name + ": " + detail).with_fields_of(e).with_path(path);
+        rethrow_naming_file(e, path);
     }
 }
 

@@ -391,23 +391,17 @@ RowMatrix reference_outputs(const Model& m, const Eigen::MatrixXd& X) {
     return evaluate(m, X).out;
 }
 
-/// Errc::limit_exceeded (load) or Errc::invalid_argument (save) when checking `rows` reference
-/// rows would take more work than the budget allows; nothing is computed before this check.
-template <class Model>
-void check_reference_work(const Model& m, Eigen::Index rows, std::uint64_t reference_values,
-                          const LoadOptions& o, bool saving) {
-    const std::uint64_t work = reference_work(m, rows);
-    const std::uint64_t elems = model_elements(m);
-    const std::uint64_t budget = reference_budget(
-        o.reference_work_base, o.reference_work_per_element, elems, reference_values);
-    if (work <= budget) return;
-    const std::uint64_t per_row = reference_work(m, 1);
-    const std::string what =
-        std::to_string(rows) + " reference rows cost " + std::to_string(work) +
-        " operations to check (" + std::to_string(per_row) + " per row), over the budget of " +
-        std::to_string(budget) + " (reference_work_base " + std::to_string(o.reference_work_base) +
-        " + " + std::to_string(o.reference_work_per_element) + " x " +
-        std::to_string(cost_add(elems, reference_values)) + " parameter and reference values)";
+/// check_reference_work's error: one function for every kind.
+[[noreturn]] BRINE_COLD inline void reference_work_error(Eigen::Index rows, std::uint64_t work,
+                                                         std::uint64_t per_row,
+                                                         std::uint64_t budget, const LoadOptions& o,
+                                                         std::uint64_t values, bool saving) {
+    const std::string what = std::to_string(rows) + " reference rows cost " + std::to_string(work) +
+                             " operations to check (" + std::to_string(per_row) +
+                             " per row), over the budget of " + std::to_string(budget) +
+                             " (reference_work_base " + std::to_string(o.reference_work_base) +
+                             " + " + std::to_string(o.reference_work_per_element) + " x " +
+                             std::to_string(values) + " parameter and reference values)";
     if (saving) {
         throw Error(Errc::invalid_argument, "reference_inputs: " + what +
                                                 "; the default LoadOptions would refuse the "
@@ -418,6 +412,20 @@ void check_reference_work(const Model& m, Eigen::Index rows, std::uint64_t refer
                     "; raise LoadOptions::reference_work_per_element, or set "
                     "LoadOptions::verify_reference = false to load without the check")
         .with_limit(budget, "reference_work");
+}
+
+/// Errc::limit_exceeded (load) or Errc::invalid_argument (save) when checking `rows` reference
+/// rows would take more work than the budget allows; nothing is computed before this check.
+template <class Model>
+void check_reference_work(const Model& m, Eigen::Index rows, std::uint64_t reference_values,
+                          const LoadOptions& o, bool saving) {
+    const std::uint64_t work = reference_work(m, rows);
+    const std::uint64_t elems = model_elements(m);
+    const std::uint64_t budget = reference_budget(
+        o.reference_work_base, o.reference_work_per_element, elems, reference_values);
+    if (work <= budget) return;
+    reference_work_error(rows, work, reference_work(m, 1), budget, o,
+                         cost_add(elems, reference_values), saving);
 }
 
 template <class Model>
@@ -512,36 +520,69 @@ inline std::vector<Eigen::Index> checkable_reference_rows(const OneHotEncoder& m
     return rows;
 }
 
-/// Throws Errc::reference_mismatch (or Errc::malformed for an inconsistent reference block, or
-/// Errc::limit_exceeded for one whose check would cost more than the budget) unless the model
-/// reproduces the stored outputs. Shapes and the budget are checked before anything is computed.
-template <class Model>
-void check_reference(const Model& m, const Reference& r, const LoadOptions& o = {}) {
-    if (r.inputs.rows() == 0 && r.outputs.size() == 0) return;
-    const Eigen::Index width = reference_width(m);
-    if (r.inputs.cols() != m.n_features() || r.outputs.rows() != r.inputs.rows() ||
+/// check_reference's first step, the same for every kind: Errc::malformed unless the reference
+/// block has inputs of `n_features` columns, `width` outputs per row, and a usable tolerance.
+/// (A template only so that it is compiled only where a program loads.)
+template <class = void>
+void check_reference_block(const Reference& r, Eigen::Index n_features, Eigen::Index width) {
+    if (r.inputs.cols() != n_features || r.outputs.rows() != r.inputs.rows() ||
         r.outputs.cols() != width) {
         throw Error(Errc::malformed,
                     "reference block has inputs " + std::to_string(r.inputs.rows()) + " x " +
                         std::to_string(r.inputs.cols()) + " and outputs " +
                         std::to_string(r.outputs.rows()) + " x " +
                         std::to_string(r.outputs.cols()) + "; the model needs inputs of " +
-                        std::to_string(m.n_features()) + " columns and gives " +
-                        std::to_string(width) + " outputs per row");
+                        std::to_string(n_features) + " columns and gives " + std::to_string(width) +
+                        " outputs per row");
     }
     if (!(r.tolerance >= 0) || !std::isfinite(r.tolerance)) {
         throw Error(Errc::malformed, "reference tolerance is not a finite number >= 0");
     }
-    check_reference_work(m, r.inputs.rows(),
-                         cost_add(count(r.inputs.size()), count(r.outputs.size())), o, false);
-    // Rows the model refuses as input (NaN or infinity for an estimator, infinity for a scaler)
-    // cannot be recomputed: save refuses them, but files written before inputs were checked may
-    // hold them, and such a file stays loadable, checked on its other rows.
-    const std::vector<Eigen::Index> rows = checkable_reference_rows(m, r.inputs);
+}
+
+/// The reference inputs of `rows`, in order.
+template <class = void>
+Eigen::MatrixXd reference_rows(const Reference& r, const std::vector<Eigen::Index>& rows) {
     Eigen::MatrixXd inputs(static_cast<Eigen::Index>(rows.size()), r.inputs.cols());
     for (std::size_t k = 0; k < rows.size(); ++k)
         inputs.row(static_cast<Eigen::Index>(k)) = r.inputs.row(rows[k]);
-    const Evaluation got = evaluate(m, inputs);
+    return inputs;
+}
+
+/// compare_reference's error.
+[[noreturn]] BRINE_COLD inline void reference_mismatch(const Reference& r, Eigen::Index i,
+                                                       Eigen::Index j, double want, double have,
+                                                       double rounding, double stored,
+                                                       bool other_build) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  "row %lld output %lld: stored %.17g, model gives %.17g, a difference of "
+                  "%.3g over the tolerance %.3g (rounding bound %.3g of the model's "
+                  "arithmetic",
+                  static_cast<long long>(i), static_cast<long long>(j), want, have,
+                  std::abs(want - have), rounding + stored, rounding);
+    std::string msg = buf;
+    if (other_build) {
+        std::snprintf(buf, sizeof buf, " + the file's tolerance %.3g x max(1, |stored|)",
+                      r.tolerance);
+        msg += std::string(buf) +
+               ", as it was written by another build: " + ::brine::detail::quoted(r.build);
+    } else {
+        msg +=
+            "; the file was written by this build, so its stored tolerance does not "
+            "apply";
+    }
+    throw Error(Errc::reference_mismatch,
+                msg +
+                    "); set LoadOptions::verify_reference = false to load without the "
+                    "check");
+}
+
+/// check_reference's last step, the same for every kind: Errc::reference_mismatch unless `got`,
+/// the model's outputs on the reference `rows`, agree with the stored ones.
+template <class = void>
+void compare_reference(const Reference& r, const std::vector<Eigen::Index>& rows,
+                       const Evaluation& got) {
     const bool other_build = r.build != current_build();
     for (Eigen::Index k = 0; k < got.out.rows(); ++k) {
         const Eigen::Index i = rows[static_cast<std::size_t>(k)];
@@ -551,30 +592,26 @@ void check_reference(const Model& m, const Reference& r, const LoadOptions& o = 
             const double rounding = 2 * got.err(k, j);
             const double stored = other_build ? r.tolerance * std::max(1.0, std::abs(want)) : 0.0;
             if (std::abs(want - have) <= rounding + stored) continue;
-            char buf[256];
-            std::snprintf(buf, sizeof buf,
-                          "row %lld output %lld: stored %.17g, model gives %.17g, a difference of "
-                          "%.3g over the tolerance %.3g (rounding bound %.3g of the model's "
-                          "arithmetic",
-                          static_cast<long long>(i), static_cast<long long>(j), want, have,
-                          std::abs(want - have), rounding + stored, rounding);
-            std::string msg = buf;
-            if (other_build) {
-                std::snprintf(buf, sizeof buf, " + the file's tolerance %.3g x max(1, |stored|)",
-                              r.tolerance);
-                msg += std::string(buf) +
-                       ", as it was written by another build: " + ::brine::detail::quoted(r.build);
-            } else {
-                msg +=
-                    "; the file was written by this build, so its stored tolerance does not "
-                    "apply";
-            }
-            throw Error(Errc::reference_mismatch,
-                        msg +
-                            "); set LoadOptions::verify_reference = false to load without the "
-                            "check");
+            reference_mismatch(r, i, j, want, have, rounding, stored, other_build);
         }
     }
+}
+
+/// Throws Errc::reference_mismatch (or Errc::malformed for an inconsistent reference block, or
+/// Errc::limit_exceeded for one whose check would cost more than the budget) unless the model
+/// reproduces the stored outputs. Shapes and the budget are checked before anything is computed.
+/// The steps that do not depend on the model's kind are compiled once, not once per kind.
+template <class Model>
+void check_reference(const Model& m, const Reference& r, const LoadOptions& o = {}) {
+    if (r.inputs.rows() == 0 && r.outputs.size() == 0) return;
+    check_reference_block(r, m.n_features(), reference_width(m));
+    check_reference_work(m, r.inputs.rows(),
+                         cost_add(count(r.inputs.size()), count(r.outputs.size())), o, false);
+    // Rows the model refuses as input (NaN or infinity for an estimator, infinity for a scaler)
+    // cannot be recomputed: save refuses them, but files written before inputs were checked may
+    // hold them, and such a file stays loadable, checked on its other rows.
+    const std::vector<Eigen::Index> rows = checkable_reference_rows(m, r.inputs);
+    compare_reference(r, rows, evaluate(m, reference_rows(r, rows)));
 }
 
 }  // namespace brine::detail

@@ -367,7 +367,7 @@ public:
         return n;
     }
 
-    [[noreturn]] void fail(Errc code, const std::string& detail) const {
+    [[noreturn]] BRINE_COLD void fail(Errc code, const std::string& detail) const {
         throw Error(code, detail + " at byte " + std::to_string(offset()))
             .with_byte_offset(offset());
     }
@@ -383,8 +383,8 @@ public:
     }
 
     /// fail(Errc::limit_exceeded, detail), with the limit (and its name) as the error's fields.
-    [[noreturn]] void fail_over_limit(const std::string& detail, std::uint64_t limit,
-                                      std::string limit_name = {}) const {
+    [[noreturn]] BRINE_COLD void fail_over_limit(const std::string& detail, std::uint64_t limit,
+                                                 std::string limit_name = {}) const {
         throw Error(Errc::limit_exceeded, detail + " at byte " + std::to_string(offset()))
             .with_byte_offset(offset())
             .with_limit(limit, std::move(limit_name));
