@@ -356,22 +356,27 @@ template <class = void>
 Evaluation evaluate(const TreeEnsemble& m, const Eigen::MatrixXd& X) {
     return evaluate_part(m, X, Eigen::MatrixXd());
 }
+/// Rows per block of a pipeline's reference check: the pipeline's own rule
+/// (Pipeline::block_rows_for) for a block that holds each value of the widest step's output with
+/// its error bound, so a block's values are at most Pipeline::block_values / 2 = 2^15 (one row
+/// when a row is wider) and at most Pipeline::block_rows rows. A step can make rows far wider
+/// than the stored inputs (a one-hot encoder's categories, a ColumnTransformer's repeated
+/// columns): with 256 such rows, the work budget's fixed allowance let a file of a few hundred
+/// KiB take some 100 MiB here. A width is at most the parameter values that make it, so each
+/// buffer is at most max(2^15, E) values (docs/threat-model.md). Rows are computed
+/// independently: the results do not depend on the block.
+template <class = void>
+Eigen::Index reference_block_rows(const Pipeline& m) {
+    const Eigen::Index widest = detail::chain_max_width(m.steps, m.n_features());
+    return Pipeline::block_rows_for(2 * std::max<Eigen::Index>(1, widest));
+}
+
 template <class = void>
 Evaluation evaluate(const Pipeline& m, const Eigen::MatrixXd& X) {
     Evaluation r;
     r.out.resize(X.rows(), reference_width(m));
     r.err.resize(X.rows(), reference_width(m));
-    // Rows per block: at most Pipeline::block_rows, and so few that a block of the widest step's
-    // output holds at most 2^15 values (one row when a row is wider). A step can make rows far
-    // wider than the stored inputs (a one-hot encoder's categories, a ColumnTransformer's repeated
-    // columns): with 256 such rows, the work budget's fixed allowance let a file of a few hundred
-    // KiB take some 100 MiB here. A width is at most the parameter values that make it, so each
-    // buffer is now at most max(2^15, E) values. Rows are computed independently: the results do
-    // not depend on the block.
-    const Eigen::Index widest =
-        std::max<Eigen::Index>(1, detail::chain_max_width(m.steps, m.n_features()));
-    const Eigen::Index block =
-        std::clamp<Eigen::Index>((Eigen::Index{1} << 15) / widest, 1, Pipeline::block_rows);
+    const Eigen::Index block = reference_block_rows(m);
     for (Eigen::Index first = 0; first < X.rows(); first += block) {
         const Eigen::Index n = std::min(block, X.rows() - first);
         Eigen::MatrixXd Z = X.middleRows(first, n), E;
