@@ -5,7 +5,6 @@
 # SPDX-License-Identifier: MIT
 import os
 import pathlib
-import subprocess
 import tempfile
 import unittest
 
@@ -18,7 +17,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import brine
-from checker import CHECK, CREATED, RTOL, SOURCE, dataset, hex_rows, read_output
+import checker
+from checker import (CHECK, CREATED, RTOL, SOURCE, assert_same_errc, dataset, hex_rows,
+                     read_output)
 
 
 def threshold_neighbours(thr):
@@ -57,20 +58,9 @@ def sklearn_splits(trees):
     return out
 
 
-class CppChecker:
+class CppChecker(checker.CppChecker):
     """Saves a model with brine.save (both encodings), predicts with the C++ library, and checks
     that the C++ writer re-saves the file to the same bytes the Python writer wrote."""
-
-    def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.dir = pathlib.Path(self.tmp.name)
-
-    def tearDown(self):
-        self.tmp.cleanup()
-
-    def cpp(self, *args):
-        r = subprocess.run([CHECK, *map(str, args)], capture_output=True, text=True)
-        self.assertEqual(r.returncode, 0, r.stderr)
 
     def exported(self, name, est, rows, reference):
         """Per encoding: the loaded Python view of the file and the C++ predictions for rows."""
@@ -257,22 +247,7 @@ class HostileEnsembles(unittest.TestCase):
                 yield edit(f, change, fmt), code
 
     def test_same_errc_as_cpp(self):
-        with tempfile.TemporaryDirectory() as d:
-            paths, python = [], []
-            for i, (data, code) in enumerate(self.mutants()):
-                path = os.path.join(d, f"{i}.bin")
-                pathlib.Path(path).write_bytes(data)
-                paths.append(path)
-                with self.assertRaises(brine.Error, msg=path) as c:
-                    brine.loads(data)
-                self.assertEqual(c.exception.code, code, str(c.exception))
-                python.append(brine.ERRC[code])
-            r = subprocess.run([CHECK, "verdict", *paths], capture_output=True, text=True)
-        cpp = r.stdout.splitlines()
-        self.assertEqual(len(cpp), len(paths), r.stderr)
-        for i, (want, verdict) in enumerate(zip(python, cpp)):
-            self.assertEqual(verdict.split(": ")[1] if verdict != "ok" else "ok", want,
-                             f"case {i}: {verdict}")
+        assert_same_errc(self, self.mutants())
 
 
 class LearnedMissingDirections(unittest.TestCase):
