@@ -109,3 +109,13 @@ def assert_same_errc(test, mutants):
     for i, (want, verdict) in enumerate(zip(python, cpp)):
         test.assertEqual(verdict.split(": ")[1] if verdict != "ok" else "ok", want,
                          f"case {i}: {verdict}")
+
+
+def refusal(test, est):
+    """The message of brine.save refusing est (brine.UnsupportedModel), which leaves no file."""
+    with tempfile.TemporaryDirectory() as d:
+        path = pathlib.Path(d) / "m.brine"
+        with test.assertRaises(brine.UnsupportedModel) as c:
+            brine.save(est, path)
+        test.assertEqual(os.listdir(d), [])
+    return str(c.exception)

@@ -230,24 +230,18 @@ class ExportMatrix(CppChecker, unittest.TestCase):
 
     def test_trees_and_forests(self):
         cases = []
-        for data in DATASETS:
-            X, y = dataset(data)
-            for cls in (DecisionTreeRegressor, RandomForestRegressor, ExtraTreesRegressor):
-                kw = dict(max_depth=5, random_state=0) if cls is DecisionTreeRegressor \
-                    else SMALL_TREES
-                est = fit(cls(**kw), X, y)
-                trees = [est] if cls is DecisionTreeRegressor else est.estimators_
-                cases.append(sklearn_case(f"{cls.__name__}_{data}", est, X, trees=trees,
-                                          rtol=0.0))
-        for data in CLASSIFICATION:
-            X, y = dataset(data)
-            for cls in (DecisionTreeClassifier, RandomForestClassifier, ExtraTreesClassifier):
-                kw = dict(max_depth=5, random_state=0) if cls is DecisionTreeClassifier \
-                    else SMALL_TREES
-                est = fit(cls(**kw), X, y)
-                trees = [est] if cls is DecisionTreeClassifier else est.estimators_
-                cases.append(sklearn_case(f"{cls.__name__}_{data}", est, X, trees=trees,
-                                          rtol=0.0))
+        for datasets, single, *forests in (
+                (DATASETS, DecisionTreeRegressor, RandomForestRegressor, ExtraTreesRegressor),
+                (CLASSIFICATION, DecisionTreeClassifier, RandomForestClassifier,
+                 ExtraTreesClassifier)):
+            for data in datasets:
+                X, y = dataset(data)
+                for cls in (single, *forests):
+                    kw = dict(max_depth=5, random_state=0) if cls is single else SMALL_TREES
+                    est = fit(cls(**kw), X, y)
+                    trees = [est] if cls is single else est.estimators_
+                    cases.append(sklearn_case(f"{cls.__name__}_{data}", est, X, trees=trees,
+                                              rtol=0.0))
         self.run_batch(cases)
 
     def test_gradient_boosting(self):
