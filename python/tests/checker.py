@@ -9,6 +9,8 @@ import tempfile
 
 import numpy as np
 
+import brine
+
 SOURCE = pathlib.Path(os.environ.get("BRINE_SOURCE_DIR",
                                      pathlib.Path(__file__).resolve().parents[2]))
 CHECK = os.environ.get("BRINE_PYTHON_CHECK")
@@ -80,3 +82,40 @@ class CppChecker:
         out = self.dir / ("cpp_" + path.name)
         self.cpp("resave", path, out, fmt)
         return out.read_bytes()
+
+
+def verdicts(test, paths):
+    """The checker's verdict on each file, one a line: "ok", or "<path>: <error code name>: ..."."""
+    r = subprocess.run([CHECK, "verdict", *map(str, paths)], capture_output=True, text=True)
+    cpp = r.stdout.splitlines()
+    test.assertEqual(len(cpp), len(paths), r.stderr)
+    return cpp
+
+
+def assert_same_errc(test, mutants):
+    """Each file of mutants ((bytes, error code) pairs) is refused by the Python reader with its
+    code, and by the C++ loader (the checker's verdict) with the same one."""
+    with tempfile.TemporaryDirectory() as d:
+        paths, python = [], []
+        for i, (data, code) in enumerate(mutants):
+            path = os.path.join(d, f"{i}.bin")
+            pathlib.Path(path).write_bytes(data)
+            paths.append(path)
+            with test.assertRaises(brine.Error, msg=path) as c:
+                brine.loads(data)
+            test.assertEqual(c.exception.code, code, str(c.exception))
+            python.append(brine.ERRC[code])
+        cpp = verdicts(test, paths)
+    for i, (want, verdict) in enumerate(zip(python, cpp)):
+        test.assertEqual(verdict.split(": ")[1] if verdict != "ok" else "ok", want,
+                         f"case {i}: {verdict}")
+
+
+def refusal(test, est):
+    """The message of brine.save refusing est (brine.UnsupportedModel), which leaves no file."""
+    with tempfile.TemporaryDirectory() as d:
+        path = pathlib.Path(d) / "m.brine"
+        with test.assertRaises(brine.UnsupportedModel) as c:
+            brine.save(est, path)
+        test.assertEqual(os.listdir(d), [])
+    return str(c.exception)

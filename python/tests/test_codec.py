@@ -3,11 +3,9 @@
 import copy
 import math
 import os
-import pathlib
 import random
 import re
 import struct
-import subprocess
 import sys
 import tempfile
 import unittest
@@ -18,11 +16,9 @@ import brine
 from brine import _codec
 from brine._dtoa import format_double
 from brine._xxhash import xxh64
+from checker import CHECK, SOURCE, assert_same_errc, verdicts
 
-SOURCE = pathlib.Path(os.environ.get("BRINE_SOURCE_DIR",
-                                     pathlib.Path(__file__).resolve().parents[2]))
 GOLDEN = SOURCE / "tests" / "data" / "golden"
-CHECK = os.environ.get("BRINE_PYTHON_CHECK")
 sys.path.insert(0, str(SOURCE / "tests" / "golden"))
 import check_golden  # noqa: E402  the repository's standalone reader, another XXH64
 
@@ -239,22 +235,7 @@ class HostileNewKinds(unittest.TestCase):
                 yield encode(f.header, payload), code
 
     def test_same_errc_as_cpp(self):
-        with tempfile.TemporaryDirectory() as d:
-            paths, python = [], []
-            for i, (data, code) in enumerate(self.mutants()):
-                path = os.path.join(d, f"{i}.bin")
-                pathlib.Path(path).write_bytes(data)
-                paths.append(path)
-                with self.assertRaises(brine.Error, msg=path) as c:
-                    brine.loads(data)
-                self.assertEqual(c.exception.code, code, str(c.exception))
-                python.append(brine.ERRC[code])
-            r = subprocess.run([CHECK, "verdict", *paths], capture_output=True, text=True)
-        cpp = r.stdout.splitlines()
-        self.assertEqual(len(cpp), len(paths), r.stderr)
-        for i, (want, verdict) in enumerate(zip(python, cpp)):
-            self.assertEqual(verdict.split(": ")[1] if verdict != "ok" else "ok", want,
-                             f"case {i}: {verdict}")
+        assert_same_errc(self, self.mutants())
 
 
 class Errors(unittest.TestCase):
@@ -430,9 +411,7 @@ class SameVerdictAsCpp(unittest.TestCase):
                     python.append(("ok", ""))
                 except brine.Error as e:
                     python.append((brine.ERRC[e.code], str(e)))
-            r = subprocess.run([CHECK, "verdict", *paths], capture_output=True, text=True)
-        cpp = r.stdout.splitlines()
-        self.assertEqual(len(cpp), len(paths), r.stderr)
+            cpp = verdicts(self, paths)
         outcomes = set()
         for path, (code, message), verdict in zip(paths, python, cpp):
             cpp_code = "ok" if verdict == "ok" else verdict.split(": ")[1]

@@ -3,11 +3,7 @@
 # labels, the same values (forests and regressors bit for bit, probabilities to 1e-12) on every
 # dataset row and next to every threshold. Options the kind cannot represent are refused by name.
 # SPDX-License-Identifier: MIT
-import os
-import pathlib
 import struct
-import subprocess
-import tempfile
 import unittest
 
 import numpy as np
@@ -19,7 +15,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import brine
-from checker import CHECK, CREATED, RTOL, SOURCE, dataset, hex_rows, read_output
+import checker
+from checker import (CHECK, CREATED, RTOL, SOURCE, assert_same_errc, dataset, hex_rows, refusal,
+                     read_output)
 
 
 def threshold_neighbours(thr):
@@ -58,20 +56,9 @@ def sklearn_splits(trees):
     return out
 
 
-class CppChecker:
+class CppChecker(checker.CppChecker):
     """Saves a model with brine.save (both encodings), predicts with the C++ library, and checks
     that the C++ writer re-saves the file to the same bytes the Python writer wrote."""
-
-    def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.dir = pathlib.Path(self.tmp.name)
-
-    def tearDown(self):
-        self.tmp.cleanup()
-
-    def cpp(self, *args):
-        r = subprocess.run([CHECK, *map(str, args)], capture_output=True, text=True)
-        self.assertEqual(r.returncode, 0, r.stderr)
 
     def exported(self, name, est, rows, reference):
         """Per encoding: the loaded Python view of the file and the C++ predictions for rows."""
@@ -318,22 +305,7 @@ class HostileEnsembles(unittest.TestCase):
         yield splice(data, last, last + 1, bytes([data[last] | 0x80])), "malformed"
 
     def test_same_errc_as_cpp(self):
-        with tempfile.TemporaryDirectory() as d:
-            paths, python = [], []
-            for i, (data, code) in enumerate(self.mutants()):
-                path = os.path.join(d, f"{i}.bin")
-                pathlib.Path(path).write_bytes(data)
-                paths.append(path)
-                with self.assertRaises(brine.Error, msg=path) as c:
-                    brine.loads(data)
-                self.assertEqual(c.exception.code, code, str(c.exception))
-                python.append(brine.ERRC[code])
-            r = subprocess.run([CHECK, "verdict", *paths], capture_output=True, text=True)
-        cpp = r.stdout.splitlines()
-        self.assertEqual(len(cpp), len(paths), r.stderr)
-        for i, (want, verdict) in enumerate(zip(python, cpp)):
-            self.assertEqual(verdict.split(": ")[1] if verdict != "ok" else "ok", want,
-                             f"case {i}: {verdict}")
+        assert_same_errc(self, self.mutants())
 
 
 class LearnedMissingDirections(unittest.TestCase):
@@ -371,14 +343,10 @@ class LearnedMissingDirections(unittest.TestCase):
 
 class Refused(unittest.TestCase):
     def refused(self, est, *fragments):
-        with tempfile.TemporaryDirectory() as d:
-            path = pathlib.Path(d) / "m.brine"
-            with self.assertRaises(brine.UnsupportedModel) as c:
-                brine.save(est, path)
-            self.assertEqual(os.listdir(d), [])
+        message = refusal(self, est)
         for fragment in fragments:
-            self.assertIn(fragment, str(c.exception))
-        self.assertIn("sklearn.ensemble.GradientBoostingClassifier", str(c.exception))
+            self.assertIn(fragment, message)
+        self.assertIn("sklearn.ensemble.GradientBoostingClassifier", message)
 
     def test_what_tree_ensemble_cannot_represent(self):
         X, y = dataset("breast_cancer")

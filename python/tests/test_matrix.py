@@ -21,10 +21,7 @@
 # (its float32 result), its probabilities to 1e-6 (XGBoost computes the sigmoid and softmax in
 # float32, brine in double).
 # SPDX-License-Identifier: MIT
-import pathlib
-import subprocess
 import sys
-import tempfile
 import unittest
 import warnings
 
@@ -43,8 +40,8 @@ from sklearn.preprocessing import (MaxAbsScaler, MinMaxScaler, OneHotEncoder, Ro
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 import brine
-from checker import (CHECK, CLASSIFICATION, CREATED, REGRESSION, RTOL, SOURCE, dataset, hex_rows,
-                     read_output)
+from checker import (CHECK, CLASSIFICATION, CREATED, REGRESSION, RTOL, SOURCE, CppChecker, dataset,
+                     hex_rows, read_output)
 from test_ensembles import near_splits, sklearn_splits
 from test_xgboost import PROBA_RTOL, xgb_splits
 
@@ -154,15 +151,10 @@ def xgboost_case(name, model, X, nan=False):
 
 
 @unittest.skipUnless(CHECK, "BRINE_PYTHON_CHECK (the C++ checker program) is not set")
-class ExportMatrix(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.dir = pathlib.Path(cls.tmp.name)
-
+class ExportMatrix(CppChecker, unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
-        cls.tmp.cleanup()
+        super().tearDownClass()
         print(f"export matrix: {TOTALS['cases']} cases, {TOTALS['files']} files, "
               f"{TOTALS['rows']} rows predicted, {TOTALS['values']} values compared",
               file=sys.stderr)
@@ -192,8 +184,7 @@ class ExportMatrix(unittest.TestCase):
                 files.append((c, out))
         manifest = self.dir / "manifest.txt"
         manifest.write_text("".join(lines))
-        r = subprocess.run([CHECK, "predict-batch", manifest], capture_output=True, text=True)
-        self.assertEqual(r.returncode, 0, r.stderr)
+        self.cpp("predict-batch", manifest)
         for c, out in files:
             got = read_output(out)
             for what, want in c.want.items():
@@ -239,24 +230,18 @@ class ExportMatrix(unittest.TestCase):
 
     def test_trees_and_forests(self):
         cases = []
-        for data in DATASETS:
-            X, y = dataset(data)
-            for cls in (DecisionTreeRegressor, RandomForestRegressor, ExtraTreesRegressor):
-                kw = dict(max_depth=5, random_state=0) if cls is DecisionTreeRegressor \
-                    else SMALL_TREES
-                est = fit(cls(**kw), X, y)
-                trees = [est] if cls is DecisionTreeRegressor else est.estimators_
-                cases.append(sklearn_case(f"{cls.__name__}_{data}", est, X, trees=trees,
-                                          rtol=0.0))
-        for data in CLASSIFICATION:
-            X, y = dataset(data)
-            for cls in (DecisionTreeClassifier, RandomForestClassifier, ExtraTreesClassifier):
-                kw = dict(max_depth=5, random_state=0) if cls is DecisionTreeClassifier \
-                    else SMALL_TREES
-                est = fit(cls(**kw), X, y)
-                trees = [est] if cls is DecisionTreeClassifier else est.estimators_
-                cases.append(sklearn_case(f"{cls.__name__}_{data}", est, X, trees=trees,
-                                          rtol=0.0))
+        for datasets, single, *forests in (
+                (DATASETS, DecisionTreeRegressor, RandomForestRegressor, ExtraTreesRegressor),
+                (CLASSIFICATION, DecisionTreeClassifier, RandomForestClassifier,
+                 ExtraTreesClassifier)):
+            for data in datasets:
+                X, y = dataset(data)
+                for cls in (single, *forests):
+                    kw = dict(max_depth=5, random_state=0) if cls is single else SMALL_TREES
+                    est = fit(cls(**kw), X, y)
+                    trees = [est] if cls is single else est.estimators_
+                    cases.append(sklearn_case(f"{cls.__name__}_{data}", est, X, trees=trees,
+                                              rtol=0.0))
         self.run_batch(cases)
 
     def test_gradient_boosting(self):

@@ -7,18 +7,15 @@
 # bit, and therefore every prediction too.
 # SPDX-License-Identifier: MIT
 import json
-import os
 import pathlib
-import subprocess
-import tempfile
 import unittest
 
 import numpy as np
 import xgboost
 
 import brine
+from checker import CHECK, CppChecker
 
-CHECK = os.environ.get("BRINE_PYTHON_CHECK")
 DATA = pathlib.Path(__file__).resolve().parents[2] / "tests" / "data" / "xgboost_import"
 CREATED = "2024-01-01T00:00:00Z"
 
@@ -27,17 +24,7 @@ def cases():
 
 
 @unittest.skipUnless(CHECK, "BRINE_PYTHON_CHECK (the C++ checker program) is not set")
-class ImportersAgree(unittest.TestCase):
-    def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.dir = pathlib.Path(self.tmp.name)
-
-    def tearDown(self):
-        self.tmp.cleanup()
-
-    def cpp(self, *args):
-        return subprocess.run([CHECK, *map(str, args)], capture_output=True, text=True)
-
+class ImportersAgree(CppChecker, unittest.TestCase):
     def differences(self, a, b):
         """The payload fields in which two brine files differ (for the failure message)."""
         pa, pb = brine.loads(a).payload, brine.loads(b).payload
@@ -62,8 +49,7 @@ class ImportersAgree(unittest.TestCase):
                         path = self.dir / f"{case.name}.{source}.{fmt}"
                         brine.save(bst, path, format=fmt, created=CREATED)
                         out = self.dir / f"cpp.{fmt}"
-                        r = self.cpp("import-xgboost", case / source, path, out)
-                        self.assertEqual(r.returncode, 0, r.stderr)
+                        self.cpp("import-xgboost", case / source, path, out)
                         a, b = path.read_bytes(), out.read_bytes()
                         self.assertTrue(a == b, f"{name} ({fmt}): " +
                                         "; ".join(self.differences(a, b)))

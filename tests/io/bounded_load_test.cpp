@@ -180,6 +180,18 @@ TEST_CASE("saving refuses reference rows the default load would refuse", "[io][b
           t);
 }
 
+TEST_CASE("a pipeline's reference check runs in blocks of at most 2^15 values", "[io][bounded]") {
+    // docs/threat-model.md: at most 256 rows, and at most max(2^15, widest step output) values.
+    using brine::detail::reference_block_rows;
+    CHECK(reference_block_rows(worst::long_pipeline(1, 4)) == 256);
+    CHECK(reference_block_rows(worst::long_pipeline(1, 128)) == 256);
+    CHECK(reference_block_rows(worst::long_pipeline(1, 129)) == 254);  // 32768 / 129 = 254.02
+    CHECK(reference_block_rows(worst::long_pipeline(2, 1000)) == 32);
+    CHECK(reference_block_rows(worst::long_pipeline(1, 16384)) == 2);
+    CHECK(reference_block_rows(worst::long_pipeline(1, 16385)) == 1);
+    CHECK(reference_block_rows(worst::long_pipeline(1, 40000)) == 1);
+}
+
 TEST_CASE("the cost model counts each kind's work per row", "[io][bounded]") {
     using brine::detail::reference_work;
     using brine::detail::row_cost;

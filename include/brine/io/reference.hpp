@@ -217,6 +217,39 @@ Evaluation evaluate_part(const LogisticRegression& m, const Eigen::MatrixXd& Z,
     return r;
 }
 
+/// A tree's outputs for Z: probabilities for a classifier, else the targets.
+template <class Tree>
+void tree_outputs(const Tree& m, const Eigen::MatrixXd& Z, Evaluation& r) {
+    if (m.is_classifier()) {
+        r.out = m.predict_proba(Z);
+    } else {
+        r.out = m.predict(Z);
+    }
+}
+
+/// Whether row i of Z, on its walk down the tree whose nodes start at `first` (0 for a
+/// DecisionTree, tree_offsets(t) for a TreeEnsemble's tree t), passes a threshold closer than
+/// twice its input's error bound E(i, f), plus a float32 ulp of the threshold when the tree
+/// compares in float32 (an input moves to the other side only that much closer): on another build
+/// such a row may reach another leaf. A missing value stays missing: only numbers can cross.
+template <class Tree>
+bool walks_near_threshold(const Tree& m, Eigen::Index first, const Eigen::MatrixXd& Z,
+                          const Eigen::MatrixXd& E, Eigen::Index i) {
+    const bool f32 = m.compare != TreeCompare::double_le;
+    std::int32_t node = 0;
+    while (m.children_left(first + node) != Tree::leaf) {
+        const Eigen::Index g = first + node;
+        const std::int32_t f = m.feature(g);
+        const double z = Z(i, f), t = m.threshold(g);
+        const double slack = f32 ? std::abs(t) * 0x1p-23 + 0x1p-149 : 0.0;
+        if (!std::isnan(z) && std::abs(z - t) <= 2 * E(i, f) + slack) return true;
+        const bool missing_left = m.default_left.size() != 0 && m.default_left(g) != 0;
+        node = detail::goes_left(z, t, m.compare, missing_left) ? m.children_left(g)
+                                                                : m.children_right(g);
+    }
+    return false;
+}
+
 /// A tree copies a leaf's stored values, so its outputs are exact; but when its inputs carry a
 /// rounding error (after a pipeline's transforms), a row whose walk passes a threshold closer
 /// than twice that error may reach another leaf on another build: its bound is infinite.
@@ -224,30 +257,12 @@ template <class = void>
 Evaluation evaluate_part(const DecisionTree& m, const Eigen::MatrixXd& Z,
                          const Eigen::MatrixXd& E) {
     Evaluation r;
-    if (m.is_classifier()) {
-        r.out = m.predict_proba(Z);
-    } else {
-        r.out = m.predict(Z);
-    }
+    tree_outputs(m, Z, r);
     r.err = Eigen::MatrixXd::Zero(r.out.rows(), r.out.cols());
     if (E.size() == 0) return r;
     for (Eigen::Index i = 0; i < Z.rows(); ++i) {
-        std::int32_t node = 0;
-        while (m.children_left(node) != DecisionTree::leaf) {
-            const std::int32_t f = m.feature(node);
-            const double z = Z(i, f), t = m.threshold(node);
-            // Compared in float32, an input moves to the other side only closer than a float32
-            // ulp of the threshold more; a missing value stays missing.
-            const double slack =
-                m.compare == TreeCompare::double_le ? 0.0 : std::abs(t) * 0x1p-23 + 0x1p-149;
-            if (!std::isnan(z) && std::abs(z - t) <= 2 * E(i, f) + slack) {
-                r.err.row(i).setConstant(std::numeric_limits<double>::infinity());
-                break;
-            }
-            const bool missing_left = m.default_left.size() != 0 && m.default_left(node) != 0;
-            node = detail::goes_left(z, t, m.compare, missing_left) ? m.children_left(node)
-                                                                    : m.children_right(node);
-        }
+        if (walks_near_threshold(m, 0, Z, E, i))
+            r.err.row(i).setConstant(std::numeric_limits<double>::infinity());
     }
     return r;
 }
@@ -261,36 +276,16 @@ template <class = void>
 Evaluation evaluate_part(const TreeEnsemble& m, const Eigen::MatrixXd& Z,
                          const Eigen::MatrixXd& E) {
     Evaluation r;
-    if (m.is_classifier()) {
-        r.out = m.predict_proba(Z);
-    } else {
-        r.out = m.predict(Z);
-    }
+    tree_outputs(m, Z, r);
     const double ulps = m.link == TreeEnsemble::Link::identity
                             ? 0.0
                             : 4.0 * static_cast<double>(m.n_classes() + 4) * unit_roundoff;
     r.err = Eigen::MatrixXd::Constant(r.out.rows(), r.out.cols(), ulps);
     if (E.size() == 0) return r;
-    const bool f32 = m.compare != TreeEnsemble::Compare::double_le;
     for (Eigen::Index i = 0; i < Z.rows(); ++i) {
         bool near = false;
-        for (Eigen::Index t = 0; t < m.n_trees() && !near; ++t) {
-            const Eigen::Index first = m.tree_offsets(t);
-            std::int32_t node = 0;
-            while (m.children_left(first + node) != TreeEnsemble::leaf) {
-                const Eigen::Index g = first + node;
-                const std::int32_t f = m.feature(g);
-                const double z = Z(i, f), th = m.threshold(g);
-                const double slack = f32 ? std::abs(th) * 0x1p-23 + 0x1p-149 : 0.0;
-                if (!std::isnan(z) && std::abs(z - th) <= 2 * E(i, f) + slack) {
-                    near = true;  // a missing value stays missing: only numbers can cross
-                    break;
-                }
-                node = detail::goes_left(z, th, m.compare, m.default_left(g) != 0)
-                           ? m.children_left(g)
-                           : m.children_right(g);
-            }
-        }
+        for (Eigen::Index t = 0; t < m.n_trees() && !near; ++t)
+            near = walks_near_threshold(m, m.tree_offsets(t), Z, E, i);
         if (near) r.err.row(i).setConstant(std::numeric_limits<double>::infinity());
     }
     return r;
@@ -356,22 +351,27 @@ template <class = void>
 Evaluation evaluate(const TreeEnsemble& m, const Eigen::MatrixXd& X) {
     return evaluate_part(m, X, Eigen::MatrixXd());
 }
+/// Rows per block of a pipeline's reference check: the pipeline's own rule
+/// (Pipeline::block_rows_for) for a block that holds each value of the widest step's output with
+/// its error bound, so a block's values are at most Pipeline::block_values / 2 = 2^15 (one row
+/// when a row is wider) and at most Pipeline::block_rows rows. A step can make rows far wider
+/// than the stored inputs (a one-hot encoder's categories, a ColumnTransformer's repeated
+/// columns): with 256 such rows, the work budget's fixed allowance let a file of a few hundred
+/// KiB take some 100 MiB here. A width is at most the parameter values that make it, so each
+/// buffer is at most max(2^15, E) values (docs/threat-model.md). Rows are computed
+/// independently: the results do not depend on the block.
+template <class = void>
+Eigen::Index reference_block_rows(const Pipeline& m) {
+    const Eigen::Index widest = detail::chain_max_width(m.steps, m.n_features());
+    return Pipeline::block_rows_for(2 * std::max<Eigen::Index>(1, widest));
+}
+
 template <class = void>
 Evaluation evaluate(const Pipeline& m, const Eigen::MatrixXd& X) {
     Evaluation r;
     r.out.resize(X.rows(), reference_width(m));
     r.err.resize(X.rows(), reference_width(m));
-    // Rows per block: at most Pipeline::block_rows, and so few that a block of the widest step's
-    // output holds at most 2^15 values (one row when a row is wider). A step can make rows far
-    // wider than the stored inputs (a one-hot encoder's categories, a ColumnTransformer's repeated
-    // columns): with 256 such rows, the work budget's fixed allowance let a file of a few hundred
-    // KiB take some 100 MiB here. A width is at most the parameter values that make it, so each
-    // buffer is now at most max(2^15, E) values. Rows are computed independently: the results do
-    // not depend on the block.
-    const Eigen::Index widest =
-        std::max<Eigen::Index>(1, detail::chain_max_width(m.steps, m.n_features()));
-    const Eigen::Index block =
-        std::clamp<Eigen::Index>((Eigen::Index{1} << 15) / widest, 1, Pipeline::block_rows);
+    const Eigen::Index block = reference_block_rows(m);
     for (Eigen::Index first = 0; first < X.rows(); first += block) {
         const Eigen::Index n = std::min(block, X.rows() - first);
         Eigen::MatrixXd Z = X.middleRows(first, n), E;

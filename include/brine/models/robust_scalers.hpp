@@ -22,73 +22,20 @@ inline void require_non_zero(const Eigen::VectorXd& v, const char* model, const 
 /// Scaling by the largest absolute value as scikit-learn's MaxAbsScaler: x' = x / scale, per
 /// feature, where scale is scikit-learn's `scale_` (the fitted max_abs_, with 1 where it is 0).
 ///
-/// Non-finite inputs and public fields: as StandardScaler.
-struct MaxAbsScaler : RowsForms<MaxAbsScaler> {
-    /// The batch forms read every layout and float input in place (see detail::reads_any_input).
-    static constexpr bool reads_any_input = true;
-
+/// Non-finite inputs, public fields and transforms: as StandardScaler.
+struct MaxAbsScaler : detail::ScalerForms<MaxAbsScaler> {
     Eigen::VectorXd scale;  ///< per feature (scikit-learn's scale_)
 
     MaxAbsScaler() = default;
     explicit MaxAbsScaler(Eigen::VectorXd scale_) : scale(std::move(scale_)) {}
 
     Eigen::Index n_features() const noexcept { return scale.size(); }
-    /// Output width of transform: n_features (a scaler keeps the width).
-    Eigen::Index n_features_out() const noexcept { return scale.size(); }
-    /// Values per sample of transform: n_features.
-    Eigen::Index n_outputs() const noexcept { return scale.size(); }
-    /// A scaler has no classes: 0.
-    Eigen::Index n_classes() const noexcept { return 0; }
-    /// A scaler has no class labels: an empty vector.
-    const Eigen::VectorXd& class_labels() const noexcept { return detail::no_class_labels(); }
 
     /// Throws Error(Errc::invalid_model) unless >= 1 feature and every scale finite and non-zero.
     void validate() const {
         check_shape();
         detail::require_finite(scale, name, "scale");
         detail::require_non_zero(scale, name, "scale");
-    }
-
-    /// The transformed rows. Throws Errc::shape_mismatch unless X has n_features columns,
-    /// Errc::invalid_input if X holds an infinity.
-    template <class = void>
-    Eigen::MatrixXd transform(const MatrixRef& X) const {
-        return transform_rows(X, true);
-    }
-
-    /// transform for a row-major or float batch, or any Rows view (see brine::Rows), and into a
-    /// row-major buffer of the caller's (`transform(rows, out, size)`, `transform(rows, buffer)`;
-    /// sample i's values together) (RowsForms). Every form gives the same bits as the column-major
-    /// double form of the same values. Throw as transform, and Errc::shape_mismatch for a buffer
-    /// smaller than the result (nothing is written then).
-    using RowsForms<MaxAbsScaler>::transform;
-
-    /// transform into `out` (X's shape; a caller's buffer), without heap allocation; `out` may be
-    /// X's own storage. Throws as transform, and Errc::shape_mismatch unless `out` has X's shape.
-    template <class = void>
-    void transform_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out) const {
-        transform_block(detail::in_block(X), out, true);
-    }
-    /// transform_into for a block of any layout, double or float (an InBlock, as a Pipeline and the
-    /// Rows forms pass it), read in place: the same bits as the column-major double form of the
-    /// same values. Throws as transform_into.
-    template <class T>
-    void transform_into(const detail::InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out) const {
-        transform_block(X, out, true);
-    }
-
-    /// As StandardScaler::transform_one.
-    template <class = void>
-    void transform_one(const RowRef& x, double* out, Eigen::Index size) const {
-        check_shape();
-        detail::scale_one(x, out, size, n_features(), name,
-                          [&](Eigen::Index j, double v) { return v / scale(j); });
-    }
-
-    /// transform_one into a contiguous buffer of at least n_features entries.
-    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
-    void transform_one(const RowRef& x, Buffer&& out) const {
-        transform_one(x, out.data(), static_cast<Eigen::Index>(out.size()));
     }
 
     friend bool operator==(const MaxAbsScaler& a, const MaxAbsScaler& b) {
@@ -99,28 +46,16 @@ struct MaxAbsScaler : RowsForms<MaxAbsScaler> {
 private:
     static constexpr const char* name = "MaxAbsScaler";
     friend class RowsForms<MaxAbsScaler>;
+    friend class detail::ScalerForms<MaxAbsScaler>;
 
-    // As StandardScaler: a Pipeline's predict leaves the infinity check to its estimator.
-    friend struct Pipeline;
-
-    template <class = void>
-    Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
-        Eigen::MatrixXd Z(X.rows(), X.cols());
-        transform_block(detail::in_block(X), Z, refuse_infinity);
-        return Z;
-    }
-
-    /// The block kernel of every batch form (see detail::scale_block).
     template <class T>
-    void transform_block(const detail::InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out,
-                         bool refuse_infinity) const {
-        check_shape();
-        detail::check_columns(X.cols(), n_features(), name);
-        detail::check_out_shape(X, out, name);
+    void map_block(const detail::InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out,
+                   bool refuse_infinity) const {
         detail::scale_block(
             X, out, name, [](const auto& x, const auto&, const auto& s) { return x / s; }, scale,
             scale, refuse_infinity);
     }
+    double map_one(Eigen::Index j, double v) const { return v / scale(j); }
 
     void check_shape() const {
         if (scale.size() < 1) detail::invalid_model(name, "has no features");
@@ -133,11 +68,8 @@ private:
 /// a range is 0), empty when fitted with with_scaling=False (no division). As in scikit-learn,
 /// the steps left out are not applied at all (not replaced by 0 and 1).
 ///
-/// Non-finite inputs and public fields: as StandardScaler.
-struct RobustScaler : RowsForms<RobustScaler> {
-    /// The batch forms read every layout and float input in place (see detail::reads_any_input).
-    static constexpr bool reads_any_input = true;
-
+/// Non-finite inputs, public fields and transforms: as StandardScaler.
+struct RobustScaler : detail::ScalerForms<RobustScaler> {
     std::int32_t n_features_in = 0;  ///< input width (scikit-learn's n_features_in_)
     Eigen::VectorXd center;          ///< per feature, or empty: with_centering=False
     Eigen::VectorXd scale;           ///< per feature, or empty: with_scaling=False
@@ -147,14 +79,6 @@ struct RobustScaler : RowsForms<RobustScaler> {
         : n_features_in(n_features_), center(std::move(center_)), scale(std::move(scale_)) {}
 
     Eigen::Index n_features() const noexcept { return n_features_in; }
-    /// Output width of transform: n_features (a scaler keeps the width).
-    Eigen::Index n_features_out() const noexcept { return n_features_in; }
-    /// Values per sample of transform: n_features.
-    Eigen::Index n_outputs() const noexcept { return n_features_in; }
-    /// A scaler has no classes: 0.
-    Eigen::Index n_classes() const noexcept { return 0; }
-    /// A scaler has no class labels: an empty vector.
-    const Eigen::VectorXd& class_labels() const noexcept { return detail::no_class_labels(); }
     /// scikit-learn's with_centering: whether medians are subtracted.
     bool with_centering() const noexcept { return center.size() != 0; }
     /// scikit-learn's with_scaling: whether values are divided by the quantile ranges.
@@ -169,48 +93,6 @@ struct RobustScaler : RowsForms<RobustScaler> {
         detail::require_non_zero(scale, name, "scale");
     }
 
-    /// The transformed rows. Throws Errc::shape_mismatch unless X has n_features columns,
-    /// Errc::invalid_input if X holds an infinity.
-    template <class = void>
-    Eigen::MatrixXd transform(const MatrixRef& X) const {
-        return transform_rows(X, true);
-    }
-
-    /// transform for a row-major or float batch, or any Rows view (see brine::Rows), and into a
-    /// row-major buffer of the caller's (`transform(rows, out, size)`, `transform(rows, buffer)`;
-    /// sample i's values together) (RowsForms). Every form gives the same bits as the column-major
-    /// double form of the same values. Throw as transform, and Errc::shape_mismatch for a buffer
-    /// smaller than the result (nothing is written then).
-    using RowsForms<RobustScaler>::transform;
-
-    /// transform into `out` (X's shape; a caller's buffer), without heap allocation; `out` may be
-    /// X's own storage. Throws as transform, and Errc::shape_mismatch unless `out` has X's shape.
-    template <class = void>
-    void transform_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out) const {
-        transform_block(detail::in_block(X), out, true);
-    }
-    /// transform_into for a block of any layout, double or float (an InBlock, as a Pipeline and the
-    /// Rows forms pass it), read in place: the same bits as the column-major double form of the
-    /// same values. Throws as transform_into.
-    template <class T>
-    void transform_into(const detail::InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out) const {
-        transform_block(X, out, true);
-    }
-
-    /// As StandardScaler::transform_one.
-    template <class = void>
-    void transform_one(const RowRef& x, double* out, Eigen::Index size) const {
-        check_shape();
-        detail::scale_one(x, out, size, n_features(), name,
-                          [&](Eigen::Index j, double v) { return apply(v, j); });
-    }
-
-    /// transform_one into a contiguous buffer of at least n_features entries.
-    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
-    void transform_one(const RowRef& x, Buffer&& out) const {
-        transform_one(x, out.data(), static_cast<Eigen::Index>(out.size()));
-    }
-
     friend bool operator==(const RobustScaler& a, const RobustScaler& b) {
         return a.n_features_in == b.n_features_in && detail::same_bits(a.center, b.center) &&
                detail::same_bits(a.scale, b.scale);
@@ -220,25 +102,12 @@ struct RobustScaler : RowsForms<RobustScaler> {
 private:
     static constexpr const char* name = "RobustScaler";
     friend class RowsForms<RobustScaler>;
+    friend class detail::ScalerForms<RobustScaler>;
 
-    // As StandardScaler: a Pipeline's predict leaves the infinity check to its estimator.
-    friend struct Pipeline;
-
-    template <class = void>
-    Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
-        Eigen::MatrixXd Z(X.rows(), X.cols());
-        transform_block(detail::in_block(X), Z, refuse_infinity);
-        return Z;
-    }
-
-    /// The block kernel of every batch form (see detail::scale_block): only the operations the
-    /// scaler was fitted with.
+    /// Only the operations the scaler was fitted with.
     template <class T>
-    void transform_block(const detail::InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out,
-                         bool refuse_infinity) const {
-        check_shape();
-        detail::check_columns(X.cols(), n_features(), name);
-        detail::check_out_shape(X, out, name);
+    void map_block(const detail::InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out,
+                   bool refuse_infinity) const {
         const bool refuse = refuse_infinity;
         if (with_centering() && with_scaling()) {
             detail::scale_block(
@@ -260,7 +129,7 @@ private:
         }
     }
 
-    double apply(double v, Eigen::Index j) const {
+    double map_one(Eigen::Index j, double v) const {
         if (with_centering()) v -= center(j);
         if (with_scaling()) v /= scale(j);
         return v;

@@ -7,6 +7,8 @@
 
 namespace brine {
 
+struct Pipeline;
+
 namespace detail {
 
 /// out(i, j) = f(x(i, j), p(j), q(j)) for every entry of X (any layout, double or float; a float
@@ -102,45 +104,25 @@ void check_out_shape(const M& X, const Eigen::Ref<Eigen::MatrixXd>& out, const c
     }
 }
 
-}  // namespace detail
-
-/// Standardisation as scikit-learn's StandardScaler: x' = (x - mean) / scale, per feature.
-///
-/// Non-finite inputs, as scikit-learn 1.2: NaN passes through (a missing value stays missing), an
-/// infinity is refused (Errc::invalid_input). Every transform checks that mean and scale have the
-/// same length (O(1)), so no change to the public fields makes it read out of bounds.
-struct StandardScaler : RowsForms<StandardScaler> {
+/// The forms every per-feature scaler shares, written once over the scaler's own parts: its
+/// `name`, `n_features()`, `check_shape()` (what its transforms rely on to stay in bounds, in O(1),
+/// checked on every call), `map_block(X, out, refuse_infinity)` (detail::scale_block with the
+/// scaler's map) and `map_one(j, v)` (the same map on one value of feature j). A scaler derives
+/// from ScalerForms<Scaler> and declares `friend class detail::ScalerForms<Scaler>;`.
+template <class Scaler>
+class ScalerForms : public RowsForms<Scaler> {
+public:
     /// The batch forms read every layout and float input in place (see detail::reads_any_input).
     static constexpr bool reads_any_input = true;
 
-    Eigen::VectorXd mean;   ///< per feature
-    Eigen::VectorXd scale;  ///< per feature; scikit-learn uses 1 where the std is 0
-
-    StandardScaler() = default;
-    StandardScaler(Eigen::VectorXd mean_, Eigen::VectorXd scale_)
-        : mean(std::move(mean_)), scale(std::move(scale_)) {}
-
-    Eigen::Index n_features() const noexcept { return mean.size(); }
     /// Output width of transform: n_features (a scaler keeps the width).
-    Eigen::Index n_features_out() const noexcept { return mean.size(); }
+    Eigen::Index n_features_out() const noexcept { return self().n_features(); }
     /// Values per sample of transform: n_features.
-    Eigen::Index n_outputs() const noexcept { return mean.size(); }
+    Eigen::Index n_outputs() const noexcept { return self().n_features(); }
     /// A scaler has no classes: 0.
     Eigen::Index n_classes() const noexcept { return 0; }
     /// A scaler has no class labels: an empty vector.
-    const Eigen::VectorXd& class_labels() const noexcept { return detail::no_class_labels(); }
-
-    /// Throws Error(Errc::invalid_model) unless >= 1 feature, mean and scale of equal length, all
-    /// finite, and every scale non-zero.
-    void validate() const {
-        check_shape();
-        detail::require_finite(mean, name, "mean");
-        detail::require_finite(scale, name, "scale");
-        for (Eigen::Index i = 0; i < scale.size(); ++i) {
-            if (scale(i) == 0.0)
-                detail::invalid_model(name, "scale[" + std::to_string(i) + "] is 0");
-        }
-    }
+    const Eigen::VectorXd& class_labels() const noexcept { return no_class_labels(); }
 
     /// The transformed rows. Throws Errc::shape_mismatch unless X has n_features columns,
     /// Errc::invalid_input if X holds an infinity.
@@ -154,20 +136,20 @@ struct StandardScaler : RowsForms<StandardScaler> {
     /// sample i's values together) (RowsForms). Every form gives the same bits as the column-major
     /// double form of the same values. Throw as transform, and Errc::shape_mismatch for a buffer
     /// smaller than the result (nothing is written then).
-    using RowsForms<StandardScaler>::transform;
+    using RowsForms<Scaler>::transform;
 
     /// transform into `out` (X.rows() x n_features, e.g. a map of the caller's column-major
     /// buffer), without heap allocation; `out` may be X's own storage. Throws as transform, and
     /// Errc::shape_mismatch unless `out` has X's shape.
     template <class = void>
     void transform_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out) const {
-        transform_block(detail::in_block(X), out, true);
+        transform_block(in_block(X), out, true);
     }
     /// transform_into for a block of any layout, double or float (an InBlock, as a Pipeline and the
     /// Rows forms pass it), read in place: the same bits as the column-major double form of the
     /// same values. Throws as transform_into.
     template <class T>
-    void transform_into(const detail::InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out) const {
+    void transform_into(const InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out) const {
         transform_block(X, out, true);
     }
 
@@ -176,17 +158,76 @@ struct StandardScaler : RowsForms<StandardScaler> {
     /// `size` >= n_features (nothing is written then), Errc::invalid_input if x holds an infinity.
     template <class = void>
     void transform_one(const RowRef& x, double* out, Eigen::Index size) const {
-        check_shape();
-        detail::scale_one(x, out, size, n_features(), name,
-                          [&](Eigen::Index j, double v) { return (v - mean(j)) / scale(j); });
+        self().check_shape();
+        scale_one(x, out, size, self().n_features(), Scaler::name,
+                  [this](Eigen::Index j, double v) { return self().map_one(j, v); });
     }
 
     /// transform_one into a contiguous buffer (std::vector<double>, std::array<double, N>, Eigen
     /// vector) of at least n_features entries; throws as above.
-    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
+    template <class Buffer, enable_if_double_buffer<Buffer> = 0>
     void transform_one(const RowRef& x, Buffer&& out) const {
         transform_one(x, out.data(), static_cast<Eigen::Index>(out.size()));
     }
+
+private:
+    const Scaler& self() const noexcept { return static_cast<const Scaler&>(*this); }
+
+    // A Pipeline's predict transforms its blocks without the infinity check: an infinite input
+    // makes an infinite or NaN output (through any finite or non-finite parameters), which the
+    // pipeline's estimator refuses; the pipeline then reports the input it came from.
+    friend struct brine::Pipeline;
+
+    template <class = void>
+    Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
+        Eigen::MatrixXd Z(X.rows(), X.cols());
+        transform_block(in_block(X), Z, refuse_infinity);
+        return Z;
+    }
+
+    /// The block kernel of every batch form: the shape checks, then the scaler's map_block (see
+    /// detail::scale_block).
+    template <class T>
+    void transform_block(const InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out,
+                         bool refuse_infinity) const {
+        self().check_shape();
+        check_columns(X.cols(), self().n_features(), Scaler::name);
+        check_out_shape(X, out, Scaler::name);
+        self().map_block(X, out, refuse_infinity);
+    }
+};
+
+}  // namespace detail
+
+/// Standardisation as scikit-learn's StandardScaler: x' = (x - mean) / scale, per feature.
+///
+/// Non-finite inputs, as scikit-learn 1.2: NaN passes through (a missing value stays missing), an
+/// infinity is refused (Errc::invalid_input). Every transform checks that mean and scale have the
+/// same length (O(1)), so no change to the public fields makes it read out of bounds. The
+/// transforms (batch, into a buffer, one sample) are detail::ScalerForms'.
+struct StandardScaler : detail::ScalerForms<StandardScaler> {
+    Eigen::VectorXd mean;   ///< per feature
+    Eigen::VectorXd scale;  ///< per feature; scikit-learn uses 1 where the std is 0
+
+    StandardScaler() = default;
+    StandardScaler(Eigen::VectorXd mean_, Eigen::VectorXd scale_)
+        : mean(std::move(mean_)), scale(std::move(scale_)) {}
+
+    Eigen::Index n_features() const noexcept { return mean.size(); }
+
+    /// Throws Error(Errc::invalid_model) unless >= 1 feature, mean and scale of equal length, all
+    /// finite, and every scale non-zero.
+    void validate() const {
+        check_shape();
+        detail::require_finite(mean, name, "mean");
+        detail::require_finite(scale, name, "scale");
+        for (Eigen::Index i = 0; i < scale.size(); ++i) {
+            if (scale(i) == 0.0)
+                detail::invalid_model(name, "scale[" + std::to_string(i) + "] is 0");
+        }
+    }
+
+    using detail::ScalerForms<StandardScaler>::transform_one;
 
     /// Unsized form: writes n_features values to `out` whatever its size.
     template <class = void>
@@ -203,30 +244,16 @@ struct StandardScaler : RowsForms<StandardScaler> {
 private:
     static constexpr const char* name = "StandardScaler";
     friend class RowsForms<StandardScaler>;
+    friend class detail::ScalerForms<StandardScaler>;
 
-    // A Pipeline's predict transforms its blocks without the infinity check: an infinite input
-    // makes an infinite or NaN output (through any finite or non-finite parameters), which the
-    // pipeline's estimator refuses; the pipeline then reports the input it came from.
-    friend struct Pipeline;
-
-    template <class = void>
-    Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
-        Eigen::MatrixXd Z(X.rows(), X.cols());
-        transform_block(detail::in_block(X), Z, refuse_infinity);
-        return Z;
-    }
-
-    /// The block kernel of every batch form (see detail::scale_block).
     template <class T>
-    void transform_block(const detail::InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out,
-                         bool refuse_infinity) const {
-        check_shape();
-        detail::check_columns(X.cols(), n_features(), name);
-        detail::check_out_shape(X, out, name);
+    void map_block(const detail::InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out,
+                   bool refuse_infinity) const {
         detail::scale_block(
             X, out, name, [](const auto& x, const auto& m, const auto& s) { return (x - m) / s; },
             mean, scale, refuse_infinity);
     }
+    double map_one(Eigen::Index j, double v) const { return (v - mean(j)) / scale(j); }
 
     /// What transforms rely on to stay in bounds, in O(1), checked on every call.
     void check_shape() const {
@@ -242,11 +269,8 @@ private:
 /// scale = (range_max - range_min) / (data_max - data_min) and min = range_min - data_min * scale
 /// (scikit-learn's `scale_` and `min_`).
 ///
-/// Non-finite inputs and public fields: as StandardScaler.
-struct MinMaxScaler : RowsForms<MinMaxScaler> {
-    /// The batch forms read every layout and float input in place (see detail::reads_any_input).
-    static constexpr bool reads_any_input = true;
-
+/// Non-finite inputs, public fields and transforms: as StandardScaler.
+struct MinMaxScaler : detail::ScalerForms<MinMaxScaler> {
     Eigen::VectorXd scale;  ///< per feature (scikit-learn's scale_)
     Eigen::VectorXd min;    ///< per feature (scikit-learn's min_)
 
@@ -255,14 +279,6 @@ struct MinMaxScaler : RowsForms<MinMaxScaler> {
         : scale(std::move(scale_)), min(std::move(min_)) {}
 
     Eigen::Index n_features() const noexcept { return scale.size(); }
-    /// Output width of transform: n_features (a scaler keeps the width).
-    Eigen::Index n_features_out() const noexcept { return scale.size(); }
-    /// Values per sample of transform: n_features.
-    Eigen::Index n_outputs() const noexcept { return scale.size(); }
-    /// A scaler has no classes: 0.
-    Eigen::Index n_classes() const noexcept { return 0; }
-    /// A scaler has no class labels: an empty vector.
-    const Eigen::VectorXd& class_labels() const noexcept { return detail::no_class_labels(); }
 
     /// Throws Error(Errc::invalid_model) unless >= 1 feature, scale and min of equal length and
     /// all finite.
@@ -272,46 +288,7 @@ struct MinMaxScaler : RowsForms<MinMaxScaler> {
         detail::require_finite(min, name, "min");
     }
 
-    /// The transformed rows. Throws Errc::shape_mismatch unless X has n_features columns,
-    /// Errc::invalid_input if X holds an infinity.
-    template <class = void>
-    Eigen::MatrixXd transform(const MatrixRef& X) const {
-        return transform_rows(X, true);
-    }
-
-    /// transform for a row-major or float batch, or any Rows view (see brine::Rows), and into a
-    /// row-major buffer of the caller's (`transform(rows, out, size)`, `transform(rows, buffer)`;
-    /// sample i's values together) (RowsForms). Every form gives the same bits as the column-major
-    /// double form of the same values. Throw as transform, and Errc::shape_mismatch for a buffer
-    /// smaller than the result (nothing is written then).
-    using RowsForms<MinMaxScaler>::transform;
-
-    /// As StandardScaler::transform_into.
-    template <class = void>
-    void transform_into(const MatrixRef& X, Eigen::Ref<Eigen::MatrixXd> out) const {
-        transform_block(detail::in_block(X), out, true);
-    }
-    /// transform_into for a block of any layout, double or float (an InBlock, as a Pipeline and the
-    /// Rows forms pass it), read in place: the same bits as the column-major double form of the
-    /// same values. Throws as transform_into.
-    template <class T>
-    void transform_into(const detail::InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out) const {
-        transform_block(X, out, true);
-    }
-
-    /// As StandardScaler::transform_one.
-    template <class = void>
-    void transform_one(const RowRef& x, double* out, Eigen::Index size) const {
-        check_shape();
-        detail::scale_one(x, out, size, n_features(), name,
-                          [&](Eigen::Index j, double v) { return v * scale(j) + min(j); });
-    }
-
-    /// transform_one into a contiguous buffer of at least n_features entries.
-    template <class Buffer, detail::enable_if_double_buffer<Buffer> = 0>
-    void transform_one(const RowRef& x, Buffer&& out) const {
-        transform_one(x, out.data(), static_cast<Eigen::Index>(out.size()));
-    }
+    using detail::ScalerForms<MinMaxScaler>::transform_one;
 
     /// Unsized form: writes n_features values to `out` whatever its size.
     template <class = void>
@@ -328,30 +305,16 @@ struct MinMaxScaler : RowsForms<MinMaxScaler> {
 private:
     static constexpr const char* name = "MinMaxScaler";
     friend class RowsForms<MinMaxScaler>;
+    friend class detail::ScalerForms<MinMaxScaler>;
 
-    // A Pipeline's predict transforms its blocks without the infinity check: an infinite input
-    // makes an infinite or NaN output (through any finite or non-finite parameters), which the
-    // pipeline's estimator refuses; the pipeline then reports the input it came from.
-    friend struct Pipeline;
-
-    template <class = void>
-    Eigen::MatrixXd transform_rows(const MatrixRef& X, bool refuse_infinity) const {
-        Eigen::MatrixXd Z(X.rows(), X.cols());
-        transform_block(detail::in_block(X), Z, refuse_infinity);
-        return Z;
-    }
-
-    /// The block kernel of every batch form (see detail::scale_block).
     template <class T>
-    void transform_block(const detail::InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out,
-                         bool refuse_infinity) const {
-        check_shape();
-        detail::check_columns(X.cols(), n_features(), name);
-        detail::check_out_shape(X, out, name);
+    void map_block(const detail::InBlock<T>& X, Eigen::Ref<Eigen::MatrixXd> out,
+                   bool refuse_infinity) const {
         detail::scale_block(
             X, out, name, [](const auto& x, const auto& m, const auto& s) { return x * s + m; },
             min, scale, refuse_infinity);
     }
+    double map_one(Eigen::Index j, double v) const { return v * scale(j) + min(j); }
 
     void check_shape() const {
         if (scale.size() < 1) detail::invalid_model(name, "has no features");
