@@ -35,5 +35,16 @@ template OneHotEncoder one_hot_encoder<>(const MatrixView&, const OneHotEncoderO
 template Pipeline pipeline<>(const MatrixView&, const VectorView&, const PipelineOptions&);
 template Pipeline pipeline<>(const MatrixView&, const VectorView&, std::vector<StepOptions>,
                              EstimatorOptions);
+template Pipeline pipeline<LinearOptions>(const MatrixView&, const VectorView&,
+                                          const std::vector<StepOptions>&, const LinearOptions&);
+template Pipeline pipeline<LogisticOptions>(const MatrixView&, const VectorView&,
+                                            const std::vector<StepOptions>&,
+                                            const LogisticOptions&);
+template Pipeline pipeline<TreeClassifierOptions>(const MatrixView&, const VectorView&,
+                                                  const std::vector<StepOptions>&,
+                                                  const TreeClassifierOptions&);
+template Pipeline pipeline<TreeRegressorOptions>(const MatrixView&, const VectorView&,
+                                                 const std::vector<StepOptions>&,
+                                                 const TreeRegressorOptions&);
 
 }  // namespace brine::train

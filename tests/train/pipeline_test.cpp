@@ -68,6 +68,39 @@ TEST_CASE("pipeline estimator kinds are chosen by the options type") {
     CHECK((lin.predict(X) - y).cwiseAbs().maxCoeff() < 1e-9);
 }
 
+TEST_CASE("pipeline fits alike whether the estimator's kind is chosen at compile or run time") {
+    // pipeline(X, y, steps, LogisticOptions{}) compiles only the logistic trainer; the
+    // PipelineOptions and EstimatorOptions forms choose at run time. Each estimator kind, with a
+    // robust scaler and a max-abs scaler before it, must give the identical pipeline both ways.
+    const Eigen::MatrixXd X = pipeline_design(80, 3, 33);
+    const Eigen::VectorXd y = X.col(0) - X.col(2) * 0.5;
+    const Eigen::VectorXd labels = (y.array() > y.mean()).cast<double>();
+    namespace bt = brine::train;
+    const std::vector<bt::StepOptions> steps = {bt::RobustScalerOptions{},
+                                                bt::MaxAbsScalerOptions{}};
+    bt::TreeOptions to;
+    to.max_depth = 3;
+    const auto both_ways = [&](const Eigen::VectorXd& target, const auto& estimator) {
+        const brine::Pipeline typed = bt::pipeline(X, target, steps, estimator);
+        const brine::Pipeline from_options =
+            bt::pipeline(X, target, bt::PipelineOptions{steps, estimator});
+        const brine::Pipeline from_variant =
+            bt::pipeline(X, target, steps, bt::EstimatorOptions{estimator});
+        REQUIRE(typed.steps.size() == 2);
+        CHECK(std::holds_alternative<brine::RobustScaler>(typed.steps[0]));
+        CHECK(std::holds_alternative<brine::MaxAbsScaler>(typed.steps[1]));
+        CHECK(typed == from_options);
+        CHECK(typed == from_variant);
+        return typed;
+    };
+    CHECK(std::holds_alternative<brine::LinearRegression>(
+        both_ways(y, bt::LinearOptions{}).estimator));
+    CHECK(std::holds_alternative<brine::LogisticRegression>(
+        both_ways(labels, bt::LogisticOptions{}).estimator));
+    CHECK(both_ways(labels, bt::TreeClassifierOptions{to}).is_classifier());
+    CHECK_FALSE(both_ways(y, bt::TreeRegressorOptions{to}).is_classifier());
+}
+
 TEST_CASE("PipelineOptions describe the steps and estimator with their options") {
     namespace bt = brine::train;
     bt::LogisticOptions lo;

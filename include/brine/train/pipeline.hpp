@@ -58,61 +58,91 @@ private:
     }
 };
 
+namespace detail {
+
+/// Whether O is one of EstimatorOptions' alternatives.
+template <class O, class = EstimatorOptions>
+struct is_estimator_options : std::false_type {};
+template <class O, class... Alternatives>
+struct is_estimator_options<O, std::variant<Alternatives...>>
+    : std::disjunction<std::is_same<O, Alternatives>...> {};
+
+/// Fits the estimator that `o` chooses on Z.
+template <class O>
+Estimator fit_estimator(const Eigen::MatrixXd& Z, const Eigen::Ref<const Eigen::VectorXd>& y,
+                        const O& o) {
+    if constexpr (std::is_same_v<O, LinearOptions>)
+        return linear_regression(Z, y, o);
+    else if constexpr (std::is_same_v<O, LogisticOptions>)
+        return logistic_regression(Z, y, o);
+    else if constexpr (std::is_same_v<O, TreeClassifierOptions>)
+        return decision_tree_classifier(Z, y, o);
+    else
+        return decision_tree_regressor(Z, y, o);
+}
+
+/// Fits the step that `o` chooses on Z, then replaces Z by the step's output.
+template <class O>
+Transform fit_step(Eigen::MatrixXd& Z, const O& o) {
+    auto fitted = [&] {
+        if constexpr (std::is_same_v<O, StandardScalerOptions>)
+            return standard_scaler(Z, o);
+        else if constexpr (std::is_same_v<O, MinMaxScalerOptions>)
+            return min_max_scaler(Z, o);
+        else if constexpr (std::is_same_v<O, MaxAbsScalerOptions>)
+            return max_abs_scaler(Z, o);
+        else
+            return robust_scaler(Z, o);
+    }();
+    Z = fitted.transform(Z);  // the step's own type: no visit over every kind of Transform
+    return Transform(std::move(fitted));
+}
+
+}  // namespace detail
+
 /// Fits each step on the output of the steps before it, then the estimator on the last output,
-/// and returns them as one Pipeline (scikit-learn's `make_pipeline(...).fit(X, y)`).
+/// and returns them as one Pipeline (scikit-learn's `make_pipeline(...).fit(X, y)`). The
+/// estimator's options type chooses the estimator, and only its trainer is compiled into the
+/// program: `pipeline(X, y, {StandardScalerOptions{}}, LogisticOptions{})`.
+///
+/// Throws what the step and estimator functions throw (Error(Errc::invalid_argument)); every
+/// option is validated before anything is fitted.
+template <class Options, std::enable_if_t<detail::is_estimator_options<Options>::value, int> = 0>
+Pipeline pipeline(const Eigen::Ref<const Eigen::MatrixXd>& X,
+                  const Eigen::Ref<const Eigen::VectorXd>& y, const std::vector<StepOptions>& steps,
+                  const Options& estimator) {
+    for (const auto& step : steps) {
+        std::visit([](const auto& o) { o.validate(PipelineOptions::kind_of(o)); }, step);
+    }
+    estimator.validate(PipelineOptions::kind_of(estimator));
+
+    std::vector<Transform> fitted;
+    fitted.reserve(steps.size());
+    Eigen::MatrixXd Z = X;
+    for (const auto& step : steps) {
+        fitted.push_back(std::visit([&](const auto& o) { return detail::fit_step(Z, o); }, step));
+    }
+    Estimator e = detail::fit_estimator(Z, y, estimator);
+    return Pipeline(std::move(fitted), std::move(e));
+}
+
+/// The same with options chosen at run time (PipelineOptions):
 ///
 /// ```
 /// brine::Pipeline p = brine::train::pipeline(X, y, {{brine::train::StandardScalerOptions{}},
 ///                                                   brine::train::LogisticOptions{}});
 /// ```
 ///
-/// Throws what the step and estimator functions throw (Error(Errc::invalid_argument)); every
-/// option is validated before anything is fitted.
+/// This compiles the trainer of every estimator kind the options could choose.
 template <class = void>
 Pipeline pipeline(const Eigen::Ref<const Eigen::MatrixXd>& X,
                   const Eigen::Ref<const Eigen::VectorXd>& y, const PipelineOptions& options) {
-    for (const auto& step : options.steps) {
-        std::visit([](const auto& o) { o.validate(PipelineOptions::kind_of(o)); }, step);
-    }
-    std::visit([](const auto& o) { o.validate(PipelineOptions::kind_of(o)); }, options.estimator);
-
-    std::vector<Transform> steps;
-    Eigen::MatrixXd Z = X;
-    for (const auto& step : options.steps) {
-        Transform t = std::visit(
-            [&](const auto& o) -> Transform {
-                using O = std::decay_t<decltype(o)>;
-                if constexpr (std::is_same_v<O, StandardScalerOptions>)
-                    return standard_scaler(Z, o);
-                else if constexpr (std::is_same_v<O, MinMaxScalerOptions>)
-                    return min_max_scaler(Z, o);
-                else if constexpr (std::is_same_v<O, MaxAbsScalerOptions>)
-                    return max_abs_scaler(Z, o);
-                else
-                    return robust_scaler(Z, o);
-            },
-            step);
-        Z = std::visit([&](const auto& s) { return s.transform(Z); }, t);
-        steps.push_back(std::move(t));
-    }
-    Estimator estimator = std::visit(
-        [&](const auto& o) -> Estimator {
-            using O = std::decay_t<decltype(o)>;
-            if constexpr (std::is_same_v<O, LinearOptions>)
-                return linear_regression(Z, y, o);
-            else if constexpr (std::is_same_v<O, LogisticOptions>)
-                return logistic_regression(Z, y, o);
-            else if constexpr (std::is_same_v<O, TreeClassifierOptions>)
-                return decision_tree_classifier(Z, y, o);
-            else
-                return decision_tree_regressor(Z, y, o);
-        },
-        options.estimator);
-    return Pipeline(std::move(steps), std::move(estimator));
+    return std::visit([&](const auto& o) { return pipeline(X, y, options.steps, o); },
+                      options.estimator);
 }
 
-/// The same, with the steps and the estimator given separately:
-/// `pipeline(X, y, {StandardScalerOptions{}}, LogisticOptions{})`.
+/// The same, with the steps and the estimator given separately, the estimator's kind chosen at
+/// run time.
 template <class = void>
 Pipeline pipeline(const Eigen::Ref<const Eigen::MatrixXd>& X,
                   const Eigen::Ref<const Eigen::VectorXd>& y, std::vector<StepOptions> steps,
@@ -128,6 +158,15 @@ extern template Pipeline pipeline<>(const Eigen::Ref<const Eigen::MatrixXd>&,
 extern template Pipeline pipeline<>(const Eigen::Ref<const Eigen::MatrixXd>&,
                                     const Eigen::Ref<const Eigen::VectorXd>&,
                                     std::vector<StepOptions>, EstimatorOptions);
+#define BRINE_TRAIN_PIPELINE_EXTERN(Options)                                             \
+    extern template Pipeline pipeline<Options>(const Eigen::Ref<const Eigen::MatrixXd>&, \
+                                               const Eigen::Ref<const Eigen::VectorXd>&, \
+                                               const std::vector<StepOptions>&, const Options&);
+BRINE_TRAIN_PIPELINE_EXTERN(LinearOptions)
+BRINE_TRAIN_PIPELINE_EXTERN(LogisticOptions)
+BRINE_TRAIN_PIPELINE_EXTERN(TreeClassifierOptions)
+BRINE_TRAIN_PIPELINE_EXTERN(TreeRegressorOptions)
+#undef BRINE_TRAIN_PIPELINE_EXTERN
 #endif
 
 }  // namespace brine::train
