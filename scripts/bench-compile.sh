@@ -10,7 +10,8 @@
 #   --runs N      runs per TU (default 3); the table shows medians
 #   --before REV  also measure the same TUs against brine at git revision REV (checked out in a
 #                 temporary git worktree), interleaved with this tree's runs: one run, one table
-#   --json FILE   also write {"<tu>": median CPU ms} of this tree (what scripts/bench.sh reads)
+#   --json FILE   also write {"<tu>": median CPU ms, "<tu>_peak_mb": median peak memory} of this
+#                 tree (what scripts/bench.sh reads)
 #   --only A,B    measure only these rows (eigen_only, the baseline, always runs)
 # Environment: CXX (default g++), BRINE_BENCH_DIR (work directory, default build/bench/compile).
 set -euo pipefail
@@ -20,7 +21,7 @@ runs=3
 before=""
 json=""
 only=""
-usage() { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while (($#)); do
     case $1 in
         --runs) runs=${2:-}; shift 2 || true ;;
@@ -177,23 +178,44 @@ cell() {  # tree name -> "cpu ratio rss" or the n/a reason
     awk -v c="$cpu" -v b="$base" -v m="$rss" 'BEGIN { printf "%.2f s (%.1f×, %d MB)\n", c, c / b, m / 1024 }'
 }
 
+# The targets of brine's compile-time work (issue #14), judged on this tree's medians: a verdict, or
+# nothing for a row without a target.
+verdict() {  # name -> "≤ …: met|missed (figure)"
+    local name=$1 out=$work/out/after/$1 cpu base models rss
+    [[ ${status[after/$name]:-ok} == ok ]] || return 0
+    cpu=$(median "$out" 1)
+    base=$(median "$work/out/after/eigen_only" 1)
+    rss=$(median "$out" 3)
+    models=""
+    [[ -f $work/out/after/models_only && ${status[after/models_only]:-ok} == ok ]] &&
+        models=$(median "$work/out/after/models_only" 1)
+    case $name in
+        load_binary) awk -v c="$cpu" -v b="$base" 'BEGIN { printf "≤ 4.5× Eigen only: **%s**\n", (c / b <= 4.5 ? "met" : "missed") }' ;;
+        load_any) awk -v c="$cpu" -v b="$base" 'BEGIN { printf "≤ 6.5× Eigen only: **%s**\n", (c / b <= 6.5 ? "met" : "missed") }' ;;
+        load_*_compiled)
+            [[ -n $models ]] || return 0
+            awk -v c="$cpu" -v m="$models" 'BEGIN { printf "≤ 1.5× models.hpp + predict (%.2f×): **%s**\n", c / m, (c / m <= 1.5 ? "met" : "missed") }' ;;
+        train_save) awk -v c="$cpu" -v m="$rss" 'BEGIN { printf "≤ 12 s and ≤ 800 MB: **%s**\n", (c <= 12 && m / 1024 <= 800 ? "met" : "missed") }' ;;
+    esac
+}
+
 echo
 echo "Compile time: $cxx -O2 -c, one TU each, median of $runs run(s); CPU time (user + sys) of the"
 echo "compiler, its ratio to the Eigen-only TU of the same tree, and peak compiler memory."
 [[ -n $before ]] && echo "before: $before ($(git rev-parse --short "$rev")); after: this checkout ($(git rev-parse --short HEAD)$(git diff --quiet HEAD -- include src 2>/dev/null || echo ', with local changes'))"
 echo
 if [[ -n $before ]]; then
-    echo "| program | before | after |"
-    echo "|---|---|---|"
+    echo "| program | before | after | target (after) |"
+    echo "|---|---|---|---|"
 else
-    echo "| program | CPU s (× Eigen-only, peak memory) |"
-    echo "|---|---|"
+    echo "| program | CPU s (× Eigen-only, peak memory) | target |"
+    echo "|---|---|---|"
 fi
 for row in "${rows[@]}"; do
     IFS='|' read -r name _ _ label <<<"$row"
     line="| $label"
     for tree in "${trees[@]}"; do line+=" | $(cell "$tree" "$name")"; done
-    echo "$line |"
+    echo "$line | $(verdict "$name") |"
 done
 line="| compiled-mode library, once (src/*.cpp)"
 for tree in "${trees[@]}"; do
@@ -204,7 +226,7 @@ for tree in "${trees[@]}"; do
         line+=" | ${lib_status[$tree]}"
     fi
 done
-echo "$line |"
+echo "$line |  |"
 
 if [[ -n $json ]]; then
     {
@@ -215,6 +237,8 @@ if [[ -n $json ]]; then
             [[ ${status[after/$name]:-ok} == ok ]] || continue
             printf '%s  "%s": %.0f' "$sep" "$name" "$(awk -v c="$(median "$work/out/after/$name" 1)" 'BEGIN { print c * 1000 }')"
             sep=$',\n'
+            # Peak compiler memory, for the report's verdicts: "<tu>_peak_mb".
+            printf '%s  "%s_peak_mb": %.0f' "$sep" "$name" "$(awk -v m="$(median "$work/out/after/$name" 3)" 'BEGIN { print m / 1024 }')"
         done
         printf '\n}\n'
     } >"$json"
