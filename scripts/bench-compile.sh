@@ -69,6 +69,7 @@ rows=(
     "load_any|load_any.cpp|header|load_any (binary or JSON, any kind) + predict"
     "load_binary_compiled|load_binary.cpp|compiled|the same, compiled mode"
     "load_any_compiled|load_any.cpp|compiled|load_any + predict, compiled mode"
+    "load_pipeline_compiled|load_pipeline.cpp|compiled|load<Pipeline> + predict, compiled mode"
     "train_save|train_save.cpp|header|train::pipeline + save (.brine and .json)"
     "train_save_compiled|train_save.cpp|compiled|the same, compiled mode"
 )

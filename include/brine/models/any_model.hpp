@@ -130,7 +130,8 @@ struct has_is_classifier<M, std::void_t<decltype(std::declval<const M&>().is_cla
 ///
 /// Every member that visits the model held is a template (`template <class = void>`, called as
 /// usual): it is compiled only in a program that calls it, not for every kind in every translation
-/// unit that includes this header.
+/// unit that includes this header; in compiled mode (brine::compiled), not in the program at all
+/// but once in the brine library.
 class AnyModel : public RowsForms<AnyModel> {
 public:
     /// One alternative per row of BRINE_MODEL_KINDS, in its order.
@@ -146,69 +147,32 @@ public:
 
     /// The kind of the model held.
     template <class = void>
-    ModelKind kind() const {
-        return std::visit([](const auto& m) { return model_kind_v<std::decay_t<decltype(m)>>; },
-                          model_);
-    }
+    ModelKind kind() const;
     /// Number of input features of the model held.
     template <class = void>
-    Eigen::Index n_features() const {
-        return std::visit([](const auto& m) { return m.n_features(); }, model_);
-    }
+    Eigen::Index n_features() const;
     /// Values per sample of the model's main output: predict_proba's width for a classifier, the
     /// number of targets of a regressor (predict_targets; 1 for a regression tree), transform's
     /// width for a scaler; a pipeline's estimator's. This is the width of reference outputs.
     template <class = void>
-    Eigen::Index n_outputs() const {
-        return std::visit([](const auto& m) { return m.n_outputs(); }, model_);
-    }
+    Eigen::Index n_outputs() const;
     /// Number of classes of a classifier (the width of predict_proba); 0 for other kinds.
     template <class = void>
-    Eigen::Index n_classes() const {
-        return std::visit([](const auto& m) { return m.n_classes(); }, model_);
-    }
+    Eigen::Index n_classes() const;
     /// Class labels of a classifier, in the order of predict_proba's columns; empty otherwise.
     template <class = void>
-    const Eigen::VectorXd& class_labels() const {
-        return std::visit([](const auto& m) -> const Eigen::VectorXd& { return m.class_labels(); },
-                          model_);
-    }
+    const Eigen::VectorXd& class_labels() const;
     /// Validates the model held (Errc::invalid_model, as that model's validate()).
     template <class = void>
-    void validate() const {
-        std::visit([](const auto& m) { m.validate(); }, model_);
-    }
+    void validate() const;
     /// True for a LogisticRegression, a classification tree or ensemble, or a pipeline ending in
     /// one.
     template <class = void>
-    bool is_classifier() const {
-        return std::visit(
-            [](const auto& m) {
-                using M = std::decay_t<decltype(m)>;
-                if constexpr (detail::has_is_classifier<M>::value)
-                    return m.is_classifier();
-                else
-                    return detail::has_predict_proba<M>::value;
-            },
-            model_);
-    }
+    bool is_classifier() const;
 
     /// Predictions of an estimator or pipeline; a lone scaler has none (Errc::invalid_argument).
     template <class = void>
-    Eigen::VectorXd predict(const MatrixRef& X) const {
-        return std::visit(
-            [&](const auto& m) -> Eigen::VectorXd {
-                using M = std::decay_t<decltype(m)>;
-                if constexpr (!detail::has_predict<M>::value) {
-                    throw Error(Errc::invalid_argument,
-                                std::string("predict needs an estimator; this model is a ") +
-                                    std::string(kind_name(model_kind_v<M>)) + ", use transform");
-                } else {
-                    return m.predict(X);
-                }
-            },
-            model_);
-    }
+    Eigen::VectorXd predict(const MatrixRef& X) const;
 
     /// predict and predict_proba for a row-major or float batch, or any Rows view, read in place,
     /// and into caller buffers: the forms of the model held (see brine::Rows, RowsForms). Throw as
@@ -257,57 +221,18 @@ public:
     /// Prediction for one sample of an estimator or pipeline, without heap allocation in steady
     /// state; a lone scaler has none (Errc::invalid_argument).
     template <class = void>
-    double predict_one(const RowRef& x) const {
-        return std::visit(
-            [&](const auto& m) -> double {
-                using M = std::decay_t<decltype(m)>;
-                if constexpr (!detail::has_predict<M>::value) {
-                    throw Error(Errc::invalid_argument,
-                                std::string("predict needs an estimator; this model is a ") +
-                                    std::string(kind_name(model_kind_v<M>)) + ", use transform");
-                } else {
-                    return m.predict_one(x);
-                }
-            },
-            model_);
-    }
+    double predict_one(const RowRef& x) const;
 
     /// Class probabilities of a classifier (Errc::invalid_argument for other kinds).
     template <class = void>
-    Eigen::MatrixXd predict_proba(const MatrixRef& X) const {
-        return std::visit(
-            [&](const auto& m) -> Eigen::MatrixXd {
-                using M = std::decay_t<decltype(m)>;
-                if constexpr (detail::has_predict_proba<M>::value) {
-                    return m.predict_proba(X);
-                } else {
-                    throw Error(Errc::invalid_argument,
-                                std::string("predict_proba needs a classifier; this model is a ") +
-                                    std::string(kind_name(model_kind_v<M>)));
-                }
-            },
-            model_);
-    }
+    Eigen::MatrixXd predict_proba(const MatrixRef& X) const;
 
     /// Class probabilities of one sample of a classifier into out[0 .. n_classes()), without heap
     /// allocation in steady state. Throws Errc::invalid_argument for other kinds,
     /// Errc::shape_mismatch if x has the wrong width or `size` < n_classes() (nothing is written
     /// then), Errc::invalid_input if x holds a NaN or an infinity.
     template <class = void>
-    void predict_proba_one(const RowRef& x, double* out, Eigen::Index size) const {
-        std::visit(
-            [&](const auto& m) {
-                using M = std::decay_t<decltype(m)>;
-                if constexpr (detail::has_predict_proba<M>::value) {
-                    m.predict_proba_one(x, out, size);
-                } else {
-                    throw Error(Errc::invalid_argument,
-                                std::string("predict_proba needs a classifier; this model is a ") +
-                                    std::string(kind_name(model_kind_v<M>)));
-                }
-            },
-            model_);
-    }
+    void predict_proba_one(const RowRef& x, double* out, Eigen::Index size) const;
 
     /// Class probabilities of one sample into a contiguous buffer (std::vector<double>,
     /// std::array<double, N>, Eigen vector) of at least n_classes() entries; throws as above.
@@ -325,21 +250,7 @@ public:
 
     /// Output of a scaler or of a pipeline's transforms (Errc::invalid_argument for estimators).
     template <class = void>
-    Eigen::MatrixXd transform(const MatrixRef& X) const {
-        return std::visit(
-            [&](const auto& m) -> Eigen::MatrixXd {
-                using M = std::decay_t<decltype(m)>;
-                if constexpr (detail::has_transform<M>::value) {
-                    return m.transform(X);
-                } else {
-                    throw Error(
-                        Errc::invalid_argument,
-                        std::string("transform needs a scaler or pipeline; this model is a ") +
-                            std::string(kind_name(model_kind_v<M>)));
-                }
-            },
-            model_);
-    }
+    Eigen::MatrixXd transform(const MatrixRef& X) const;
 
     /// Names of the model's input features, in its order, as its file's metadata gives them
     /// (load_any, from_bytes_any and their _with_info forms fill them in; empty when the file
@@ -359,10 +270,7 @@ public:
         return detail::map_model_columns(feature_names_, n_features(), caller_names);
     }
     template <class = void>
-    ColumnMapping columns(std::initializer_list<std::string_view> caller_names) const {
-        return detail::map_model_columns(feature_names_, n_features(),
-                                         std::vector<std::string_view>(caller_names));
-    }
+    ColumnMapping columns(std::initializer_list<std::string_view> caller_names) const;
 
     /// The model as type Model, or nullptr if it holds another kind.
     template <class Model>
@@ -409,4 +317,146 @@ private:
     std::vector<std::string> feature_names_;
 };
 
+// The members that visit the model held, defined out of the class and `inline` only in the
+// header-only mode (BRINE_MODELS_INLINE): in compiled mode (BRINE_COMPILED) brine/models/extern.hpp
+// declares their instantiations `extern`, so a translation unit that calls them compiles none of
+// the kinds.
+
+template <class>
+BRINE_MODELS_INLINE ModelKind AnyModel::kind() const {
+    return std::visit([](const auto& m) { return model_kind_v<std::decay_t<decltype(m)>>; },
+                      model_);
+}
+
+template <class>
+BRINE_MODELS_INLINE Eigen::Index AnyModel::n_features() const {
+    return std::visit([](const auto& m) { return m.n_features(); }, model_);
+}
+
+template <class>
+BRINE_MODELS_INLINE Eigen::Index AnyModel::n_outputs() const {
+    return std::visit([](const auto& m) { return m.n_outputs(); }, model_);
+}
+
+template <class>
+BRINE_MODELS_INLINE Eigen::Index AnyModel::n_classes() const {
+    return std::visit([](const auto& m) { return m.n_classes(); }, model_);
+}
+
+template <class>
+BRINE_MODELS_INLINE const Eigen::VectorXd& AnyModel::class_labels() const {
+    return std::visit([](const auto& m) -> const Eigen::VectorXd& { return m.class_labels(); },
+                      model_);
+}
+
+template <class>
+BRINE_MODELS_INLINE void AnyModel::validate() const {
+    std::visit([](const auto& m) { m.validate(); }, model_);
+}
+
+template <class>
+BRINE_MODELS_INLINE bool AnyModel::is_classifier() const {
+    return std::visit(
+        [](const auto& m) {
+            using M = std::decay_t<decltype(m)>;
+            if constexpr (detail::has_is_classifier<M>::value)
+                return m.is_classifier();
+            else
+                return detail::has_predict_proba<M>::value;
+        },
+        model_);
+}
+
+template <class>
+BRINE_MODELS_INLINE Eigen::VectorXd AnyModel::predict(const MatrixRef& X) const {
+    return std::visit(
+        [&](const auto& m) -> Eigen::VectorXd {
+            using M = std::decay_t<decltype(m)>;
+            if constexpr (!detail::has_predict<M>::value) {
+                throw Error(Errc::invalid_argument,
+                            std::string("predict needs an estimator; this model is a ") +
+                                std::string(kind_name(model_kind_v<M>)) + ", use transform");
+            } else {
+                return m.predict(X);
+            }
+        },
+        model_);
+}
+
+template <class>
+BRINE_MODELS_INLINE double AnyModel::predict_one(const RowRef& x) const {
+    return std::visit(
+        [&](const auto& m) -> double {
+            using M = std::decay_t<decltype(m)>;
+            if constexpr (!detail::has_predict<M>::value) {
+                throw Error(Errc::invalid_argument,
+                            std::string("predict needs an estimator; this model is a ") +
+                                std::string(kind_name(model_kind_v<M>)) + ", use transform");
+            } else {
+                return m.predict_one(x);
+            }
+        },
+        model_);
+}
+
+template <class>
+BRINE_MODELS_INLINE Eigen::MatrixXd AnyModel::predict_proba(const MatrixRef& X) const {
+    return std::visit(
+        [&](const auto& m) -> Eigen::MatrixXd {
+            using M = std::decay_t<decltype(m)>;
+            if constexpr (detail::has_predict_proba<M>::value) {
+                return m.predict_proba(X);
+            } else {
+                throw Error(Errc::invalid_argument,
+                            std::string("predict_proba needs a classifier; this model is a ") +
+                                std::string(kind_name(model_kind_v<M>)));
+            }
+        },
+        model_);
+}
+
+template <class>
+BRINE_MODELS_INLINE void AnyModel::predict_proba_one(const RowRef& x, double* out,
+                                                     Eigen::Index size) const {
+    std::visit(
+        [&](const auto& m) {
+            using M = std::decay_t<decltype(m)>;
+            if constexpr (detail::has_predict_proba<M>::value) {
+                m.predict_proba_one(x, out, size);
+            } else {
+                throw Error(Errc::invalid_argument,
+                            std::string("predict_proba needs a classifier; this model is a ") +
+                                std::string(kind_name(model_kind_v<M>)));
+            }
+        },
+        model_);
+}
+
+template <class>
+BRINE_MODELS_INLINE Eigen::MatrixXd AnyModel::transform(const MatrixRef& X) const {
+    return std::visit(
+        [&](const auto& m) -> Eigen::MatrixXd {
+            using M = std::decay_t<decltype(m)>;
+            if constexpr (detail::has_transform<M>::value) {
+                return m.transform(X);
+            } else {
+                throw Error(Errc::invalid_argument,
+                            std::string("transform needs a scaler or pipeline; this model is a ") +
+                                std::string(kind_name(model_kind_v<M>)));
+            }
+        },
+        model_);
+}
+
+template <class>
+BRINE_MODELS_INLINE ColumnMapping
+AnyModel::columns(std::initializer_list<std::string_view> caller_names) const {
+    return detail::map_model_columns(feature_names_, n_features(),
+                                     std::vector<std::string_view>(caller_names));
+}
+
 }  // namespace brine
+
+#if defined(BRINE_COMPILED)
+#include "brine/models/extern.hpp"
+#endif

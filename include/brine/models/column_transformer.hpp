@@ -496,8 +496,11 @@ inline void ColumnTransformer::validate_at(int depth) const {
     if (n_features_out() < 1) detail::invalid_model(name, "produces no output columns");
 }
 
+// The `template <class = void>` members are not `inline` in compiled mode, so that its `extern`
+// declarations of them hold (BRINE_MODELS_INLINE, brine/models/extern.hpp).
+
 template <class>
-inline Eigen::MatrixXd ColumnTransformer::transform(const MatrixRef& X) const {
+BRINE_MODELS_INLINE Eigen::MatrixXd ColumnTransformer::transform(const MatrixRef& X) const {
     detail::check_columns(X.cols(), n_features(), name);
     Eigen::MatrixXd Z(X.rows(), n_features_out());
     transform_into(X, Z);
@@ -505,8 +508,8 @@ inline Eigen::MatrixXd ColumnTransformer::transform(const MatrixRef& X) const {
 }
 
 template <class>
-inline void ColumnTransformer::transform_into(const MatrixRef& X,
-                                              Eigen::Ref<Eigen::MatrixXd> out) const {
+BRINE_MODELS_INLINE void ColumnTransformer::transform_into(const MatrixRef& X,
+                                                           Eigen::Ref<Eigen::MatrixXd> out) const {
     transform_into(detail::in_block(X), out);
 }
 
@@ -579,8 +582,8 @@ inline Eigen::Index ColumnTransformer::scratch_one() const {
 }
 
 template <class>
-inline void ColumnTransformer::transform_one(const RowRef& x, double* out,
-                                             Eigen::Index size) const {
+BRINE_MODELS_INLINE void ColumnTransformer::transform_one(const RowRef& x, double* out,
+                                                          Eigen::Index size) const {
     detail::check_columns(x.size(), n_features(), name);
     detail::check_output_size(size, n_features_out(), name, "transform_one");
     // The outermost transformer sizes the per-thread scratch for every one nested in it.

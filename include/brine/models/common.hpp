@@ -16,6 +16,20 @@
 
 #include "brine/error.hpp"
 
+/// `inline` on the members that visit every kind (AnyModel's, Pipeline's and ColumnTransformer's
+/// `template <class = void>` members, defined outside their classes) in the header-only mode, so
+/// that the optimiser inlines a single-row call into its caller's loop as it did when they were
+/// defined in their classes; nothing in compiled mode (BRINE_COMPILED), where
+/// brine/models/extern.hpp declares them `extern` and src/brine_models.cpp defines them: a compiler
+/// honours an `extern template` declaration only for a function that is not inline (an inline one
+/// it instantiates anyway, to be able to inline it). Either way each is instantiated in COMDAT
+/// sections, so translation units of both modes link together.
+#if defined(BRINE_COMPILED)
+#define BRINE_MODELS_INLINE
+#else
+#define BRINE_MODELS_INLINE inline
+#endif
+
 namespace brine {
 
 /// Parameter matrices are stored row-major: the file layout is row-major, so every array

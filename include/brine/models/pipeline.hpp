@@ -47,30 +47,20 @@ struct Pipeline : RowsForms<Pipeline> {
 
     Pipeline() = default;
     template <class = void>
-    Pipeline(std::vector<Transform> steps_, Estimator estimator_)
-        : steps(std::move(steps_)), estimator(std::move(estimator_)) {}
+    Pipeline(std::vector<Transform> steps_, Estimator estimator_);
 
     /// Number of input features: the first step's, or the estimator's when there are no steps.
     template <class = void>
-    Eigen::Index n_features() const {
-        if (!steps.empty())
-            return std::visit([](const auto& s) { return s.n_features(); }, steps.front());
-        return std::visit([](const auto& e) { return e.n_features(); }, estimator);
-    }
+    Eigen::Index n_features() const;
 
     /// Values per sample of the estimator's output (see its n_outputs).
     template <class = void>
-    Eigen::Index n_outputs() const {
-        return std::visit([](const auto& e) { return e.n_outputs(); }, estimator);
-    }
+    Eigen::Index n_outputs() const;
 
     /// The class labels of a classifying estimator, in the order of predict_proba's columns;
     /// empty otherwise.
     template <class = void>
-    const Eigen::VectorXd& class_labels() const noexcept {
-        return std::visit([](const auto& e) -> const Eigen::VectorXd& { return e.class_labels(); },
-                          estimator);
-    }
+    const Eigen::VectorXd& class_labels() const noexcept;
 
     bool is_classifier() const {
         if (std::holds_alternative<LogisticRegression>(estimator)) return true;
@@ -82,18 +72,7 @@ struct Pipeline : RowsForms<Pipeline> {
     /// Validates every step and the estimator, and that each step's output width is the next
     /// step's input width. Throws Error(Errc::invalid_model) naming the step.
     template <class = void>
-    void validate() const {
-        Eigen::Index width = -1;
-        for (std::size_t i = 0; i < steps.size(); ++i) {
-            std::visit([&](const auto& s) { validate_part(s, "step " + std::to_string(i)); },
-                       steps[i]);
-            check_width(width, detail::step_width_in(steps[i]), "step " + std::to_string(i));
-            width = detail::step_width_out(steps[i]);
-        }
-        std::visit([&](const auto& e) { validate_part(e, "estimator"); }, estimator);
-        check_width(width, std::visit([](const auto& e) { return e.n_features(); }, estimator),
-                    "estimator");
-    }
+    void validate() const;
 
     /// Number of classes of a classifying estimator (the width of predict_proba), else 0.
     Eigen::Index n_classes() const noexcept {
@@ -107,62 +86,24 @@ struct Pipeline : RowsForms<Pipeline> {
 
     /// Output width of transform: the last step's n_features_out (n_features without steps).
     template <class = void>
-    Eigen::Index n_features_out() const {
-        return steps.empty() ? n_features() : detail::step_width_out(steps.back());
-    }
+    Eigen::Index n_features_out() const;
 
     /// Runs the transforms only (a copy of X when there are none), in blocks of rows.
     /// Throws Errc::shape_mismatch unless X has n_features columns, Errc::invalid_input for an
     /// input a step refuses (an infinity; see each step).
     template <class = void>
-    Eigen::MatrixXd transform(const MatrixRef& X) const {
-        detail::check_columns(X.cols(), n_features(), "Pipeline");
-        if (steps.empty()) return X;
-        Eigen::MatrixXd Z(X.rows(), n_features_out());
-        const Eigen::Index step_rows = rows_per_block();
-        for (Eigen::Index first = 0; first < X.rows(); first += step_rows) {
-            const Eigen::Index n = std::min(step_rows, X.rows() - first);
-            const detail::InputRowBase base(first);
-            Z.middleRows(first, n) = transform_rows(X.middleRows(first, n), true);
-        }
-        return Z;
-    }
+    Eigen::MatrixXd transform(const MatrixRef& X) const;
 
     /// Predictions (values or class labels) for every row of X.
     /// Throws Errc::shape_mismatch unless X has n_features columns, Errc::invalid_input if a row
     /// holds a NaN or an infinity.
     template <class = void>
-    Eigen::VectorXd predict(const MatrixRef& X) const {
-        if (steps.empty())
-            return std::visit([&](const auto& e) { return e.predict(X); }, estimator);
-        detail::check_columns(X.cols(), n_features(), "Pipeline");
-        Eigen::VectorXd y(X.rows());
-        bool nodes_checked = false;  // a tree's node indices, checked at most once per call
-        for_each_block(X, [&](const Eigen::MatrixXd& Z, Eigen::Index first) {
-            y.segment(first, Z.rows()) = std::visit(
-                [&](const auto& e) { return block_predict_of(e, Z, X.rows(), nodes_checked); },
-                estimator);
-        });
-        return y;
-    }
+    Eigen::VectorXd predict(const MatrixRef& X) const;
 
     /// Class probabilities; the estimator must be a classifier (else Errc::invalid_argument).
     /// Throws as predict.
     template <class = void>
-    Eigen::MatrixXd predict_proba(const MatrixRef& X) const {
-        require_classifier_estimator();
-        if (steps.empty())
-            return std::visit([&](const auto& e) { return proba_of(e, X); }, estimator);
-        detail::check_columns(X.cols(), n_features(), "Pipeline");
-        Eigen::MatrixXd p(X.rows(), n_classes());
-        bool nodes_checked = false;
-        for_each_block(X, [&](const Eigen::MatrixXd& Z, Eigen::Index first) {
-            p.middleRows(first, Z.rows()) = std::visit(
-                [&](const auto& e) { return block_proba_of(e, Z, X.rows(), nodes_checked); },
-                estimator);
-        });
-        return p;
-    }
+    Eigen::MatrixXd predict_proba(const MatrixRef& X) const;
 
     /// Rows per block in predict and predict_proba: the transformed block (block x n_features
     /// doubles) stays in cache and is the only intermediate, instead of a transformed copy of X.
@@ -272,34 +213,14 @@ struct Pipeline : RowsForms<Pipeline> {
     /// `stack_width` features in a per-thread buffer that grows once, so steady-state calls do
     /// not allocate. Throws as predict.
     template <class = void>
-    double predict_one(const RowRef& x) const {
-        detail::check_columns(x.size(), n_features(), "Pipeline");
-        if (steps.empty())
-            return std::visit([&](const auto& e) { return e.predict_one(x); }, estimator);
-        if (only_scalers()) detail::check_sample(x, "Pipeline", estimator_takes_missing());
-        double local[2 * stack_width];
-        const Eigen::Map<const Eigen::RowVectorXd> z = run_steps(x, local);
-        return std::visit([&](const auto& e) { return e.predict_one(z); }, estimator);
-    }
+    double predict_one(const RowRef& x) const;
 
     /// Class probabilities of one sample into out[0 .. n_classes()), without heap allocation in
     /// steady state (see predict_one). Throws Errc::invalid_argument unless the estimator is a
     /// classifier, Errc::shape_mismatch unless x has n_features entries and `size` >= n_classes()
     /// (nothing is written then), Errc::invalid_input as predict_one.
     template <class = void>
-    void predict_proba_one(const RowRef& x, double* out, Eigen::Index size) const {
-        require_classifier_estimator();
-        detail::check_columns(x.size(), n_features(), "Pipeline");
-        detail::check_output_size(size, n_classes(), "Pipeline", "predict_proba_one");
-        if (steps.empty()) {
-            std::visit([&](const auto& e) { proba_one_of(e, x, out, size); }, estimator);
-            return;
-        }
-        if (only_scalers()) detail::check_sample(x, "Pipeline", estimator_takes_missing());
-        double local[2 * stack_width];
-        const Eigen::Map<const Eigen::RowVectorXd> z = run_steps(x, local);
-        std::visit([&](const auto& e) { proba_one_of(e, z, out, size); }, estimator);
-    }
+    void predict_proba_one(const RowRef& x, double* out, Eigen::Index size) const;
 
     /// Class probabilities of one sample into a contiguous buffer (std::vector<double>,
     /// std::array<double, N>, Eigen vector) of at least n_classes() entries; throws as above.
@@ -625,5 +546,119 @@ private:
         }
     }
 };
+
+// The public members that visit the steps and the estimator, defined out of the class and not
+// `inline` in compiled mode, so that its `extern` declarations of them hold (BRINE_MODELS_INLINE,
+// brine/models/extern.hpp).
+
+template <class>
+BRINE_MODELS_INLINE Pipeline::Pipeline(std::vector<Transform> steps_, Estimator estimator_)
+    : steps(std::move(steps_)), estimator(std::move(estimator_)) {}
+
+template <class>
+BRINE_MODELS_INLINE Eigen::Index Pipeline::n_features() const {
+    if (!steps.empty())
+        return std::visit([](const auto& s) { return s.n_features(); }, steps.front());
+    return std::visit([](const auto& e) { return e.n_features(); }, estimator);
+}
+
+template <class>
+BRINE_MODELS_INLINE Eigen::Index Pipeline::n_outputs() const {
+    return std::visit([](const auto& e) { return e.n_outputs(); }, estimator);
+}
+
+template <class>
+BRINE_MODELS_INLINE const Eigen::VectorXd& Pipeline::class_labels() const noexcept {
+    return std::visit([](const auto& e) -> const Eigen::VectorXd& { return e.class_labels(); },
+                      estimator);
+}
+
+template <class>
+BRINE_MODELS_INLINE void Pipeline::validate() const {
+    Eigen::Index width = -1;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        std::visit([&](const auto& s) { validate_part(s, "step " + std::to_string(i)); }, steps[i]);
+        check_width(width, detail::step_width_in(steps[i]), "step " + std::to_string(i));
+        width = detail::step_width_out(steps[i]);
+    }
+    std::visit([&](const auto& e) { validate_part(e, "estimator"); }, estimator);
+    check_width(width, std::visit([](const auto& e) { return e.n_features(); }, estimator),
+                "estimator");
+}
+
+template <class>
+BRINE_MODELS_INLINE Eigen::Index Pipeline::n_features_out() const {
+    return steps.empty() ? n_features() : detail::step_width_out(steps.back());
+}
+
+template <class>
+BRINE_MODELS_INLINE Eigen::MatrixXd Pipeline::transform(const MatrixRef& X) const {
+    detail::check_columns(X.cols(), n_features(), "Pipeline");
+    if (steps.empty()) return X;
+    Eigen::MatrixXd Z(X.rows(), n_features_out());
+    const Eigen::Index step_rows = rows_per_block();
+    for (Eigen::Index first = 0; first < X.rows(); first += step_rows) {
+        const Eigen::Index n = std::min(step_rows, X.rows() - first);
+        const detail::InputRowBase base(first);
+        Z.middleRows(first, n) = transform_rows(X.middleRows(first, n), true);
+    }
+    return Z;
+}
+
+template <class>
+BRINE_MODELS_INLINE Eigen::VectorXd Pipeline::predict(const MatrixRef& X) const {
+    if (steps.empty()) return std::visit([&](const auto& e) { return e.predict(X); }, estimator);
+    detail::check_columns(X.cols(), n_features(), "Pipeline");
+    Eigen::VectorXd y(X.rows());
+    bool nodes_checked = false;  // a tree's node indices, checked at most once per call
+    for_each_block(X, [&](const Eigen::MatrixXd& Z, Eigen::Index first) {
+        y.segment(first, Z.rows()) = std::visit(
+            [&](const auto& e) { return block_predict_of(e, Z, X.rows(), nodes_checked); },
+            estimator);
+    });
+    return y;
+}
+
+template <class>
+BRINE_MODELS_INLINE Eigen::MatrixXd Pipeline::predict_proba(const MatrixRef& X) const {
+    require_classifier_estimator();
+    if (steps.empty()) return std::visit([&](const auto& e) { return proba_of(e, X); }, estimator);
+    detail::check_columns(X.cols(), n_features(), "Pipeline");
+    Eigen::MatrixXd p(X.rows(), n_classes());
+    bool nodes_checked = false;
+    for_each_block(X, [&](const Eigen::MatrixXd& Z, Eigen::Index first) {
+        p.middleRows(first, Z.rows()) =
+            std::visit([&](const auto& e) { return block_proba_of(e, Z, X.rows(), nodes_checked); },
+                       estimator);
+    });
+    return p;
+}
+
+template <class>
+BRINE_MODELS_INLINE double Pipeline::predict_one(const RowRef& x) const {
+    detail::check_columns(x.size(), n_features(), "Pipeline");
+    if (steps.empty())
+        return std::visit([&](const auto& e) { return e.predict_one(x); }, estimator);
+    if (only_scalers()) detail::check_sample(x, "Pipeline", estimator_takes_missing());
+    double local[2 * stack_width];
+    const Eigen::Map<const Eigen::RowVectorXd> z = run_steps(x, local);
+    return std::visit([&](const auto& e) { return e.predict_one(z); }, estimator);
+}
+
+template <class>
+BRINE_MODELS_INLINE void Pipeline::predict_proba_one(const RowRef& x, double* out,
+                                                     Eigen::Index size) const {
+    require_classifier_estimator();
+    detail::check_columns(x.size(), n_features(), "Pipeline");
+    detail::check_output_size(size, n_classes(), "Pipeline", "predict_proba_one");
+    if (steps.empty()) {
+        std::visit([&](const auto& e) { proba_one_of(e, x, out, size); }, estimator);
+        return;
+    }
+    if (only_scalers()) detail::check_sample(x, "Pipeline", estimator_takes_missing());
+    double local[2 * stack_width];
+    const Eigen::Map<const Eigen::RowVectorXd> z = run_steps(x, local);
+    std::visit([&](const auto& e) { proba_one_of(e, z, out, size); }, estimator);
+}
 
 }  // namespace brine
