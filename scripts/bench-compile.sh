@@ -67,11 +67,11 @@ rows=(
     "load_binary|load_binary.cpp|header|load<LogisticRegression> (a binary file) + predict"
     "load_binary_only|load_binary_only.cpp|header|brine/binary.hpp: binary::load<LogisticRegression> + predict"
     "load_any|load_any.cpp|header|load_any (binary or JSON, any kind) + predict"
-    "load_binary_compiled|load_binary.cpp|compiled|the same, compiled mode"
+    "load_binary_compiled|load_binary.cpp|compiled|load<LogisticRegression> + predict, compiled mode"
     "load_any_compiled|load_any.cpp|compiled|load_any + predict, compiled mode"
     "load_pipeline_compiled|load_pipeline.cpp|compiled|load<Pipeline> + predict, compiled mode"
     "train_save|train_save.cpp|header|train::pipeline + save (.brine and .json)"
-    "train_save_compiled|train_save.cpp|compiled|the same, compiled mode"
+    "train_save_compiled|train_save.cpp|compiled|train::pipeline + save, compiled mode"
 )
 if [[ -n $only ]]; then
     kept=()
