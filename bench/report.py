@@ -307,7 +307,7 @@ def compile_rows(table, compile_ms):
         "load_binary": "brine/brine.hpp: load a binary file of a known kind and predict",
         "load_binary_only": "brine/binary.hpp: binary::load of a known kind and predict",
         "load_any": "brine/brine.hpp: load_any (binary or JSON, any kind) and predict",
-        "load_binary_compiled": "the same, compiled mode (brine::compiled)",
+        "load_binary_compiled": "load a binary file of a known kind and predict, compiled mode (brine::compiled)",
         "load_any_compiled": "load_any and predict, compiled mode (brine::compiled)",
         "load_pipeline_compiled": "load a pipeline and predict, compiled mode (brine::compiled)",
         "train_save": "brine/brine.hpp + brine/train.hpp: train a pipeline and save it",
