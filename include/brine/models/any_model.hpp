@@ -123,6 +123,24 @@ template <class M>
 struct has_is_classifier<M, std::void_t<decltype(std::declval<const M&>().is_classifier())>>
     : std::true_type {};
 
+/// The errors of an AnyModel call the kind held cannot answer (one out-of-line copy each, instead
+/// of one per kind and member).
+[[noreturn]] BRINE_COLD inline void not_an_estimator(ModelKind k) {
+    throw Error(Errc::invalid_argument,
+                std::string("predict needs an estimator; this model is a ") +
+                    std::string(kind_name(k)) + ", use transform");
+}
+[[noreturn]] BRINE_COLD inline void not_a_classifier(ModelKind k) {
+    throw Error(Errc::invalid_argument,
+                std::string("predict_proba needs a classifier; this model is a ") +
+                    std::string(kind_name(k)));
+}
+[[noreturn]] BRINE_COLD inline void not_a_transformer(ModelKind k) {
+    throw Error(Errc::invalid_argument,
+                std::string("transform needs a scaler or pipeline; this model is a ") +
+                    std::string(kind_name(k)));
+}
+
 }  // namespace detail
 
 /// Any built-in model, for programs that load a file without knowing its kind at compile time.
@@ -194,9 +212,7 @@ public:
                 if constexpr (has_predict_into<K, M>::value) {
                     m.predict_into(X, out);
                 } else {
-                    throw Error(Errc::invalid_argument,
-                                std::string("predict needs an estimator; this model is a ") +
-                                    std::string(kind_name(model_kind_v<K>)) + ", use transform");
+                    detail::not_an_estimator(model_kind_v<K>);
                 }
             },
             model_);
@@ -210,9 +226,7 @@ public:
                 if constexpr (has_predict_proba_into<K, M>::value) {
                     m.predict_proba_into(X, out, row_stride, col_stride);
                 } else {
-                    throw Error(Errc::invalid_argument,
-                                std::string("predict_proba needs a classifier; this model is a ") +
-                                    std::string(kind_name(model_kind_v<K>)));
+                    detail::not_a_classifier(model_kind_v<K>);
                 }
             },
             model_);
@@ -373,9 +387,7 @@ BRINE_MODELS_INLINE Eigen::VectorXd AnyModel::predict(const MatrixRef& X) const 
         [&](const auto& m) -> Eigen::VectorXd {
             using M = std::decay_t<decltype(m)>;
             if constexpr (!detail::has_predict<M>::value) {
-                throw Error(Errc::invalid_argument,
-                            std::string("predict needs an estimator; this model is a ") +
-                                std::string(kind_name(model_kind_v<M>)) + ", use transform");
+                detail::not_an_estimator(model_kind_v<M>);
             } else {
                 return m.predict(X);
             }
@@ -389,9 +401,7 @@ BRINE_MODELS_INLINE double AnyModel::predict_one(const RowRef& x) const {
         [&](const auto& m) -> double {
             using M = std::decay_t<decltype(m)>;
             if constexpr (!detail::has_predict<M>::value) {
-                throw Error(Errc::invalid_argument,
-                            std::string("predict needs an estimator; this model is a ") +
-                                std::string(kind_name(model_kind_v<M>)) + ", use transform");
+                detail::not_an_estimator(model_kind_v<M>);
             } else {
                 return m.predict_one(x);
             }
@@ -407,9 +417,7 @@ BRINE_MODELS_INLINE Eigen::MatrixXd AnyModel::predict_proba(const MatrixRef& X) 
             if constexpr (detail::has_predict_proba<M>::value) {
                 return m.predict_proba(X);
             } else {
-                throw Error(Errc::invalid_argument,
-                            std::string("predict_proba needs a classifier; this model is a ") +
-                                std::string(kind_name(model_kind_v<M>)));
+                detail::not_a_classifier(model_kind_v<M>);
             }
         },
         model_);
@@ -424,9 +432,7 @@ BRINE_MODELS_INLINE void AnyModel::predict_proba_one(const RowRef& x, double* ou
             if constexpr (detail::has_predict_proba<M>::value) {
                 m.predict_proba_one(x, out, size);
             } else {
-                throw Error(Errc::invalid_argument,
-                            std::string("predict_proba needs a classifier; this model is a ") +
-                                std::string(kind_name(model_kind_v<M>)));
+                detail::not_a_classifier(model_kind_v<M>);
             }
         },
         model_);
@@ -440,9 +446,7 @@ BRINE_MODELS_INLINE Eigen::MatrixXd AnyModel::transform(const MatrixRef& X) cons
             if constexpr (detail::has_transform<M>::value) {
                 return m.transform(X);
             } else {
-                throw Error(Errc::invalid_argument,
-                            std::string("transform needs a scaler or pipeline; this model is a ") +
-                                std::string(kind_name(model_kind_v<M>)));
+                detail::not_a_transformer(model_kind_v<M>);
             }
         },
         model_);
