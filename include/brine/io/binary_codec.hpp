@@ -119,6 +119,7 @@ private:
 class NullSink final : public ByteSink {
 public:
     void write(const void*, std::size_t) override {}
+    bool discards() const noexcept override { return true; }
 };
 
 /// Passes what it is given to `emit(data, n)`, e.g. the writer of write_file_atomic_with.
@@ -133,13 +134,16 @@ private:
 };
 
 /// Passes bytes on to another sink in order, through a 64 KiB buffer for small writes (large ones
-/// go straight through), and feeds each to the checksum while it is still in cache.
+/// go straight through), and feeds each to the checksum while it is still in cache. To a sink that
+/// discards them (a JSON document's checksum) it only hashes: no buffer, no copy.
 class HashingSink final : public ByteSink {
 public:
-    HashingSink(ByteSink& out, XxHash64& hash) : out_(out), hash_(hash) {}
+    HashingSink(ByteSink& out, XxHash64& hash)
+        : out_(out), hash_(hash), buf_(out.discards() ? nullptr : new char[buffer_size]) {}
 
     void write(const void* data, std::size_t n) override {
         hash_.update(data, n);
+        if (!buf_) return;
         if (len_ + n <= buffer_size) {
             if (n) std::memcpy(buf_.get() + len_, data, n);
             len_ += n;
@@ -163,7 +167,7 @@ private:
     static constexpr std::size_t buffer_size = std::size_t{64} << 10;
     ByteSink& out_;
     XxHash64& hash_;
-    std::unique_ptr<char[]> buf_{new char[buffer_size]};
+    std::unique_ptr<char[]> buf_;  // null when out_ discards
     std::size_t len_ = 0;
 };
 

@@ -111,6 +111,9 @@ class ByteSink {
 public:
     /// Takes the next n bytes; `data` is only valid during the call.
     virtual void write(const void* data, std::size_t n) = 0;
+    /// True for a sink that drops every byte: a writer that only needs the bytes' checksum then
+    /// neither buffers nor copies them.
+    virtual bool discards() const noexcept { return false; }
 
 protected:
     ~ByteSink() = default;
